@@ -1,0 +1,309 @@
+"""The domain records every part speaks: failure records in, diagnoses out.
+
+A `FailureRecord` is one failed eval case as an eval pipeline sends it (over gRPC or as one JSONL line).
+A `Diagnosis` is what formfact says about it. Both are plain frozen dataclasses: only the gRPC edge knows
+about protobuf messages, and it converts at the boundary.
+
+`parse_record` is the single validator for incoming records; the CLI (JSONL) and the gRPC edge both call it,
+so a bad record gets the same field-level complaint whichever way it arrives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping
+
+LABELS = ("information", "behavior", "both", "unknown")
+INFORMATION_SUBTYPES = (
+    "missing_knowledge",
+    "outdated_knowledge",
+    "hallucination",
+    "retrieval_miss",
+    "corpus_gap",
+)
+BEHAVIOR_SUBTYPES = (
+    "format_violation",
+    "schema_violation",
+    "instruction_violation",
+    "off_task",
+    "insufficient_detail",
+    "style",
+    "unsafe",
+    "over_refusal",
+    "context_ignored",
+)
+SUBTYPES = INFORMATION_SUBTYPES + BEHAVIOR_SUBTYPES
+EXPECTED_FORMATS = ("json", "yaml", "xml", "html", "sql", "csv", "markdown")
+ROUTES = ("rag", "finetune", "review")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size bounds for one record; the gRPC edge and the CLI enforce the same ones."""
+
+    max_id_chars: int = 256
+    max_text_chars: int = 100_000
+    """Bound on `input`, `output`, `reference` and each context passage."""
+    max_list_items: int = 64
+    """Bound on `context`, `instructions`, `checks` and `metadata` entries."""
+    max_item_chars: int = 20_000
+    """Bound on one instruction, check reason, metadata value or schema (as JSON)."""
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Check:
+    """An assertion the eval pipeline already ran on the output (e.g. `json_valid`, `faithfulness`)."""
+
+    name: str
+    passed: bool
+    score: float | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FailureRecord:
+    """One failed eval case. `metadata` is carried and filterable, never a classifier feature."""
+
+    id: str
+    input: str
+    output: str
+    reference: str | None = None
+    context: tuple[str, ...] = ()
+    expected_format: str | None = None
+    schema: Mapping[str, Any] | None = None
+    instructions: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    task: str | None = None
+    model: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """A stable hash of the case content (not its id): a changed case is a new revision."""
+        body = asdict(self)
+        body.pop("id")
+        body.pop("metadata")
+        blob = json.dumps(body, sort_keys=True, ensure_ascii=False, default=list)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSONL form (the inverse of `parse_record`)."""
+        out = asdict(self)
+        out["context"] = list(self.context) or None
+        out["instructions"] = list(self.instructions) or None
+        out["checks"] = [asdict(c) for c in self.checks] or None
+        out["schema"] = dict(self.schema) if self.schema is not None else None
+        out["metadata"] = dict(self.metadata)
+        return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One signal's finding: which signal, what it saw, and how strongly (0..1)."""
+
+    signal: str
+    detail: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """formfact's answer for one failure record."""
+
+    id: str
+    label: str
+    subtypes: tuple[str, ...]
+    confidence: float
+    route: str
+    evidence: tuple[Evidence, ...]
+    action: str
+    classifier_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["subtypes"] = list(self.subtypes)
+        out["evidence"] = [asdict(e) for e in self.evidence]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnosis:
+        return cls(
+            id=data["id"],
+            label=data["label"],
+            subtypes=tuple(data.get("subtypes") or ()),
+            confidence=float(data["confidence"]),
+            route=data["route"],
+            evidence=tuple(Evidence(**e) for e in data.get("evidence") or ()),
+            action=data.get("action", ""),
+            classifier_version=data.get("classifier_version", ""),
+        )
+
+
+def route_for(label: str) -> str:
+    """The primary route of a label: facts go to RAG, form goes to finetuning, doubt goes to a person."""
+    return {"information": "rag", "both": "rag", "behavior": "finetune"}.get(label, "review")
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    field: str
+    description: str
+
+
+class RecordError(ValueError):
+    """A failure record is malformed; `violations` names each bad field."""
+
+    def __init__(self, violations: Iterable[FieldViolation]):
+        self.violations = tuple(violations)
+        super().__init__("; ".join(f"{v.field}: {v.description}" for v in self.violations))
+
+
+@dataclass(frozen=True)
+class LabelledRecord:
+    """A failure record with its ground truth, as read from an evaluation JSONL file."""
+
+    record: FailureRecord
+    label: str | None = None
+    subtypes: tuple[str, ...] = ()
+
+
+def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
+    """Validate one record (a decoded JSON object) and build the dataclass.
+
+    Raises:
+        RecordError: with one violation per bad field; nothing is half-parsed.
+    """
+    if not isinstance(data, Mapping):
+        raise RecordError([FieldViolation("record", "must be a JSON object")])
+    bad: list[FieldViolation] = []
+
+    def text(name: str, required: bool, max_chars: int = limits.max_text_chars) -> str | None:
+        value = data.get(name)
+        if value is None:
+            if required:
+                bad.append(FieldViolation(name, "is required"))
+            return None
+        if not isinstance(value, str):
+            bad.append(FieldViolation(name, f"must be a string, got {type(value).__name__}"))
+            return None
+        if len(value) > max_chars:
+            bad.append(FieldViolation(name, f"is {len(value)} characters; the limit is {max_chars}"))
+            return None
+        return value
+
+    def str_list(name: str, max_chars: int) -> tuple[str, ...]:
+        value = data.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad.append(FieldViolation(name, "must be a list of strings"))
+            return ()
+        if len(value) > limits.max_list_items:
+            bad.append(FieldViolation(name, f"has {len(value)} items; the limit is {limits.max_list_items}"))
+            return ()
+        for i, v in enumerate(value):
+            if len(v) > max_chars:
+                bad.append(FieldViolation(f"{name}[{i}]", f"is {len(v)} characters; the limit is {max_chars}"))
+                return ()
+        return tuple(value)
+
+    case_id = text("id", True, limits.max_id_chars)
+    if case_id is not None and not case_id.strip():
+        bad.append(FieldViolation("id", "must not be blank"))
+    inp = text("input", True)
+    if inp is not None and not inp.strip():
+        bad.append(FieldViolation("input", "must not be blank"))
+    out = text("output", False)
+    if "output" not in data or data.get("output") is None:
+        bad.append(FieldViolation("output", "is required (it may be an empty string)"))
+    reference = text("reference", False)
+    context = str_list("context", limits.max_text_chars)
+    instructions = str_list("instructions", limits.max_item_chars)
+
+    fmt = data.get("expected_format")
+    if fmt is not None:
+        if not isinstance(fmt, str) or fmt.lower() not in EXPECTED_FORMATS:
+            bad.append(FieldViolation("expected_format", f"must be one of {', '.join(EXPECTED_FORMATS)}"))
+            fmt = None
+        else:
+            fmt = fmt.lower()
+    fmt = fmt or None
+
+    schema = data.get("schema")
+    if isinstance(schema, str) and schema.strip():
+        try:
+            schema = json.loads(schema)
+        except json.JSONDecodeError as exc:
+            bad.append(FieldViolation("schema", f"is not valid JSON: {exc.msg}"))
+            schema = None
+    if schema is not None and schema != "":
+        if not isinstance(schema, dict):
+            bad.append(FieldViolation("schema", "must be a JSON Schema object"))
+            schema = None
+        elif len(json.dumps(schema)) > limits.max_item_chars:
+            bad.append(FieldViolation("schema", f"is larger than {limits.max_item_chars} characters"))
+            schema = None
+    else:
+        schema = None
+
+    checks: list[Check] = []
+    raw_checks = data.get("checks") or []
+    if not isinstance(raw_checks, list) or len(raw_checks) > limits.max_list_items:
+        bad.append(FieldViolation("checks", f"must be a list of at most {limits.max_list_items} objects"))
+    else:
+        for i, c in enumerate(raw_checks):
+            if not isinstance(c, Mapping) or not isinstance(c.get("name"), str) or not c.get("name"):
+                bad.append(FieldViolation(f"checks[{i}].name", "is required"))
+                continue
+            if not isinstance(c.get("passed"), bool):
+                bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false"))
+                continue
+            score = c.get("score")
+            if score is not None and not isinstance(score, (int, float)):
+                bad.append(FieldViolation(f"checks[{i}].score", "must be a number"))
+                continue
+            checks.append(Check(c["name"], c["passed"], None if score is None else float(score),
+                                str(c.get("reason") or "")[: limits.max_item_chars]))
+
+    metadata: dict[str, str] = {}
+    raw_meta = data.get("metadata") or {}
+    if not isinstance(raw_meta, Mapping) or len(raw_meta) > limits.max_list_items:
+        bad.append(FieldViolation("metadata", f"must be an object of at most {limits.max_list_items} entries"))
+    else:
+        for k, v in raw_meta.items():
+            # JSONL metadata may hold numbers or lists; the wire form is a string map.
+            metadata[str(k)] = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+
+    label = data.get("label")
+    if label is not None and label not in LABELS:
+        bad.append(FieldViolation("label", f"must be one of {', '.join(LABELS)}"))
+    subtypes = data.get("subtypes") or []
+    if not isinstance(subtypes, list) or any(s not in SUBTYPES for s in subtypes):
+        bad.append(FieldViolation("subtypes", "must be a list of known subtypes"))
+        subtypes = []
+
+    task = text("task", False, limits.max_item_chars)
+    model = text("model", False, limits.max_item_chars)
+    if bad:
+        raise RecordError(bad)
+    record = FailureRecord(
+        id=case_id or "",
+        input=inp or "",
+        output=out or "",
+        reference=reference or None,
+        context=context,
+        expected_format=fmt,
+        schema=schema,
+        instructions=instructions,
+        checks=tuple(checks),
+        task=task or None,
+        model=model or None,
+        metadata=metadata,
+    )
+    return LabelledRecord(record, label, tuple(subtypes))

@@ -1,0 +1,54 @@
+"""Service configuration: frozen dataclasses built once at start-up, from flags and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+from classifiers.records import Limits
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "[::]"
+    """Address the gRPC server binds."""
+    port: int = 50051
+    """Port the gRPC server binds; 0 picks a free one."""
+    db_path: Path = Path("formfact.db")
+    """SQLite database file (diagnoses, feedback, queues, corpus, training jobs)."""
+    max_message_bytes: int = 8 * 1024 * 1024
+    """Largest gRPC message accepted; larger ones get RESOURCE_EXHAUSTED."""
+    max_workers: int = 8
+    """Threads serving RPCs."""
+    limits: Limits = field(default_factory=Limits)
+    """Bounds on one failure record."""
+    max_batch: int = 256
+    """Stream records diagnosed together; also the bound on page sizes and lease counts."""
+    max_attempts: int = 5
+    """Leases (ended by nack or expiry) before an item moves to the dead letters."""
+    grace_seconds: float = 10.0
+    """How long in-flight RPCs may finish after SIGTERM."""
+    classifier_dir: Path | None = None
+    """A trained classifier directory to load instead of the shipped default."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read FORMFACT_<FIELD> variables (e.g. FORMFACT_DB_PATH); keyword overrides win (CLI flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(f"FORMFACT_{f.name.upper()}")
+            if raw is None or f.name == "limits":
+                continue
+            if f.name in ("db_path", "classifier_dir"):
+                values[f.name] = Path(raw)
+            elif f.name == "grace_seconds":
+                values[f.name] = float(raw)
+            elif f.name in ("host",):
+                values[f.name] = raw
+            else:
+                values[f.name] = int(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)  # type: ignore[arg-type]
