@@ -307,3 +307,29 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
         metadata=metadata,
     )
     return LabelledRecord(record, label, tuple(subtypes))
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A JSONL line that could not be read as a failure record."""
+
+    line_no: int
+    message: str
+    case_id: str | None = None
+
+
+def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterable[tuple[int, LabelledRecord | BadLine]]:
+    """Yield (line number, record or BadLine) for each non-blank line; a bad line never stops the rest."""
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield line_no, BadLine(line_no, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        try:
+            yield line_no, parse_record(data, limits)
+        except RecordError as exc:
+            case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+            yield line_no, BadLine(line_no, str(exc), case_id)
