@@ -1,0 +1,4 @@
+from server.cli import main
+import sys
+
+sys.exit(main())
