@@ -16,8 +16,8 @@ class Settings:
     """Address the gRPC server binds."""
     port: int = 50051
     """Port the gRPC server binds; 0 picks a free one."""
-    db_path: Path = Path("formfact.db")
-    """SQLite database file (diagnoses, feedback, queues, corpus, training jobs)."""
+    db_path: Path | str = Path("formfact.db")
+    """SQLite database file (diagnoses, feedback, queues, corpus, training jobs), or a postgresql:// URL."""
     max_message_bytes: int = 8 * 1024 * 1024
     """Largest gRPC message accepted; larger ones get RESOURCE_EXHAUSTED."""
     max_workers: int = 8
@@ -42,7 +42,9 @@ class Settings:
             raw = environ.get(f"FORMFACT_{f.name.upper()}")
             if raw is None or f.name == "limits":
                 continue
-            if f.name in ("db_path", "classifier_dir"):
+            if f.name == "db_path":
+                values[f.name] = raw if "://" in raw else Path(raw)
+            elif f.name == "classifier_dir":
                 values[f.name] = Path(raw)
             elif f.name == "grace_seconds":
                 values[f.name] = float(raw)
