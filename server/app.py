@@ -83,7 +83,7 @@ def open_deps(settings: Settings) -> Deps:
     from classifiers import load_engine
     from server.store import open_store
 
-    store = open_store(settings.db_path)
+    store = open_store(settings.db_path, max_attempts=settings.max_attempts)
     return Deps(store=store, engine=load_engine(settings.classifier_dir), closers=[store.close])
 
 

@@ -74,7 +74,7 @@ def _diagnose(args: argparse.Namespace, records: Sequence[LabelledRecord]) -> It
     if not args.no_store:
         from server.store import open_store
 
-        store = open_store(settings.db_path)
+        store = open_store(settings.db_path, max_attempts=settings.max_attempts)
     pipeline = Pipeline(store, engine)  # type: ignore[arg-type]
     try:
         for start in range(0, len(records), BATCH):
