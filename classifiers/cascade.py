@@ -1,0 +1,84 @@
+"""The v1 deterministic cascade: signal values -> label, subtypes, confidence.
+
+Rules run from most to least certain: a validator that fails is a behavior problem whatever else is true; a
+refusal of a failed case is over-refusal, an abstention is a knowledge gap; then grounding, reference and
+relevance. Every case here is a known failure, so a well-formed, on-task answer with no behavior problem
+found is itself evidence for information (the facts were wrong), at moderate confidence. When the signals
+are weak or pull both ways the confidence stays low and the engine says `unknown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from classifiers.signals import Signals
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: str
+    subtypes: tuple[str, ...]
+    confidence: float
+    reason: str
+
+
+def _info_subtype(v: dict[str, float]) -> str:
+    if v["cutoff"] >= 0.5 or v["stale_years"]:
+        return "outdated_knowledge"
+    if v["abstention"] >= 0.8:
+        return "missing_knowledge"
+    if v["time_sensitive"] >= 0.5:
+        return "outdated_knowledge"
+    return "hallucination"
+
+
+def decide(s: Signals) -> Verdict:
+    """Apply the cascade to one record's signals."""
+    v = s.values
+    if s.certain is not None:
+        label, sub = s.certain
+        return Verdict(label, (sub,), 0.97, "a deterministic validator failed")
+    kinds = s.check_kinds
+    for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
+                      ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
+                      ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),
+                      ("detail", "insufficient_detail"), ("style", "style")):
+        if kind in kinds:
+            if "fact" in kinds or "retrieval" in kinds:
+                info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
+                return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks")
+            return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed")
+    if v["instr_any_fail"]:
+        return Verdict("behavior", ("instruction_violation",), 0.75 + 0.2 * v["instr_fail_share"],
+                       "a stated constraint is violated")
+    if v["refusal"] >= 0.5 and v["abstention"] < 0.8 and v["cutoff"] == 0:
+        return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused")
+    if v["cutoff"] >= 0.5:
+        return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language")
+    if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
+        return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained")
+    if v["harm_comply"] >= 0.5:
+        return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request")
+    if "retrieval" in kinds:
+        return Verdict("information", ("retrieval_miss",), 0.85, "the retrieval check failed")
+    if "fact" in kinds:
+        return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed")
+    if v["has_context"]:
+        if v["has_reference"]:
+            if v["ref_in_context"] >= 0.99:
+                return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs")
+            return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content")
+        if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
+            return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
+                           "the output departs from the given context")
+    if v["has_reference"]:
+        if v["ref_long"] and v["rel_gap"] > 0.1:
+            return Verdict("behavior", ("off_task",), 0.6 + min(0.3, v["rel_gap"]), "the reference answers the "
+                           "input better than the output does")
+        if not v["ref_long"] and v["ref_token_recall"] < 0.5:
+            return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer")
+    if v["rel_io"] < 0.2:
+        return Verdict("behavior", ("off_task",), 0.6, "the output is unrelated to the input")
+    if v["explanatory"] and v["n_questions"] >= 0.5 and v["len_ratio"] < 0.6:
+        return Verdict("behavior", ("insufficient_detail",), 0.5, "a multi-part question answered briefly")
+    return Verdict("information", (_info_subtype(v),), 0.6, "well-formed, on-task answer: the facts are the likely fault")

@@ -1,0 +1,289 @@
+"""Format and schema validators: does the output parse as the `expected_format`, and match its schema?
+
+Each validator is deterministic and returns a `FormatResult`. A payload that only parses after the engine
+strips code fences or surrounding prose is still a format violation (the caller asked for the payload, not
+for a chat message around it), but the extracted payload is schema-checked anyway so the evidence says both
+"wrapped in prose" and "the fields inside are (not) right".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any, Callable, Mapping
+from xml.etree import ElementTree
+
+import jsonschema
+import yaml
+
+_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\s*\n?(.*?)```", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """The verdict of one validator.
+
+    `ok` means the whole output is a clean payload of the format; `wrapped` means a payload was found only
+    inside fences or prose; `schema_ok` is None when no schema was checked.
+    """
+
+    ok: bool
+    detail: str
+    wrapped: bool = False
+    schema_ok: bool | None = None
+    schema_detail: str = ""
+
+
+def _strip_fence(text: str) -> str | None:
+    m = _FENCE.search(text)
+    return m.group(1).strip() if m else None
+
+
+def _json_candidates(text: str) -> list[str]:
+    """Substrings that might be the JSON payload inside prose: fenced blocks, then outermost {...}/[...]."""
+    out: list[str] = []
+    fenced = _strip_fence(text)
+    if fenced:
+        out.append(fenced)
+    for open_c, close_c in (("{", "}"), ("[", "]")):
+        start, end = text.find(open_c), text.rfind(close_c)
+        if 0 <= start < end:
+            out.append(text[start : end + 1])
+    return out
+
+
+def _parse_json(text: str) -> tuple[bool, Any, str]:
+    try:
+        return True, json.loads(text), ""
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return False, None, f"{exc.msg if isinstance(exc, json.JSONDecodeError) else 'too deep'}"
+
+
+def check_schema(payload: Any, schema: Mapping[str, Any]) -> tuple[bool, str]:
+    """Validate a decoded payload against a JSON Schema; an invalid schema is reported, not raised."""
+    try:
+        validator_cls = jsonschema.validators.validator_for(schema)
+        validator_cls.check_schema(schema)
+        errors = sorted(validator_cls(schema).iter_errors(payload), key=lambda e: list(e.path))
+    except jsonschema.SchemaError as exc:
+        return True, f"schema itself is invalid ({exc.message}); not checked"
+    if not errors:
+        return True, "payload matches the schema"
+    first = errors[0]
+    where = "/".join(str(p) for p in first.path) or "(root)"
+    return False, f"{len(errors)} schema error(s); first at {where}: {first.message[:200]}"
+
+
+def validate_json(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    stripped = text.strip()
+    ok, payload, err = _parse_json(stripped)
+    wrapped = False
+    if not ok:
+        for cand in _json_candidates(stripped):
+            c_ok, c_payload, _ = _parse_json(cand)
+            if c_ok:
+                payload, wrapped = c_payload, True
+                break
+        if not wrapped:
+            return FormatResult(False, f"output is not valid JSON ({err})")
+    schema_ok: bool | None = None
+    schema_detail = ""
+    if schema is not None:
+        schema_ok, schema_detail = check_schema(payload, schema)
+    if wrapped:
+        return FormatResult(False, "JSON payload is wrapped in code fences or prose", True, schema_ok, schema_detail)
+    return FormatResult(True, "output is valid JSON", False, schema_ok, schema_detail)
+
+
+def validate_yaml(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    body = text.strip()
+    fenced = _strip_fence(body)
+    wrapped = fenced is not None and fenced != body
+    try:
+        payload = yaml.safe_load(fenced if wrapped else body)
+    except yaml.YAMLError as exc:
+        return FormatResult(False, f"output is not valid YAML ({str(exc).splitlines()[0][:120]})")
+    if not isinstance(payload, (dict, list)):
+        # Any prose is a valid YAML scalar; a YAML answer is a mapping or a sequence.
+        return FormatResult(False, "output is YAML only as a plain scalar, not a mapping or list")
+    schema_ok, schema_detail = (None, "") if schema is None else check_schema(payload, schema)
+    if wrapped:
+        return FormatResult(False, "YAML payload is wrapped in code fences", True, schema_ok, schema_detail)
+    return FormatResult(True, "output is valid YAML", False, schema_ok, schema_detail)
+
+
+def validate_xml(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    body = text.strip()
+    fenced = _strip_fence(body)
+    target = fenced if fenced is not None else body
+    try:
+        ElementTree.fromstring(target)
+    except ElementTree.ParseError as exc:
+        return FormatResult(False, f"output is not well-formed XML ({exc})")
+    if fenced is not None:
+        return FormatResult(False, "XML payload is wrapped in code fences", True)
+    return FormatResult(True, "output is well-formed XML")
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+         "track", "wbr", "!doctype"}
+
+
+class _TagBalance(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.tags = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.tags += 1
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if tag in self.stack:
+            # HTML tolerates implicitly closed elements (<p>, <li>); only an unmatched close is an error.
+            while self.stack and self.stack.pop() != tag:
+                pass
+        else:
+            self.errors.append(f"</{tag}> closes nothing")
+
+
+def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    body = text.strip()
+    fenced = _strip_fence(body)
+    parser = _TagBalance()
+    parser.feed(fenced if fenced is not None else body)
+    parser.close()
+    if parser.tags == 0:
+        return FormatResult(False, "output holds no HTML tags")
+    if parser.errors:
+        return FormatResult(False, f"malformed HTML: {parser.errors[0]}")
+    if fenced is not None:
+        return FormatResult(False, "HTML is wrapped in code fences", True)
+    if not body.startswith("<"):
+        return FormatResult(False, "HTML is preceded by prose", True)
+    return FormatResult(True, "output is HTML with balanced tags")
+
+
+_SQL_START = re.compile(r"^\s*(with|select|insert|update|delete|create|alter|drop|merge|replace|explain)\b", re.I)
+
+
+def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    body = text.strip()
+    fenced = _strip_fence(body)
+    target = fenced if fenced is not None else body
+    if not _SQL_START.match(target):
+        return FormatResult(False, "output does not start with a SQL statement")
+    # Balanced quotes and parentheses outside string literals: a cheap, dialect-free syntax check.
+    depth, quote = 0, ""
+    for ch in target:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return FormatResult(False, "SQL has an unmatched ')'")
+    if quote or depth:
+        return FormatResult(False, "SQL has an unclosed quote or parenthesis")
+    if fenced is not None:
+        return FormatResult(False, "SQL is wrapped in code fences", True)
+    return FormatResult(True, "output looks like a SQL statement")
+
+
+def validate_csv(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    body = text.strip()
+    fenced = _strip_fence(body)
+    target = fenced if fenced is not None else body
+    try:
+        dialect = csv.Sniffer().sniff(target[:4096], delimiters=",;\t|")
+        rows = list(csv.reader(io.StringIO(target), dialect))
+    except csv.Error as exc:
+        return FormatResult(False, f"output is not CSV ({exc})")
+    rows = [r for r in rows if r]
+    widths = {len(r) for r in rows}
+    if len(rows) < 1 or max(widths) < 2:
+        return FormatResult(False, "output has no delimited columns")
+    if len(widths) > 1:
+        return FormatResult(False, f"CSV rows have differing column counts {sorted(widths)}")
+    if fenced is not None:
+        return FormatResult(False, "CSV is wrapped in code fences", True)
+    return FormatResult(True, f"output is CSV with {len(rows)} rows of {widths.pop()} columns")
+
+
+_MD_MARK = re.compile(r"^\s{0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>\s|\|.*\||```)|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\)", re.M)
+
+
+def validate_markdown(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    if not text.strip():
+        return FormatResult(False, "output is empty")
+    if text.count("```") % 2:
+        return FormatResult(False, "markdown has an unclosed code fence")
+    if not _MD_MARK.search(text):
+        return FormatResult(False, "output uses no markdown structure (headings, lists, emphasis, tables)")
+    return FormatResult(True, "output is markdown")
+
+
+VALIDATORS: dict[str, Callable[[str, Mapping[str, Any] | None], FormatResult]] = {
+    "csv": validate_csv,
+    "html": validate_html,
+    "json": validate_json,
+    "markdown": validate_markdown,
+    "sql": validate_sql,
+    "xml": validate_xml,
+    "yaml": validate_yaml,
+}
+
+
+def validate(fmt: str, text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
+    """Run the validator for `fmt` (one of records.EXPECTED_FORMATS)."""
+    return VALIDATORS[fmt](text, schema)
+
+
+def schema_from_instructions(instructions: tuple[str, ...]) -> dict[str, Any] | None:
+    """Infer a JSON Schema from a JSON example stated in the instructions (`matching {"answer": "string"}`).
+
+    Pipelines often describe the shape by example instead of sending a schema; the types named in the
+    example ("string", "int", "float", "bool", "list") become the schema's property types.
+    """
+    for ins in instructions:
+        for cand in _json_candidates(ins):
+            ok, example, _ = _parse_json(cand)
+            if ok and isinstance(example, (dict, list)):
+                return _example_to_schema(example)
+    return None
+
+
+def _example_to_schema(example: Any) -> dict[str, Any]:
+    if isinstance(example, dict):
+        return {"type": "object", "properties": {k: _example_to_schema(v) for k, v in example.items()},
+                "required": list(example)}
+    if isinstance(example, list):
+        items = [e for e in example if e != "..."]
+        return {"type": "array", "items": _example_to_schema(items[0])} if items else {"type": "array"}
+    if isinstance(example, str):
+        low = example.lower()
+        for word, typ in (("int", "integer"), ("float", "number"), ("number", "number"), ("bool", "boolean"),
+                          ("list", "array")):
+            if low.startswith(word):
+                return {"type": typ}
+        return {"type": "string"}
+    if isinstance(example, bool):
+        return {"type": "boolean"}
+    if isinstance(example, int):
+        return {"type": "integer"}
+    if isinstance(example, float):
+        return {"type": "number"}
+    return {}

@@ -1,0 +1,291 @@
+"""Verifiable instructions: read constraints stated in plain words and check the output against each.
+
+The constraints come from the record's `instructions` (one per item) or, when a pipeline sends none, from the
+prompt itself, since people write "answer in under 50 words, no commas" straight into the input. Each rule
+recognises a phrasing by meaning-bearing words (word limits, casing, required or forbidden words, bullet and
+section counts, ...), never by a benchmark's instruction ids, so it carries to prompts written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
+_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|fifty|hundred)"
+_LESS = r"(less than|fewer than|under|at most|no more than|not more than|maximum of|up to|below)"
+_MORE = r"(at least|more than|over|minimum of|no less than|not less than|\d+\+)"
+
+
+def _n(tok: str) -> int:
+    return int(tok) if tok.isdigit() else _NUM_WORDS[tok.lower()]
+
+
+@dataclass(frozen=True)
+class InstructionResult:
+    """One recognised constraint and whether the output keeps it."""
+
+    constraint: str
+    passed: bool
+    detail: str
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9\u00C0-\u024F']+", text)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+
+
+def _count_bound(kind: str, count: int, low: str | None, high: str | None, n: int) -> InstructionResult:
+    if low is not None:
+        ok = count >= n if "at least" in low or "minimum" in low or "no less" in low or "not less" in low or "+" in low else count > n
+        return InstructionResult(f"{kind} >= {n}", ok, f"{count} {kind}")
+    assert high is not None
+    strict = high in ("less than", "fewer than", "under", "below")
+    ok = count < n if strict else count <= n
+    return InstructionResult(f"{kind} {'<' if strict else '<='} {n}", ok, f"{count} {kind}")
+
+
+def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str], InstructionResult | None]:
+    pat_more = re.compile(_MORE + r"\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_plus = re.compile(r"(\d+)\+\s+" + unit, re.I)
+    pat_less = re.compile(_LESS + r"\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + unit, re.I)
+
+    def rule(instr: str, output: str) -> InstructionResult | None:
+        count = counter(output)
+        if m := pat_plus.search(instr):
+            return _count_bound(unit, count, "at least", None, int(m.group(1)))
+        if m := pat_more.search(instr):
+            return _count_bound(unit, count, m.group(1).lower(), None, _n(m.group(2)))
+        if m := pat_less.search(instr):
+            return _count_bound(unit, count, None, m.group(1).lower(), _n(m.group(2)))
+        if unit.startswith(("paragraph", "bullet")) and (m := pat_exact.search(instr)):
+            n = _n(m.group(1))
+            return InstructionResult(f"{unit} == {n}", count == n, f"{count} {unit}")
+        return None
+
+    return rule
+
+
+def _paragraphs(text: str) -> int:
+    parts = re.split(r"\n\s*\*\*\*\s*\n|\n\s*\n", text.strip())
+    return len([p for p in parts if p.strip()])
+
+
+def _bullets(text: str) -> int:
+    return len(re.findall(r"^\s*[*-]\s+\S", text, re.M))
+
+
+def _rule_no_comma(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"(no|without|refrain from[^.]*|avoid[^.]*|not use any)\s+commas?", instr, re.I):
+        n = output.count(",")
+        return InstructionResult("no commas", n == 0, f"{n} comma(s)")
+    return None
+
+
+def _rule_case(instr: str, output: str) -> InstructionResult | None:
+    low = instr.lower()
+    letters = [c for c in output if c.isalpha()]
+    if re.search(r"(all|only|entire[^.]*in)\s+(lowercase|lower case|lower-case)", low) or "no capital letters" in low:
+        bad = sum(c.isupper() for c in letters)
+        return InstructionResult("all lowercase", bad == 0, f"{bad} uppercase letter(s)")
+    if re.search(r"(all|only|entire[^.]*in)\s+(capital|uppercase|upper case|upper-case)", low) and "words with" not in low:
+        bad = sum(c.islower() for c in letters)
+        return InstructionResult("all uppercase", bad == 0, f"{bad} lowercase letter(s)")
+    return None
+
+
+def _rule_capital_words(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"words with all capital letters should appear\s+" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
+    if not m:
+        return None
+    count = sum(1 for w in _words(output) if len(w) > 1 and w.isupper())
+    bound = m.group(1).lower()
+    return _count_bound("all-caps words", count, bound if bound == "at least" else None,
+                        None if bound == "at least" else bound, _n(m.group(2)))
+
+
+def _quoted_items(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"\"([^\"]{1,60})\"|'([^']{1,60})'", text)]
+
+
+def _rule_keywords(instr: str, output: str) -> InstructionResult | None:
+    low_out = output.lower()
+    m = re.search(r"(do not|don't|never|without|avoid)\s+(include|use|using|including|mention)[^.:]*?(keywords?|words?)\s*:?\s*(.+)", instr, re.I)
+    if m:
+        words = _quoted_items(m.group(4)) or [w.strip(" .") for w in re.split(r",|\bor\b|\band\b", m.group(4)) if w.strip(" .")]
+        hits = [w for w in words if re.search(r"\b" + re.escape(w.lower()) + r"\b", low_out)]
+        return InstructionResult("forbidden words", not hits, f"used {hits}" if hits else "none used")
+    m = re.search(r"(include|contain|use|mention)[^.:]*?(keywords?|words?)\s*:?\s*(.+)", instr, re.I)
+    if m and not re.search(r"\b(at least|times)\b", m.group(3)):
+        words = _quoted_items(m.group(3)) or [w.strip(" .") for w in re.split(r",|\band\b", m.group(3)) if w.strip(" .")]
+        words = [w for w in words if 0 < len(w) <= 40][:10]
+        if not words:
+            return None
+        missing = [w for w in words if w.lower() not in low_out]
+        return InstructionResult("required words", not missing, f"missing {missing}" if missing else "all present")
+    return None
+
+
+def _rule_letter_freq(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"letter\s+['\"]?([a-z])['\"]?\s+(?:should\s+)?appear\s+" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
+    if not m:
+        return None
+    count = output.lower().count(m.group(1).lower())
+    bound = m.group(2).lower()
+    return _count_bound(f"letter {m.group(1)}", count, bound if bound == "at least" else None,
+                        None if bound == "at least" else bound, _n(m.group(3)))
+
+
+def _rule_word_freq(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"word\s+['\"]?(\w+)['\"]?\s+(?:should\s+)?appear\s+" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
+    if not m:
+        return None
+    count = len(re.findall(r"\b" + re.escape(m.group(1).lower()) + r"\b", output.lower()))
+    bound = m.group(2).lower()
+    return _count_bound(f"word {m.group(1)}", count, bound if bound == "at least" else None,
+                        None if bound == "at least" else bound, _n(m.group(3)))
+
+
+def _rule_highlights(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"highlight\s+at least\s+" + _NUM, instr, re.I)
+    if not m:
+        return None
+    count = len(re.findall(r"\*[^\n*]+\*", output))
+    return _count_bound("highlighted sections", count, "at least", None, _n(m.group(1)))
+
+
+def _rule_sections(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(_NUM + r"\s+sections?[^.]*?(?:mark|begin|start)[^.]*?with\s+['\"]?(\w+)\s*X", instr, re.I)
+    if not m:
+        return None
+    count = len(re.findall(r"\b" + re.escape(m.group(2)) + r"\s+\d+", output))
+    n = _n(m.group(1))
+    return InstructionResult(f"{n} sections", count == n, f"{count} section markers")
+
+
+def _rule_placeholders(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"at least\s+" + _NUM + r"\s+placeholders?", instr, re.I)
+    if not m:
+        return None
+    count = len(re.findall(r"\[[^\]]+\]", output))
+    return _count_bound("placeholders", count, "at least", None, _n(m.group(1)))
+
+
+def _rule_title(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"title[^.]*<<", instr, re.I):
+        ok = re.search(r"<<[^\n]+>>", output) is not None
+        return InstructionResult("title in <<>>", ok, "title found" if ok else "no <<title>>")
+    return None
+
+
+def _rule_postscript(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"postscript[^.]*?(P\.+\s*P?\.?\s*S\.?|P\.S\.)", instr, re.I)
+    if not m:
+        return None
+    marker = m.group(1).strip()
+    ok = marker.rstrip(".").lower().replace(" ", "") in output.lower().replace(" ", "")
+    return InstructionResult("postscript", ok, f"{marker} {'found' if ok else 'missing'}")
+
+
+def _rule_end_phrase(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"(?:finish|end)[^.]*?(?:exact phrase|with the phrase|with)\s*[:]?\s*['\"]([^'\"]+)['\"]", instr, re.I)
+    if not m:
+        return None
+    ok = output.strip().rstrip(" .!\"'").lower().endswith(m.group(1).strip().rstrip(" .!").lower())
+    return InstructionResult("ends with phrase", ok, f"ends with {output.strip()[-40:]!r}")
+
+
+def _rule_quotes(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"wrap[^.]*(entire|whole)[^.]*double quot", instr, re.I):
+        s = output.strip()
+        ok = len(s) > 1 and s[0] == '"' and s[-1] == '"'
+        return InstructionResult("wrapped in double quotes", ok, "wrapped" if ok else "not wrapped")
+    return None
+
+
+def _rule_no_fence(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"(do not|don't|never)\s+wrap[^.]*(```|fence|code block)", instr, re.I):
+        ok = "```" not in output
+        return InstructionResult("no code fences", ok, "no fences" if ok else "output uses ``` fences")
+    return None
+
+
+def _rule_only_json(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"(output|respond|answer)\s+(only|with only|solely)[^.]*\bjson\b|entire output[^.]*json", instr, re.I):
+        s = output.strip()
+        ok = s[:1] in "{[" and s[-1:] in "}]"
+        return InstructionResult("only JSON", ok, "JSON only" if ok else f"starts with {s[:30]!r}")
+    return None
+
+
+def _rule_separator(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(_NUM + r"\s+(?:different\s+)?(?:responses|paragraphs)[^.]*?separated[^.]*?\*\s?\*\s?\*", instr, re.I)
+    if not m:
+        return None
+    n = _n(m.group(1))
+    parts = [p for p in re.split(r"\n?\s*\*{3,}\s*\n?", output) if p.strip()]
+    return InstructionResult(f"{n} parts separated by ***", len(parts) == n, f"{len(parts)} parts")
+
+
+def _rule_language(instr: str, output: str) -> InstructionResult | None:
+    m = re.search(r"(?:entire |whole )?(?:response|answer|output)[^.]*\b(?:in|using)\s+(English|[A-Z][a-z]+)\s+(?:language|only)", instr)
+    m = m or re.search(r"\bin\s+(English|[A-Z][a-z]+)\s+language", instr)
+    if not m:
+        return None
+    letters = [c for c in output if c.isalpha()]
+    ascii_share = sum(c.isascii() for c in letters) / max(1, len(letters))
+    english = m.group(1) == "English"
+    stop = sum(1 for w in _words(output.lower()) if w in {"the", "and", "is", "of", "to", "in", "that", "it"})
+    looks_en = ascii_share > 0.95 and stop >= max(1, len(_words(output)) // 40)
+    ok = looks_en if english else not looks_en
+    return InstructionResult(f"language {m.group(1)}", ok, f"ascii letters {ascii_share:.0%}, English stopwords {stop}")
+
+
+_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
+    _rule_no_comma,
+    _rule_case,
+    _rule_capital_words,
+    _rule_letter_freq,
+    _rule_word_freq,
+    _rule_highlights,
+    _rule_sections,
+    _rule_placeholders,
+    _rule_title,
+    _rule_postscript,
+    _rule_end_phrase,
+    _rule_quotes,
+    _rule_no_fence,
+    _rule_only_json,
+    _rule_separator,
+    _rule_language,
+    _length_rule("words", lambda t: len(_words(t))),
+    _length_rule("sentences", lambda t: len(_sentences(t))),
+    _length_rule("paragraphs", _paragraphs),
+    _length_rule("bullet points", _bullets),
+    _rule_keywords,
+)
+
+
+def check_instructions(instructions: tuple[str, ...], output: str, prompt: str = "") -> list[InstructionResult]:
+    """Check every recognisable constraint; unrecognised instructions yield nothing (no guessing).
+
+    With no `instructions`, the prompt's sentences are read instead; rules that match nothing stay silent.
+    """
+    texts = list(instructions) if instructions else re.split(r"(?<=[.!?])\s+|\n", prompt)
+    results: list[InstructionResult] = []
+    for text in texts:
+        if not text.strip() or len(text) > 2000:
+            continue
+        for rule in _RULES:
+            res = rule(text, output)
+            if res is not None:
+                results.append(res)
+                if rule is not _rule_no_fence:
+                    break
+    return results

@@ -1,0 +1,185 @@
+"""The engine's signals: one fixed-order feature vector and human-readable evidence per failure record.
+
+`extract` runs every signal over a batch: format/schema validators, verifiable instructions, the pipeline's
+checks, refusal/abstention/cutoff language, harm cues, reference agreement, relevance and grounding. The
+cascade reads the named values; the learned combiner reads the same vector (FEATURES fixes its order, and the
+shipped model's manifest records it). Embedding calls are batched across the whole batch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from classifiers.embedding import Embedder
+from classifiers.formats import schema_from_instructions, validate
+from classifiers.grounding import content_tokens, ground, log_words, recall
+from classifiers.instructions import check_instructions
+from classifiers.language import failed_check_kinds, read_cues
+from classifiers.records import Evidence, FailureRecord
+
+CHECK_KINDS = ("format", "schema", "instruction", "unsafe", "refusal", "relevance", "context", "fact",
+               "retrieval", "detail", "style")
+
+FEATURES: tuple[str, ...] = (
+    "fmt_expected", "fmt_fail", "fmt_wrapped", "schema_fail",
+    "instr_count", "instr_fail_share", "instr_any_fail",
+    "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply",
+    "has_reference", "ref_long", "ref_sim", "ref_token_recall",
+    "rel_io", "rel_ir", "rel_gap",
+    "has_context", "ctx_out_sim", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
+    "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
+) + tuple(f"check_{k}" for k in CHECK_KINDS)
+EMBEDDED = ("input", "output")
+"""Texts whose embeddings the learned combiner may append to FEATURES."""
+
+
+@dataclass
+class Signals:
+    """All signal values and findings for one record."""
+
+    values: dict[str, float]
+    evidence: list[Evidence] = field(default_factory=list)
+    certain: tuple[str, str] | None = None
+    """(label, subtype) when a deterministic validator is certain (e.g. the payload does not parse)."""
+    check_kinds: dict[str, str] = field(default_factory=dict)
+
+    def vector(self) -> np.ndarray:
+        return np.array([self.values[f] for f in FEATURES], dtype=np.float64)
+
+
+_EXPLAIN = re.compile(r"^\s*(why|how|explain|eli5|what makes|what causes|what happens)\b|\b(why|how come)\b", re.I)
+_SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+
+
+def _round(x: float) -> float:
+    # Rounded so that float noise from batching (padding) cannot flip a decision between runs.
+    return round(float(x), 4)
+
+
+def _cheap(rec: FailureRecord) -> Signals:
+    v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
+    ev: list[Evidence] = []
+    certain: tuple[str, str] | None = None
+    out = rec.output
+
+    if rec.expected_format:
+        v["fmt_expected"] = 1.0
+        schema = rec.schema or (schema_from_instructions(rec.instructions) if rec.expected_format == "json" else None)
+        res = validate(rec.expected_format, out, schema)
+        if not res.ok:
+            v["fmt_wrapped" if res.wrapped else "fmt_fail"] = 1.0
+            ev.append(Evidence("format", f"{rec.expected_format}: {res.detail}", 1.0 if not res.wrapped else 0.9))
+            certain = ("behavior", "format_violation")
+        else:
+            ev.append(Evidence("format", f"{rec.expected_format}: {res.detail}", 0.0))
+        if res.schema_ok is False:
+            v["schema_fail"] = 1.0
+            ev.append(Evidence("schema", res.schema_detail, 0.95))
+            if certain is None:
+                certain = ("behavior", "schema_violation")
+        elif res.schema_ok:
+            ev.append(Evidence("schema", res.schema_detail, 0.0))
+    elif rec.schema is not None:
+        res = validate("json", out, rec.schema)
+        if res.schema_ok is False:
+            v["schema_fail"] = 1.0
+            ev.append(Evidence("schema", res.schema_detail, 0.95))
+            certain = ("behavior", "schema_violation")
+
+    checks = check_instructions(rec.instructions, out, "" if rec.instructions else rec.input)
+    if checks:
+        fails = [c for c in checks if not c.passed]
+        v["instr_count"] = min(len(checks), 5) / 5
+        v["instr_fail_share"] = len(fails) / len(checks)
+        v["instr_any_fail"] = float(bool(fails))
+        for c in fails[:4]:
+            ev.append(Evidence("instructions", f"violated '{c.constraint}' ({c.detail})", 0.9))
+        if not fails:
+            ev.append(Evidence("instructions", f"{len(checks)} checkable constraint(s) all kept", 0.0))
+
+    cues = read_cues(rec.input, out)
+    v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
+             time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=cues.harm_request,
+             harm_comply=cues.harm_request * (1.0 - cues.refusal))
+    if cues.refusal:
+        ev.append(Evidence("refusal", "the output declines the request", cues.refusal))
+    if cues.abstention:
+        ev.append(Evidence("abstention", "the output says it does not know / has no information", cues.abstention))
+    if cues.cutoff:
+        ev.append(Evidence("cutoff", "the output cites a knowledge cutoff or stale date", cues.cutoff))
+    if cues.harm_request:
+        ev.append(Evidence("harm", "the prompt asks about harming people, property or privacy", cues.harm_request))
+
+    kinds = failed_check_kinds(rec.checks)
+    for k in CHECK_KINDS:
+        v[f"check_{k}"] = float(k in kinds)
+    for k, why in kinds.items():
+        ev.append(Evidence(f"check:{k}", why, 0.8))
+
+    words_in, words_out = len(rec.input.split()), len(out.split())
+    v["out_len"] = log_words(out)
+    v["in_len"] = log_words(rec.input)
+    v["len_ratio"] = max(-1.0, min(1.0, math.log((words_out + 1) / (words_in + 1)) / 4))
+    v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
+    v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
+    toks = out.split()
+    v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
+    v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
+    v["has_reference"] = float(bool(rec.reference))
+    v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 20)
+    if rec.reference:
+        v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
+    if rec.context:
+        v["has_context"] = 1.0
+        g = ground(rec.input, out, rec.reference, rec.context)
+        v.update(out_support=g.out_support, unsupported_sentences=g.unsupported_sentences,
+                 ref_in_context=g.ref_in_context, ref_in_top_bm25=g.ref_in_top_bm25)
+        ev.append(Evidence("grounding", f"{g.out_support:.0%} of the output's words are in the context; "
+                           f"{g.unsupported_sentences:.0%} of its sentences are unsupported"
+                           + (f" (least supported: {g.worst_sentence!r})" if g.unsupported_sentences else ""),
+                           g.unsupported_sentences))
+        if rec.reference:
+            ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
+                               "context passage", 1.0 - g.ref_in_context))
+    return Signals(v, ev, certain, kinds)
+
+
+def extract(records: Sequence[FailureRecord], embedder: Embedder) -> tuple[list[Signals], dict[str, np.ndarray]]:
+    """Compute the signals of a batch; returns them with the batch's input and output embeddings."""
+    sigs = [_cheap(r) for r in records]
+    n = len(records)
+    texts: list[str] = [r.input for r in records] + [r.output for r in records] + [r.reference or "" for r in records]
+    ctx_texts: list[str] = []
+    ctx_owner: list[int] = []
+    for i, r in enumerate(records):
+        for p in r.context:
+            ctx_texts.append(p)
+            ctx_owner.append(i)
+    emb = embedder.embed(texts + ctx_texts)
+    e_in, e_out, e_ref, e_ctx = emb[:n], emb[n : 2 * n], emb[2 * n : 3 * n], emb[3 * n :]
+    best_ctx = np.zeros(n)
+    for j, i in enumerate(ctx_owner):
+        best_ctx[i] = max(best_ctx[i], float(e_ctx[j] @ e_out[i]))
+    for i, (r, s) in enumerate(zip(records, sigs)):
+        v = s.values
+        v["rel_io"] = float(e_in[i] @ e_out[i]) if r.output.strip() else 0.0
+        if r.reference:
+            v["ref_sim"] = float(e_ref[i] @ e_out[i])
+            v["rel_ir"] = float(e_in[i] @ e_ref[i])
+            v["rel_gap"] = v["rel_ir"] - v["rel_io"]
+            s.evidence.append(Evidence("reference", f"output vs reference: similarity {v['ref_sim']:.2f}, "
+                                       f"{v['ref_token_recall']:.0%} of the reference's words present",
+                                       1.0 - max(v["ref_sim"], v["ref_token_recall"])))
+        if r.context:
+            v["ctx_out_sim"] = best_ctx[i]
+        s.evidence.append(Evidence("relevance", f"output vs input similarity {v['rel_io']:.2f}"
+                                   + (f" (reference vs input {v['rel_ir']:.2f})" if r.reference else ""),
+                                   max(0.0, 1.0 - v["rel_io"])))
+        for k in v:
+            v[k] = _round(v[k])
+    return sigs, {"input": e_in, "output": e_out}
