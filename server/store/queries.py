@@ -41,5 +41,7 @@ def for_pyformat(sql: str) -> str:
 
 
 def split_statements(script: str) -> list[str]:
-    """The statements of a schema section (no semicolons inside literals in our DDL)."""
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a schema section: full-line `--` comments dropped, split on `;` (our DDL has no
+    semicolons inside literals)."""
+    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in code.split(";") if s.strip()]

@@ -136,6 +136,9 @@ class SQLStore:
         diagnosis_json = codec.diagnosis_to_json(diagnosis)
         payloads = [codec.dump_json(d.payload, f"items[{i}].payload") for i, d in enumerate(items)]
         with self._transaction(write=True) as tx:
+            # Saves of one case are serialised (SQLite: the write lock; PostgreSQL: an advisory lock), so two
+            # revisions racing cannot both end up current and a replay always sees the first save.
+            tx.all("lock_case", case_id=record.id)
             existing = tx.one("find_diagnosis", case_id=record.id, revision=revision)
             if existing is not None:
                 return codec.stored_from_row(existing, self._item_ids(tx, record.id, revision), created=False)

@@ -62,4 +62,8 @@ CREATE TABLE IF NOT EXISTS queue_items (
 );
 CREATE INDEX IF NOT EXISTS queue_items_lease ON queue_items (queue, state, created_at, seq);
 CREATE INDEX IF NOT EXISTS queue_items_case ON queue_items (case_id, revision);
-CREATE INDEX IF NOT EXISTS queue_items_expiry ON queue_items (state, lease_expires_at)
+CREATE INDEX IF NOT EXISTS queue_items_expiry ON queue_items (state, lease_expires_at);
+
+-- name: lock_case
+-- Nothing to do: every write transaction already holds SQLite's single write lock (BEGIN IMMEDIATE).
+SELECT 1
