@@ -67,7 +67,9 @@ def rag_payload(record: FailureRecord, diagnosis: Diagnosis) -> dict[str, Any]:
         "question": record.input,
         "output": record.output,
         "reference": record.reference,
-        "missed_facts": missed_facts(record),
+        # An output can name every word of the reference and still contradict it ("A won more than B"):
+        # the diagnosis says the facts are wrong, so the reference is then the fact to look up.
+        "missed_facts": missed_facts(record) or ([record.reference] if record.reference else []),
         "context_passages": len(record.context),
         "retrieval_evidence": [
             {"signal": e.signal, "detail": e.detail, "score": e.score}

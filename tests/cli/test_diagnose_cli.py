@@ -1,0 +1,70 @@
+"""`formfact diagnose` end to end: in-process and through a server, bad lines named, summary printed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.cli import main
+from server.testing import spawn_server
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "failures.jsonl"
+
+
+@pytest.fixture
+def messy_file(tmp_path: Path) -> Path:
+    """The shipped examples with a broken JSON line and an invalid record in the middle."""
+    lines = EXAMPLES.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "{this is not json")
+    lines.insert(6, json.dumps({"id": "no-input", "output": "x"}))
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_in_process_reports_bad_lines_and_processes_the_rest(messy_file: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "diagnoses.jsonl"
+    code = main(["diagnose", str(messy_file), "-o", str(out), "--db", str(tmp_path / "f.db"), "--quiet"])
+    assert code == 1  # some lines were bad
+    captured = capsys.readouterr()
+    assert f"{messy_file}:4: skipped: not valid JSON" in captured.err
+    assert f"{messy_file}:7: skipped: input: is required" in captured.err
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    expected_ids = [json.loads(line)["id"] for line in EXAMPLES.read_text().splitlines()]
+    assert [d["id"] for d in written] == expected_ids
+    assert all(d["label"] in ("information", "behavior", "both", "unknown") for d in written)
+    assert "precision" in captured.out and "recall" in captured.out
+    assert "diagnosed 12 cases (2 bad lines skipped)" in captured.out
+
+
+def test_through_a_running_server_gives_the_same_diagnoses(tmp_path: Path) -> None:
+    proc, address = spawn_server(tmp_path / "server.db")
+    try:
+        remote = tmp_path / "remote.jsonl"
+        local = tmp_path / "local.jsonl"
+        exe = [sys.executable, "-m", "server.cli", "diagnose", str(EXAMPLES), "--quiet"]
+        subprocess.run([*exe, "--server", address, "-o", str(remote)], check=True, capture_output=True)
+        subprocess.run([*exe, "--no-store", "-o", str(local)], check=True, capture_output=True)
+        assert remote.read_text() == local.read_text()
+        stats = subprocess.run([sys.executable, "-m", "server.cli", "queue", "--server", address, "stats"],
+                               check=True, capture_output=True, text=True).stdout
+        depth = {row.split()[0]: int(row.split()[1]) for row in stats.splitlines()[1:]}
+        labels = [json.loads(line)["route"] for line in remote.read_text().splitlines()]
+        assert depth == {q: labels.count(q) for q in ("rag", "finetune", "review")}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_console_script_is_installed() -> None:
+    exe = shutil.which("formfact")
+    assert exe is not None, "pip install -e . installs the formfact console script"
+    out = subprocess.run([exe, "--help"], check=True, capture_output=True, text=True).stdout
+    for command in ("serve", "diagnose", "queue"):
+        assert command in out
