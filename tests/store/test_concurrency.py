@@ -50,3 +50,23 @@ def test_threads_saving_the_same_case_create_it_once(store: Store, make_record, 
         assert sum(created for created, _ in outcomes) == 1
         assert len({ids for _, ids in outcomes}) == 1  # every replay saw the first save's item
     assert len(store.list_items("rag")) == 10
+
+
+def test_two_store_instances_share_one_database_safely(make_store, enqueue) -> None:
+    """Two opened stores on one database stand for two server processes (or replicas)."""
+    first, second = make_store(), make_store()
+    expected = {enqueue(first, f"c{i}") for i in range(40)}
+    start = threading.Barrier(4)
+
+    def worker(store: Store) -> list[str]:
+        start.wait()
+        got: list[str] = []
+        while batch := store.lease("rag", 2, 300):
+            got += [item.item_id for item in batch]
+        return got
+
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(worker, s) for s in (first, second, first, second)]
+        leased = [i for f in futures for i in f.result()]
+    assert len(leased) == len(set(leased)) == 40 and set(leased) == expected
+    assert second.stats("rag")[0].leased == 40

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -29,24 +30,43 @@ def test_open_store_refuses_unknown_urls(url: str) -> None:
         open_store(url)
 
 
+@pytest.mark.skipif(not os.environ.get("FORMFACT_TEST_POSTGRES_URL"), reason="FORMFACT_TEST_POSTGRES_URL unset")
+def test_open_store_picks_postgres_for_its_urls(store_url: str) -> None:
+    if "://" not in store_url:
+        pytest.skip("the PostgreSQL variant covers this")
+    from server.store.postgres import PostgresStore
+
+    store = open_store(store_url)
+    try:
+        assert isinstance(store, PostgresStore) and store_url not in repr(store)  # no password in logs
+        assert [s.queue for s in store.stats()] == ["rag", "finetune", "review"]
+    finally:
+        store.close()
+
+
+def test_an_unreachable_postgres_is_unavailable() -> None:
+    with pytest.raises(Unavailable):
+        open_store("postgresql://nobody@127.0.0.1:1/nothing?connect_timeout=2")
+
+
 def test_sqlite_is_wal_with_full_sync_and_versioned(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db")
     try:
         conn = store._connection()
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert [tuple(r) for r in conn.execute("SELECT version FROM schema_version")] == [(1,)]
+        assert [tuple(r) for r in conn.execute("SELECT version FROM store_schema_version")] == [(1,)]
     finally:
         store.close()
     SQLiteStore(tmp_path / "s.db").close()  # reopening adds no second version row
     with sqlite3.connect(tmp_path / "s.db") as raw:
-        assert raw.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+        assert raw.execute("SELECT COUNT(*) FROM store_schema_version").fetchone()[0] == 1
 
 
 def test_a_database_from_a_newer_server_is_refused(tmp_path: Path) -> None:
     SQLiteStore(tmp_path / "s.db").close()
     with sqlite3.connect(tmp_path / "s.db") as raw:
-        raw.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)")
+        raw.execute("INSERT INTO store_schema_version (version, applied_at) VALUES (99, 0)")
     with pytest.raises(FormfactError, match="newer"):
         SQLiteStore(tmp_path / "s.db")
 

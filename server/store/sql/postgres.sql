@@ -6,7 +6,7 @@
 -- Two servers starting at once must not race on CREATE TABLE; the lock ends with the transaction.
 SELECT pg_advisory_xact_lock(7243010);
 
-CREATE TABLE IF NOT EXISTS schema_version (
+CREATE TABLE IF NOT EXISTS store_schema_version (
   version INTEGER NOT NULL,
   applied_at DOUBLE PRECISION NOT NULL
 );

@@ -4,10 +4,10 @@
 -- Queue item states: ready | leased | done | dead | superseded.
 
 -- name: schema_version
-SELECT MAX(version) AS version FROM schema_version
+SELECT MAX(version) AS version FROM store_schema_version
 
 -- name: set_schema_version
-INSERT INTO schema_version (version, applied_at) VALUES (:version, :now)
+INSERT INTO store_schema_version (version, applied_at) VALUES (:version, :now)
 
 -- name: find_diagnosis
 SELECT * FROM diagnoses WHERE case_id = :case_id AND revision = :revision

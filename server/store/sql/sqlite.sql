@@ -1,7 +1,7 @@
 -- SQLite schema and the queries whose SQL is SQLite's own. Loaded after queries.sql; same names override.
 
 -- name: schema
-CREATE TABLE IF NOT EXISTS schema_version (
+CREATE TABLE IF NOT EXISTS store_schema_version (
   version INTEGER NOT NULL,
   applied_at REAL NOT NULL
 );
