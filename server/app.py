@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Optional parts: each module exposes install(server, settings, deps) -> list[str] (its service names).
-PARTS: tuple[str, ...] = ()
+PARTS: tuple[str, ...] = (
+    "server.training.service",
+)
 
 
 @dataclass

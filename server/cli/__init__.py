@@ -8,8 +8,9 @@ import sys
 from typing import Sequence
 
 from server.cli import diagnose, queue, serve
+from server.cli import trainer as trainer_cmd
 
-COMMANDS = (serve, diagnose, queue)
+COMMANDS = (serve, diagnose, queue, trainer_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -325,9 +325,24 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         return job_to_proto(done)
 
 
+def job_db_path(db_path: Path | str) -> Path:
+    """The SQLite file for the job tables: the service's own file, or beside the process for PostgreSQL.
+
+    Job tables are SQLite-only for now; a PostgreSQL deployment keeps them in a local file (one replica
+    serves TrainingService), which `install` logs.
+    """
+    raw = str(db_path)
+    if raw.startswith("sqlite:///"):
+        return Path(raw[len("sqlite:///"):])
+    if "://" not in raw:
+        return Path(raw)
+    log.warning("training jobs use SQLite; %s is not a SQLite path, using ./formfact-training.db", raw.split("@")[-1])
+    return Path("formfact-training.db")
+
+
 def install(server: grpc.Server, settings: Settings, deps: Any) -> list[str]:
-    """Add TrainingService to `server`, with its own job tables in `settings.db_path`."""
-    jobs = JobStore(settings.db_path)
+    """Add TrainingService to `server`, with its own job tables in the service's SQLite file."""
+    jobs = JobStore(job_db_path(settings.db_path))
     training_pb2_grpc.add_TrainingServiceServicer_to_server(TrainingServicer(settings, deps.store, jobs), server)
     deps.closers.append(jobs.close)
     return [training_pb2.DESCRIPTOR.services_by_name["TrainingService"].full_name]
