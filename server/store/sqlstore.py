@@ -187,11 +187,17 @@ class SQLStore:
                 since=since, until=until, after_created=float(position[0]), after_seq=int(position[1]),
                 limit=size + 1,
             )
-            page = [codec.stored_from_row(r, self._item_ids(tx, r["case_id"], r["revision"]), created=False)
-                    for r in rows[:size]]
+        # Regroup the (diagnosis, item) rows; they arrive ordered, so each diagnosis's rows are adjacent.
+        grouped: dict[int, tuple[Row, list[str]]] = {}
+        for r in rows:
+            entry = grouped.setdefault(int(r["seq"]), (r, []))
+            if r["item_id"] is not None:
+                entry[1].append(r["item_id"])
+        found = list(grouped.values())
+        page = [codec.stored_from_row(r, tuple(ids), created=False) for r, ids in found[:size]]
         token = ""
-        if len(rows) > size:
-            last = rows[size - 1]
+        if len(found) > size:
+            last = found[size - 1][0]
             token = codec.encode_token("diagnoses", [float(last["created_at"]), int(last["seq"])], key)
         return Page(page, token)
 

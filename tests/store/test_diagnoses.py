@@ -26,6 +26,8 @@ def test_save_stores_the_diagnosis_and_its_items(store: Store, clock, make_recor
     assert [(i.item_id, i.payload, i.deferred, i.case_id) for i in rag] == [(saved.item_ids[0], {"gap": "capitals"},
                                                                             False, "c1")]
     assert [(i.item_id, i.deferred, i.revision) for i in ft] == [(saved.item_ids[1], True, saved.revision)]
+    listed = store.list_diagnoses(DiagnosisFilter(), 10, "").items
+    assert [(d.diagnosis.id, d.item_ids) for d in listed] == [("c1", saved.item_ids)]
 
 
 def test_a_replay_is_idempotent(store: Store, clock, make_record, make_diagnosis) -> None:
@@ -116,6 +118,7 @@ def test_list_filters_newest_first(store: Store, clock, make_record, make_diagno
     _save(store, clock, make_record, make_diagnosis, "u1", "unknown", ())
     _save(store, clock, make_record, make_diagnosis, "x1", "both", ("format_violation", "outdated_knowledge"))
     assert _all_pages(store, DiagnosisFilter(), 50) == ["x1", "u1", "i2", "b1", "i1"]
+    assert all(d.item_ids == () for d in store.list_diagnoses(DiagnosisFilter(), 50, "").items)
     assert _all_pages(store, DiagnosisFilter(label="information"), 50) == ["i2", "i1"]
     assert _all_pages(store, DiagnosisFilter(subtype="format_violation"), 50) == ["x1", "b1"]
     assert _all_pages(store, DiagnosisFilter(route="review"), 50) == ["u1"]
@@ -128,11 +131,14 @@ def test_list_filters_newest_first(store: Store, clock, make_record, make_diagno
 
 def test_pages_are_keyset_and_stable_under_inserts(store: Store, clock, make_record, make_diagnosis) -> None:
     for i in range(7):
-        store.save_diagnosis(make_record(f"c{i}"), make_diagnosis(f"c{i}"), [])  # same timestamp: seq breaks ties
+        # Same timestamp for all (seq breaks ties); two items each, so a page of 3 is 6 joined rows.
+        store.save_diagnosis(make_record(f"c{i}"), make_diagnosis(f"c{i}"),
+                             [QueueItemDraft("rag", {}), QueueItemDraft("review", {})])
     first = store.list_diagnoses(DiagnosisFilter(), 3, "")
     assert [d.diagnosis.id for d in first.items] == ["c6", "c5", "c4"] and first.next_token
     clock.advance(1)
     _save(store, clock, make_record, make_diagnosis, "late", "information", ())  # newer than the first page
+    assert [len(d.item_ids) for d in first.items] == [2, 2, 2]
     rest = _all_pages_from(store, first.next_token, 3)
     assert rest == ["c3", "c2", "c1", "c0"]
 

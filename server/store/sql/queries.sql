@@ -29,17 +29,23 @@ ON CONFLICT (diagnosis_seq, subtype) DO NOTHING
 
 -- name: list_diagnoses
 -- Keyset pagination, newest first: the page starts strictly after (after_created, after_seq).
-SELECT d.* FROM diagnoses d
-WHERE d.current = 1
-  AND (:any_label = 1 OR d.label = :label)
-  AND (:any_route = 1 OR d.route = :route)
-  AND (:any_model = 1 OR d.model = :model)
-  AND (:any_subtype = 1 OR EXISTS (
-        SELECT 1 FROM diagnosis_subtypes s WHERE s.diagnosis_seq = d.seq AND s.subtype = :subtype))
-  AND d.created_at >= :since AND d.created_at < :until
-  AND (d.created_at < :after_created OR (d.created_at = :after_created AND d.seq < :after_seq))
-ORDER BY d.created_at DESC, d.seq DESC
-LIMIT :limit
+-- One row per (diagnosis, queue item), items in enqueue order; a diagnosis without items has item_id NULL.
+WITH page AS (
+  SELECT d.* FROM diagnoses d
+  WHERE d.current = 1
+    AND (:any_label = 1 OR d.label = :label)
+    AND (:any_route = 1 OR d.route = :route)
+    AND (:any_model = 1 OR d.model = :model)
+    AND (:any_subtype = 1 OR EXISTS (
+          SELECT 1 FROM diagnosis_subtypes s WHERE s.diagnosis_seq = d.seq AND s.subtype = :subtype))
+    AND d.created_at >= :since AND d.created_at < :until
+    AND (d.created_at < :after_created OR (d.created_at = :after_created AND d.seq < :after_seq))
+  ORDER BY d.created_at DESC, d.seq DESC
+  LIMIT :limit
+)
+SELECT page.*, q.item_id AS item_id FROM page
+LEFT JOIN queue_items q ON q.case_id = page.case_id AND q.revision = page.revision
+ORDER BY page.created_at DESC, page.seq DESC, q.seq
 
 -- name: items_of_revision
 SELECT item_id FROM queue_items WHERE case_id = :case_id AND revision = :revision ORDER BY seq
