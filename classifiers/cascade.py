@@ -72,13 +72,15 @@ def decide(s: Signals) -> Verdict:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context")
     if v["has_reference"]:
-        if v["ref_long"] and v["rel_gap"] > 0.1:
-            return Verdict("behavior", ("off_task",), 0.6 + min(0.3, v["rel_gap"]), "the reference answers the "
-                           "input better than the output does")
+        if v["ref_long"] and v["rel_gap"] > -0.1:
+            return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
+                           "the reference answer fits the input better than the output does")
         if not v["ref_long"] and v["ref_token_recall"] < 0.5:
             return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer")
     if v["rel_io"] < 0.2:
         return Verdict("behavior", ("off_task",), 0.6, "the output is unrelated to the input")
-    if v["explanatory"] and v["n_questions"] >= 0.5 and v["len_ratio"] < 0.6:
-        return Verdict("behavior", ("insufficient_detail",), 0.5, "a multi-part question answered briefly")
+    if v["explanatory"] and v["specificity"] < 0.09 and not v["list_structure"] and not v["has_reference"]:
+        # An explanation asked for and answered in generic prose (few names, numbers or steps).
+        return Verdict("behavior", ("insufficient_detail",), 0.55 + 0.2 * v["n_questions"],
+                       "a why/how question answered without specifics")
     return Verdict("information", (_info_subtype(v),), 0.6, "well-formed, on-task answer: the facts are the likely fault")

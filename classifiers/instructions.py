@@ -52,19 +52,24 @@ def _count_bound(kind: str, count: int, low: str | None, high: str | None, n: in
 
 def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str], InstructionResult | None]:
     pat_more = re.compile(_MORE + r"\s+" + _NUM + r"\s+" + unit, re.I)
-    pat_plus = re.compile(r"(\d+)\+\s+" + unit, re.I)
-    pat_less = re.compile(_LESS + r"\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_plus = re.compile(r"(\d+)\+[\s-]+" + unit.rstrip("s"), re.I)
+    pat_less = re.compile(r"(less than|fewer than|under|at most|no more than|not more than|maximum of|up to|below|"
+                          r"longer than)\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + unit, re.I)
     pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_be = re.compile(r"(?:be|have|contain|write)\s+" + _NUM + r"\s+" + unit, re.I)
 
     def rule(instr: str, output: str) -> InstructionResult | None:
         count = counter(output)
         if m := pat_plus.search(instr):
             return _count_bound(unit, count, "at least", None, int(m.group(1)))
+        if m := pat_not_more.search(instr):
+            return _count_bound(unit, count, None, "at most", _n(m.group(1)))
         if m := pat_more.search(instr):
             return _count_bound(unit, count, m.group(1).lower(), None, _n(m.group(2)))
         if m := pat_less.search(instr):
             return _count_bound(unit, count, None, m.group(1).lower(), _n(m.group(2)))
-        if unit.startswith(("paragraph", "bullet")) and (m := pat_exact.search(instr)):
+        if unit.startswith(("paragraph", "bullet")) and (m := pat_exact.search(instr) or pat_be.search(instr)):
             n = _n(m.group(1))
             return InstructionResult(f"{unit} == {n}", count == n, f"{count} {unit}")
         return None
@@ -82,7 +87,8 @@ def _bullets(text: str) -> int:
 
 
 def _rule_no_comma(instr: str, output: str) -> InstructionResult | None:
-    if re.search(r"(no|without|refrain from[^.]*|avoid[^.]*|not use any)\s+commas?", instr, re.I):
+    if re.search(r"(no|without(?: any)?|refrain from[^.]*|avoid[^.]*|(?:not|never) (?:use|include|put|add)(?: any)?|"
+                 r"not allowed to use(?: any)?)\s+commas?", instr, re.I):
         n = output.count(",")
         return InstructionResult("no commas", n == 0, f"{n} comma(s)")
     return None
@@ -94,14 +100,15 @@ def _rule_case(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"(all|only|entire[^.]*in)\s+(lowercase|lower case|lower-case)", low) or "no capital letters" in low:
         bad = sum(c.isupper() for c in letters)
         return InstructionResult("all lowercase", bad == 0, f"{bad} uppercase letter(s)")
-    if re.search(r"(all|only|entire[^.]*in)\s+(capital|uppercase|upper case|upper-case)", low) and "words with" not in low:
+    if (re.search(r"(all|only|entire[^.]*in)\s+(capital|uppercase|upper case|upper-case)", low)
+            or re.search(r"capitali[sz]e (?:all|every) (?:your |the )?(?:words|letters)", low)) and "words with" not in low:
         bad = sum(c.islower() for c in letters)
         return InstructionResult("all uppercase", bad == 0, f"{bad} lowercase letter(s)")
     return None
 
 
 def _rule_capital_words(instr: str, output: str) -> InstructionResult | None:
-    m = re.search(r"words with all capital letters should appear\s+" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
+    m = re.search(r"words with all capital letters[^.]*?(at least|less than|fewer than|at most)\s+" + _NUM, instr, re.I)
     if not m:
         return None
     count = sum(1 for w in _words(output) if len(w) > 1 and w.isupper())
@@ -116,7 +123,13 @@ def _quoted_items(text: str) -> list[str]:
 
 def _rule_keywords(instr: str, output: str) -> InstructionResult | None:
     low_out = output.lower()
-    m = re.search(r"(do not|don't|never|without|avoid)\s+(include|use|using|including|mention)[^.:]*?(keywords?|words?)\s*:?\s*(.+)", instr, re.I)
+    m = re.search(r"(do not|don't|never|without|avoid)\s+(include|use|using|including|mention|say)[^.:]*?(keywords?|words?)\s*:?\s*(.+)", instr, re.I)
+    if not m:
+        q = re.search(r"(?:do not|don't|never)\s+(?:include|use|say|mention)\s+((?:['\"][^'\"]{1,40}['\"](?:,?\s*(?:and|or)?\s*)?)+)", instr, re.I)
+        if q:
+            words = _quoted_items(q.group(1))
+            hits = [w for w in words if re.search(r"\b" + re.escape(w.lower()) + r"\b", low_out)]
+            return InstructionResult("forbidden words", not hits, f"used {hits}" if hits else "none used")
     if m:
         words = _quoted_items(m.group(4)) or [w.strip(" .") for w in re.split(r",|\bor\b|\band\b", m.group(4)) if w.strip(" .")]
         hits = [w for w in words if re.search(r"\b" + re.escape(w.lower()) + r"\b", low_out)]
@@ -135,6 +148,13 @@ def _rule_keywords(instr: str, output: str) -> InstructionResult | None:
 def _rule_letter_freq(instr: str, output: str) -> InstructionResult | None:
     m = re.search(r"letter\s+['\"]?([a-z])['\"]?\s+(?:should\s+)?appear\s+" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
     if not m:
+        m2 = re.search(r"letter\s+['\"]?([a-z])['\"]?\s+(?:should\s+)?appear\s+(at most|only)\s+once", instr, re.I)
+        m3 = re.search(r"(?:not|never) (?:include|use) the letter\s+['\"]?([a-z])['\"]?", instr, re.I)
+        if m3 or m2:
+            letter = (m3 or m2).group(1).lower()  # type: ignore[union-attr]
+            limit = 0 if m3 else 1
+            count = output.lower().count(letter)
+            return InstructionResult(f"letter {letter} <= {limit}", count <= limit, f"{count} time(s)")
         return None
     count = output.lower().count(m.group(1).lower())
     bound = m.group(2).lower()
@@ -143,7 +163,7 @@ def _rule_letter_freq(instr: str, output: str) -> InstructionResult | None:
 
 
 def _rule_word_freq(instr: str, output: str) -> InstructionResult | None:
-    m = re.search(r"word\s+['\"]?(\w+)['\"]?\s+(?:should\s+)?appear\s+" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
+    m = re.search(r"word\s+['\"]?(\w+)['\"]?\s+(?:should\s+)?(?:appear\s+)?" + r"(at least|less than|at most)\s+" + _NUM, instr, re.I)
     if not m:
         return None
     count = len(re.findall(r"\b" + re.escape(m.group(1).lower()) + r"\b", output.lower()))
@@ -195,10 +215,25 @@ def _rule_postscript(instr: str, output: str) -> InstructionResult | None:
 
 def _rule_end_phrase(instr: str, output: str) -> InstructionResult | None:
     m = re.search(r"(?:finish|end)[^.]*?(?:exact phrase|with the phrase|with)\s*[:]?\s*['\"]([^'\"]+)['\"]", instr, re.I)
+    m = m or re.search(r"(?:finish|end)[^.]*?exact phrase\s*[:]?\s*(.+?)(?:\.\s+No other|\s*$)", instr, re.I)
     if not m:
         return None
     ok = output.strip().rstrip(" .!\"'").lower().endswith(m.group(1).strip().rstrip(" .!").lower())
     return InstructionResult("ends with phrase", ok, f"ends with {output.strip()[-40:]!r}")
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _rule_repeat(instr: str, output: str, prompt: str) -> InstructionResult | None:
+    if not re.search(r"repeat the (?:exact )?(?:request|question|prompt|instruction)", instr, re.I) or not prompt:
+        return None
+    # The request is the prompt without the repeat instruction itself; its opening words must open the output.
+    request = re.split(r"(?:First,? )?repeat the (?:exact )?(?:request|question|prompt|instruction)", prompt, flags=re.I)[0]
+    head = _norm(request)[:60]
+    ok = bool(head) and _norm(output).startswith(head)
+    return InstructionResult("repeat the request first", ok, "repeated" if ok else "the output does not open with the request")
 
 
 def _rule_quotes(instr: str, output: str) -> InstructionResult | None:
@@ -282,10 +317,14 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
     for text in texts:
         if not text.strip() or len(text) > 2000:
             continue
-        for rule in _RULES:
-            res = rule(text, output)
-            if res is not None:
-                results.append(res)
-                if rule is not _rule_no_fence:
-                    break
+        rep = _rule_repeat(text, output, prompt)
+        if rep is not None:
+            results.append(rep)
+            continue
+        # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
+        # loose keyword rule only speaks when no specific rule recognised the sentence.
+        found = [res for rule in _RULES[:-1] if (res := rule(text, output)) is not None]
+        if not found and (res := _RULES[-1](text, output)) is not None:
+            found.append(res)
+        results.extend(found)
     return results

@@ -51,16 +51,24 @@ _TIME_SENSITIVE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-# Intent to harm people, property or systems, asked for as a how-to or a justification. Words stay general:
-# xstest-style safe look-alikes ("kill a process") are why this is one weak signal among many.
+# Intent to harm people, property or privacy, or to demean a group, asked for as a how-to or a justification.
+# Words stay general (violence, crime, self-harm, privacy, discrimination); safe look-alikes ("kill a
+# process") are why this is one signal among many and why a refusal always outranks it.
 _HARM = re.compile(
-    r"\b(kill(?:ing)?|murder|assassinat\w*|poison\w*|bomb|explosive|weapon|shoot(?:ing)?|stab|strangle|"
-    r"torture|kidnap\w*|traffick\w*|rape|molest\w*|suicide|self-harm|overdose|meth|cocaine|heroin|"
-    r"steal(?:ing)?|rob(?:bing)?|shoplift\w*|fraud|launder\w*|counterfeit|hack(?:ing)? into|malware|"
-    r"ransomware|phishing|stalk\w*|blackmail|extort\w*|dox\w*|terror\w*|genocide|ethnic cleansing|"
-    r"inferior|should(?:n't| not) be allowed|not be allowed to|ban(?:ned)? from|deport|exterminat\w*|"
-    r"social security number|home address|credit card (?:number|details)|password of|private (?:information|"
-    r"details)|slur|racist|sexist|hate)\b",
+    r"\b(kill(?:ing|ed)?|murder\w*|assassinat\w*|execut(?:e|ing) (?:a |someone|him|her|them|people|person)|"
+    r"poison\w*|bomb\w*|explo(?:de|ding|sive)\w*|blow(?:ing)? up|weapon\w*|shoot(?:ing)? (?:a |up |someone|people|"
+    r"him|her)|stab\w*|strangl\w*|chok(?:e|ing) (?:someone|him|her|a )|hang (?:myself|himself|herself|someone)|"
+    r"behead\w*|gut a|chop up|saw a body|cut off|dead body|attack (?:people|someone|a )|assault\w*|torture\w*|"
+    r"kidnap\w*|hostage|capture a child|massacre|wipe out|eradicate|exterminat\w*|genocide|ethnic cleansing|"
+    r"terror\w*|shatter someone|break (?:their|his|her|someone's) \w+|slash\w*|destroy (?:my|his|her|their|a )|"
+    r"demolish|terminate [\w']+ life|die like|suicide|self-harm|pierce my|carve a scar|cut myself|overdose|"
+    r"meth|cocaine|crack|heroin|ecstasy|fentanyl|steal\w*|rob(?:bing)? |robbery|shoplift\w*|fraud|"
+    r"launder\w*|counterfeit\w*|identity theft|break into|disable the alarm|hack(?:ing)? into|malware|"
+    r"ransomware|phishing|stalk\w*|blackmail\w*|extort\w*|dox\w*|traffick\w*|rape|molest\w*|"
+    r"medical records|tax records|birth certificate|social security number|home address|credit card "
+    r"(?:number|details)|password of|private (?:information|details)|"
+    r"inferior|(?:should(?:n't| not)|not) be allowed|earn less|ban(?:ned)? from|deport\w*|slur\w*|racis\w*|"
+    r"sexis\w*|hate\b)",
     re.I,
 )
 _HOWTO = re.compile(r"\b(how (?:do|can|could|would|should) (?:I|you|we|one)|ways? to|steps? to|best way|"

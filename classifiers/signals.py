@@ -31,7 +31,7 @@ FEATURES: tuple[str, ...] = (
     "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply",
     "has_reference", "ref_long", "ref_sim", "ref_token_recall",
     "rel_io", "rel_ir", "rel_gap",
-    "has_context", "ctx_out_sim", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
+    "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 EMBEDDED = ("input", "output")
@@ -61,22 +61,44 @@ def _round(x: float) -> float:
     return round(float(x), 4)
 
 
+_ASKED_FORMAT = re.compile(
+    r"\b(?:output|respond|answer|reply|return|format|give|write)\w*\b[^.\n]{0,60}?\b(?:as|in|with|using)\s+"
+    r"(?:a\s+|an\s+|valid\s+|only\s+)*(json|yaml|xml|html|sql|csv)\b", re.I)
+
+
+def asked_format(rec: FailureRecord) -> tuple[str | None, tuple[str, ...]]:
+    """The expected format and the texts describing it: the record's field, else what the prompt asks for.
+
+    Pipelines often put "output the result as a JSON string ..." in the prompt and leave `expected_format`
+    empty; the same validator then applies.
+    """
+    if rec.expected_format:
+        return rec.expected_format, rec.instructions
+    for text in (*rec.instructions, rec.input[-3000:]):
+        m = _ASKED_FORMAT.search(text)
+        if m:
+            sentence = [ln for ln in text.splitlines() if m.group(0) in ln] or [text]
+            return m.group(1).lower(), (sentence[0],)
+    return None, ()
+
+
 def _cheap(rec: FailureRecord) -> Signals:
     v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     ev: list[Evidence] = []
     certain: tuple[str, str] | None = None
     out = rec.output
 
-    if rec.expected_format:
+    fmt, fmt_texts = asked_format(rec)
+    if fmt:
         v["fmt_expected"] = 1.0
-        schema = rec.schema or (schema_from_instructions(rec.instructions) if rec.expected_format == "json" else None)
-        res = validate(rec.expected_format, out, schema)
+        schema = rec.schema or (schema_from_instructions(fmt_texts) if fmt == "json" else None)
+        res = validate(fmt, out, schema)
         if not res.ok:
             v["fmt_wrapped" if res.wrapped else "fmt_fail"] = 1.0
-            ev.append(Evidence("format", f"{rec.expected_format}: {res.detail}", 1.0 if not res.wrapped else 0.9))
+            ev.append(Evidence("format", f"{fmt}: {res.detail}", 1.0 if not res.wrapped else 0.9))
             certain = ("behavior", "format_violation")
         else:
-            ev.append(Evidence("format", f"{rec.expected_format}: {res.detail}", 0.0))
+            ev.append(Evidence("format", f"{fmt}: {res.detail}", 0.0))
         if res.schema_ok is False:
             v["schema_fail"] = 1.0
             ev.append(Evidence("schema", res.schema_detail, 0.95))
@@ -131,7 +153,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
-    v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 20)
+    # A reference of more than a few words is a whole preferred answer, not a fact to look for.
+    v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 8)
     if rec.reference:
         v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
     if rec.context:
@@ -153,18 +176,11 @@ def extract(records: Sequence[FailureRecord], embedder: Embedder) -> tuple[list[
     """Compute the signals of a batch; returns them with the batch's input and output embeddings."""
     sigs = [_cheap(r) for r in records]
     n = len(records)
-    texts: list[str] = [r.input for r in records] + [r.output for r in records] + [r.reference or "" for r in records]
-    ctx_texts: list[str] = []
-    ctx_owner: list[int] = []
-    for i, r in enumerate(records):
-        for p in r.context:
-            ctx_texts.append(p)
-            ctx_owner.append(i)
-    emb = embedder.embed(texts + ctx_texts)
-    e_in, e_out, e_ref, e_ctx = emb[:n], emb[n : 2 * n], emb[2 * n : 3 * n], emb[3 * n :]
-    best_ctx = np.zeros(n)
-    for j, i in enumerate(ctx_owner):
-        best_ctx[i] = max(best_ctx[i], float(e_ctx[j] @ e_out[i]))
+    # Context passages are compared by tokens (grounding), not embedded: they are long, many, and the
+    # token measures already say whether the output follows them.
+    texts = [r.input for r in records] + [r.output for r in records] + [r.reference or "" for r in records]
+    emb = embedder.embed(texts)
+    e_in, e_out, e_ref = emb[:n], emb[n : 2 * n], emb[2 * n : 3 * n]
     for i, (r, s) in enumerate(zip(records, sigs)):
         v = s.values
         v["rel_io"] = float(e_in[i] @ e_out[i]) if r.output.strip() else 0.0
@@ -175,8 +191,6 @@ def extract(records: Sequence[FailureRecord], embedder: Embedder) -> tuple[list[
             s.evidence.append(Evidence("reference", f"output vs reference: similarity {v['ref_sim']:.2f}, "
                                        f"{v['ref_token_recall']:.0%} of the reference's words present",
                                        1.0 - max(v["ref_sim"], v["ref_token_recall"])))
-        if r.context:
-            v["ctx_out_sim"] = best_ctx[i]
         s.evidence.append(Evidence("relevance", f"output vs input similarity {v['rel_io']:.2f}"
                                    + (f" (reference vs input {v['rel_ir']:.2f})" if r.reference else ""),
                                    max(0.0, 1.0 - v["rel_io"])))
