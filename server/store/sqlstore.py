@@ -57,6 +57,10 @@ class Tx:
         rows = self.all(name, **params)
         return rows[0] if rows else None
 
+    def script(self, sql: str) -> None:
+        """Run one statement that is not a named query (a schema statement)."""
+        self._execute(sql, {})
+
 
 def _invalid(field: str, description: str) -> InvalidArgument:
     return InvalidArgument(f"{field} {description}", (FieldViolation(field, description),))
@@ -108,8 +112,8 @@ class SQLStore:
     def _migrate(self) -> None:
         """Create the schema if absent and record its version; refuse a database from a newer server."""
         with self._transaction(write=True) as tx:
-            for statement in self._schema_statements():
-                tx._execute(statement, {})
+            for statement in split_statements(self._queries["schema"]):
+                tx.script(statement)
             row = tx.one("schema_version")
             version = None if row is None else row["version"]
             if version is None:
@@ -117,14 +121,17 @@ class SQLStore:
             elif int(version) > SCHEMA_VERSION:
                 raise FormfactError(f"database schema version {version} is newer than this server's {SCHEMA_VERSION}")
 
-    def _schema_statements(self) -> list[str]:
-        return split_statements(self._queries["schema"])
-
     # -- diagnoses -----------------------------------------------------------------------------------------
 
     def save_diagnosis(
         self, record: FailureRecord, diagnosis: Diagnosis, items: Sequence[QueueItemDraft]
     ) -> StoredDiagnosis:
+        """Store a diagnosis and enqueue its items in one durable transaction (see `Store.save_diagnosis`).
+
+        A new revision of a known case becomes the current one and supersedes the older revisions' items that
+        are not done. A replay of any stored revision, even an older one, returns it unchanged with
+        created=False: it does not make that revision current again.
+        """
         if not record.id:
             raise _invalid("record.id", "is required")
         for i, draft in enumerate(items):

@@ -34,14 +34,14 @@ def test_threads_leasing_one_queue_never_share_an_item(store: Store, enqueue) ->
 def test_threads_saving_the_same_case_create_it_once(store: Store, make_record, make_diagnosis) -> None:
     start = threading.Barrier(4)
 
-    def save(n: int) -> tuple[bool, tuple[str, ...]]:
+    def save(n: int) -> list[tuple[bool, tuple[str, ...]]]:
         start.wait()
-        created = []
+        created: list[tuple[bool, tuple[str, ...]]] = []
         for i in range(10):
             stored = store.save_diagnosis(make_record(f"c{i}"), make_diagnosis(f"c{i}"),
                                           [QueueItemDraft("rag", {"by": n})])
             created.append((stored.created, stored.item_ids))
-        return created  # type: ignore[return-value]
+        return created
 
     with ThreadPoolExecutor(4) as pool:
         results = [f.result() for f in [pool.submit(save, n) for n in range(4)]]

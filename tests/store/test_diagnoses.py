@@ -213,3 +213,26 @@ def test_feedback_needs_a_diagnosed_case(store: Store, clock, enqueue) -> None:
         store.add_feedback("c1", "facts", [], "", "ann")
     with pytest.raises(InvalidArgument):
         store.add_feedback("c1", "behavior", ["nope"], "", "ann")
+
+
+def test_replaying_an_older_revision_changes_nothing(store: Store, clock, enqueue, make_record,
+                                                     make_diagnosis) -> None:
+    first_item = enqueue(store, "c1", output="A")
+    clock.advance(1)
+    second_item = enqueue(store, "c1", output="B")
+    replay = store.save_diagnosis(make_record("c1", "A"), make_diagnosis("c1"), [QueueItemDraft("rag", {})])
+    assert replay.created is False and replay.record.output == "A" and replay.item_ids == (first_item,)
+    assert store.get_diagnosis("c1").record.output == "B"
+    assert [i.item_id for i in store.list_items("rag", ("ready", "superseded"))] == [first_item, second_item]
+    assert [i.state for i in store.list_items("rag", ("ready", "superseded"))] == ["superseded", "ready"]
+
+
+def test_dead_letters_of_an_old_revision_are_superseded(make_store, enqueue) -> None:
+    store = make_store(max_attempts=1)
+    old = enqueue(store, "c1", output="A")
+    held = store.lease("rag", 1, 30)[0]
+    assert store.nack(held.item_id, held.lease_token, 0, "boom") is True
+    enqueue(store, "c1", output="B")
+    assert store.list_dead_letters("rag", 10, "").items == []
+    assert [i.item_id for i in store.list_items("rag", ("superseded",))] == [old]
+    assert store.redrive("rag") == 0

@@ -16,7 +16,8 @@ from server.store.queries import for_pyformat, load_queries, parse_queries
 @pytest.mark.parametrize("form", ["path", "str", "url"])
 def test_open_store_picks_sqlite_for_paths(tmp_path: Path, form: str) -> None:
     target = tmp_path / "nested" / "f.db"
-    arg = {"path": target, "str": str(target), "url": f"sqlite:///{target}"}[form]
+    forms: dict[str, str | Path] = {"path": target, "str": str(target), "url": f"sqlite:///{target}"}
+    arg = forms[form]
     store = open_store(arg)
     try:
         assert isinstance(store, SQLiteStore) and store.path == target and target.exists()
