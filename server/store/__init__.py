@@ -25,10 +25,10 @@ from server.store.base import (
 from server.store.sqlite import SQLiteStore
 
 __all__ = [
-    "QUEUES",
     "DiagnosisFilter",
     "Feedback",
     "Page",
+    "QUEUES",
     "QueueItem",
     "QueueItemDraft",
     "QueueStats",
