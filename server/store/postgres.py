@@ -9,7 +9,6 @@ of one case. Each thread holds its own psycopg connection. psycopg is imported o
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Mapping
@@ -18,6 +17,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from server.errors import Unavailable
+from server.store.connections import ThreadConnections
 from server.store.queries import for_pyformat
 from server.store.sqlstore import SQLStore, Tx
 
@@ -32,10 +32,7 @@ class PostgresStore(SQLStore):
     def __init__(self, url: str, max_attempts: int = 5, clock: Callable[[], float] = time.time):
         super().__init__(max_attempts, clock)
         self.url = url
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[psycopg.Connection[Any]] = []
-        self._closed = False
+        self._connections = ThreadConnections(self._connect, lambda: Unavailable("the store is closed"))
         self._migrate()
 
     def __repr__(self) -> str:
@@ -44,27 +41,20 @@ class PostgresStore(SQLStore):
     def _prepare_queries(self, queries: dict[str, str]) -> dict[str, str]:
         return {name: for_pyformat(sql) for name, sql in queries.items()}
 
-    def _connection(self) -> psycopg.Connection[Any]:
-        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
-        if conn is not None and not conn.closed:
-            return conn
-        with self._lock:
-            if self._closed:
-                raise Unavailable("the store is closed")
+    def _connect(self) -> psycopg.Connection[Any]:
         try:
             # autocommit: transactions are explicit (`conn.transaction()`), never left open between calls.
             conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row,
                                    connect_timeout=CONNECT_TIMEOUT_SECONDS)
+            # An accepted case must be durable before the RPC answers, whatever the server's default.
+            conn.execute("SET synchronous_commit = on")
         except psycopg.Error as exc:
             raise Unavailable(f"cannot connect to PostgreSQL: {exc}") from exc
-        with self._lock:
-            self._connections.append(conn)
-        self._local.conn = conn
         return conn
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[Tx]:
-        conn = self._connection()
+        conn = self._connections.get()
 
         def execute(sql: str, params: Mapping[str, Any]) -> list[Any]:
             cur = conn.execute(sql, params)
@@ -80,14 +70,9 @@ class PostgresStore(SQLStore):
                 psycopg.errors.SerializationFailure) as exc:
             # A lost connection is dropped so this thread reconnects on its next call.
             if conn.broken:
-                self._local.conn = None
+                self._connections.forget()
             raise Unavailable(f"PostgreSQL: {exc}") from exc
 
     def close(self) -> None:
         """Close every thread's connection; later calls raise Unavailable."""
-        with self._lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            conn.close()
-        self._local = threading.local()
+        self._connections.close_all()

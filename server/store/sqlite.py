@@ -9,13 +9,13 @@ answers: an accepted case survives a crash or power loss.
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from server.errors import Unavailable
+from server.store.connections import ThreadConnections
 from server.store.sqlstore import SQLStore, Tx
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -34,37 +34,31 @@ class SQLiteStore(SQLStore):
             # Every thread's connection would open its own empty database.
             raise ValueError("SQLiteStore needs a file path, not ':memory:'")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._closed = False
+        self._connections = ThreadConnections(self._connect, lambda: Unavailable("the store is closed"))
         self._migrate()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
 
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
-        with self._lock:
-            if self._closed:
-                raise Unavailable("the store is closed")
-            try:
-                # isolation_level=None: the module opens no implicit transactions; ours are explicit.
-                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
-                                       check_same_thread=False)
-                conn.row_factory = sqlite3.Row
-                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-                if mode != "wal":
-                    raise Unavailable(f"SQLite refused WAL mode for {self.path} (got {mode})")
-                conn.execute("PRAGMA synchronous=FULL")
-                conn.execute("PRAGMA foreign_keys=ON")
-            except sqlite3.Error as exc:
-                raise Unavailable(f"cannot open SQLite database {self.path}: {exc}") from exc
-            self._connections.append(conn)
-        self._local.conn = conn
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            # isolation_level=None: the module opens no implicit transactions; ours are explicit.
+            # check_same_thread=False only so close() may close it from another thread; one thread uses it.
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode != "wal":
+                conn.close()
+                raise Unavailable(f"SQLite refused WAL mode for {self.path} (got {mode})")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise Unavailable(f"cannot open SQLite database {self.path}: {exc}") from exc
         return conn
+
+    def _connection(self) -> sqlite3.Connection:
+        return self._connections.get()
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[Tx]:
@@ -90,9 +84,4 @@ class SQLiteStore(SQLStore):
 
     def close(self) -> None:
         """Close every thread's connection; later calls raise Unavailable."""
-        with self._lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            conn.close()
-        self._local = threading.local()
+        self._connections.close_all()

@@ -39,6 +39,8 @@ from server.store.queries import load_queries, split_statements
 SCHEMA_VERSION = 1
 STATES = ("ready", "leased", "done", "dead", "superseded")
 DEFAULT_PAGE_SIZE = 50
+MAX_ERROR_CHARS = 10_000
+"""A nack's error text is cut to this: a worker may send a whole traceback, the row needs only its gist."""
 
 Row = Mapping[str, Any]
 
@@ -289,7 +291,7 @@ class SQLStore:
         with self._transaction(write=True) as tx:
             now = self._clock()
             row = tx.one("nack", item_id=item_id, token=lease_token, now=now, max_attempts=self.max_attempts,
-                         available_at=now + retry_delay_seconds, error=error)
+                         available_at=now + retry_delay_seconds, error=error[:MAX_ERROR_CHARS])
             if row is None:
                 raise self._lost(tx, item_id)
             return bool(row["state"] == "dead")

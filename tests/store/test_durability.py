@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from server.store import DiagnosisFilter, Store, open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,3 +92,19 @@ def test_saves_that_returned_survive_sigkill(store_url: str) -> None:
         assert store.lease("rag", 1, 30)[0].case_id == "c0"  # and the database still takes writes
     finally:
         store.close()
+
+
+def test_a_dropped_postgres_connection_is_replaced(store_url: str, store: Store, enqueue) -> None:
+    if "://" not in store_url:
+        pytest.skip("PostgreSQL only: a SQLite connection is a file handle, it cannot drop")
+    import psycopg
+
+    from server.errors import Unavailable
+
+    enqueue(store, "c1")
+    pid = store._connections.get().info.backend_pid  # type: ignore[attr-defined]
+    with psycopg.connect(store_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(Unavailable):
+        store.stats()
+    assert store.stats("rag")[0].depth == 1  # this thread reconnected

@@ -110,6 +110,14 @@ def test_nack_delays_the_retry(enqueue, store: Store, clock) -> None:
     assert again.item_id == item_id and again.attempts == 2 and again.last_error == "upstream 503"
 
 
+def test_a_huge_nack_error_is_cut(enqueue, store: Store) -> None:
+    item_id = enqueue(store, "a")
+    held = store.lease("rag", 1, 30)[0]
+    store.nack(item_id, held.lease_token, 0, "Traceback\n" + "x" * 50_000)
+    again = store.lease("rag", 1, 30)[0]
+    assert again.last_error.startswith("Traceback\n") and len(again.last_error) == 10_000
+
+
 def test_max_attempts_of_nacks_dead_letters_the_item(enqueue, make_store, clock) -> None:
     store = make_store(max_attempts=3)
     item_id = enqueue(store, "a")
