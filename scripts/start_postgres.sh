@@ -12,8 +12,17 @@ set -euo pipefail
 
 DIR=${FORMFACT_PG_DIR:-/tmp/formfact-postgres}
 DB=formfact_test
-BIN=$(dirname "$(readlink -f "$(command -v pg_ctl || echo /usr/local/bin/pg_ctl)")")
 log() { echo "start_postgres: $*" >&2; }
+# pg_ctl on PATH (Debian links it from /usr/local/bin), else the newest /usr/lib/postgresql/<v>/bin.
+if command -v pg_ctl >/dev/null 2>&1; then
+  BIN=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
+else
+  BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+fi
+if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ] || [ ! -x "$BIN/pg_ctl" ]; then
+  log "no PostgreSQL server binaries (initdb, pg_ctl) found"
+  exit 1
+fi
 
 if [ "$(id -u)" = 0 ]; then
   if ! id postgres >/dev/null 2>&1; then
@@ -55,10 +64,22 @@ chmod 700 "$DIR"
 # --no-sync: nothing here needs to survive a power cut, and it saves seconds.
 as_pg "$BIN/initdb" -D "$DIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 20 \
-  -o "-h 127.0.0.1 -p $port -k $DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
-  start >/dev/null
+# A free port can be taken between choosing it and binding it: try a few.
+started=""
+for _ in 1 2 3; do
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 20 \
+      -o "-h 127.0.0.1 -p $port -k $DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
+      start >/dev/null; then
+    started=1
+    break
+  fi
+done
+if [ -z "$started" ]; then
+  log "the server did not start; its log:"
+  cat "$DIR/server.log" >&2 || true
+  exit 1
+fi
 "$BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$DB"
 url="postgresql://postgres@127.0.0.1:$port/$DB"
 echo "$url" >"$DIR/url"
