@@ -19,7 +19,7 @@ class Hyper:
     batch_size: int = 4
     max_length: int = 512
     lora_r: int = 16
-    lora_alpha: float = 32.0
+    lora_alpha: int = 32
     lora_dropout: float = 0.05
     target_modules: tuple[str, ...] = ("all-linear",)
     seed: int = 42
@@ -42,7 +42,7 @@ class Hyper:
         values = {k: v for k, v in data.items() if k in names}
         if "target_modules" in values:
             values["target_modules"] = tuple(values["target_modules"]) or ("all-linear",)
-        for name in ("epochs", "batch_size", "max_length", "lora_r", "seed", "max_new_tokens", "checkpoint_every",
+        for name in ("epochs", "batch_size", "max_length", "lora_r", "lora_alpha", "seed", "max_new_tokens", "checkpoint_every",
                      "max_steps", "regression_examples", "gradient_accumulation"):
             if name in values:
                 values[name] = int(values[name])

@@ -51,7 +51,7 @@ class Hyperparameters:
     """Tokens of prompt + completion; longer examples are reported and left out, never cut."""
     lora_r: int = 16
     """LoRA rank."""
-    lora_alpha: float = 32.0
+    lora_alpha: int = 32
     """LoRA scaling numerator (the update is scaled by alpha / r)."""
     lora_dropout: float = 0.05
     """Dropout on the LoRA input."""
@@ -138,7 +138,7 @@ def resolve(given: Mapping[str, Any], n_train: int, max_tokens: int, max_complet
     # Round up with head room: the estimate is chars/3.5, the real tokenizer may be denser.
     pick("max_length", min(4096, max(128, 64 * math.ceil(max_tokens * 1.25 / 64))))
     r = pick("lora_r", defaults.lora_r)
-    pick("lora_alpha", float(2 * r))
+    pick("lora_alpha", 2 * r)
     pick("lora_dropout", defaults.lora_dropout)
     values["target_modules"] = tuple(given["target_modules"]) if given.get("target_modules") else ("all-linear",)
     if not given.get("target_modules"):

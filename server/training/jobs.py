@@ -288,12 +288,18 @@ class JobStore:
         result: Mapping[str, Any], adapter_ready: bool, closed_items: int, message: str,
         close: Callable[[], int] | None = None,
     ) -> JobRecord:
-        """End a leased job. `close` (closing fixed queue items) runs inside the same lock, after the
-        lease check, so a fenced-out worker can never close items."""
+        """End a leased job. `close` (closing fixed queue items in the queue store) runs after the lease
+        check, so a fenced-out worker never closes items, but outside this store's transaction: the queue
+        store writes the same SQLite file and would wait on our write lock."""
+        if close is not None:
+            with self._tx():
+                self.holder(job_id, lease_token)
+                # Hold the lease through the close, so no successor starts on a job that is finishing.
+                self._conn.execute(self._q["extend_lease"], {"job_id": job_id, "lease_token": lease_token,
+                                                             "expires": self._clock() + 600, "now": self._clock()})
+            closed_items = close()
         with self._tx():
             self.holder(job_id, lease_token)
-            if close is not None:
-                closed_items = close()
             self._finish(job_id, state, error, result, adapter_ready, closed_items, message)
         return self.get(job_id)
 

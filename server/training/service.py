@@ -83,9 +83,9 @@ def _given(msg: training_pb2.Hyperparameters) -> dict[str, Any]:
 
 def _hp_to_proto(hp: Mapping[str, Any]) -> training_pb2.Hyperparameters:
     msg = training_pb2.Hyperparameters(target_modules=list(hp.get("target_modules") or ()))
-    for name in _HP_OPTIONAL:
-        if hp.get(name) is not None:
-            setattr(msg, name, hp[name])
+    for f in training_pb2.Hyperparameters.DESCRIPTOR.fields:
+        if f.name in _HP_OPTIONAL and hp.get(f.name) is not None:
+            setattr(msg, f.name, float(hp[f.name]) if f.type == f.TYPE_DOUBLE else int(hp[f.name]))
     return msg
 
 
