@@ -37,17 +37,11 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="FORMFACT_TEST_POSTGRES_URL unset")),
-    ]
-)
-def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A fresh, empty store location for the engine under test."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "store.db")
-        return
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections see a fresh, empty schema of the test PostgreSQL; skips without one."""
+    if not POSTGRES_URL:
+        pytest.skip("FORMFACT_TEST_POSTGRES_URL unset")
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -57,6 +51,19 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     yield f"{POSTGRES_URL}{sep}options={quote(f'-csearch_path={schema}')}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
         admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="FORMFACT_TEST_POSTGRES_URL unset")),
+    ]
+)
+def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A fresh, empty store location for the engine under test."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

@@ -94,17 +94,19 @@ def test_saves_that_returned_survive_sigkill(store_url: str) -> None:
         store.close()
 
 
-def test_a_dropped_postgres_connection_is_replaced(store_url: str, store: Store, enqueue) -> None:
-    if "://" not in store_url:
-        pytest.skip("PostgreSQL only: a SQLite connection is a file handle, it cannot drop")
+def test_a_dropped_postgres_connection_is_replaced(postgres_url: str, enqueue) -> None:
     import psycopg
 
     from server.errors import Unavailable
 
-    enqueue(store, "c1")
-    pid = store._connections.get().info.backend_pid  # type: ignore[attr-defined]
-    with psycopg.connect(store_url, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    with pytest.raises(Unavailable):
-        store.stats()
-    assert store.stats("rag")[0].depth == 1  # this thread reconnected
+    store = open_store(postgres_url)
+    try:
+        enqueue(store, "c1")
+        pid = store._connections.get().info.backend_pid  # type: ignore[attr-defined]
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(Unavailable):
+            store.stats()
+        assert store.stats("rag")[0].depth == 1  # this thread reconnected
+    finally:
+        store.close()

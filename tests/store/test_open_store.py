@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -31,15 +30,12 @@ def test_open_store_refuses_unknown_urls(url: str) -> None:
         open_store(url)
 
 
-@pytest.mark.skipif(not os.environ.get("FORMFACT_TEST_POSTGRES_URL"), reason="FORMFACT_TEST_POSTGRES_URL unset")
-def test_open_store_picks_postgres_for_its_urls(store_url: str) -> None:
-    if "://" not in store_url:
-        pytest.skip("the PostgreSQL variant covers this")
+def test_open_store_picks_postgres_for_its_urls(postgres_url: str) -> None:
     from server.store.postgres import PostgresStore
 
-    store = open_store(store_url)
+    store = open_store(postgres_url)
     try:
-        assert isinstance(store, PostgresStore) and store_url not in repr(store)  # no password in logs
+        assert isinstance(store, PostgresStore) and postgres_url not in repr(store)  # no password in logs
         assert [s.queue for s in store.stats()] == ["rag", "finetune", "review"]
     finally:
         store.close()
