@@ -46,6 +46,8 @@ def test_expired_lease_is_leased_again_and_fences_the_old_holder(enqueue, store:
     item_id = enqueue(store, "a")
     first = store.lease("rag", 1, 30)[0]
     clock.advance(31)
+    stats = store.stats("rag")[0]
+    assert (stats.depth, stats.leased) == (1, 0)  # an expired lease no longer counts as leased
     second = store.lease("rag", 1, 30)[0]
     assert second.item_id == item_id and second.attempts == 2
     assert second.lease_token != first.lease_token
