@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from server.store.base import (
     QUEUES,
+    ClassifierVersion,
     DiagnosisFilter,
     Feedback,
     Page,

@@ -92,6 +92,20 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class ClassifierVersion:
+    """A classifier model trained by this server (the shipped default is the version "default")."""
+
+    version: str
+    path: str
+    """Directory holding the model files."""
+    metrics: dict[str, Any]
+    """Held-out figures it was judged on."""
+    feedback_count: int
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Page:
     items: Sequence[Any]
     next_token: str = ""
@@ -153,6 +167,19 @@ class Store(Protocol):
 
     def close_items(self, item_ids: Sequence[str], note: str) -> int:
         """Mark items done without a lease (a verified fix closed them); returns how many changed."""
+        ...
+
+    def save_classifier_version(self, version: str, path: str, metrics: dict[str, Any],
+                                feedback_count: int) -> ClassifierVersion:
+        """Record a trained classifier (inactive)."""
+        ...
+
+    def list_classifier_versions(self) -> list[ClassifierVersion]:
+        """Oldest first; at most one is active (none: the shipped default is)."""
+        ...
+
+    def activate_classifier_version(self, version: str | None) -> None:
+        """Make `version` the active one (None: back to the shipped default); raises NotFound."""
         ...
 
     def close(self) -> None:

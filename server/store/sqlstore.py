@@ -15,6 +15,7 @@ Lease bookkeeping, the invariants every method keeps:
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 import uuid
@@ -26,6 +27,7 @@ from server.errors import FormfactError, InvalidArgument, LeaseLost, NotFound
 from server.store import codec
 from server.store.base import (
     QUEUES,
+    ClassifierVersion,
     DiagnosisFilter,
     Feedback,
     Page,
@@ -361,10 +363,37 @@ class SQLStore:
             rows = tx.all("list_items", queue=queue, **slots)
         return [codec.item_from_row(r) for r in rows]
 
+    # -- classifier versions -------------------------------------------------------------------------------
+
+    def save_classifier_version(self, version: str, path: str, metrics: dict[str, Any],
+                                feedback_count: int) -> ClassifierVersion:
+        now = self._clock()
+        with self._transaction(write=True) as tx:
+            tx.all("insert_classifier_version", version=version, path=path,
+                   metrics_json=codec.dump_json(metrics, "metrics"), feedback_count=feedback_count, now=now)
+        return ClassifierVersion(version, path, metrics, feedback_count, False, codec.from_seconds(now))
+
+    def list_classifier_versions(self) -> list[ClassifierVersion]:
+        with self._transaction(write=False) as tx:
+            return [_version_from_row(r) for r in tx.all("list_classifier_versions")]
+
+    def activate_classifier_version(self, version: str | None) -> None:
+        with self._transaction(write=True) as tx:
+            if version is not None and not any(r["version"] == version for r in tx.all("list_classifier_versions")):
+                raise NotFound(f"no classifier version {version!r}")
+            tx.all("deactivate_classifier_versions")
+            if version is not None:
+                tx.all("activate_classifier_version", version=version)
+
     def close_items(self, item_ids: Sequence[str], note: str) -> int:
         with self._transaction(write=True) as tx:
             now = self._clock()
             return sum(len(tx.all("close_item", item_id=i, note=note, now=now)) for i in _unique(item_ids))
+
+
+def _version_from_row(row: Row) -> ClassifierVersion:
+    return ClassifierVersion(row["version"], row["path"], json.loads(row["metrics_json"]), int(row["feedback_count"]),
+                             bool(row["active"]), codec.from_seconds(row["created_at"]))
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -147,3 +147,16 @@ VALUES (:feedback_id, :case_id, :revision, :label, :subtypes_json, :comment, :au
 SELECT f.*, d.record_json FROM feedback f
 LEFT JOIN diagnoses d ON d.case_id = f.case_id AND d.revision = f.revision
 ORDER BY f.created_at, f.seq
+
+-- name: insert_classifier_version
+INSERT INTO classifier_versions (version, path, metrics_json, feedback_count, active, created_at)
+VALUES (:version, :path, :metrics_json, :feedback_count, 0, :now)
+
+-- name: list_classifier_versions
+SELECT * FROM classifier_versions ORDER BY created_at, version
+
+-- name: deactivate_classifier_versions
+UPDATE classifier_versions SET active = 0 WHERE active = 1
+
+-- name: activate_classifier_version
+UPDATE classifier_versions SET active = 1 WHERE version = :version

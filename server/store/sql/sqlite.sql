@@ -41,6 +41,15 @@ CREATE TABLE IF NOT EXISTS feedback (
   created_at REAL NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS classifier_versions (
+  version TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  metrics_json TEXT NOT NULL,
+  feedback_count INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  created_at REAL NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS queue_items (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   item_id TEXT NOT NULL UNIQUE,
