@@ -20,6 +20,13 @@ class Verdict:
     subtypes: tuple[str, ...]
     confidence: float
     reason: str
+    rule: str = ""
+    """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
+
+
+RULES = ("validator", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
+         "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
+         "reference_fits_better", "reference_missing", "unrelated", "explanation_generic", "fallback_information")
 
 
 def _info_subtype(v: dict[str, float]) -> str:
@@ -37,7 +44,7 @@ def decide(s: Signals) -> Verdict:
     v = s.values
     if s.certain is not None:
         label, sub = s.certain
-        return Verdict(label, (sub,), 0.97, "a deterministic validator failed")
+        return Verdict(label, (sub,), 0.97, "a deterministic validator failed", "validator")
     kinds = s.check_kinds
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
@@ -46,41 +53,42 @@ def decide(s: Signals) -> Verdict:
         if kind in kinds:
             if "fact" in kinds or "retrieval" in kinds:
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
-                return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks")
-            return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed")
+                return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks", "check_both")
+            return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")
     if v["instr_any_fail"]:
         return Verdict("behavior", ("instruction_violation",), 0.75 + 0.2 * v["instr_fail_share"],
-                       "a stated constraint is violated")
+                       "a stated constraint is violated", "instructions")
     if v["refusal"] >= 0.5 and v["abstention"] < 0.8 and v["cutoff"] == 0:
-        return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused")
+        return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused", "refusal")
     if v["cutoff"] >= 0.5:
-        return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language")
+        return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language", "cutoff")
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
-        return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained")
+        return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
     if v["harm_comply"] >= 0.5:
-        return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request")
+        return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request", "harm")
     if "retrieval" in kinds:
-        return Verdict("information", ("retrieval_miss",), 0.85, "the retrieval check failed")
+        return Verdict("information", ("retrieval_miss",), 0.85, "the retrieval check failed", "check_retrieval")
     if "fact" in kinds:
-        return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed")
+        return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed", "check_fact")
     if v["has_context"]:
         if v["has_reference"]:
             if v["ref_in_context"] >= 0.99:
-                return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs")
-            return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content")
+                return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs", "context_held")
+            return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content", "context_lacks")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
-                           "the output departs from the given context")
+                           "the output departs from the given context", "context_departs")
     if v["has_reference"]:
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
-                           "the reference answer fits the input better than the output does")
+                           "the reference answer fits the input better than the output does", "reference_fits_better")
         if not v["ref_long"] and v["ref_token_recall"] < 0.5:
-            return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer")
+            return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer", "reference_missing")
     if v["rel_io"] < 0.2:
-        return Verdict("behavior", ("off_task",), 0.6, "the output is unrelated to the input")
-    if v["explanatory"] and v["specificity"] < 0.09 and not v["list_structure"] and not v["has_reference"]:
+        return Verdict("behavior", ("off_task",), 0.6, "the output is unrelated to the input", "unrelated")
+    if v["explanatory"] and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
         # An explanation asked for and answered in generic prose (few names, numbers or steps).
         return Verdict("behavior", ("insufficient_detail",), 0.55 + 0.2 * v["n_questions"],
-                       "a why/how question answered without specifics")
-    return Verdict("information", (_info_subtype(v),), 0.6, "well-formed, on-task answer: the facts are the likely fault")
+                       "a why/how question answered without specifics", "explanation_generic")
+    return Verdict("information", (_info_subtype(v),), 0.6, "well-formed, on-task answer: the facts are the likely fault",
+                   "fallback_information")

@@ -86,13 +86,17 @@ def cohen_kappa(truth: Sequence[str], pred: Sequence[str]) -> float:
     return 1.0 if pe == 1 else (po - pe) / (1 - pe)
 
 
+UNCOVERED = ("unknown", "error")
+"""Predictions that leave the case to a person: review, or a case the engine could not diagnose."""
+
+
 def coverage(pred: Sequence[str]) -> float:
-    """Share of cases not sent to review (not `unknown`)."""
-    return sum(p != "unknown" for p in pred) / len(pred) if pred else 0.0
+    """Share of cases not sent to review (neither `unknown` nor `error`)."""
+    return sum(p not in UNCOVERED for p in pred) / len(pred) if pred else 0.0
 
 
 def covered_accuracy(truth: Sequence[str], pred: Sequence[str]) -> float:
-    pairs = [(t, p) for t, p in zip(truth, pred, strict=True) if p != "unknown"]
+    pairs = [(t, p) for t, p in zip(truth, pred, strict=True) if p not in UNCOVERED]
     return sum(t == p for t, p in pairs) / len(pairs) if pairs else 0.0
 
 
@@ -149,6 +153,7 @@ def report(truth: Sequence[str], pred: Sequence[str], truth_subtypes: Sequence[S
            pred_subtypes: Sequence[Sequence[str]], confidence: Sequence[float]) -> Report:
     """All metrics of one evaluation run."""
     labels = EVAL_LABELS + ("unknown",)
+    labels += tuple(sorted(set(truth) | set(pred) - set(labels)))
     return Report(
         n=len(truth),
         accuracy=accuracy(truth, pred),

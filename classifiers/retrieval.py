@@ -366,6 +366,10 @@ class VectorIndex:
                     self._alive[slot] = False
                     self._slot_key[slot] = None
 
+    def vector(self, key: str) -> np.ndarray | None:
+        slot = self._key_slot.get(key)
+        return None if slot is None else self._mat[slot].copy()
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         with self._lock:
             n = len(self._slot_key)

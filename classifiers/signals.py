@@ -52,7 +52,16 @@ class Signals:
         return np.array([self.values[f] for f in FEATURES], dtype=np.float64)
 
 
-_EXPLAIN = re.compile(r"^\s*(why|how|explain|eli5|what makes|what causes|what happens)\b|\b(why|how come)\b", re.I)
+# Questions that ask for understanding rather than one fact: why/how, meaning, differences, consequences,
+# or a question wrapped in the asker's own background ("I was reading ... what does that mean?").
+_EXPLAIN = re.compile(
+    r"^\s*(why|how|explain|eli5|what makes|what causes|what happens)\b|\b(why|how come)\b|"
+    r"\bwhat (?:does|do) (?:that|this|it|they|[\w\s]{1,30}) mean\b|\bdifference between\b|"
+    r"\bin (?:simple|layman'?s?|plain) (?:words|terms)\b|\b(?:explain|understand)\b|"
+    r"\b(?:is it|would it|does it|will it|could it) (?:be |have |make |ever )?(?:possible|inevitable|true|"
+    r"serious|bad|good|better|worse|impact|affect)|"
+    r"\bI (?:ask because|was (?:reading|wondering|looking)|had a|read|heard|keep hearing|don't get|don't understand)\b",
+    re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 

@@ -1,0 +1,54 @@
+"""Benchmark helper: compute engine signals for a labelled file, with an on-disk embedding cache.
+
+The cache (bench/results/, git-ignored) only spares re-embedding the same texts between benchmark runs; it
+stores texts as JSON and vectors as a plain .npz, never pickles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifiers.embedding import Embedder
+from classifiers.records import LabelledRecord, parse_record
+from classifiers.signals import Signals, extract
+
+DATA = Path("/work/shared/data/failures.jsonl")
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def read(path: Path = DATA, drop_fields: bool = False) -> list[LabelledRecord]:
+    recs = [parse_record(json.loads(line)) for line in path.open(encoding="utf-8") if line.strip()]
+    if drop_fields:
+        # input + output [+ reference] only: what a pipeline that sends nothing else gives the engine.
+        recs = [dataclasses.replace(r, record=dataclasses.replace(
+            r.record, expected_format=None, instructions=(), context=(), schema=None, checks=())) for r in recs]
+    return recs
+
+
+def cached_embedder(name: str = "emb_cache") -> tuple[Embedder, Any]:
+    emb = Embedder()
+    texts_path, vecs_path = RESULTS / f"{name}.json", RESULTS / f"{name}.npz"
+    if texts_path.exists() and vecs_path.exists():
+        texts = json.loads(texts_path.read_text())
+        with np.load(vecs_path, allow_pickle=False) as z:
+            vecs = z["v"]
+        emb._cache.update(zip(texts, vecs))
+    n0 = len(emb._cache)
+
+    def save() -> None:
+        if len(emb._cache) > n0:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            keys = list(emb._cache)
+            texts_path.write_text(json.dumps(keys))
+            np.savez(vecs_path, v=np.stack([emb._cache[k] for k in keys]))
+
+    return emb, save
+
+
+def signals(recs: list[LabelledRecord], embedder: Embedder) -> tuple[list[Signals], dict[str, np.ndarray]]:
+    return extract([r.record for r in recs], embedder)

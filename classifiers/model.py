@@ -1,0 +1,264 @@
+"""The learned, calibrated combiner: logistic heads over the engine's signals, stored as plain arrays + JSON.
+
+Two calibrated binary heads say whether the case has a behavior problem and whether it has an information
+problem; "both" is their conjunction, so it needs no examples of its own to exist. Two multinomial heads name
+the subtype within each kind. Inputs are the signal values (FEATURES), the rule cascade's verdict as one-hot
+features (the learned part sits on top of the deterministic evidence) and, optionally, down-weighted
+sentence embeddings of input and output.
+
+A model directory holds `model.npz` (numbers only, loaded with allow_pickle=False) and `manifest.json`
+(feature set, thresholds, calibration, training data hash, library versions, validation figures). Nothing
+is unpickled, so loading a user-supplied directory cannot run code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from classifiers.cascade import RULES, Verdict, decide
+from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES
+from classifiers.signals import EMBEDDED, FEATURES, Signals
+
+CASCADE_FEATURES: tuple[str, ...] = ("casc_behavior", "casc_information", "casc_both", "casc_conf") + tuple(
+    f"rule_{r}" for r in RULES) + tuple(f"casc_{s}" for s in BEHAVIOR_SUBTYPES + INFORMATION_SUBTYPES)
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Which inputs the combiner reads; written to the manifest so a model is always read as trained."""
+
+    use_embeddings: bool = False
+    """Append the input and output embeddings (2 x 384) to the signal features."""
+    embedding_weight: float = 0.25
+    """Scale of the embedding block after standardisation: under L2 a small scale keeps it a tie-breaker."""
+    signal_weight: float = 0.0
+    """Scale of the raw signal block after standardisation. 0 (the default) leaves the cascade's verdict as
+    the only input to the label heads: leave-one-source-out, every weight above 0 lowered accuracy, because
+    raw signal values (lengths, specificity) identify the source rather than the failure."""
+    cascade_detail: bool = False
+    """Also give the cascade's rule and subtype as one-hot features; off by default for the same reason (a
+    rule seen in one source only gets no weight when that source is held out)."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.embedding_weight <= 1.0:
+            raise ValueError("embedding_weight must be in (0, 1]")
+        if not 0.0 <= self.signal_weight <= 1.0:
+            raise ValueError("signal_weight must be in [0, 1]")
+
+
+def feature_names(cfg: FeatureConfig) -> list[str]:
+    names = list(FEATURES) + list(CASCADE_FEATURES)
+    if cfg.use_embeddings:
+        names += [f"emb_{t}_{i}" for t in EMBEDDED for i in range(384)]
+    return names
+
+
+def design_matrix(signals: Sequence[Signals], embeddings: Mapping[str, Any], cfg: FeatureConfig) -> np.ndarray:
+    """Rows of raw (unstandardised) features for a batch, in `feature_names(cfg)` order."""
+    rows = []
+    for s in signals:
+        vd = decide(s)
+        casc = dict.fromkeys(CASCADE_FEATURES, 0.0)
+        casc["casc_" + vd.label] = 1.0 if f"casc_{vd.label}" in casc else 0.0
+        casc["casc_conf"] = vd.confidence
+        for sub in vd.subtypes:
+            casc[f"casc_{sub}"] = 1.0
+        casc[f"rule_{vd.rule}"] = 1.0
+        rows.append(np.concatenate([s.vector(), np.array([casc[k] for k in CASCADE_FEATURES])]))
+    x = np.vstack(rows) if rows else np.zeros((0, len(FEATURES) + len(CASCADE_FEATURES)))
+    if cfg.use_embeddings:
+        x = np.hstack([x] + [np.asarray(embeddings[t], dtype=np.float64) for t in EMBEDDED])
+    return x
+
+
+SUBTYPE_VIEW = FeatureConfig(signal_weight=1.0, cascade_detail=True)
+"""The subtype heads always read every signal and the cascade's subtype: naming the kind of failure within a
+label is what the raw signals are good at, and a wrong subtype never changes the route."""
+
+
+def scale_blocks(x: np.ndarray, cfg: FeatureConfig) -> np.ndarray:
+    """Weight the standardised blocks: signals, cascade verdict, embeddings (in place, returned)."""
+    n_sig, n_casc = len(FEATURES), len(CASCADE_FEATURES)
+    x[:, :n_sig] *= cfg.signal_weight
+    if not cfg.cascade_detail:
+        x[:, n_sig + 4 : n_sig + n_casc] = 0.0
+    if cfg.use_embeddings:
+        x[:, n_sig + n_casc :] *= cfg.embedding_weight
+    return x
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Heads:
+    """All numbers of a trained combiner (what model.npz stores)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    beh_coef: np.ndarray
+    beh_intercept: float
+    info_coef: np.ndarray
+    info_intercept: float
+    beh_platt: tuple[float, float]
+    info_platt: tuple[float, float]
+    beh_sub_classes: tuple[str, ...]
+    beh_sub_coef: np.ndarray
+    beh_sub_intercept: np.ndarray
+    info_sub_classes: tuple[str, ...]
+    info_sub_coef: np.ndarray
+    info_sub_intercept: np.ndarray
+
+
+def label_probabilities(p_beh: np.ndarray, p_info: np.ndarray) -> np.ndarray:
+    """(n, 3) probabilities of behavior / information / both from the two heads.
+
+    The heads are treated as independent and "neither" is removed (every case is a known failure).
+    """
+    b_only = p_beh * (1 - p_info)
+    i_only = (1 - p_beh) * p_info
+    both = p_beh * p_info
+    total = b_only + i_only + both
+    # Both heads near zero: no evidence either way, the three outcomes are equally likely.
+    safe = np.where(total > 1e-9, total, 1.0)
+    out = np.stack([b_only, i_only, both], axis=1) / safe[:, None]
+    out[total <= 1e-9] = 1.0 / 3
+    return out
+
+
+LABEL_ORDER = ("behavior", "information", "both")
+
+
+class LearnedCombiner:
+    """A trained combiner; `predict` turns a batch of signals into verdicts."""
+
+    def __init__(self, heads: Heads, cfg: FeatureConfig, threshold: float, version: str,
+                 manifest: dict[str, Any] | None = None) -> None:
+        self.heads = heads
+        self.cfg = cfg
+        self.threshold = threshold
+        self.version = version
+        self.manifest = manifest or {}
+
+    def probabilities(self, x_raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Calibrated p(behavior problem), p(information problem), and the two subtype distributions."""
+        h = self.heads
+        z = (x_raw - h.mean) / h.scale
+        x = scale_blocks(z.copy(), self.cfg)
+        x_sub = scale_blocks(z, SUBTYPE_VIEW)
+        zb = x @ h.beh_coef + h.beh_intercept
+        zi = x @ h.info_coef + h.info_intercept
+        p_beh = _sigmoid(h.beh_platt[0] * zb + h.beh_platt[1])
+        p_info = _sigmoid(h.info_platt[0] * zi + h.info_platt[1])
+        sub_b = _softmax(x_sub @ h.beh_sub_coef.T + h.beh_sub_intercept)
+        sub_i = _softmax(x_sub @ h.info_sub_coef.T + h.info_sub_intercept)
+        return p_beh, p_info, sub_b, sub_i
+
+    def predict(self, signals: Sequence[Signals], embeddings: Mapping[str, Any]) -> list[Verdict]:
+        if not signals:
+            return []
+        x_raw = design_matrix(signals, embeddings, self.cfg)
+        p_beh, p_info, sub_b, sub_i = self.probabilities(x_raw)
+        probs = label_probabilities(p_beh, p_info)
+        out = []
+        for i, s in enumerate(signals):
+            k = int(np.argmax(probs[i]))
+            label, conf = LABEL_ORDER[k], float(probs[i, k])
+            beh_sub = self.heads.beh_sub_classes[int(np.argmax(sub_b[i]))]
+            info_sub = self.heads.info_sub_classes[int(np.argmax(sub_i[i]))]
+            # The cascade names subtypes the training data may never have shown (e.g. retrieval_miss); its
+            # subtype wins wherever its label agrees in kind with the combiner's.
+            vd = decide(s)
+            beh_sub = next((x for x in vd.subtypes if x in BEHAVIOR_SUBTYPES), beh_sub)
+            info_sub = next((x for x in vd.subtypes if x in INFORMATION_SUBTYPES), info_sub)
+            reason = (f"{vd.reason}; learned combiner: p(behavior problem)={p_beh[i]:.2f}, "
+                      f"p(information problem)={p_info[i]:.2f}")
+            if s.certain is not None:
+                # A deterministic validator that failed keeps the last word: this is a behavior problem.
+                beh_sub = s.certain[1]
+                label = "both" if p_info[i] >= 0.9 else "behavior"
+                conf = max(conf if label != "both" else float(probs[i, 2]), 0.97 if label == "behavior" else 0.0)
+                reason = "a deterministic validator failed; " + reason
+            if conf < self.threshold:
+                out.append(Verdict("unknown", (), round(conf, 4), f"confidence {conf:.2f} below threshold "
+                                   f"{self.threshold:.2f}; {reason}"))
+                continue
+            subs = {"behavior": (beh_sub,), "information": (info_sub,), "both": (beh_sub, info_sub)}[label]
+            out.append(Verdict(label, subs, round(conf, 4), reason))
+        return out
+
+    # -- storage ---------------------------------------------------------------------------------------------
+    def save(self, out_dir: Path, extra_manifest: Mapping[str, Any] | None = None) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        h = self.heads
+        np.savez(out_dir / "model.npz", mean=h.mean, scale=h.scale, beh_coef=h.beh_coef,
+                 info_coef=h.info_coef, beh_sub_coef=h.beh_sub_coef, beh_sub_intercept=h.beh_sub_intercept,
+                 info_sub_coef=h.info_sub_coef, info_sub_intercept=h.info_sub_intercept)
+        manifest = dict(self.manifest)
+        manifest.update(extra_manifest or {})
+        manifest.update({
+            "format_version": FORMAT_VERSION,
+            "version": self.version,
+            "feature_config": asdict(self.cfg),
+            "features": feature_names(self.cfg)[: len(FEATURES) + len(CASCADE_FEATURES)],
+            "embedded_texts": list(EMBEDDED) if self.cfg.use_embeddings else [],
+            "threshold": self.threshold,
+            "beh_intercept": h.beh_intercept,
+            "info_intercept": h.info_intercept,
+            "beh_platt": list(h.beh_platt),
+            "info_platt": list(h.info_platt),
+            "beh_sub_classes": list(h.beh_sub_classes),
+            "info_sub_classes": list(h.info_sub_classes),
+        })
+        self.manifest = manifest
+        (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, model_dir: Path) -> LearnedCombiner:
+        """Load a model directory written by `save`; validates shapes against the manifest.
+
+        Raises:
+            ValueError: the directory is from another format version or its arrays do not fit.
+        """
+        manifest = json.loads((model_dir / "manifest.json").read_text())
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"{model_dir}: unsupported model format {manifest.get('format_version')!r}")
+        cfg = FeatureConfig(**manifest["feature_config"])
+        names = feature_names(cfg)
+        if manifest["features"] != names[: len(FEATURES) + len(CASCADE_FEATURES)]:
+            raise ValueError(f"{model_dir}: trained on a different feature set than this engine computes")
+        with np.load(model_dir / "model.npz", allow_pickle=False) as z:
+            arrays = {k: np.asarray(z[k], dtype=np.float64) for k in z.files}
+        n = len(names)
+        for key in ("mean", "scale", "beh_coef", "info_coef"):
+            if arrays[key].shape != (n,):
+                raise ValueError(f"{model_dir}: {key} has shape {arrays[key].shape}, expected ({n},)")
+        heads = Heads(
+            mean=arrays["mean"], scale=arrays["scale"],
+            beh_coef=arrays["beh_coef"], beh_intercept=float(manifest["beh_intercept"]),
+            info_coef=arrays["info_coef"], info_intercept=float(manifest["info_intercept"]),
+            beh_platt=(float(manifest["beh_platt"][0]), float(manifest["beh_platt"][1])),
+            info_platt=(float(manifest["info_platt"][0]), float(manifest["info_platt"][1])),
+            beh_sub_classes=tuple(manifest["beh_sub_classes"]), beh_sub_coef=arrays["beh_sub_coef"],
+            beh_sub_intercept=arrays["beh_sub_intercept"],
+            info_sub_classes=tuple(manifest["info_sub_classes"]), info_sub_coef=arrays["info_sub_coef"],
+            info_sub_intercept=arrays["info_sub_intercept"],
+        )
+        if heads.beh_sub_coef.shape != (len(heads.beh_sub_classes), n):
+            raise ValueError(f"{model_dir}: behavior subtype head does not fit the feature set")
+        if heads.info_sub_coef.shape != (len(heads.info_sub_classes), n):
+            raise ValueError(f"{model_dir}: information subtype head does not fit the feature set")
+        return cls(heads, cfg, float(manifest["threshold"]), str(manifest["version"]), manifest)
