@@ -7,10 +7,10 @@ import logging
 import sys
 from typing import Sequence
 
-from server.cli import diagnose, queue, serve
+from server.cli import diagnose, evaluate, queue, serve, train_classifier
 from server.cli import trainer as trainer_cmd
 
-COMMANDS = (serve, diagnose, queue, trainer_cmd)
+COMMANDS = (serve, diagnose, queue, trainer_cmd, evaluate, train_classifier)
 
 
 def build_parser() -> argparse.ArgumentParser:
