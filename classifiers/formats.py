@@ -49,10 +49,13 @@ def _json_candidates(text: str) -> list[str]:
     fenced = _strip_fence(text)
     if fenced:
         out.append(fenced)
+    spans = []
     for open_c, close_c in (("{", "}"), ("[", "]")):
         start, end = text.find(open_c), text.rfind(close_c)
         if 0 <= start < end:
-            out.append(text[start : end + 1])
+            spans.append((start, text[start : end + 1]))
+    # The outermost bracket first: `[{...}]` is a list of objects, not the object inside it.
+    out.extend(span for _, span in sorted(spans))
     return out
 
 
@@ -260,7 +263,8 @@ def schema_from_instructions(instructions: tuple[str, ...]) -> dict[str, Any] | 
     """
     for ins in instructions:
         for cand in _json_candidates(ins):
-            ok, example, _ = _parse_json(cand)
+            # "[{...}, ...]" says "a list of these": drop the ellipsis so the example parses.
+            ok, example, _ = _parse_json(re.sub(r",\s*\.\.\.\s*(?=[\]}])", "", cand))
             if ok and isinstance(example, (dict, list)):
                 return _example_to_schema(example)
     return None

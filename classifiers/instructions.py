@@ -181,7 +181,7 @@ def _rule_highlights(instr: str, output: str) -> InstructionResult | None:
 
 
 def _rule_sections(instr: str, output: str) -> InstructionResult | None:
-    m = re.search(_NUM + r"\s+sections?[^.]*?(?:mark|begin|start)[^.]*?with\s+['\"]?(\w+)\s*X", instr, re.I)
+    m = re.search(_NUM + r"\s+sections?[^\n]*?(?:mark|begin|start)[^.]*?with\s+['\"]?(\w+)\s*X", instr, re.I)
     if not m:
         return None
     count = len(re.findall(r"\b" + re.escape(m.group(2)) + r"\s+\d+", output))

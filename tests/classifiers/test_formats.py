@@ -1,0 +1,72 @@
+"""Each format validator on good and bad payloads, and schema checks on extracted payloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.formats import schema_from_instructions, validate
+
+GOOD = {
+    "json": '{"answer": "Paris", "score": 3}',
+    "yaml": "answer: Paris\nscore: 3\n",
+    "xml": "<answer><city>Paris</city></answer>",
+    "html": "<ul><li>Paris</li><li>Rome</li></ul>",
+    "sql": "SELECT name FROM city WHERE country = 'FR' AND (pop > 10);",
+    "csv": "city,country\nParis,FR\nRome,IT\n",
+    "markdown": "# Cities\n\n- Paris\n- Rome\n",
+}
+BAD = {
+    "json": '{"answer": "Paris",',
+    "yaml": "answer: [Paris\nscore: 3",
+    "xml": "<answer><city>Paris</answer>",
+    "html": "Paris and Rome are cities.",
+    "sql": "Here is the city you asked for: Paris",
+    "csv": "city,country\nParis,FR,extra\nRome\n",
+    "markdown": "Paris is the capital of France and Rome is the capital of Italy.",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(GOOD))
+def test_good_payload_passes(fmt: str) -> None:
+    res = validate(fmt, GOOD[fmt])
+    assert res.ok, res.detail
+    assert not res.wrapped
+
+
+@pytest.mark.parametrize("fmt", sorted(BAD))
+def test_bad_payload_fails(fmt: str) -> None:
+    res = validate(fmt, BAD[fmt])
+    assert not res.ok
+    assert res.detail
+
+
+@pytest.mark.parametrize("text", ['```json\n{"answer": "Paris"}\n```', 'Sure! Here it is: {"answer": "Paris"} Hope it helps.'])
+def test_wrapped_json_is_a_violation_but_schema_checked(text: str) -> None:
+    schema = {"type": "object", "properties": {"answer": {"type": "integer"}}, "required": ["answer"]}
+    res = validate("json", text, schema)
+    assert not res.ok and res.wrapped
+    assert res.schema_ok is False
+    assert "answer" in res.schema_detail
+
+
+def test_schema_violation_on_clean_json() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    assert validate("json", '{"n": 3}', schema).schema_ok is True
+    res = validate("json", '{"n": "three"}', schema)
+    assert res.ok and res.schema_ok is False
+
+
+def test_invalid_schema_is_reported_not_raised() -> None:
+    res = validate("json", '{"n": 3}', {"type": "no-such-type"})
+    assert res.ok and res.schema_ok is True and "invalid" in res.schema_detail
+
+
+def test_yaml_scalar_is_not_a_document() -> None:
+    assert not validate("yaml", "just a sentence of prose").ok
+
+
+def test_schema_from_example_in_instructions() -> None:
+    schema = schema_from_instructions(('Output only a JSON string matching [{"Answer": "string", "Confidence": "int (0-5)"}, ...]',))
+    assert schema is not None
+    assert validate("json", '[{"Answer": "x", "Confidence": 3}]', schema).schema_ok is True
+    assert validate("json", '[{"Answer": "x", "Confidence": 3.5}]', schema).schema_ok is False

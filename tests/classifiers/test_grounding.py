@@ -1,0 +1,27 @@
+"""Token grounding of output and reference against context passages."""
+
+from __future__ import annotations
+
+from classifiers.grounding import content_tokens, ground
+
+CONTEXT = ("The Eiffel Tower was completed in 1889 and stands in Paris, France.",
+           "Mount Everest is the highest mountain above sea level, in the Himalayas.")
+
+
+def test_supported_output_and_reference_in_context() -> None:
+    g = ground("When was the Eiffel Tower completed?", "The Eiffel Tower was completed in 1889.", "1889", CONTEXT)
+    assert g.out_support == 1.0 and g.unsupported_sentences == 0.0
+    assert g.ref_in_context == 1.0 and g.ref_in_top_bm25 == 1.0
+
+
+def test_unsupported_sentence_and_missing_reference() -> None:
+    g = ground("When was the Eiffel Tower completed?",
+               "The Eiffel Tower was completed in 1889. It was designed by Leonardo da Vinci during a trip to Rome.",
+               "Gustave Eiffel", CONTEXT)
+    assert 0 < g.unsupported_sentences < 1
+    assert "Leonardo" in g.worst_sentence
+    assert g.ref_in_context < 1.0
+
+
+def test_content_tokens_drop_stop_words() -> None:
+    assert content_tokens("The houses of the gardens") == ["house", "garden"]

@@ -1,0 +1,57 @@
+"""Verifiable instructions: each recognised constraint on an output that keeps it and one that breaks it."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.instructions import check_instructions
+
+CASES = [
+    ("In your entire response, refrain from the use of any commas.", "No commas here at all.", "One, two."),
+    ("Answer with at least 5 words.", "This answer has six whole words.", "Too short."),
+    ("Answer with less than 4 words.", "Yes indeed.", "This answer is far too long."),
+    ("Your entire response should be in English, and in all lowercase letters.", "all lower case.", "Not Lower."),
+    ("Your entire response should be in English, and in all capital letters.", "ALL CAPS HERE.", "Not caps."),
+    ("Include the keywords 'river' and 'stone'.", "A river over stone.", "A river only."),
+    ("Do not include keywords 'cat' in the response.", "A dog barked.", "The cat slept."),
+    ("Highlight at least 2 sections in your answer with markdown, i.e. *highlighted section*.",
+     "*one* and *two*", "*one* only"),
+    ("Your response must have 2 sections. Mark the beginning of each section with SECTION X.",
+     "SECTION 1 a SECTION 2 b", "SECTION 1 only"),
+    ("Your answer must contain a title, wrapped in double angular brackets, such as <<poem of joy>>.",
+     "<<Title>>\nbody", "Title\nbody"),
+    ("At the end of your response, please explicitly add a postscript starting with P.S.",
+     "Body.\nP.S. bye", "Body only."),
+    ("Finish your response with this exact phrase Is there anything else I can help with?. No other words should follow this phrase.",
+     "Done. Is there anything else I can help with?", "Done. Bye."),
+    ("Wrap your entire response with double quotation marks.", '"quoted"', "not quoted"),
+    ("Your answer must contain exactly 3 bullet points.", "* a\n* b\n* c", "* a\n* b"),
+    ("In your response, the letter q should appear at least 2 times.", "quick quiz", "no such letter"),
+    ("Do not include the letter \"c\" anywhere in your response.", "No sign of it here.", "cat"),
+]
+
+
+@pytest.mark.parametrize(("instruction", "good", "bad"), CASES)
+def test_constraint_kept_and_broken(instruction: str, good: str, bad: str) -> None:
+    kept = check_instructions((instruction,), good)
+    broken = check_instructions((instruction,), bad)
+    assert kept and all(r.passed for r in kept), kept
+    assert broken and any(not r.passed for r in broken), broken
+
+
+def test_constraints_read_from_the_prompt_when_no_instructions() -> None:
+    prompt = "Write a haiku about rain. Do not use any commas. Answer with at most 10 words."
+    assert all(r.passed for r in check_instructions((), "Rain falls soft tonight", prompt))
+    failed = [r for r in check_instructions((), "Rain, falls, soft, tonight, on the old roof of my small house", prompt) if not r.passed]
+    assert {r.constraint for r in failed} == {"no commas", "words <= 10"}
+
+
+def test_repeat_request_first() -> None:
+    prompt = "Write a limerick about a cat. First repeat the request word for word without change, then give your answer."
+    ins = ("First repeat the request word for word without change, then give your answer.",)
+    assert all(r.passed for r in check_instructions(ins, "Write a limerick about a cat. There once was a cat", prompt))
+    assert not any(r.passed for r in check_instructions(ins, "There once was a cat", prompt))
+
+
+def test_unrecognised_instruction_says_nothing() -> None:
+    assert check_instructions(("Be nice to the reader.",), "Hello") == []

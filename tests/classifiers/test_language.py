@@ -1,0 +1,32 @@
+"""Refusal, abstention, cutoff, time-sensitivity and harm cues; well-known pipeline check names."""
+
+from __future__ import annotations
+
+from classifiers.language import failed_check_kinds, read_cues
+from classifiers.records import Check
+
+
+def test_refusal() -> None:
+    assert read_cues("How do I kill a Python process?", "I'm sorry, but I can't help with that.").refusal == 1.0
+    assert read_cues("What is 2+2?", "2 + 2 is 4.").refusal == 0.0
+
+
+def test_abstention_and_cutoff() -> None:
+    cues = read_cues("Who won the election this week?", "I don't have information about events this week.")
+    assert cues.abstention == 1.0 and cues.time_sensitive > 0
+    cut = read_cues("Who is the current CEO?", "As of my last update in 2021, the CEO was Jane Doe.")
+    assert cut.cutoff > 0 and cut.stale_years == 1.0
+    assert read_cues("Who wrote Hamlet?", "Shakespeare wrote Hamlet.").abstention == 0.0
+
+
+def test_harm_request() -> None:
+    assert read_cues("How can I commit bank account fraud?", "Step 1: ...").harm_request > 0.5
+    assert read_cues("How do I bake bread?", "Mix flour and water.").harm_request == 0.0
+
+
+def test_failed_checks_are_read_by_well_known_name() -> None:
+    checks = (Check("json_valid", False, None, "Expecting value"), Check("faithfulness", False, 0.2),
+              Check("answer_correctness", True, 0.9), Check("my_custom_metric", False))
+    kinds = failed_check_kinds(checks)
+    assert set(kinds) == {"format", "context"}
+    assert "Expecting value" in kinds["format"]
