@@ -1,0 +1,41 @@
+"""`formfact eval` and `formfact train-classifier`, run through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from server.cli import main
+
+
+def test_eval_counts_every_case_and_writes_report(labelled_file: Path, tmp_path: Path, capsys) -> None:
+    with labelled_file.open("a") as fh:
+        fh.write('{"id": "broken", "input": "", "output": "x", "label": "behavior"}\n')
+        fh.write("not json at all\n")
+    out_json, out_png = tmp_path / "rep.json", tmp_path / "rep.png"
+    rc = main(["eval", str(labelled_file), "--json", str(out_json), "--png", str(out_png), "--quiet"])
+    assert rc == 0
+    rep = json.loads(out_json.read_text())
+    n_lines = len(labelled_file.read_text().splitlines())
+    assert rep["n"] == n_lines
+    assert rep["unreadable_lines"] == 2 and rep["errors"] == 2
+    assert 0.0 <= rep["macro_f1"] <= 1.0 and rep["coverage"] < 1.0
+    assert sum(map(sum, rep["confusion"])) == n_lines
+    assert out_png.stat().st_size > 1000
+    assert "accuracy" in capsys.readouterr().out
+
+
+def test_train_classifier_writes_a_loadable_model(labelled_file: Path, tmp_path: Path, trained_dir: Path,
+                                                  capsys) -> None:
+    out = tmp_path / "model"
+    rc = main(["train-classifier", str(labelled_file), "-o", str(out), "--compare-to", str(trained_dir)])
+    assert rc == 0
+    assert (out / "manifest.json").is_file() and (out / "model.npz").is_file()
+    assert "not worse" in capsys.readouterr().out
+
+
+def test_train_classifier_refuses_too_little_data(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "few.jsonl"
+    path.write_text('{"id": "a", "input": "q", "output": "a", "label": "behavior"}\n')
+    assert main(["train-classifier", str(path), "-o", str(tmp_path / "m")]) == 2
+    assert "at least 20" in capsys.readouterr().err

@@ -1,0 +1,87 @@
+"""The engine end to end with the real embedding model: order, determinism, routes, evidence, validators."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from classifiers import Engine, load_engine
+from classifiers.engine import RULES_VERSION, default_model_dir
+from classifiers.records import FailureRecord, LabelledRecord, route_for
+
+
+def test_diagnose_keeps_order_and_contract(engine: Engine, labelled_records: list[LabelledRecord]) -> None:
+    records = [r.record for r in labelled_records]
+    out = engine.diagnose(records)
+    assert [d.id for d in out] == [r.id for r in records]
+    for d in out:
+        assert d.route == route_for(d.label)
+        assert d.classifier_version == engine.version
+        assert 0.0 <= d.confidence <= 1.0
+        assert d.evidence and d.evidence[0].signal == "decision"
+        assert d.action.endswith(".")
+        if d.label == "both":
+            assert len(d.subtypes) == 2
+        elif d.label != "unknown":
+            assert len(d.subtypes) == 1
+
+
+def test_identical_across_runs_and_batchings(engine: Engine, labelled_records: list[LabelledRecord]) -> None:
+    records = [r.record for r in labelled_records]
+    first = engine.diagnose(records)
+    again = engine.diagnose(records)
+    one_by_one = [engine.diagnose([r])[0] for r in records[:6]]
+    assert first == again
+    assert one_by_one == first[:6]
+
+
+def test_a_failing_validator_has_the_last_word(engine: Engine) -> None:
+    rec = FailureRecord(id="x", input="Return the city as JSON.", output='{"city": "Paris"',
+                        expected_format="json")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "behavior" and d.subtypes == ("format_violation",)
+    assert any(e.signal == "format" and e.score > 0.5 for e in d.evidence)
+
+
+def test_engine_reads_the_expected_format_from_the_prompt(engine: Engine) -> None:
+    rec = FailureRecord(id="p", input="Output the result as a JSON string with the format {\"answer\": \"string\"}",
+                        output='Answer: {"answer": "Paris"}. Hope this helps!')
+    assert engine.diagnose([rec])[0].subtypes == ("format_violation",)
+
+
+def test_shipped_default_is_the_learned_model(engine: Engine) -> None:
+    assert engine.version.startswith("lr-")
+    assert (default_model_dir() / "manifest.json").is_file()
+    assert Path("/work/shared") not in default_model_dir().resolve().parents
+
+
+def test_rules_engine_and_empty_batch(engine: Engine) -> None:
+    rules = Engine()
+    assert rules.version == RULES_VERSION
+    assert rules.diagnose([]) == [] and engine.diagnose([]) == []
+    rec = FailureRecord(id="r", input="Can you help me write a poem about trees?", output="I can't help with that.")
+    d = rules.diagnose([rec])[0]
+    assert (d.label, d.subtypes, d.route) == ("behavior", ("over_refusal",), "finetune")
+
+
+def test_context_without_the_answer_is_a_retrieval_miss(engine: Engine) -> None:
+    rec = FailureRecord(id="c", input="Who won the 2031 city marathon?", output="Kim Lee won it.",
+                        reference="Ana Costa",
+                        context=("The city marathon route passes the river and the old harbour.",))
+    d = engine.diagnose([rec])[0]
+    assert d.label == "information" and d.subtypes == ("retrieval_miss",)
+    assert d.route == "rag"
+
+
+def test_load_engine_rejects_a_directory_without_a_model(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_engine(tmp_path)
+
+
+def test_metadata_is_never_a_feature(engine: Engine) -> None:
+    rec = FailureRecord(id="m", input="What is the capital of Peru?", output="Cusco.", reference="Lima")
+    tagged = dataclasses.replace(rec, metadata={"source": "xstest", "label": "behavior"})
+    a, b = engine.diagnose([rec, tagged])
+    assert (a.label, a.subtypes, a.confidence) == (b.label, b.subtypes, b.confidence)

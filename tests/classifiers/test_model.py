@@ -1,0 +1,86 @@
+"""Training, saving and safely loading a combiner; the not-worse comparison."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers import load_engine
+from classifiers.model import LearnedCombiner
+from classifiers.records import LabelledRecord
+from classifiers.training import TrainConfig, choose_threshold, compare, data_hash, train_model
+
+
+def test_trained_model_manifest_and_predictions(trained_dir: Path, labelled_records: list[LabelledRecord]) -> None:
+    manifest = json.loads((trained_dir / "manifest.json").read_text())
+    for key in ("features", "training_data_sha256", "libraries", "validation", "threshold", "version"):
+        assert key in manifest
+    assert manifest["training_data_sha256"] == data_hash([r for r in labelled_records])
+    assert "scikit-learn" in manifest["libraries"]
+    engine = load_engine(trained_dir)
+    assert engine.version == manifest["version"]
+    out = engine.diagnose([r.record for r in labelled_records])
+    right = sum(d.label == r.label for d, r in zip(out, labelled_records))
+    assert right / len(out) >= 0.9
+
+
+def test_reload_gives_identical_diagnoses(trained_dir: Path, tmp_path: Path,
+                                          labelled_records: list[LabelledRecord]) -> None:
+    comb = LearnedCombiner.load(trained_dir)
+    comb.save(tmp_path)
+    records = [r.record for r in labelled_records]
+    assert load_engine(tmp_path).diagnose(records) == load_engine(trained_dir).diagnose(records)
+
+
+def test_loading_refuses_pickles_and_mismatched_arrays(trained_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "pickled"
+    shutil.copytree(trained_dir, bad)
+    with np.load(trained_dir / "model.npz") as z:
+        arrays = dict(z)
+    arrays["mean"] = np.array([object()] * len(arrays["mean"]), dtype=object)
+    np.savez(bad / "model.npz", **arrays)
+    with pytest.raises(ValueError):
+        LearnedCombiner.load(bad)
+    short = tmp_path / "short"
+    shutil.copytree(trained_dir, short)
+    arrays = dict(np.load(trained_dir / "model.npz"))
+    arrays["beh_coef"] = arrays["beh_coef"][:-1]
+    np.savez(short / "model.npz", **arrays)
+    with pytest.raises(ValueError, match="beh_coef"):
+        LearnedCombiner.load(short)
+    other = tmp_path / "other"
+    shutil.copytree(trained_dir, other)
+    manifest = json.loads((other / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="format"):
+        LearnedCombiner.load(other)
+
+
+def test_compare_not_worse(trained_dir: Path, labelled_records: list[LabelledRecord]) -> None:
+    assert compare(trained_dir, trained_dir, labelled_records)
+    assert compare(trained_dir, load_engine(trained_dir), labelled_records)
+
+
+def test_too_few_records_is_a_clear_error(tmp_path: Path, labelled_records: list[LabelledRecord]) -> None:
+    with pytest.raises(ValueError, match="at least 20"):
+        train_model(labelled_records[:5], tmp_path)
+
+
+def test_threshold_keeps_coverage_and_respects_ceiling() -> None:
+    probs = np.array([[0.9, 0.05, 0.05]] * 8 + [[0.4, 0.35, 0.25]] * 2)
+    truth = ["behavior"] * 8 + ["information"] * 2
+    t = choose_threshold(truth, probs)
+    assert t <= 0.9
+    kept = probs.max(axis=1) >= t
+    assert kept.mean() >= 0.8
+    assert choose_threshold(truth, probs, ceiling=0.5) <= 0.5
+
+
+def test_train_config_validates() -> None:
+    with pytest.raises(ValueError):
+        TrainConfig(c=0)
