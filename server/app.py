@@ -19,7 +19,15 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from server._proto.formfact.v1 import diagnosis_pb2, diagnosis_pb2_grpc, queue_pb2, queue_pb2_grpc
+from server._proto.formfact.v1 import (
+    admin_pb2,
+    admin_pb2_grpc,
+    diagnosis_pb2,
+    diagnosis_pb2_grpc,
+    queue_pb2,
+    queue_pb2_grpc,
+)
+from server.admin_service import AdminServicer, active_engine_dir
 from server.config import Settings
 from server.diagnosis_service import DiagnosisServicer
 from server.pipeline import Pipeline, Refiner
@@ -44,6 +52,8 @@ class Deps:
     refiners: list[Refiner] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
     health: health.HealthServicer | None = None
+    pipeline: Pipeline | None = None
+    """Set by create_server; holds the engine in use (RetrainClassifier may swap it)."""
 
 
 def create_server(settings: Settings, deps: Deps) -> tuple[grpc.Server, int]:
@@ -57,12 +67,14 @@ def create_server(settings: Settings, deps: Deps) -> tuple[grpc.Server, int]:
         options=options,
     )
     # The pipeline holds the refiners list itself, so parts installed below that append a refiner take part.
-    pipeline = Pipeline(deps.store, deps.engine, deps.refiners)
+    pipeline = deps.pipeline = Pipeline(deps.store, deps.engine, deps.refiners)
     diagnosis_pb2_grpc.add_DiagnosisServiceServicer_to_server(DiagnosisServicer(settings, pipeline), server)
     queue_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(settings, deps.store), server)
+    admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(settings, pipeline), server)
     names = [
         diagnosis_pb2.DESCRIPTOR.services_by_name["DiagnosisService"].full_name,
         queue_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name,
+        admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
     ]
     for part in PARTS:
         names += importlib.import_module(part).install(server, settings, deps)
@@ -81,12 +93,14 @@ def create_server(settings: Settings, deps: Deps) -> tuple[grpc.Server, int]:
 
 
 def open_deps(settings: Settings) -> Deps:
-    """Open the store and load the engine the settings name (the shipped default unless told otherwise)."""
+    """Open the store and load the engine: an explicit classifier, else the active retrained version, else
+    the shipped default."""
     from classifiers import load_engine
     from server.store import open_store
 
     store = open_store(settings.db_path, max_attempts=settings.max_attempts)
-    return Deps(store=store, engine=load_engine(settings.classifier_dir), closers=[store.close])
+    engine = load_engine(active_engine_dir(settings, store.list_classifier_versions()))
+    return Deps(store=store, engine=engine, closers=[store.close])
 
 
 def shutdown(server: grpc.Server, deps: Deps, grace: float) -> None:

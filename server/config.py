@@ -31,7 +31,19 @@ class Settings:
     grace_seconds: float = 10.0
     """How long in-flight RPCs may finish after SIGTERM."""
     classifier_dir: Path | None = None
-    """A trained classifier directory to load instead of the shipped default."""
+    """A trained classifier directory to load instead of the shipped default (and instead of the active
+    retrained version)."""
+    seed_data: Path | None = None
+    """Labelled JSONL that RetrainClassifier trains on together with people's feedback."""
+    models_dir: Path | None = None
+    """Where retrained classifier versions are written (default: `classifiers/` beside the SQLite file)."""
+
+    def resolved_models_dir(self) -> Path:
+        if self.models_dir is not None:
+            return self.models_dir
+        if isinstance(self.db_path, Path):
+            return self.db_path.resolve().parent / "classifiers"
+        return Path("classifiers")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -44,7 +56,7 @@ class Settings:
                 continue
             if f.name == "db_path":
                 values[f.name] = raw if "://" in raw else Path(raw)
-            elif f.name == "classifier_dir":
+            elif f.name in ("classifier_dir", "seed_data", "models_dir"):
                 values[f.name] = Path(raw)
             elif f.name == "grace_seconds":
                 values[f.name] = float(raw)
