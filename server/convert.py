@@ -63,9 +63,7 @@ def record_to_proto(record: FailureRecord) -> records_pb2.FailureRecord:
     return msg
 
 
-def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
+def timestamp(value: datetime) -> timestamp_pb2.Timestamp:
     ts = timestamp_pb2.Timestamp()
     ts.FromDatetime(value.astimezone(timezone.utc))
     return ts
