@@ -37,6 +37,19 @@ class Settings:
     """Labelled JSONL that RetrainClassifier trains on together with people's feedback."""
     models_dir: Path | None = None
     """Where retrained classifier versions are written (default: `classifiers/` beside the SQLite file)."""
+    corpus_default: str = "default"
+    """Corpus a failure record is checked against when its metadata names none (`metadata.corpus`)."""
+    corpus_bm25_engine: str = "auto"
+    """BM25 engine of the corpora: rank_bm25 | bm25s | inverted | auto (rank_bm25 up to 20k passages, then
+    the incremental `inverted` engine)."""
+    corpus_retriever: str = "hybrid"
+    """The retriever the application uses (bm25 | embedding | hybrid): gaps are verified against it."""
+    corpus_top_k: int = 5
+    """A gap is resolved when every case's fact passage is in this many top results of `corpus_retriever`."""
+    corpus_gap_threshold: float = 0.6
+    """Cosine (question + fact) above which a new RAG case joins an open gap instead of opening one."""
+    corpus_db_path: Path | None = None
+    """SQLite file for the corpus tables; default: `db_path` when it is a SQLite file, else `corpus.db`."""
 
     def resolved_models_dir(self) -> Path:
         if self.models_dir is not None:
@@ -56,11 +69,11 @@ class Settings:
                 continue
             if f.name == "db_path":
                 values[f.name] = raw if "://" in raw else Path(raw)
-            elif f.name in ("classifier_dir", "seed_data", "models_dir"):
+            elif f.name in ("classifier_dir", "seed_data", "models_dir", "corpus_db_path"):
                 values[f.name] = Path(raw)
-            elif f.name == "grace_seconds":
+            elif f.name in ("grace_seconds", "corpus_gap_threshold"):
                 values[f.name] = float(raw)
-            elif f.name in ("host",):
+            elif f.name in ("host", "corpus_default", "corpus_bm25_engine", "corpus_retriever"):
                 values[f.name] = raw
             else:
                 values[f.name] = int(raw)
