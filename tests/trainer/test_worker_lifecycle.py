@@ -51,7 +51,7 @@ def test_killed_worker_resumes_elsewhere(running, tiny_model: Path, tmp_path: Pa
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen(
         [sys.executable, "-m", "trainer", "--server", running.address, "--work-dir", str(work),
-         "--lease-seconds", "3", "--poll-seconds", "0.2", "--worker-id", "doomed", "--cpu"],
+         "--lease-seconds", "3", "--poll-seconds", "0.2", "--worker-id", "doomed", "--cpu", "--threads", "1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         cursor = 0
