@@ -89,7 +89,7 @@ def load_model(base_model: str, device: Device) -> Any:
     if gguf:
         kwargs["gguf_file"] = gguf
     model = AutoModelForCausalLM.from_pretrained(folder, **kwargs)
-    return model.to(device.name)
+    return model.to(device.name)  # type: ignore[arg-type]
 
 
 def lora_model(model: Any, hp: Any, gradient_checkpointing: bool) -> Any:

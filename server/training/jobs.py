@@ -135,7 +135,7 @@ class JobStore:
                 raise NotFound(f"training job {job_id!r} does not exist")
             return row["dataset_json"] or "{}", row["dataset_hash"]
 
-    def list(self, state: str, page_size: int, page_token: str) -> tuple[list[JobRecord], str]:
+    def list_jobs(self, state: str, page_size: int, page_token: str) -> tuple[list[JobRecord], str]:
         """Newest first; the page token is '<created_at>:<job_id>' of the last job returned."""
         after_created: float | None = None
         after_id = ""
@@ -226,7 +226,7 @@ class JobStore:
                                  "cancelled while no worker held it")
                     continue
                 if job.attempts >= max_attempts:
-                    error = {"code": "lease_expired", "message": f"the worker lease expired {job.attempts} times",
+                    error: dict[str, Any] = {"code": "lease_expired", "message": f"the worker lease expired {job.attempts} times",
                              "details": {"last_worker": job.worker_id}}
                     self._finish(job.job_id, "failed", error, job.result, False, 0, error["message"])
                     continue

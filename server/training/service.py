@@ -219,7 +219,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             bad.append(FieldViolation("page_token", "is not a token this server issued"))
         if bad:
             raise InvalidArgument("invalid list request", tuple(bad))
-        jobs, token = self._jobs.list(request.state, request.page_size or 50, request.page_token)
+        jobs, token = self._jobs.list_jobs(request.state, request.page_size or 50, request.page_token)
         return training_pb2.ListTrainingJobsResponse(jobs=[job_to_proto(j) for j in jobs], next_page_token=token)
 
     @handle
@@ -319,7 +319,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
     @handle
     def FailTrainingJob(self, request: training_pb2.FailTrainingJobRequest, context: grpc.ServicerContext) -> training_pb2.TrainingJob:
         _require(request.job_id, "job_id")
-        error = {"code": request.error.code or "training_error", "message": request.error.message or "the worker failed",
+        error: dict[str, Any] = {"code": request.error.code or "training_error", "message": request.error.message or "the worker failed",
                  "details": _dict(request.error.details)}
         done = self._jobs.finish(request.job_id, request.lease_token, "failed", error, {}, False, 0, error["message"])
         return job_to_proto(done)
