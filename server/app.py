@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # Optional parts: each module exposes install(server, settings, deps) -> list[str] (its service names).
 PARTS: tuple[str, ...] = (
     "server.training.service",
+    "server.corpus.service",
 )
 
 

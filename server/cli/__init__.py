@@ -9,8 +9,9 @@ from typing import Sequence
 
 from server.cli import diagnose, evaluate, queue, serve, train_classifier
 from server.cli import trainer as trainer_cmd
+from server.cli import corpus as corpus_cmd
 
-COMMANDS = (serve, diagnose, queue, trainer_cmd, evaluate, train_classifier)
+COMMANDS = (serve, diagnose, queue, trainer_cmd, evaluate, train_classifier, corpus_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
