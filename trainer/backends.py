@@ -106,7 +106,8 @@ class LauncherBackend:
         return offset
 
 
-def make(kind: str, judge: Rediagnoser, judge_kind: str, processes: int = 1, force_cpu: bool = False) -> Backend:
+def make(kind: str, judge: Rediagnoser, judge_kind: str, processes: int = 1, force_cpu: bool = False,
+         gradient_checkpointing: bool = True) -> Backend:
     if kind in ("", "local"):
-        return LocalBackend(judge, force_cpu)
+        return LocalBackend(judge, force_cpu, gradient_checkpointing)
     return LauncherBackend(kind, processes, judge_kind)

@@ -97,7 +97,11 @@ def lora_model(model: Any, hp: Any, gradient_checkpointing: bool) -> Any:
     from peft import LoraConfig, get_peft_model
 
     if gradient_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        # transformers 5 renamed it (the old name still works there, with a FutureWarning).
+        if hasattr(model, "activation_checkpointing_enable"):
+            model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+        else:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.config.use_cache = False
     targets: Any = list(hp.target_modules)
     if targets == ["all-linear"]:

@@ -56,7 +56,7 @@ class Worker:
     def __init__(
         self, target: str, work_dir: Path, judge: Rediagnoser, judge_kind: str = "validators",
         worker_id: str | None = None, lease_seconds: float = 60.0, poll_seconds: float = 2.0,
-        processes: int = 1, force_cpu: bool = False,
+        processes: int = 1, force_cpu: bool = False, gradient_checkpointing: bool = True,
     ):
         self.client = TrainingClient(target)
         self.work_dir = Path(work_dir)
@@ -64,6 +64,7 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.lease_seconds, self.poll_seconds = lease_seconds, poll_seconds
         self.processes, self.force_cpu = processes, force_cpu
+        self.gradient_checkpointing = gradient_checkpointing
         self.stopping = threading.Event()
 
     def close(self) -> None:
@@ -112,7 +113,8 @@ class Worker:
 
         try:
             dataset, digest = self.client.dataset(spec.job_id, lease.token)
-            backend = backends.make(spec.backend, self.judge, self.judge_kind, self.processes, self.force_cpu)
+            backend = backends.make(spec.backend, self.judge, self.judge_kind, self.processes, self.force_cpu,
+                                    self.gradient_checkpointing)
             outcome = backend.run(spec, dataset, digest, self.work_dir / spec.job_id, report, should_stop)
             if beat.lost.is_set():
                 return True  # another worker owns the job now; its checkpoints are shared, our result is not

@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="judge of regenerated answers: deterministic validators (engine for the rest) or the engine")
     w.add_argument("--processes", type=int, default=1, help="ranks for accelerate/torchrun backends")
     w.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is present")
+    w.add_argument("--no-gradient-checkpointing", dest="gradient_checkpointing", action="store_false",
+                   help="keep activations (faster, more memory); checkpointing is on by default")
     w.add_argument("--max-jobs", type=int, default=0, help="exit after this many jobs (0: run until stopped)")
     w.add_argument("--threads", type=int, default=0,
                    help="torch intra-op threads on CPU (0: torch's default; 1 is faster on a busy shared machine)")
@@ -82,7 +84,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     worker = Worker(args.server, args.work_dir, rediagnose.make(args.rediagnose), args.rediagnose,
                     worker_id=args.worker_id, lease_seconds=args.lease_seconds, poll_seconds=args.poll_seconds,
-                    processes=args.processes, force_cpu=args.cpu)
+                    processes=args.processes, force_cpu=args.cpu, gradient_checkpointing=args.gradient_checkpointing)
     # SIGTERM: finish nothing new; the current job's lease lapses and another worker resumes it.
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:

@@ -120,8 +120,12 @@ def _split_rank(seed: int, case_id: str) -> str:
     return hashlib.sha256(f"{seed}:{case_id}".encode()).hexdigest()
 
 
+TEMPLATE_TOKENS = 32
+"""Head room for what a chat template adds around the messages (role markers, a default system prompt)."""
+
+
 def _length(ex: Mapping[str, Any]) -> tuple[int, int]:
-    prompt = sum(estimate_tokens(str(m.get("content", ""))) + 4 for m in ex["messages"])
+    prompt = TEMPLATE_TOKENS + sum(estimate_tokens(str(m.get("content", ""))) + 4 for m in ex["messages"])
     completion = estimate_tokens(ex["completion"] or "")
     return prompt + completion, completion
 
