@@ -24,7 +24,7 @@ from classifiers.cascade import RULES, Verdict, decide
 from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES
 from classifiers.signals import EMBEDDED, FEATURES, Signals
 
-CASCADE_FEATURES: tuple[str, ...] = ("casc_behavior", "casc_information", "casc_both", "casc_conf") + tuple(
+CASCADE_FEATURES: tuple[str, ...] = ("casc_behavior_conf", "casc_information_conf", "casc_both") + tuple(
     f"rule_{r}" for r in RULES) + tuple(f"casc_{s}" for s in BEHAVIOR_SUBTYPES + INFORMATION_SUBTYPES)
 FORMAT_VERSION = 1
 
@@ -65,8 +65,11 @@ def design_matrix(signals: Sequence[Signals], embeddings: Mapping[str, Any], cfg
     for s in signals:
         vd = decide(s)
         casc = dict.fromkeys(CASCADE_FEATURES, 0.0)
-        casc["casc_" + vd.label] = 1.0 if f"casc_{vd.label}" in casc else 0.0
-        casc["casc_conf"] = vd.confidence
+        # The cascade's confidence signed by kind: "0.8 sure it is behavior" and "0.8 sure it is information"
+        # must push the heads in opposite directions, whichever rules fired in the training sources.
+        casc["casc_behavior_conf"] = vd.confidence if vd.label in ("behavior", "both") else 0.0
+        casc["casc_information_conf"] = vd.confidence if vd.label in ("information", "both") else 0.0
+        casc["casc_both"] = float(vd.label == "both")
         for sub in vd.subtypes:
             casc[f"casc_{sub}"] = 1.0
         casc[f"rule_{vd.rule}"] = 1.0
@@ -87,7 +90,7 @@ def scale_blocks(x: np.ndarray, cfg: FeatureConfig) -> np.ndarray:
     n_sig, n_casc = len(FEATURES), len(CASCADE_FEATURES)
     x[:, :n_sig] *= cfg.signal_weight
     if not cfg.cascade_detail:
-        x[:, n_sig + 4 : n_sig + n_casc] = 0.0
+        x[:, n_sig + 3 : n_sig + n_casc] = 0.0
     if cfg.use_embeddings:
         x[:, n_sig + n_casc :] *= cfg.embedding_weight
     return x
@@ -126,16 +129,15 @@ class Heads:
 def label_probabilities(p_beh: np.ndarray, p_info: np.ndarray) -> np.ndarray:
     """(n, 3) probabilities of behavior / information / both from the two heads.
 
-    The heads are treated as independent and "neither" is removed (every case is a known failure).
+    Every case is a known failure, so "neither" is ruled out. "both" takes the joint probability only where
+    each head is more sure than not; the rest is shared between the two single kinds in proportion to their
+    heads (so p_beh 0.45 vs p_info 0.55 reads as information at 0.55, not as a three-way coin toss).
     """
-    b_only = p_beh * (1 - p_info)
-    i_only = (1 - p_beh) * p_info
-    both = p_beh * p_info
-    total = b_only + i_only + both
-    # Both heads near zero: no evidence either way, the three outcomes are equally likely.
+    both = np.where(np.minimum(p_beh, p_info) >= 0.5, p_beh * p_info, 0.0)
+    total = p_beh + p_info
     safe = np.where(total > 1e-9, total, 1.0)
-    out = np.stack([b_only, i_only, both], axis=1) / safe[:, None]
-    out[total <= 1e-9] = 1.0 / 3
+    share_b = np.where(total > 1e-9, p_beh / safe, 0.5)
+    out = np.stack([share_b * (1 - both), (1 - share_b) * (1 - both), both], axis=1)
     return out
 
 

@@ -312,9 +312,13 @@ def make_keyword_index(engine: str, params: BM25Params | None = None) -> Keyword
 
 
 def _top(scores: np.ndarray, k: int, keys: Sequence[str | None]) -> list[tuple[str, float]]:
-    """The k best positive scores, best first; ties broken by position so every engine agrees."""
+    """The k best non-zero scores, best first; ties broken by position so every engine agrees.
+
+    Non-zero, not positive: in a tiny corpus every term is in over half the passages, rank_bm25's idf floor
+    (eps * mean idf) turns negative, and the passages holding the query words must still come back.
+    """
     scores = np.asarray(scores, dtype=np.float64)
-    pos = np.flatnonzero(scores > 0)
+    pos = np.flatnonzero(scores != 0)
     if not len(pos):
         return []
     if len(pos) > k:
