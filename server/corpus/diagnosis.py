@@ -12,7 +12,7 @@ For an information-labelled case, `Analyzer.analyze` looks the reference's fact 
 
 "Holds the fact" (`_support`): all (or, for a multi-word reference, two thirds) of the reference's content
 words are in the passage, and `cosine(passage, question + reference) + 0.6 * question-word coverage >= 0.65`.
-A yes/no reference has no content words, so relevance alone decides, at a stricter bar. The thresholds were
+A yes/no reference names no fact to find, so relevance alone decides, at a stricter bar. The thresholds were
 chosen on the shared data's information cases (see bench/retrieval_diagnosis.py); gold passage ids are never
 an input here. Outdated needs dates: without `updated_at` on the documents formfact never says a passage is
 stale, because it cannot tell the older of two versions.
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 _WORDS = re.compile(r"\w+")
 # Subtypes this refiner decides; an engine's guess among them is replaced, other subtypes are kept.
 _RETRIEVAL_SUBTYPES = ("retrieval_miss", "corpus_gap", "outdated_knowledge", "missing_knowledge")
+# A yes/no answer names no fact a passage could contain; relevance alone decides for it.
+_POLAR = frozenset({"yes", "true", "false", "correct", "incorrect"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class Analyzer:
                         qvec: object) -> list[float]:
         """Per candidate: its relevance score when it holds the fact, else 0."""
         o = self.options
-        ref_toks, q_toks = set(tokenize(ref)), set(tokenize(question))
+        ref_toks, q_toks = set(tokenize(ref)) - _POLAR, set(tokenize(question))
         q_only = q_toks - ref_toks
         out = []
         for p in cands:
