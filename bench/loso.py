@@ -37,12 +37,17 @@ def main() -> int:
     ap.add_argument("--embeddings", action="store_true", help="append input/output embeddings to the features")
     ap.add_argument("--c", type=float, default=TrainConfig.c)
     ap.add_argument("--signal-weight", type=float, default=FeatureConfig.signal_weight)
+    ap.add_argument("--embedder", type=Path, default=None, help="a static embedding .npz instead of MiniLM")
     ap.add_argument("--max-threshold", type=float, default=TrainConfig.max_threshold)
     ap.add_argument("--cascade-detail", action="store_true", help="rule and subtype one-hots as features")
     args = ap.parse_args()
 
     recs = read(drop_fields=args.drop_fields)
     emb, save = cached_embedder()
+    if args.embedder is not None:
+        from classifiers.static_embedding import StaticEmbedder
+
+        emb = StaticEmbedder(args.embedder)  # type: ignore[assignment]
     t0 = time.perf_counter()
     sigs, embs = signals(recs, emb)
     save()
@@ -95,9 +100,9 @@ def main() -> int:
     print(f"signals for {len(recs)} records in {t_sig:.1f}s")
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "loso" + ("_drop" if args.drop_fields else "") + ("_ship" if args.ship_sources else "") + (
-        "_emb" if args.embeddings else "")
+        "_emb" if args.embeddings else "") + ("_static" if args.embedder else "")
     out = RESULTS / f"{name}.json"
-    out.write_text(json.dumps({"args": vars(args), "per_source": rows, "pooled": pooled}, indent=2))
+    out.write_text(json.dumps({"args": vars(args), "per_source": rows, "pooled": pooled}, indent=2, default=str))
     print(f"wrote {out}")
     return 0
 

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
 DIM = 384
 MAX_CHARS = 2000
 """Text beyond this is cut before embedding: MiniLM reads 256 word pieces, about 1,000-1,500 characters."""
+
+
+class TextEmbedder(Protocol):
+    """What the signals need from an embedder: unit vectors for texts, and a name for the manifest."""
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def clear_cache(self) -> None: ...
 
 
 class Embedder:

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 from classifiers.cascade import Verdict, decide
-from classifiers.embedding import Embedder, default_embedder
+from classifiers.embedding import TextEmbedder, default_embedder
 from classifiers.records import Diagnosis, Evidence, FailureRecord, route_for
 from classifiers.signals import Signals, extract
 
 RULES_VERSION = "v1-rules"
+STATIC_FILE = "static.npz"
+"""A model directory's distilled static embedding table, when it was trained with one."""
 UNKNOWN_BELOW = 0.5
 """The rule cascade's threshold: a verdict under this confidence is `unknown` and goes to review."""
 
@@ -60,10 +62,10 @@ def action_for(label: str, subtypes: Sequence[str]) -> str:
 class Engine:
     """Diagnoses failure records; one instance is safe to share across threads."""
 
-    def __init__(self, combiner: Combiner | None = None, embedder: Embedder | None = None,
+    def __init__(self, combiner: Combiner | None = None, embedder: TextEmbedder | None = None,
                  unknown_below: float = UNKNOWN_BELOW) -> None:
         self._combiner = combiner
-        self._embedder = embedder or default_embedder()
+        self._embedder: TextEmbedder = embedder or default_embedder()
         self._unknown_below = unknown_below
         self.version: str = combiner.version if combiner is not None else RULES_VERSION
 
@@ -110,6 +112,16 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("classifiers") / "models" / "default"))
 
 
+def shipped_embedder() -> TextEmbedder:
+    """The embedder the shipped default model was trained with (its static table, else MiniLM)."""
+    static = default_model_dir() / STATIC_FILE
+    if static.is_file():
+        from classifiers.static_embedding import StaticEmbedder
+
+        return StaticEmbedder(static)
+    return default_embedder()
+
+
 def load_engine(model_dir: Path | None = None) -> Engine:
     """Load a trained model directory, or the shipped default (None); falls back to the v1 rules.
 
@@ -120,7 +132,8 @@ def load_engine(model_dir: Path | None = None) -> Engine:
     if (path / "manifest.json").is_file():
         from classifiers.model import LearnedCombiner  # local: the combiner module needs the engine's types
 
-        return Engine(LearnedCombiner.load(path))
+        combiner = LearnedCombiner.load(path)
+        return Engine(combiner, combiner.embedder())
     if model_dir is not None:
         raise FileNotFoundError(f"no manifest.json in {path}")
     return Engine()

@@ -14,6 +14,7 @@ is unpickled, so loading a user-supplied directory cannot run code.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -148,12 +149,24 @@ class LearnedCombiner:
     """A trained combiner; `predict` turns a batch of signals into verdicts."""
 
     def __init__(self, heads: Heads, cfg: FeatureConfig, threshold: float, version: str,
-                 manifest: dict[str, Any] | None = None) -> None:
+                 manifest: dict[str, Any] | None = None, static_path: Path | None = None) -> None:
         self.heads = heads
         self.cfg = cfg
         self.threshold = threshold
         self.version = version
         self.manifest = manifest or {}
+        self.static_path = static_path
+        """The static embedding table the signals were computed with (None: the MiniLM transformer)."""
+
+    def embedder(self) -> Any:
+        """The embedder this model was trained with; diagnosing with another would shift every similarity."""
+        if self.static_path is not None:
+            from classifiers.static_embedding import StaticEmbedder
+
+            return StaticEmbedder(self.static_path)
+        from classifiers.embedding import default_embedder
+
+        return default_embedder()
 
     def probabilities(self, x_raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Calibrated p(behavior problem), p(information problem), and the two subtype distributions."""
@@ -209,6 +222,11 @@ class LearnedCombiner:
         np.savez(out_dir / "model.npz", mean=h.mean, scale=h.scale, beh_coef=h.beh_coef,
                  info_coef=h.info_coef, beh_sub_coef=h.beh_sub_coef, beh_sub_intercept=h.beh_sub_intercept,
                  info_sub_coef=h.info_sub_coef, info_sub_intercept=h.info_sub_intercept)
+        if self.static_path is not None:
+            target = out_dir / "static.npz"
+            if self.static_path.resolve() != target.resolve():
+                shutil.copyfile(self.static_path, target)
+            self.static_path = target
         manifest = dict(self.manifest)
         manifest.update(extra_manifest or {})
         manifest.update({
@@ -224,6 +242,7 @@ class LearnedCombiner:
             "info_platt": list(h.info_platt),
             "beh_sub_classes": list(h.beh_sub_classes),
             "info_sub_classes": list(h.info_sub_classes),
+            "embedder_file": "static.npz" if self.static_path is not None else None,
         })
         self.manifest = manifest
         (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -263,4 +282,8 @@ class LearnedCombiner:
             raise ValueError(f"{model_dir}: behavior subtype head does not fit the feature set")
         if heads.info_sub_coef.shape != (len(heads.info_sub_classes), n):
             raise ValueError(f"{model_dir}: information subtype head does not fit the feature set")
-        return cls(heads, cfg, float(manifest["threshold"]), str(manifest["version"]), manifest)
+        static = manifest.get("embedder_file")
+        if static is not None and (static != "static.npz" or not (model_dir / static).is_file()):
+            raise ValueError(f"{model_dir}: embedder file {static!r} missing")
+        return cls(heads, cfg, float(manifest["threshold"]), str(manifest["version"]), manifest,
+                   model_dir / static if static else None)

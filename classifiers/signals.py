@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from classifiers.embedding import Embedder
+from classifiers.embedding import TextEmbedder
 from classifiers.formats import schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.instructions import check_instructions
@@ -181,7 +181,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     return Signals(v, ev, certain, kinds)
 
 
-def extract(records: Sequence[FailureRecord], embedder: Embedder) -> tuple[list[Signals], dict[str, np.ndarray]]:
+def extract(records: Sequence[FailureRecord], embedder: TextEmbedder) -> tuple[list[Signals], dict[str, np.ndarray]]:
     """Compute the signals of a batch; returns them with the batch's input and output embeddings."""
     sigs = [_cheap(r) for r in records]
     n = len(records)

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from classifiers.embedding import Embedder, default_embedder
+from classifiers.embedding import TextEmbedder
 from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1
 from classifiers.model import (
     LABEL_ORDER,
@@ -34,6 +34,9 @@ from classifiers.model import (
 from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES, LabelledRecord
 from classifiers.signals import Signals, extract
 
+EVAL_ONLY_SOURCES = ("realtimeqa", "faithbench")
+"""Sources of the shared data whose licences allow evaluation only (see its README): never trained on
+unless a caller asks for it explicitly."""
 MIN_COVERAGE = 0.90
 TARGET_COVERED_ACCURACY = 0.95
 
@@ -199,11 +202,11 @@ def data_hash(records: Sequence[LabelledRecord]) -> str:
     return h.hexdigest()
 
 
-def library_versions() -> dict[str, str]:
+def library_versions(embedder: TextEmbedder) -> dict[str, str]:
     import sklearn
 
     return {"python": platform.python_version(), "numpy": np.__version__, "scikit-learn": sklearn.__version__,
-            "embedding_model": default_embedder().name}
+            "embedding": embedder.name}
 
 
 def _split(records: Sequence[LabelledRecord], heldout_share: float, seed: int) -> tuple[list[int], list[int]]:
@@ -215,20 +218,25 @@ def _split(records: Sequence[LabelledRecord], heldout_share: float, seed: int) -
 
 
 def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0, heldout_share: float = 0.2,
-                cfg: TrainConfig = TrainConfig(), embedder: Embedder | None = None,
-                progress: Any = None) -> TrainResult:
+                cfg: TrainConfig = TrainConfig(), embedder: TextEmbedder | None = None,
+                progress: Any = None, exclude_sources: Sequence[str] = EVAL_ONLY_SOURCES) -> TrainResult:
     """Build a new model version from labelled records (seed data plus people's corrections).
 
     A held-out share (by content hash) measures the version; the version shipped is then refitted on all
-    records. Records without a label are ignored.
+    records. Records without a label, and records whose metadata.source is in `exclude_sources`, are ignored.
 
     Raises:
         ValueError: fewer than 20 labelled records, or labels outside information/behavior/both.
     """
-    labelled = [r for r in records if r.label in ("information", "behavior", "both")]
+    labelled = [r for r in records if r.label in ("information", "behavior", "both")
+                and r.record.metadata.get("source") not in exclude_sources]
     if len(labelled) < 20:
         raise ValueError(f"need at least 20 labelled records, got {len(labelled)}")
-    embedder = embedder or default_embedder()
+    if embedder is None:
+        from classifiers.engine import shipped_embedder
+
+        # New versions embed like the shipped model, so versions stay comparable and swappable.
+        embedder = shipped_embedder()
     sigs, emb = extract([r.record for r in labelled], embedder)
     if progress is not None:
         progress(1)
@@ -240,6 +248,7 @@ def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0,
     if progress is not None:
         progress(1)
     final, full_oof = fit(sigs, emb, labelled, cfg=cfg, seed=seed)
+    final.static_path = getattr(embedder, "path", None)
     figures = {**{f"heldout_{k}": v for k, v in held_fig.items()}, **full_oof}
     final.save(out_dir, {
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -247,7 +256,7 @@ def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0,
         "n_train": len(labelled),
         "seed": seed,
         "train_config": {"c": cfg.c, "folds": cfg.folds},
-        "libraries": library_versions(),
+        "libraries": library_versions(embedder),
         "validation": figures,
     })
     return TrainResult(out_dir, final.version, figures, len(train_idx), len(held_idx))

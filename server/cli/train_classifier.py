@@ -12,8 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-DEFAULT_EXCLUDED = ("realtimeqa", "faithbench")
-"""Sources whose licences allow evaluation only: never trained into a model by default."""
+from classifiers.training import EVAL_ONLY_SOURCES as DEFAULT_EXCLUDED
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     bar = tqdm(total=2, unit="step", file=sys.stderr, desc="training")
     try:
-        result = train_model(records, args.out, seed=args.seed, heldout_share=args.heldout, progress=bar.update)
+        result = train_model(records, args.out, seed=args.seed, heldout_share=args.heldout, progress=bar.update,
+                             exclude_sources=tuple(excluded))
     except ValueError as exc:
         print(f"formfact train-classifier: {exc}", file=sys.stderr)
         return 2

@@ -84,3 +84,10 @@ def test_threshold_keeps_coverage_and_respects_ceiling() -> None:
 def test_train_config_validates() -> None:
     with pytest.raises(ValueError):
         TrainConfig(c=0)
+
+
+def test_trained_versions_carry_their_embedding(trained_dir: Path) -> None:
+    manifest = json.loads((trained_dir / "manifest.json").read_text())
+    assert manifest["embedder_file"] == "static.npz"
+    assert (trained_dir / "static.npz").is_file()
+    assert manifest["libraries"]["embedding"].startswith("static-minilm")
