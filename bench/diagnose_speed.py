@@ -28,13 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import RESULTS, read  # noqa: E402
 from classifiers import load_engine  # noqa: E402
-from classifiers.embedding import default_embedder  # noqa: E402
 from classifiers.engine import Engine  # noqa: E402
 
 
 def _in_process(engine: Engine, records: list[Any], batch: int) -> dict[str, float]:
     out: dict[str, float] = {}
-    default_embedder().clear_cache()
+    engine.embedder.clear_cache()
     for name in ("cold", "warm"):
         t0 = time.perf_counter()
         for i in range(0, len(records), batch):
@@ -46,6 +45,7 @@ def _in_process(engine: Engine, records: list[Any], batch: int) -> dict[str, flo
 
 
 def _grpc(engine: Engine, records: list[Any], unary_n: int) -> dict[str, float]:
+    """Stream and unary through a real server that uses `engine` (its embedder cache is cleared first)."""
     from server.app import Deps, create_server
     from server.client import FormfactClient
     from server.config import Settings
@@ -55,7 +55,7 @@ def _grpc(engine: Engine, records: list[Any], unary_n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env({}, port=0, host="127.0.0.1", db_path=Path(tmp) / "bench.db")
         store = open_store(settings.db_path)
-        default_embedder().clear_cache()
+        engine.embedder.clear_cache()
         server, port = create_server(settings, Deps(store=store, engine=engine))
         try:
             with FormfactClient(f"127.0.0.1:{port}") as client:
@@ -88,6 +88,7 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--unary", type=int, default=100, help="unary calls for the latency percentiles")
     ap.add_argument("--no-grpc", action="store_true")
+    ap.add_argument("--classifier", type=Path, default=None, help="a model directory (default: the shipped one)")
     args = ap.parse_args()
     import torch
 
@@ -99,7 +100,7 @@ def main() -> int:
                               "cpus": os.cpu_count(), "machine": platform.machine(),
                               "load_avg_1m": os.getloadavg()[0]}
     t0 = time.perf_counter()
-    engine = load_engine()
+    engine = load_engine(args.classifier)
     engine.diagnose(records[:1])
     result["load_seconds"] = time.perf_counter() - t0
     result["engine"] = engine.version
@@ -110,8 +111,9 @@ def main() -> int:
     for k, v in result.items():
         print(f"{k:<34}{v:>12.2f}" if isinstance(v, float) else f"{k:<34}{v!s:>12}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "diagnose_speed.json").write_text(json.dumps(result, indent=2))
-    print(f"wrote {RESULTS / 'diagnose_speed.json'}")
+    name = "diagnose_speed" + (f"_{args.classifier.name}" if args.classifier else "")
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
+    print(f"wrote {RESULTS / name}.json")
     return 0
 
 

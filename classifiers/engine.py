@@ -69,6 +69,11 @@ class Engine:
         self._unknown_below = unknown_below
         self.version: str = combiner.version if combiner is not None else RULES_VERSION
 
+    @property
+    def embedder(self) -> TextEmbedder:
+        """The embedder the signals use (the one the model was trained with)."""
+        return self._embedder
+
     def signals(self, records: Sequence[FailureRecord]) -> tuple[list[Signals], dict[str, object]]:
         sigs, emb = extract(records, self._embedder)
         return sigs, dict(emb)
