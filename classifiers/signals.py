@@ -192,10 +192,11 @@ def extract(records: Sequence[FailureRecord], embedder: TextEmbedder) -> tuple[l
     e_in, e_out, e_ref = emb[:n], emb[n : 2 * n], emb[2 * n : 3 * n]
     for i, (r, s) in enumerate(zip(records, sigs)):
         v = s.values
-        v["rel_io"] = float(e_in[i] @ e_out[i]) if r.output.strip() else 0.0
+        cal = embedder.calibrate
+        v["rel_io"] = cal(float(e_in[i] @ e_out[i])) if r.output.strip() else 0.0
         if r.reference:
-            v["ref_sim"] = float(e_ref[i] @ e_out[i])
-            v["rel_ir"] = float(e_in[i] @ e_ref[i])
+            v["ref_sim"] = cal(float(e_ref[i] @ e_out[i]))
+            v["rel_ir"] = cal(float(e_in[i] @ e_ref[i]))
             v["rel_gap"] = v["rel_ir"] - v["rel_io"]
             s.evidence.append(Evidence("reference", f"output vs reference: similarity {v['ref_sim']:.2f}, "
                                        f"{v['ref_token_recall']:.0%} of the reference's words present",
