@@ -4,7 +4,8 @@ For each source in the shared data: train on the other sources, diagnose the hel
 is read ONLY to split. Prints per-source label accuracy and pooled accuracy / macro-F1 / coverage / covered
 accuracy, with and without the review threshold, and writes bench/results/loso[_drop].json.
 
-    python bench/loso.py                 # all fields
+    python bench/loso.py                 # all fields, the shipped static embedding
+    python bench/loso.py --teacher       # the same with the MiniLM transformer
     python bench/loso.py --drop-fields   # input + output [+ reference] only
     python bench/loso.py --ship-sources  # never train on realtimeqa / faithbench (as the shipped model)
 """
@@ -37,17 +38,20 @@ def main() -> int:
     ap.add_argument("--embeddings", action="store_true", help="append input/output embeddings to the features")
     ap.add_argument("--c", type=float, default=TrainConfig.c)
     ap.add_argument("--signal-weight", type=float, default=FeatureConfig.signal_weight)
-    ap.add_argument("--embedder", type=Path, default=None, help="a static embedding .npz instead of MiniLM")
+    ap.add_argument("--embedder", type=Path, default=None,
+                    help="a static embedding .npz (default: the shipped model's table)")
+    ap.add_argument("--teacher", action="store_true", help="embed with the MiniLM transformer instead")
     ap.add_argument("--max-threshold", type=float, default=TrainConfig.max_threshold)
     ap.add_argument("--cascade-detail", action="store_true", help="rule and subtype one-hots as features")
     args = ap.parse_args()
 
     recs = read(drop_fields=args.drop_fields)
     emb, save = cached_embedder()
-    if args.embedder is not None:
+    if not args.teacher:
+        from classifiers.engine import STATIC_FILE, default_model_dir
         from classifiers.static_embedding import StaticEmbedder
 
-        emb = StaticEmbedder(args.embedder)  # type: ignore[assignment]
+        emb = StaticEmbedder(args.embedder or default_model_dir() / STATIC_FILE)  # type: ignore[assignment]
     t0 = time.perf_counter()
     sigs, embs = signals(recs, emb)
     save()
@@ -100,7 +104,7 @@ def main() -> int:
     print(f"signals for {len(recs)} records in {t_sig:.1f}s")
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "loso" + ("_drop" if args.drop_fields else "") + ("_ship" if args.ship_sources else "") + (
-        "_emb" if args.embeddings else "") + ("_static" if args.embedder else "")
+        "_emb" if args.embeddings else "") + ("_teacher" if args.teacher else "")
     out = RESULTS / f"{name}.json"
     out.write_text(json.dumps({"args": vars(args), "per_source": rows, "pooled": pooled}, indent=2, default=str))
     print(f"wrote {out}")

@@ -153,7 +153,7 @@ def report(truth: Sequence[str], pred: Sequence[str], truth_subtypes: Sequence[S
            pred_subtypes: Sequence[Sequence[str]], confidence: Sequence[float]) -> Report:
     """All metrics of one evaluation run."""
     labels = EVAL_LABELS + ("unknown",)
-    labels += tuple(sorted(set(truth) | set(pred) - set(labels)))
+    labels += tuple(sorted((set(truth) | set(pred)) - set(labels)))
     return Report(
         n=len(truth),
         accuracy=accuracy(truth, pred),

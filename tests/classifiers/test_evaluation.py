@@ -59,4 +59,5 @@ def test_subtype_recall_and_reliability() -> None:
 def test_report_counts_error_predictions() -> None:
     rep = report(TRUTH + ["behavior"], PRED + ["error"], [()] * 6, [()] * 6, [0.9] * 6)
     assert rep.n == 6 and rep.accuracy == pytest.approx(3 / 6)
-    assert "error" in rep.confusion_labels
+    assert rep.confusion_labels == ("information", "behavior", "both", "unknown", "error")
+    assert sum(map(sum, rep.confusion)) == 6
