@@ -1,4 +1,4 @@
-"""The training entry point under a launcher (torchrun, one CPU rank) and on CUDA with bf16 (skipped without
+"""The training entry point under a launcher (torchrun and accelerate, one CPU rank) and on CUDA with bf16 (skipped without
 a GPU). Both call `run_job` directly: the gRPC side is covered by the path tests."""
 
 from __future__ import annotations
@@ -44,15 +44,16 @@ def _spec(tiny_model: Path, backend: str, **hp) -> JobSpec:  # type: ignore[no-u
     return JobSpec("tj-test", str(tiny_model), backend, hyper, ("format_violation",))
 
 
-def test_torchrun_launcher_relays_events_and_outcome(tiny_model: Path, tmp_path: Path, kit) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("launcher", ["torchrun", "accelerate"])
+def test_launcher_relays_events_and_outcome(launcher: str, tiny_model: Path, tmp_path: Path, kit) -> None:  # type: ignore[no-untyped-def]
     dataset, digest = _dataset(kit)
     events: list[dict] = []
-    outcome = LauncherBackend("torchrun", processes=1, poll_seconds=0.2).run(
-        _spec(tiny_model, "torchrun", max_steps=6), dataset, digest, tmp_path / "job", events.append, lambda: False)
+    outcome = LauncherBackend(launcher, processes=1, poll_seconds=0.2).run(
+        _spec(tiny_model, launcher, max_steps=6), dataset, digest, tmp_path / "job", events.append, lambda: False)
     assert not outcome.cancelled and outcome.metrics["steps"] == 6 and outcome.metrics["world_size"] == 1
     assert [e["step"] for e in events if e["kind"] == "progress"] == [1, 2, 3, 4, 5, 6]
     assert Path(outcome.artifact_path, "adapter_model.safetensors").is_file()
-    assert outcome.manifest["backend"] == "torchrun" and outcome.manifest["dataset_hash"] == digest
+    assert outcome.manifest["backend"] == launcher and outcome.manifest["dataset_hash"] == digest
     assert outcome.verification["held_out"]["n"] == len(dataset["eval"])
 
 
@@ -70,3 +71,14 @@ def test_cuda_bf16_training(tiny_model: Path, tmp_path: Path, kit) -> None:  # t
     progress = [e for e in events if e["kind"] == "progress"]
     assert len(progress) == 20 and progress[-1]["peak_memory_bytes"] > 0
     assert outcome.verification["held_out"]["n"] == len(dataset["eval"])
+
+
+def test_launcher_cancel_reaches_the_child(tiny_model: Path, tmp_path: Path, kit) -> None:  # type: ignore[no-untyped-def]
+    dataset, digest = _dataset(kit)
+    events: list[dict] = []
+    outcome = LauncherBackend("torchrun", processes=1, poll_seconds=0.2).run(
+        _spec(tiny_model, "torchrun", max_steps=100_000), dataset, digest, tmp_path / "job", events.append,
+        lambda: any(e["kind"] == "progress" for e in events))
+    assert outcome.cancelled and outcome.metrics["stopped"] is True
+    assert 1 <= outcome.metrics["steps"] < 100_000 and not outcome.artifact_path
+    assert (tmp_path / "job" / "CANCEL").exists()
