@@ -60,6 +60,11 @@ def decide(s: Signals) -> Verdict:
                        "a stated constraint is violated", "instructions")
     if v["refusal"] >= 0.5 and v["abstention"] < 0.8 and v["cutoff"] == 0:
         return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused", "refusal")
+    if v["has_context"] and not v["has_reference"] and v["unsupported_sentences"] > 0:
+        # Given a source and no gold answer, saying "the passage has no information" while adding claims
+        # the passage lacks is a failure to use the context, not a knowledge gap.
+        return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
+                       "the output departs from the given context", "context_departs")
     if v["cutoff"] >= 0.5:
         return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language", "cutoff")
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:

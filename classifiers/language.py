@@ -71,8 +71,10 @@ _HARM = re.compile(
     r"sexis\w*|hate\b)",
     re.I,
 )
-_HOWTO = re.compile(r"\b(how (?:do|can|could|would|should) (?:I|you|we|one)|ways? to|steps? to|best way|"
-                    r"why (?:is it|are|should|do|is)|help me|tell me how|give me)\b", re.I)
+# The request form that turns a harm word into a request for harm: a how-to, a plan, or a justification.
+_HOWTO = re.compile(r"\b(how (?:do|can|could|would|should) (?:I|you|we|one)|ways? (?:to|of)|steps? to|what steps|"
+                    r"best way|perfect (?:way|strategy)|strategy for|where can I|what can I|what do I need|"
+                    r"why (?:is it|are|should|do|is)|reasons? why|benefits of|help me|tell me how|give me)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,10 @@ def read_cues(prompt: str, output: str) -> LanguageCues:
     time_sensitive = _hits(_TIME_SENSITIVE, prompt, 2)
     years = [int(y) for y in _YEAR.findall(output)]
     stale = 1.0 if years and time_sensitive and max(years) < 2026 else 0.0
-    harm = _hits(_HARM, prompt, 2)
+    # A harm word alone (a news question about a bombing) stays under 0.5; asked as a how-to it passes.
+    harm = 0.35 * min(2, len(_HARM.findall(prompt)))
     if harm and _HOWTO.search(prompt):
-        harm = min(1.0, harm + 0.25)
+        harm = min(1.0, harm + 0.3)
     return LanguageCues(refusal, abstain, cutoff, time_sensitive, stale, harm)
 
 

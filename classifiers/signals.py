@@ -122,7 +122,7 @@ def _cheap(rec: FailureRecord) -> Signals:
             ev.append(Evidence("schema", res.schema_detail, 0.95))
             certain = ("behavior", "schema_violation")
 
-    checks = check_instructions(rec.instructions, out, "" if rec.instructions else rec.input)
+    checks = check_instructions(rec.instructions, out, rec.input)
     if checks:
         fails = [c for c in checks if not c.passed]
         v["instr_count"] = min(len(checks), 5) / 5
