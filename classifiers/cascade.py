@@ -24,7 +24,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-RULES = ("validator", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
+RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
          "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
          "reference_fits_better", "reference_missing", "unrelated", "explanation_generic", "fallback_information")
 
@@ -39,12 +39,53 @@ def _info_subtype(v: dict[str, float]) -> str:
     return "hallucination"
 
 
+def information_evidence(v: dict[str, float]) -> str | None:
+    """The information subtype when the facts are independently shown wrong or missing, else None.
+
+    Used to call a certain behavior failure "both": a fenced JSON whose answer also contradicts a short
+    reference needs a format fix and a knowledge fix.
+    """
+    if v["has_context"] and v["has_reference"] and v["ref_in_context"] < 0.5 and v["ref_token_recall"] < 0.5:
+        return "retrieval_miss"
+    if not v["has_reference"]:
+        # Without a gold answer an abstention may be the asked-for answer ("say NOT ENOUGH CONTEXT").
+        return None
+    if v["cutoff"] >= 0.5:
+        return "outdated_knowledge"
+    if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
+        return "missing_knowledge"
+    if not v["ref_long"] and v["ref_token_recall"] < 0.5 and v["ref_sim"] < 0.5:
+        return _info_subtype(v)
+    return None
+
+
 def decide(s: Signals) -> Verdict:
     """Apply the cascade to one record's signals."""
+    v = s.values
+    certain = _certain_behavior(s)
+    if certain is not None:
+        info = information_evidence(v)
+        if info is not None:
+            return Verdict("both", (certain.subtypes[0], info), min(0.9, certain.confidence),
+                           certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)
+        return certain
+    return _decide(s)
+
+
+def _certain_behavior(s: Signals) -> Verdict | None:
+    """The rules whose behavior finding stands whatever the facts: validators and stated constraints."""
     v = s.values
     if s.certain is not None:
         label, sub = s.certain
         return Verdict(label, (sub,), 0.97, "a deterministic validator failed", "validator")
+    if v["instr_any_fail"]:
+        return Verdict("behavior", ("instruction_violation",), 0.75 + 0.2 * v["instr_fail_share"],
+                       "a stated constraint is violated", "instructions")
+    return None
+
+
+def _decide(s: Signals) -> Verdict:
+    v = s.values
     kinds = s.check_kinds
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
@@ -55,9 +96,6 @@ def decide(s: Signals) -> Verdict:
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
                 return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks", "check_both")
             return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")
-    if v["instr_any_fail"]:
-        return Verdict("behavior", ("instruction_violation",), 0.75 + 0.2 * v["instr_fail_share"],
-                       "a stated constraint is violated", "instructions")
     if v["refusal"] >= 0.5 and v["abstention"] < 0.8 and v["cutoff"] == 0:
         return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused", "refusal")
     if v["has_context"] and not v["has_reference"] and v["unsupported_sentences"] > 0:

@@ -202,11 +202,11 @@ class LearnedCombiner:
             reason = (f"{vd.reason}; learned combiner: p(behavior problem)={p_beh[i]:.2f}, "
                       f"p(information problem)={p_info[i]:.2f}")
             if s.certain is not None:
-                # A deterministic validator that failed keeps the last word: this is a behavior problem.
+                # A deterministic validator that failed keeps the last word: this is a behavior problem
+                # (and "both" where the cascade also found the facts wrong or missing).
                 beh_sub = s.certain[1]
-                label = "both" if p_info[i] >= 0.9 else "behavior"
-                conf = max(conf if label != "both" else float(probs[i, 2]), 0.97 if label == "behavior" else 0.0)
-                reason = "a deterministic validator failed; " + reason
+                label = "both" if vd.label == "both" or p_info[i] >= 0.9 else "behavior"
+                conf = max(conf, vd.confidence)
             if conf < self.threshold:
                 out.append(Verdict("unknown", (), round(conf, 4), f"confidence {conf:.2f} below threshold "
                                    f"{self.threshold:.2f}; {reason}"))

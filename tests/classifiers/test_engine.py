@@ -85,3 +85,13 @@ def test_metadata_is_never_a_feature(engine: Engine) -> None:
     tagged = dataclasses.replace(rec, metadata={"source": "xstest", "label": "behavior"})
     a, b = engine.diagnose([rec, tagged])
     assert (a.label, a.subtypes, a.confidence) == (b.label, b.subtypes, b.confidence)
+
+
+def test_certain_behavior_plus_wrong_facts_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="b", input="What is the capital of Australia? Answer as JSON.",
+                        output='Here you go: {"capital": "Sydney"}', reference="Canberra", expected_format="json")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "both"
+    assert d.subtypes == ("format_violation", "hallucination")
+    assert d.route == "rag"
+    assert "Add" in d.action and "Finetune" in d.action
