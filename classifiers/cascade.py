@@ -26,7 +26,7 @@ class Verdict:
 
 RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
          "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
-         "reference_fits_better", "reference_missing", "unrelated", "explanation_generic", "fallback_information")
+         "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic", "fallback_information")
 
 
 def _info_subtype(v: dict[str, float]) -> str:
@@ -129,6 +129,9 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer", "reference_missing")
     if v["rel_io"] < 0.2:
         return Verdict("behavior", ("off_task",), 0.6, "the output is unrelated to the input", "unrelated")
+    if v["transform_task"] and not v["has_reference"]:
+        return Verdict("behavior", ("context_ignored",), 0.6, "a summary/rewrite/translation task failed: the "
+                       "output is unfaithful to the material it was given", "transform_task")
     if v["explanatory"] and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
         # An explanation asked for and answered in generic prose (few names, numbers or steps).
         return Verdict("behavior", ("insufficient_detail",), 0.55 + 0.2 * v["n_questions"],

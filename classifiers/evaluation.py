@@ -152,8 +152,8 @@ class Report:
 def report(truth: Sequence[str], pred: Sequence[str], truth_subtypes: Sequence[Sequence[str]],
            pred_subtypes: Sequence[Sequence[str]], confidence: Sequence[float]) -> Report:
     """All metrics of one evaluation run."""
-    labels = EVAL_LABELS + ("unknown",)
-    labels += tuple(sorted((set(truth) | set(pred)) - set(labels)))
+    base: tuple[str, ...] = EVAL_LABELS + ("unknown",)
+    labels = base + tuple(sorted((set(truth) | set(pred)) - set(base)))
     return Report(
         n=len(truth),
         accuracy=accuracy(truth, pred),

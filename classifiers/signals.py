@@ -33,6 +33,7 @@ FEATURES: tuple[str, ...] = (
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
+    "transform_task",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
@@ -62,6 +63,11 @@ _EXPLAIN = re.compile(
     r"serious|bad|good|better|worse|impact|affect)|"
     r"\bI (?:ask because|was (?:reading|wondering|looking)|had a|read|heard|keep hearing|don't get|don't understand)\b",
     re.I)
+# Tasks that transform material the prompt supplies (summaries, rewrites, translations, extraction): a
+# failure there is unfaithfulness to that material, not missing world knowledge.
+_TRANSFORM = re.compile(
+    r"\b(summari[sz]e|summary of|rewrite|paraphrase|translate|extract (?:the|all)|based on the (?:following|above|"
+    r"given|provided)|according to the (?:passage|text|article|document|context|source))\b", re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 
@@ -158,6 +164,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["len_ratio"] = max(-1.0, min(1.0, math.log((words_out + 1) / (words_in + 1)) / 4))
     v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
+    v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)

@@ -95,3 +95,10 @@ def test_certain_behavior_plus_wrong_facts_is_both(engine: Engine) -> None:
     assert d.subtypes == ("format_violation", "hallucination")
     assert d.route == "rag"
     assert "Add" in d.action and "Finetune" in d.action
+
+
+def test_failed_summary_is_unfaithfulness_not_missing_knowledge(engine: Engine) -> None:
+    rec = FailureRecord(id="s", input="Summarize the following passage in two sentences.",
+                        output="The report says sales doubled in 2019 thanks to the new CEO, Maria Alvarez.")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
