@@ -77,7 +77,10 @@ def design_matrix(signals: Sequence[Signals], embeddings: Mapping[str, Any], cfg
         rows.append(np.concatenate([s.vector(), np.array([casc[k] for k in CASCADE_FEATURES])]))
     x = np.vstack(rows) if rows else np.zeros((0, len(FEATURES) + len(CASCADE_FEATURES)))
     if cfg.use_embeddings:
-        x = np.hstack([x] + [np.asarray(embeddings[t], dtype=np.float64) for t in EMBEDDED])
+        blocks = [np.asarray(embeddings[t], dtype=np.float64) for t in EMBEDDED]
+        if any(b.shape[1] != 384 for b in blocks):
+            raise ValueError("embedding features need the 384-dim MiniLM embedder, not a static table")
+        x = np.hstack([x, *blocks])
     return x
 
 
