@@ -61,7 +61,10 @@ _EXPLAIN = re.compile(
     r"\bin (?:simple|layman'?s?|plain) (?:words|terms)\b|\b(?:explain|understand)\b|"
     r"\b(?:is it|would it|does it|will it|could it) (?:be |have |make |ever )?(?:possible|inevitable|true|"
     r"serious|bad|good|better|worse|impact|affect)|"
-    r"\bI (?:ask because|was (?:reading|wondering|looking)|had a|read|heard|keep hearing|don't get|don't understand)\b",
+    r"\bI (?:ask because|was (?:reading|wondering|looking)|had a|read|heard|keep hearing|don't get|don't understand)\b|"
+    r"\bwhat (?:makes|distinguishes|prevents|causes|determines|is the purpose|is the point|are the origins|does "
+    r"(?:it|that|this|she|he|they) do)\b|\bhow (?:does|do|did|is|are|can|would)\b[^?]{0,80}\b(?:work|happen|possible)\b|"
+    r"^\s*if\b[^?]{5,200},\s*(?:what|how|why)\b|\bexplanation\b",
     re.I)
 # Tasks that transform material the prompt supplies (summaries, rewrites, translations, extraction): a
 # failure there is unfaithfulness to that material, not missing world knowledge.

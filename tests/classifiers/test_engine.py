@@ -102,3 +102,10 @@ def test_failed_summary_is_unfaithfulness_not_missing_knowledge(engine: Engine) 
                         output="The report says sales doubled in 2019 thanks to the new CEO, Maria Alvarez.")
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_generic_answer_to_an_explanation_question_lacks_detail(engine: Engine) -> None:
+    rec = FailureRecord(id="e", input="If onions are just vegetables, what makes them sting your eyes when cut?",
+                        output="Cutting them releases a gas that irritates the eyes, which makes them water.")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("insufficient_detail",))
