@@ -33,7 +33,10 @@ _ABSTAIN = re.compile(
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
     r"does not (?:mention|specify|provide|contain|say)|doesn't (?:mention|specify|provide|contain|say)|"
-    r"unknown|unclear|not specified)",
+    r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
+    r"(?:context|information|details?) (?:was |is |were )?not (?:provided|available|given)|"
+    r"no (?:retrieved |relevant )?(?:context|information|documents?) (?:was |were |is )?(?:provided|given|available)|"
+    r"^\s*not available\b|(?:do not|don't) have (?:sufficient|enough|verified|reliable) information)",
     re.I,
 )
 _CUTOFF = re.compile(

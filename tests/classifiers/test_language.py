@@ -30,3 +30,9 @@ def test_failed_checks_are_read_by_well_known_name() -> None:
     kinds = failed_check_kinds(checks)
     assert set(kinds) == {"format", "context"}
     assert "Expecting value" in kinds["format"]
+
+
+def test_terse_abstentions() -> None:
+    for text in ("Insufficient context provided", "Information not provided in the context.", "Not Available",
+                 "No context was provided to answer this question."):
+        assert read_cues("Which city hosted the summit this week?", text).abstention == 1.0, text
