@@ -24,6 +24,9 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
+REVISION = 8
+"""Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
+
 RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
          "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
          "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic", "fallback_information")

@@ -285,6 +285,12 @@ class LearnedCombiner:
             raise ValueError(f"{model_dir}: behavior subtype head does not fit the feature set")
         if heads.info_sub_coef.shape != (len(heads.info_sub_classes), n):
             raise ValueError(f"{model_dir}: information subtype head does not fit the feature set")
+        from classifiers.cascade import REVISION
+
+        if manifest.get("cascade_revision", REVISION) != REVISION:
+            # The model calibrated another revision of the rules: its confidences would not mean what they say.
+            raise ValueError(f"{model_dir}: trained on cascade revision {manifest.get('cascade_revision')}, "
+                             f"this engine runs revision {REVISION}")
         static = manifest.get("embedder_file")
         if static is not None and (static != "static.npz" or not (model_dir / static).is_file()):
             raise ValueError(f"{model_dir}: embedder file {static!r} missing")

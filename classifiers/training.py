@@ -189,7 +189,10 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
         "threshold": threshold,
     }
     heads = Heads(mean, scale, bc, bi, ic, ii, bp, ip, bsc, bs_coef, bs_int, isc, is_coef, is_int)
-    digest = hashlib.sha256(np.concatenate([bc, ic, [bi, ii], bs_coef.ravel(), is_coef.ravel()]).tobytes()).hexdigest()[:8]
+    from classifiers.cascade import REVISION
+
+    # The rules are part of the model: the same coefficients over a changed cascade are a new version.
+    digest = hashlib.sha256(np.concatenate([bc, ic, [bi, ii, REVISION], bs_coef.ravel(), is_coef.ravel()]).tobytes()).hexdigest()[:8]
     version = version or f"lr-{time.strftime('%Y.%m.%d', time.gmtime())}-{digest}"
     return LearnedCombiner(heads, cfg.features, threshold, version), figures
 
@@ -207,6 +210,12 @@ def library_versions(embedder: TextEmbedder) -> dict[str, str]:
 
     return {"python": platform.python_version(), "numpy": np.__version__, "scikit-learn": sklearn.__version__,
             "embedding": embedder.name}
+
+
+def _cascade_revision() -> int:
+    from classifiers.cascade import REVISION
+
+    return REVISION
 
 
 def _split(records: Sequence[LabelledRecord], heldout_share: float, seed: int) -> tuple[list[int], list[int]]:
@@ -255,7 +264,8 @@ def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0,
         "training_data_sha256": data_hash(labelled),
         "n_train": len(labelled),
         "seed": seed,
-        "train_config": {"c": cfg.c, "folds": cfg.folds},
+        "train_config": {"c": cfg.c, "folds": cfg.folds, "max_threshold": cfg.max_threshold},
+        "cascade_revision": _cascade_revision(),
         "libraries": library_versions(embedder),
         "validation": figures,
     })
