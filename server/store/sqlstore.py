@@ -371,7 +371,8 @@ class SQLStore:
         with self._transaction(write=True) as tx:
             tx.all("insert_classifier_version", version=version, path=path,
                    metrics_json=codec.dump_json(metrics, "metrics"), feedback_count=feedback_count, now=now)
-        return ClassifierVersion(version, path, metrics, feedback_count, False, codec.from_seconds(now))
+            rows = tx.all("list_classifier_versions")
+        return next(_version_from_row(r) for r in rows if r["version"] == version)
 
     def list_classifier_versions(self) -> list[ClassifierVersion]:
         with self._transaction(write=False) as tx:

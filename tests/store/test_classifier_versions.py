@@ -20,5 +20,8 @@ def test_versions_activate_and_roll_back(store) -> None:  # type: ignore[no-unty
     assert versions[1].metrics == {"macro_f1": 0.9} and versions[1].feedback_count == 3
     store.activate_classifier_version(None)
     assert not any(v.active for v in store.list_classifier_versions())
+    store.save_classifier_version("v-a", "/models/v-a-again", {"macro_f1": 0.81}, feedback_count=1)
+    again = [v for v in store.list_classifier_versions() if v.version == "v-a"]
+    assert len(again) == 1 and again[0].path == "/models/v-a-again" and again[0].feedback_count == 1
     with pytest.raises(NotFound):
         store.activate_classifier_version("v-zzz")

@@ -149,8 +149,11 @@ LEFT JOIN diagnoses d ON d.case_id = f.case_id AND d.revision = f.revision
 ORDER BY f.created_at, f.seq
 
 -- name: insert_classifier_version
+-- Retraining on the same records and seed reproduces the same version id: keep one row, refreshed.
 INSERT INTO classifier_versions (version, path, metrics_json, feedback_count, active, created_at)
 VALUES (:version, :path, :metrics_json, :feedback_count, 0, :now)
+ON CONFLICT (version) DO UPDATE SET path = excluded.path, metrics_json = excluded.metrics_json,
+  feedback_count = excluded.feedback_count
 
 -- name: list_classifier_versions
 SELECT * FROM classifier_versions ORDER BY created_at, version
