@@ -90,7 +90,17 @@ def ingest(args: argparse.Namespace) -> int:
     stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
     lines = None if args.file == "-" else sum(1 for line in open(args.file, encoding="utf-8") if line.strip())
 
+    failure: list[BaseException] = []
+
     def requests() -> Iterator[corpus_pb2.IngestRequest]:
+        # gRPC consumes this generator on its own thread and swallows what it raises, leaving the call
+        # open; so a bad line ends the stream here and is re-raised on the caller's thread below.
+        try:
+            yield from batches()
+        except BaseException as exc:  # noqa: BLE001
+            failure.append(exc)
+
+    def batches() -> Iterator[corpus_pb2.IngestRequest]:
         batch: list[corpus_pb2.Document] = []
         for n, line in enumerate(stream, 1):
             if not line.strip():
@@ -114,6 +124,8 @@ def ingest(args: argparse.Namespace) -> int:
                 last = progress
         except grpc.RpcError as exc:
             raise _fail(exc) from None
+    if failure:
+        raise failure[0]
     if last is not None:
         print(f"ingested {last.documents} documents ({last.passages} passages)")
         _print_resolutions(last.gaps_checked)
