@@ -179,19 +179,21 @@ class CorpusIndex:
         return fused, bm25, emb
 
     def search(self, query: str, k: int = 10, retriever: str = "hybrid") -> list[Hit]:
-        """Top-k passages for a query, with each retriever's rank of each hit."""
+        """Top-k passages for a query, with each retriever's rank (within the top 50) of each hit."""
         depth = max(k, 50)
-        fused, bm25, emb = self.ranked(query, retriever, depth)
-        order = {"hybrid": fused, "bm25": bm25, "embedding": emb}[retriever][:k]
-        scores = dict(rrf([r for r in (bm25, emb) if r]))
-        if retriever == "bm25":
-            scores = dict(self.keyword.search(tokenize(query), k))
-        elif retriever == "embedding":
-            scores = dict(self.vectors.search(Embedder.encode([query])[0], k))
-        found = self._store.get_passages(self.name, order)
-        b_rank = {p: i for i, p in enumerate(bm25, 1)}
-        e_rank = {p: i for i, p in enumerate(emb, 1)}
-        return [Hit(found[p], scores.get(p, 0.0), b_rank.get(p, 0), e_rank.get(p, 0)) for p in order if p in found]
+        if retriever not in RETRIEVERS:
+            raise InvalidArgument("invalid retriever", (FieldViolation("retriever", f"must be one of {', '.join(RETRIEVERS)}"),))
+        bm25 = self.keyword.search(tokenize(query), depth) if retriever != "embedding" else []
+        emb: list[tuple[str, float]] = []
+        if retriever != "bm25" and self.options.embeddings:
+            self.ensure_embeddings()
+            emb = self.vectors.search(Embedder.encode([query])[0], depth)
+        b_rank = {p: i for i, (p, _) in enumerate(bm25, 1)}
+        e_rank = {p: i for i, (p, _) in enumerate(emb, 1)}
+        scored = {"bm25": bm25, "embedding": emb}.get(retriever) or rrf([[p for p, _ in r] for r in (bm25, emb) if r])
+        top = scored[:k]
+        found = self._store.get_passages(self.name, [p for p, _ in top])
+        return [Hit(found[p], s, b_rank.get(p, 0), e_rank.get(p, 0)) for p, s in top if p in found]
 
     def passages(self, ids: Iterable[str]) -> dict[str, Passage]:
         return self._store.get_passages(self.name, ids)
