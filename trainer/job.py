@@ -14,10 +14,11 @@ Layout of a job directory (shared between successive workers so a successor resu
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from trainer import lora, runtime, verify
 from trainer.rediagnose import Rediagnoser
@@ -56,11 +57,13 @@ def run_job(
     base = runtime.load_model(spec.base_model, device)
     load_seconds = time.perf_counter() - started
 
-    encoded, overlong = lora.encode_all(tokenizer, dataset.get("train") or (), hp.max_length)
-    report({"kind": "dataset", "message": f"{len(encoded)} training examples tokenized; {len(overlong)} longer "
-            f"than max_length {hp.max_length} left out (not truncated)",
-            "details": {"train_examples": len(encoded), "overlong": overlong, "device": device.name,
-                        "dtype": device.dtype_name}})
+    replayed = replay_answers(base, tokenizer, dataset.get("replay") or (), hp, device, job_dir, report)
+    train_set = [*(dataset.get("train") or ()), *(r for r in replayed if r["completion"])]
+    encoded, overlong = lora.encode_all(tokenizer, train_set, hp.max_length)
+    report({"kind": "dataset", "message": f"{len(encoded)} training examples tokenized ({len(replayed)} replay); "
+            f"{len(overlong)} longer than max_length {hp.max_length} left out (not truncated)",
+            "details": {"train_examples": len(encoded), "replay_examples": len(replayed), "overlong": overlong,
+                        "device": device.name, "dtype": device.dtype_name}})
     if not encoded:
         raise ValueError(f"every training example is longer than max_length={hp.max_length}")
 
@@ -68,6 +71,7 @@ def run_job(
     result = lora.train(model, tokenizer, encoded, hp, device, job_dir / "checkpoints", report, should_stop)
     model = result.pop("model")
     metrics: dict[str, Any] = {**result, "overlong_examples": len(overlong), "load_seconds": round(load_seconds, 3),
+                               "replay_examples": sum(bool(r["completion"]) for r in replayed),
                                "device": device.name, "dtype": device.dtype_name}
     if result["stopped"]:
         return Outcome(cancelled=True, metrics=metrics)
@@ -104,3 +108,34 @@ def run_job(
     (job_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     (adapter_dir / "hyperparameters.json").write_text(json.dumps(hp.to_dict(), indent=2, sort_keys=True))
     return Outcome(metrics=metrics, verification=checked, artifact_path=str(adapter_dir), manifest=manifest)
+
+
+def replay_answers(
+    base: Any, tokenizer: Any, prompts: Sequence[Mapping[str, Any]], hp: Any, device: runtime.Device,
+    job_dir: Path, report: Callable[[dict[str, Any]], None],
+) -> list[dict[str, Any]]:
+    """The base model's greedy answers to the job's replay prompts, as training examples (self-distillation).
+
+    Generated before LoRA is attached, so they are the base behaviour the adapter must keep. Saved to
+    JOB_DIR/replay.json: a successor worker resuming the job trains on exactly the same mix.
+    """
+    if not prompts:
+        return []
+    cache = job_dir / "replay.json"
+    if cache.is_file():
+        return list(json.loads(cache.read_text()))
+    report({"kind": "dataset", "message": f"generating {len(prompts)} replay answers with the base model"})
+    finished: list[bool] = []
+    answers, tokens, seconds = verify.generate(base, tokenizer, [p["messages"] for p in prompts],
+                                               hp.max_new_tokens, device, finished)
+    rows = [{"case_id": p["case_id"], "messages": list(p["messages"]), "completion": a, "closed": done,
+             "source": p.get("source", "")} for p, a, done in zip(prompts, answers, finished)]
+    job_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # each launched process writes its own, then one rename wins
+    tmp.write_text(json.dumps(rows, ensure_ascii=False))
+    tmp.rename(cache)
+    report({"kind": "dataset", "message": (
+        f"{sum(bool(r['completion']) for r in rows)} replay answers ({sum(not r['closed'] for r in rows)} cut off "
+        f"by max_new_tokens, trained without an end of turn; empty ones left out)"),
+        "details": {"tokens": tokens, "seconds": round(seconds, 3)}})
+    return rows

@@ -34,14 +34,21 @@ class Encoded:
     labels: list[int]
 
 
-def encode(tokenizer: Any, messages: Sequence[Mapping[str, str]], completion: str) -> tuple[list[int], list[int]]:
-    """Token ids of prompt + completion, with the prompt masked out of the loss (-100)."""
+def encode(
+    tokenizer: Any, messages: Sequence[Mapping[str, str]], completion: str, closed: bool = True
+) -> tuple[list[int], list[int]]:
+    """Token ids of prompt + completion, with the prompt masked out of the loss (-100): the loss is on the
+    completion tokens only.
+
+    `closed=False` leaves the end-of-turn marker out (and so out of the loss): for a replay answer the base
+    model had not finished within its token budget, which must not teach the adapter to stop there.
+    """
     prompt = tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=False)
     full = tokenizer.apply_chat_template(
         [*messages, {"role": "assistant", "content": completion}], tokenize=False
     )
-    if not full.startswith(prompt):  # a template that rewrites earlier turns: fall back to plain appending
-        full = prompt + completion + (tokenizer.eos_token or "")
+    if not closed or not full.startswith(prompt):  # (or a template that rewrites earlier turns)
+        full = prompt + completion + ((tokenizer.eos_token or "") if closed else "")
     p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     f_ids = tokenizer(full, add_special_tokens=False)["input_ids"]
     return f_ids, [-100] * len(p_ids) + f_ids[len(p_ids):]
@@ -52,7 +59,7 @@ def encode_all(tokenizer: Any, examples: Sequence[Mapping[str, Any]], max_length
     kept: list[Encoded] = []
     overlong: list[dict[str, Any]] = []
     for ex in examples:
-        ids, labels = encode(tokenizer, ex["messages"], ex["completion"])
+        ids, labels = encode(tokenizer, ex["messages"], ex["completion"], bool(ex.get("closed", True)))
         if len(ids) > max_length:
             overlong.append({"case_id": ex["case_id"], "tokens": len(ids), "max_length": max_length})
         else:

@@ -30,6 +30,7 @@ class Hyper:
     max_steps: int = 0
     regression_examples: int = 16
     gradient_accumulation: int = 1
+    replay: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -43,7 +44,7 @@ class Hyper:
         if "target_modules" in values:
             values["target_modules"] = tuple(values["target_modules"]) or ("all-linear",)
         for name in ("epochs", "batch_size", "max_length", "lora_r", "lora_alpha", "seed", "max_new_tokens", "checkpoint_every",
-                     "max_steps", "regression_examples", "gradient_accumulation"):
+                     "max_steps", "regression_examples", "gradient_accumulation", "replay"):
             if name in values:
                 values[name] = int(values[name])
         return cls(**values)

@@ -22,8 +22,12 @@ KEEP_EXAMPLES = 24
 
 
 def generate(model: Any, tokenizer: Any, conversations: Sequence[Sequence[Mapping[str, str]]], max_new_tokens: int,
-             device: Device) -> tuple[list[str], int, float]:
-    """Greedy answers for each conversation; returns (answers, new tokens, seconds)."""
+             device: Device, finished: list[bool] | None = None) -> tuple[list[str], int, float]:
+    """Greedy answers for each conversation; returns (answers, new tokens, seconds).
+
+    When `finished` is given, one flag per answer is appended to it: True when the model ended its turn
+    within `max_new_tokens`, False when the budget cut it off.
+    """
     import torch
 
     tokenizer.padding_side = "left"  # decoder-only generation continues from the right edge
@@ -42,6 +46,8 @@ def generate(model: Any, tokenizer: Any, conversations: Sequence[Sequence[Mappin
         tail = out[:, enc["input_ids"].shape[1]:]
         for row in tail:
             kept = [t for t in row.tolist() if t != pad]
+            if finished is not None:
+                finished.append(len(kept) < max_new_tokens or tokenizer.eos_token_id in kept)
             new_tokens += len(kept)
             answers.append(tokenizer.decode(kept, skip_special_tokens=True).strip())
     if was_training:

@@ -13,7 +13,9 @@ Rules (each one shows up as a count in the validation report, never as a silent 
 - preference pairs (chosen = desired completion, rejected = the failed output) come with every training
   example whose failed output differs from the desired one;
 - a regression set of finetune items *outside* the selection checks that the adapter did not break what it
-  was not trained for.
+  was not trained for;
+- replay prompts (`replay` hyperparameter, see replay.py) from outside the selection but never from the
+  regression set, whose base-model answers the worker adds to the training mix.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
 
 from server.store.base import QueueItem
+from server.training import replay as replays
 from server.training.hyperparams import Hyperparameters, estimate_tokens, resolve
 
 DEFAULT_MIN_EXAMPLES = 8
@@ -82,7 +85,8 @@ def _aware(t: datetime) -> datetime:
 @dataclass(frozen=True)
 class BuiltDataset:
     dataset: dict[str, Any]
-    """{"train": [...], "eval": [...], "regression": [...], "pairs": [...]} (each example a JSON object)."""
+    """{"train": [...], "eval": [...], "regression": [...], "pairs": [...], "replay": [...]} (JSON objects;
+    a replay entry has messages but no completion: the worker answers it with the base model)."""
     report: dict[str, Any]
     hyperparameters: Hyperparameters
     error: dict[str, Any] | None
@@ -162,8 +166,14 @@ def build(
     # A failure with no known fix cannot be trained on, but it is exactly what the adapter should fix.
     eval_set = eval_set + no_completion
 
+    n_regression = int(given.get("regression_examples", Hyperparameters().regression_examples))
+    regression = [_example(i) for i in outside[:n_regression]] if selection.subtypes else []
+    # Replay may use outside items, but never the regression set: that must stay unseen to mean anything.
+    replay_outside = [_example(i) for i in outside[len(regression):]]
     lengths = [_length(e) for e in train + eval_set] or [(0, 0)]
-    hp = resolve(given, len(train), max(t for t, _ in lengths), max(c for _, c in lengths))
+    hp = resolve(given, len(train), max(t for t, _ in lengths), max(c for _, c in lengths),
+                 replays.available(len(replay_outside)))
+    replay = replays.choose(replay_outside, train + eval_set + regression, hp.replay, hp.seed)
     overlong = [e["case_id"] for e in train if _length(e)[0] > hp.max_length]
 
     pairs = [
@@ -171,7 +181,6 @@ def build(
         for e in train
         if e["rejected"] and e["rejected"].strip() != e["completion"].strip()
     ]
-    regression = [_example(i) for i in outside[: hp.regression_examples]] if selection.subtypes else []
 
     by_subtype: dict[str, dict[str, int]] = {}
     for split, rows in (("train", train), ("eval", eval_set)):
@@ -190,6 +199,8 @@ def build(
         "eval_cases": sorted(e["case_id"] for e in eval_set),
         "preference_pairs": len(pairs),
         "regression_examples": len(regression),
+        "replay_examples": len(replay),
+        "replay_sources": {src: sum(r["source"] == src for r in replay) for src in sorted({r["source"] for r in replay})},
         "overlong_estimated": overlong,
         "by_subtype": by_subtype,
         "notes": [] if selection.subtypes else ["no subtype selected: every behavior is trained, so there is no "
@@ -206,5 +217,5 @@ def build(
             "details": {"usable_train": usable, "eval": len(eval_set), "min_examples": min_examples,
                         "needs_correction": len(no_completion), "overlong": len(overlong)},
         }
-    dataset = {"train": train, "eval": eval_set, "regression": regression, "pairs": pairs}
+    dataset = {"train": train, "eval": eval_set, "regression": regression, "pairs": pairs, "replay": replay}
     return BuiltDataset(dataset, report, hp, error)

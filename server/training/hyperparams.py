@@ -31,7 +31,12 @@ _BOUNDS: dict[str, tuple[float, float, bool]] = {
     "max_steps": (0, 1_000_000, True),
     "regression_examples": (0, 1000, True),
     "gradient_accumulation": (1, 1024, True),
+    "replay": (0, 10_000, True),
 }
+
+REPLAY_RATIO = 0.5
+"""`auto` replay: about one replay example for every two training examples (a third of the mix), enough to
+pin the base behaviour outside the trained one without diluting the fix (see server/training/replay.py)."""
 
 TARGET_STEPS = 96
 """`auto` epochs aim at about this many optimizer steps: enough for LoRA to move, few enough for a CPU."""
@@ -73,6 +78,10 @@ class Hyperparameters:
     """Finetune items outside the selection re-checked for regressions."""
     gradient_accumulation: int = 1
     """Forward passes per optimizer step."""
+    replay: int = 0
+    """Replay prompts (outside the trained behavior) whose base-model greedy answers are added to the training
+    split, so the adapter keeps the base behaviour there; 0 turns it off. Auto: ceil(REPLAY_RATIO * train
+    examples), at most the prompts available."""
     auto: tuple[str, ...] = field(default=())
     """Names of the fields that were resolved by rule rather than given."""
 
@@ -109,7 +118,9 @@ def check(given: Mapping[str, Any]) -> None:
         raise InvalidArgument("invalid hyperparameters", tuple(bad))
 
 
-def resolve(given: Mapping[str, Any], n_train: int, max_tokens: int, max_completion_tokens: int) -> Hyperparameters:
+def resolve(
+    given: Mapping[str, Any], n_train: int, max_tokens: int, max_completion_tokens: int, replay_pool: int = 0
+) -> Hyperparameters:
     """Fill every field left out of `given` by its rule, from the dataset's size and estimated lengths.
 
     Args:
@@ -117,6 +128,7 @@ def resolve(given: Mapping[str, Any], n_train: int, max_tokens: int, max_complet
         n_train: training examples after dedup and split.
         max_tokens: the longest example's estimated prompt + completion tokens.
         max_completion_tokens: the longest desired completion's estimated tokens.
+        replay_pool: replay prompts available to the job (0: replay resolves to 0).
     """
     defaults = Hyperparameters()
     values: dict[str, Any] = {}
@@ -130,9 +142,12 @@ def resolve(given: Mapping[str, Any], n_train: int, max_tokens: int, max_complet
             auto.append(name)
         return values[name]
 
-    batch = pick("batch_size", max(1, min(defaults.batch_size, n_train)))
+    replay = pick("replay", min(replay_pool, math.ceil(REPLAY_RATIO * n_train)))
+    # Replay answers are training examples too: they count towards the batch and the steps an epoch.
+    n_mix = n_train + min(replay, replay_pool)
+    batch = pick("batch_size", max(1, min(defaults.batch_size, n_mix)))
     accumulation = pick("gradient_accumulation", defaults.gradient_accumulation)
-    steps_per_epoch = max(1, math.ceil(n_train / (batch * accumulation)))
+    steps_per_epoch = max(1, math.ceil(n_mix / (batch * accumulation)))
     epochs = pick("epochs", max(1, min(8, math.ceil(TARGET_STEPS / steps_per_epoch))))
     pick("learning_rate", defaults.learning_rate)
     # Round up with head room: the estimate is chars/3.5, the real tokenizer may be denser.

@@ -11,7 +11,7 @@ from classifiers.records import Diagnosis, FailureRecord
 from server import router
 from server.errors import InvalidArgument
 from server.store.base import QueueItem
-from server.training import Selection, build, decide
+from server.training import Selection, build, decide, replay
 from server.training.hyperparams import check, resolve
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -88,6 +88,38 @@ def test_auto_hyperparameters_resolve_and_explicit_ones_are_checked() -> None:
     with pytest.raises(InvalidArgument) as info:
         check({"epochs": 0, "eval_fraction": 0.95})
     assert {v.field for v in info.value.violations} == {"hyperparameters.epochs", "hyperparameters.eval_fraction"}
+
+
+def test_replay_prompts_come_from_outside_never_the_regression_set() -> None:
+    items = ([_item(i) for i in range(20)]
+             + [_item(40 + i, subtype="instruction_violation", input_=f"Say hello to person {i}.") for i in range(6)])
+    sel = Selection(subtypes=("format_violation",))
+    built = build(items, sel, {"regression_examples": 4, "seed": 3})
+    hp, data = built.hyperparameters, built.dataset
+    # auto: one replay example per two training examples, resolved and listed as auto.
+    assert "replay" in hp.auto and hp.replay == -(-built.report["train_examples"] // 2) == len(data["replay"])
+    regression = {e["case_id"] for e in data["regression"]}
+    sources = [r["source"] for r in data["replay"]]
+    # The 2 outside items left over after the regression set come first, then the built-in set.
+    assert sources[:2] == ["outside_items"] * 2 and set(sources[2:]) == {replay.BUILTIN_NAME}
+    outside_used = {r["case_id"].removeprefix("replay:") for r in data["replay"] if r["source"] == "outside_items"}
+    assert len(regression) == 4 and not outside_used & regression
+    assert outside_used | regression == {f"c{40 + i}" for i in range(6)}
+    assert all("completion" not in r for r in data["replay"])  # the worker's base model answers them
+    assert built.report["replay_sources"] == {"outside_items": 2, replay.BUILTIN_NAME: hp.replay - 2}
+    assert build(items, sel, {"regression_examples": 4, "seed": 3}).to_json() == built.to_json()
+    # Explicit values are kept; 0 turns replay off; a prompt already in the job is never replayed.
+    off = build(items, sel, {"replay": 0})
+    assert off.dataset["replay"] == [] and "replay" not in off.hyperparameters.auto
+    used = [{"messages": [{"role": "user", "content": replay.GENERIC_V1[0]}]}]
+    clash = replay.choose([], used, 100, seed=0)
+    assert len(clash) == len(replay.GENERIC_V1) - 1 and replay.GENERIC_V1[0] not in str(clash)
+    # Replay examples count towards the steps an epoch when epochs are auto (~96 steps): 100 train + 60 replay
+    # -> 40 steps an epoch -> 3 epochs; 100 train alone -> 25 steps -> 4 epochs.
+    assert resolve({"replay": 60}, n_train=100, max_tokens=50, max_completion_tokens=5, replay_pool=60).epochs == 3
+    assert resolve({"replay": 0}, n_train=100, max_tokens=50, max_completion_tokens=5, replay_pool=60).epochs == 4
+    with pytest.raises(InvalidArgument):
+        check({"replay": -1})
 
 
 @pytest.mark.parametrize(

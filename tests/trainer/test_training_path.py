@@ -35,6 +35,10 @@ def test_queue_to_verified_adapter(running, tiny_model: Path, tmp_path: Path, en
     assert not set(report["train_cases"]) & set(report["eval_cases"])
     assert report["preference_pairs"] == report["train_examples"]
     assert report["regression_examples"] == 4
+    # Replay (self-distillation) is on by default: auto resolves to half the training split, echoed back, and
+    # no replay prompt is one of the regression cases (the 4 lowercase items all sit in the regression set).
+    assert hp.HasField("replay") and hp.replay == -(-report["train_examples"] // 2)
+    assert report["replay_examples"] == hp.replay and report["replay_sources"] == {"generic-v1": hp.replay}
     # Same idempotency key: the same job, not a second one.
     assert running.training.CreateTrainingJob(request).job_id == job.job_id
 
@@ -56,6 +60,13 @@ def test_queue_to_verified_adapter(running, tiny_model: Path, tmp_path: Path, en
     assert progress[-1].loss < progress[0].loss - 0.5
     assert any(e.kind == "checkpoint" for e in events)
     assert events[-1].state == "succeeded"
+
+    # The base model answered the replay prompts before LoRA went on; those answers were trained on too.
+    replayed = json.loads((tmp_path / "work" / job.job_id / "replay.json").read_text())
+    assert len(replayed) == hp.replay and all(r["case_id"].startswith("replay:") for r in replayed)
+    metrics = MessageToDict(final.metrics)
+    assert metrics["replay_examples"] == sum(bool(r["completion"]) for r in replayed)
+    assert metrics["train_examples"] == report["train_examples"] + metrics["replay_examples"]
 
     # Artifact: a peft adapter plus a manifest that names what went in.
     adapter = Path(final.artifact_path)

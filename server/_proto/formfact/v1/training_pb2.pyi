@@ -29,7 +29,7 @@ class ItemSelection(_message.Message):
     def __init__(self, subtypes: _Optional[_Iterable[str]] = ..., models: _Optional[_Iterable[str]] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., min_examples: _Optional[int] = ..., max_examples: _Optional[int] = ..., include_deferred: _Optional[bool] = ...) -> None: ...
 
 class Hyperparameters(_message.Message):
-    __slots__ = ("epochs", "learning_rate", "batch_size", "max_length", "lora_r", "lora_alpha", "lora_dropout", "target_modules", "seed", "eval_fraction", "regression_threshold", "max_new_tokens", "checkpoint_every", "max_steps", "regression_examples", "gradient_accumulation")
+    __slots__ = ("epochs", "learning_rate", "batch_size", "max_length", "lora_r", "lora_alpha", "lora_dropout", "target_modules", "seed", "eval_fraction", "regression_threshold", "max_new_tokens", "checkpoint_every", "max_steps", "regression_examples", "gradient_accumulation", "replay")
     EPOCHS_FIELD_NUMBER: _ClassVar[int]
     LEARNING_RATE_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +46,7 @@ class Hyperparameters(_message.Message):
     MAX_STEPS_FIELD_NUMBER: _ClassVar[int]
     REGRESSION_EXAMPLES_FIELD_NUMBER: _ClassVar[int]
     GRADIENT_ACCUMULATION_FIELD_NUMBER: _ClassVar[int]
+    REPLAY_FIELD_NUMBER: _ClassVar[int]
     epochs: int
     learning_rate: float
     batch_size: int
@@ -62,7 +63,8 @@ class Hyperparameters(_message.Message):
     max_steps: int
     regression_examples: int
     gradient_accumulation: int
-    def __init__(self, epochs: _Optional[int] = ..., learning_rate: _Optional[float] = ..., batch_size: _Optional[int] = ..., max_length: _Optional[int] = ..., lora_r: _Optional[int] = ..., lora_alpha: _Optional[int] = ..., lora_dropout: _Optional[float] = ..., target_modules: _Optional[_Iterable[str]] = ..., seed: _Optional[int] = ..., eval_fraction: _Optional[float] = ..., regression_threshold: _Optional[float] = ..., max_new_tokens: _Optional[int] = ..., checkpoint_every: _Optional[int] = ..., max_steps: _Optional[int] = ..., regression_examples: _Optional[int] = ..., gradient_accumulation: _Optional[int] = ...) -> None: ...
+    replay: int
+    def __init__(self, epochs: _Optional[int] = ..., learning_rate: _Optional[float] = ..., batch_size: _Optional[int] = ..., max_length: _Optional[int] = ..., lora_r: _Optional[int] = ..., lora_alpha: _Optional[int] = ..., lora_dropout: _Optional[float] = ..., target_modules: _Optional[_Iterable[str]] = ..., seed: _Optional[int] = ..., eval_fraction: _Optional[float] = ..., regression_threshold: _Optional[float] = ..., max_new_tokens: _Optional[int] = ..., checkpoint_every: _Optional[int] = ..., max_steps: _Optional[int] = ..., regression_examples: _Optional[int] = ..., gradient_accumulation: _Optional[int] = ..., replay: _Optional[int] = ...) -> None: ...
 
 class CreateTrainingJobRequest(_message.Message):
     __slots__ = ("base_model", "selection", "hyperparameters", "idempotency_key", "backend")
