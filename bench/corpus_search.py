@@ -85,6 +85,8 @@ def child(size: int, engine: str) -> dict:
     gc.collect()
     base = rss_mb()
     res: dict = {"size": size, "engine": engine}
+    lat: list[float] = []
+    tops: list[list[str]] = []
     if engine == "store":
         import tempfile
 
@@ -93,21 +95,20 @@ def child(size: int, engine: str) -> dict:
 
         tmp = tempfile.mkdtemp(dir=RESULTS)
         corpora = Corpora(Path(tmp) / "bench.db", IndexOptions(bm25_engine="inverted", embeddings=False))
-        index = corpora.get("bench")
+        corpus = corpora.get("bench")
         t = time.perf_counter()
         for i in range(0, len(data), 1000):
-            index.upsert([Document(k, v) for k, v in data[i:i + 1000]])
+            corpus.upsert([Document(k, v) for k, v in data[i:i + 1000]])
         res["ingest_s"] = time.perf_counter() - t
         res["rss_mb"] = rss_mb() - base
-        lat, tops = [], []
         for q in qs:
             t = time.perf_counter()
-            hits = index.search(q, 10, "bm25")
+            found = corpus.search(q, 10, "bm25")
             lat.append(time.perf_counter() - t)
-            tops.append([h.passage.doc_id for h in hits])
+            tops.append([h.passage.doc_id for h in found])
         t = time.perf_counter()
         for i in range(20):
-            index.upsert([Document(f"syn-{i}", f"replacement passage number {i} about harbour cranes")])
+            corpus.upsert([Document(f"syn-{i}", f"replacement passage number {i} about harbour cranes")])
         res["upsert_ms"] = (time.perf_counter() - t) / 20 * 1000
         db_bytes = sum(f.stat().st_size for f in Path(tmp).iterdir())
         res["db_mb"] = db_bytes / 2**20
@@ -130,10 +131,9 @@ def child(size: int, engine: str) -> dict:
         del toks
         gc.collect()
         res["rss_mb"] = rss_mb() - base
-        lat, tops = [], []
-        for q in qtoks:
+        for qt in qtoks:
             t = time.perf_counter()
-            hits = index.search(q, 10)
+            hits = index.search(qt, 10)
             lat.append(time.perf_counter() - t)
             tops.append([k for k, _ in hits])
         t = time.perf_counter()
@@ -192,9 +192,9 @@ def main() -> int:
         for row in rows:
             # store rows are chunked documents (1,200-character passages), not the same passage set.
             if row["size"] == size and "skipped" not in row and row["engine"] not in (ref, "store"):
-                agree = agreement(size, row["engine"], ref)
-                if agree:
-                    row["agree_ref"], row["same_top10"], row["top10_overlap"] = ref, agree[0], agree[1]
+                pair = agreement(size, row["engine"], ref)
+                if pair:
+                    row["agree_ref"], row["same_top10"], row["top10_overlap"] = ref, pair[0], pair[1]
 
     print(f"\n{'passages':>9} {'engine':10} {'ingest p/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'upsert ms':>10} "
           f"{'index MB':>9} {'peak MB':>8}  agreement with reference")

@@ -25,6 +25,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,7 +62,7 @@ def main() -> int:
     print(f"corpus: {index.stats()} (embedding catch-up {time.perf_counter() - t0:.1f}s)")
     refine = RetrievalRefiner(Analyzer(corpora, "shared"))
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in open(args.data / "failures.jsonl"):
         raw = json.loads(line)
         src, sub = raw["metadata"]["source"], raw["subtypes"][0]
@@ -86,7 +87,7 @@ def main() -> int:
                          "route": got.route, "ms": round(ms, 1),
                          "evidence": [e.detail for e in got.evidence if e.signal == "corpus_retrieval"]})
 
-    table = Counter()
+    table: Counter[tuple[str, str, str]] = Counter()
     for r in rows:
         table[(r["group"], r["variant"], "n")] += 1
         table[(r["group"], r["variant"], "ok")] += r["got"] == r["expected"]
@@ -98,15 +99,15 @@ def main() -> int:
         print(f"{group:48} {variant:13} {n:>4} {ok:>5} {ok / n:>6.1%}")
     scored = [r for r in rows if "extra" not in r["group"]]
     totals = {}
-    for variant in ("full corpus", "gold removed", None):
-        sel = [r for r in scored if variant is None or r["variant"] == variant]
+    for which in ("full corpus", "gold removed", ""):
+        sel = [r for r in scored if not which or r["variant"] == which]
         ok = sum(r["got"] == r["expected"] for r in sel)
-        totals[variant or "both variants"] = {"n": len(sel), "right": ok, "accuracy": ok / len(sel)}
-        print(f"{'SCORED SET':48} {variant or 'both':13} {len(sel):>4} {ok:>5} {ok / len(sel):>6.1%}")
+        totals[which or "both variants"] = {"n": len(sel), "right": ok, "accuracy": ok / len(sel)}
+        print(f"{'SCORED SET':48} {which or 'both':13} {len(sel):>4} {ok:>5} {ok / len(sel):>6.1%}")
     confusion = Counter((r["expected"], r["got"]) for r in scored)
     print("\nconfusion (expected -> got):", dict(confusion))
-    ms = sorted(r["ms"] for r in rows)
-    print(f"refiner latency per case: p50 {ms[len(ms) // 2]:.0f} ms, p99 {ms[int(len(ms) * 0.99)]:.0f} ms")
+    lat = sorted(float(r["ms"]) for r in rows)
+    print(f"refiner latency per case: p50 {lat[len(lat) // 2]:.0f} ms, p99 {lat[int(len(lat) * 0.99)]:.0f} ms")
     args.out.write_text(json.dumps({"summary": summary, "totals": totals,
                                     "confusion": {f"{a}->{b}": n for (a, b), n in confusion.items()},
                                     "rows": rows}, indent=1))

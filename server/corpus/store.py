@@ -186,7 +186,7 @@ class CorpusStore:
             sql += " WHERE " + " AND ".join(where)
         with self._lock:
             rows = self._conn.execute(sql + " ORDER BY created_at, gap_id", args).fetchall()
-        return [Gap(*r, cases=self._cases(r[0])) for r in rows]
+        return [self._gap(r) for r in rows]
 
     def get_gap(self, gap_id: str) -> Gap:
         with self._lock:
@@ -195,7 +195,11 @@ class CorpusStore:
                 "WHERE gap_id = ?", (gap_id,)).fetchone()
         if row is None:
             raise NotFound(f"gap {gap_id!r} not found")
-        return Gap(*row, cases=self._cases(gap_id))
+        return self._gap(row)
+
+    def _gap(self, r: tuple) -> Gap:
+        return Gap(gap_id=r[0], corpus=r[1], state=r[2], title=r[3], created_at=r[4], updated_at=r[5],
+                   resolved_at=r[6], resolution=r[7], cases=self._cases(r[0]))
 
     def _cases(self, gap_id: str) -> tuple[GapCase, ...]:
         with self._lock:
