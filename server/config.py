@@ -40,8 +40,8 @@ class Settings:
     corpus_default: str = "default"
     """Corpus a failure record is checked against when its metadata names none (`metadata.corpus`)."""
     corpus_bm25_engine: str = "auto"
-    """BM25 engine of the corpora: rank_bm25 | bm25s | inverted | auto (rank_bm25 up to 20k passages, then
-    the incremental `inverted` engine)."""
+    """BM25 engine of the corpora: rank_bm25 | bm25s | inverted | auto (rank_bm25 up to 5,000 passages, then
+    the incremental `inverted` engine, which ranks the same and is incremental)."""
     corpus_retriever: str = "hybrid"
     """The retriever the application uses (bm25 | embedding | hybrid): gaps are verified against it."""
     corpus_top_k: int = 5
