@@ -24,12 +24,17 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 8
+REVISION = 9
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
          "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
          "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic", "fallback_information")
+
+
+NOMINAL_CONFIDENCE = {"fallback_information": 0.6}
+"""The strength the learned combiner reads for a rule whose verdict confidence also carries within-rule doubt
+(see `elimination_confidence`): the label heads weigh the rule as a whole, the doubt caps the final confidence."""
 
 
 def _info_subtype(v: dict[str, float]) -> str:
@@ -129,9 +134,12 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")
         if not v["ref_long"] and v["ref_token_recall"] < 0.5:
-            return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer", "reference_missing")
+            # For an open-ended generation task the reference is one answer of many: a mismatch is weak.
+            return Verdict("information", (_info_subtype(v),), 0.5 if v["open_task"] else 0.8,
+                           "the output does not hold the reference answer", "reference_missing")
     if v["rel_io"] < 0.2:
-        return Verdict("behavior", ("off_task",), 0.6, "the output is unrelated to the input", "unrelated")
+        # One low similarity is the only evidence here (and a terse correct-looking answer scores low too).
+        return Verdict("behavior", ("off_task",), 0.5, "the output is unrelated to the input", "unrelated")
     if v["transform_task"] and not v["has_reference"]:
         return Verdict("behavior", ("context_ignored",), 0.6, "a summary/rewrite/translation task failed: the "
                        "output is unfaithful to the material it was given", "transform_task")
@@ -139,5 +147,20 @@ def _decide(s: Signals) -> Verdict:
         # An explanation asked for and answered in generic prose (few names, numbers or steps).
         return Verdict("behavior", ("insufficient_detail",), 0.55 + 0.2 * v["n_questions"],
                        "a why/how question answered without specifics", "explanation_generic")
-    return Verdict("information", (_info_subtype(v),), 0.6, "well-formed, on-task answer: the facts are the likely fault",
-                   "fallback_information")
+    return Verdict("information", (_info_subtype(v),), elimination_confidence(v),
+                   "well-formed, on-task answer: the facts are the likely fault", "fallback_information")
+
+
+def elimination_confidence(v: dict[str, float]) -> float:
+    """How believable "information, because no behavior problem was found" is for one answer.
+
+    The verdict rests on the absence of evidence, so its confidence rests on how much room the case leaves
+    for a behavior fault the validators cannot see: an answer of concrete, checkable claims (names, numbers)
+    to a plain question is most likely wrong on facts; a generic answer to a why/how question, a long free-form
+    reference (the answer was judged on quality, not one fact), or stated instructions that all passed (the
+    grader may have held a constraint no validator reads) leave that room open. The low end falls under the
+    review threshold, so the cases the engine cannot back with evidence go to a person.
+    """
+    concrete = min(v["specificity"], 0.3) / 0.3
+    doubt = v["explanatory"] + v["ref_long"] + float(v["instr_count"] > 0)
+    return round(min(0.7, max(0.3, 0.53 + 0.1 * concrete - 0.1 * doubt)), 4)

@@ -33,7 +33,7 @@ FEATURES: tuple[str, ...] = (
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
-    "transform_task",
+    "transform_task", "open_task",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
@@ -71,6 +71,10 @@ _EXPLAIN = re.compile(
 _TRANSFORM = re.compile(
     r"\b(summari[sz]e|summary of|rewrite|paraphrase|translate|extract (?:the|all)|based on the (?:following|above|"
     r"given|provided)|according to the (?:passage|text|article|document|context|source))\b", re.I)
+# Open-ended generation (write a poem, create a password, draft a plan): many answers are right, so a short
+# reference the output does not contain shows a different answer, not wrong facts.
+_OPEN = re.compile(r"^\W*(?:please\s+)?(?:write|create|compose|generate|draft|design|add|invent|brainstorm|"
+                   r"come up with|make up)\b|\bhelp me (?:write|create|draft|come up with)\b", re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 
@@ -168,6 +172,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
     v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000])))
+    v["open_task"] = float(bool(_OPEN.search(rec.input[:500])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)

@@ -19,6 +19,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from classifiers.cascade import decide
 from classifiers.embedding import TextEmbedder
 from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1
 from classifiers.model import (
@@ -27,6 +28,7 @@ from classifiers.model import (
     Heads,
     SUBTYPE_VIEW,
     LearnedCombiner,
+    capped_confidence,
     design_matrix,
     label_probabilities,
     scale_blocks,
@@ -131,13 +133,14 @@ def _multi_head(x: np.ndarray, labels: list[str], cfg: TrainConfig, seed: int,
     return tuple(model.classes_), coef.astype(np.float64), intercept.astype(np.float64)
 
 
-def choose_threshold(truth: Sequence[str], probs: np.ndarray, ceiling: float = 1.0) -> float:
+def choose_threshold(truth: Sequence[str], probs: np.ndarray, ceiling: float = 1.0,
+                     conf: np.ndarray | None = None) -> float:
     """The lowest confidence threshold whose covered accuracy reaches the target on out-of-fold data.
 
     When no threshold keeping MIN_COVERAGE reaches TARGET_COVERED_ACCURACY, coverage wins: the threshold
     that keeps exactly MIN_COVERAGE of cases (a review queue that swallows half the traffic helps nobody).
     """
-    conf = probs.max(axis=1)
+    conf = probs.max(axis=1) if conf is None else conf
     pred = [LABEL_ORDER[int(k)] for k in probs.argmax(axis=1)]
     ok = np.array([t == p for t, p in zip(truth, pred)])
     # The highest threshold that still keeps MIN_COVERAGE, ties included (confidences come in few levels).
@@ -176,8 +179,9 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     isc, is_coef, is_int = _multi_head(x_sub, info_sub, cfg, seed, "hallucination")
     probs = label_probabilities(p_beh, p_info)
     truth = [r.label or "" for r in records]
-    threshold = choose_threshold(truth, probs, cfg.max_threshold)
-    pred = [LABEL_ORDER[int(k)] if probs[i].max() >= threshold else "unknown" for i, k in enumerate(probs.argmax(axis=1))]
+    conf = capped_confidence(probs, [decide(s) for s in signals], [s.certain is not None for s in signals])
+    threshold = choose_threshold(truth, probs, cfg.max_threshold, conf)
+    pred = [LABEL_ORDER[int(k)] if conf[i] >= threshold else "unknown" for i, k in enumerate(probs.argmax(axis=1))]
     forced = [LABEL_ORDER[int(k)] for k in probs.argmax(axis=1)]
     figures = {
         "oof_accuracy_forced": accuracy(truth, forced),

@@ -109,3 +109,29 @@ def test_generic_answer_to_an_explanation_question_lacks_detail(engine: Engine) 
                         output="Cutting them releases a gas that irritates the eyes, which makes them water.")
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("insufficient_detail",))
+
+
+def test_information_by_elimination_is_confident_only_with_concrete_claims(engine: Engine) -> None:
+    concrete = FailureRecord(id="c", input="Who founded the Acme Bank and in which year?",
+                             output="Acme Bank was founded by John Hartley in Chicago in 1921.")
+    generic = FailureRecord(id="g", input="Which policy should a small team adopt for code review?",
+                            output="it depends on the team, but a light process that everyone follows is usually "
+                                   "better than a heavy one that people skip.",
+                            instructions=("Answer in at most three sentences.",))
+    d_concrete, d_generic = engine.diagnose([concrete, generic])
+    # Both reach "information" only because no behavior problem was found; with nothing concrete to be wrong
+    # about and a stated constraint the validators cannot fault, the second is a person's call.
+    assert d_concrete.label == "information"
+    assert d_generic.label == "unknown" and d_generic.route == route_for("unknown")
+    assert d_concrete.confidence > d_generic.confidence
+
+
+def test_open_generation_with_another_answer_than_the_reference_goes_to_review(engine: Engine) -> None:
+    question = FailureRecord(id="q", input="What is the capital of Australia?", output="It is Sydney.",
+                             reference="Canberra")
+    creative = FailureRecord(id="w", input="Write a one-line slogan for a bakery.",
+                             output="Fresh from our oven to your table, every single morning.",
+                             reference="Bread worth waking up for.")
+    d_question, d_creative = engine.diagnose([question, creative])
+    assert d_question.label == "information" and d_question.confidence >= 0.7
+    assert d_creative.label == "unknown"

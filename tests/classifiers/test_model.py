@@ -91,3 +91,16 @@ def test_trained_versions_carry_their_embedding(trained_dir: Path) -> None:
     assert manifest["embedder_file"] == "static.npz"
     assert (trained_dir / "static.npz").is_file()
     assert manifest["libraries"]["embedding"].startswith("static-minilm")
+
+
+def test_review_confidence_follows_the_cascade_where_the_heads_agree() -> None:
+    from classifiers.cascade import Verdict
+    from classifiers.model import capped_confidence
+
+    probs = np.array([[0.1, 0.9, 0.0], [0.1, 0.9, 0.0], [0.8, 0.2, 0.0]])
+    verdicts = [Verdict("information", ("hallucination",), 0.4, "weak"),
+                Verdict("information", ("hallucination",), 0.4, "weak"),
+                Verdict("information", ("hallucination",), 0.4, "weak")]
+    conf = capped_confidence(probs, verdicts, [False, True, False])
+    # Agreeing: the cascade's per-case evidence; a certain validator and an overruled cascade: the heads'.
+    assert conf.tolist() == [0.4, 0.9, 0.8]
