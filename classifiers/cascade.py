@@ -24,12 +24,13 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 9
+REVISION = 10
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
          "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
-         "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic", "fallback_information")
+         "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
+         "fallback_information")
 
 
 NOMINAL_CONFIDENCE = {"fallback_information": 0.6}
@@ -137,6 +138,11 @@ def _decide(s: Signals) -> Verdict:
             # For an open-ended generation task the reference is one answer of many: a mismatch is weak.
             return Verdict("information", (_info_subtype(v),), 0.5 if v["open_task"] else 0.8,
                            "the output does not hold the reference answer", "reference_missing")
+    if v["stated_constraints"] and not v["has_reference"]:
+        # Nothing shows the facts wrong, and the prompt set explicit output constraints (ones a validator
+        # could not read, or that it found kept): the grader most likely failed one of them.
+        return Verdict("behavior", ("instruction_violation",), 0.6, "the prompt states output constraints and no "
+                       "fact was shown wrong", "stated_constraints")
     if v["rel_io"] < 0.2:
         # One low similarity is the only evidence here (and a terse correct-looking answer scores low too).
         return Verdict("behavior", ("off_task",), 0.5, "the output is unrelated to the input", "unrelated")

@@ -33,7 +33,7 @@ FEATURES: tuple[str, ...] = (
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
-    "transform_task", "open_task",
+    "transform_task", "open_task", "stated_constraints",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
@@ -75,6 +75,18 @@ _TRANSFORM = re.compile(
 # reference the output does not contain shows a different answer, not wrong facts.
 _OPEN = re.compile(r"^\W*(?:please\s+)?(?:write|create|compose|generate|draft|design|add|invent|brainstorm|"
                    r"come up with|make up)\b|\bhelp me (?:write|create|draft|come up with)\b", re.I)
+# Explicit output constraints stated in the prompt (length, casing, letters, placeholders, fixed phrasing),
+# whether or not a validator can check them: a failed answer to such a prompt most likely broke one.
+_CONSTRAINT = re.compile(
+    r"\b(?:make sure|be sure to|(?:your|the) (?:entire )?(?:response|answer|reply|output|poem|essay|story|letter)s? "
+    r"(?:should|must|needs? to|has to|is to|cannot|can't|may not)|do not use|don't use|without using|refrain from|"
+    r"(?:at least|at most|exactly|less than|more than|fewer than|no more than) (?:\d+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twice|once) (?:words?|sentences?|paragraphs?|sections?|bullets?|bullet points?|times|"
+    r"placeholders?|letters?|lines?|characters?)|in all (?:capital|lowercase|uppercase|caps)|(?:lower|upper)case "
+    r"letters|capital letters|wrap(?:ped)? (?:your|the) entire|(?:end|finish) (?:your (?:response|answer|reply)|it) "
+    r"with|italicize|placeholders?|repeat the request|choose (?:one )?from|one of the following options|"
+    r"no other words|in (?:\d+|two|three|four|five) (?:parts|sections|paragraphs)|letter \W?[a-z]\W? "
+    r"(?:should|must|appears?))", re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 
@@ -173,6 +185,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
     v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000])))
     v["open_task"] = float(bool(_OPEN.search(rec.input[:500])))
+    v["stated_constraints"] = float(bool(_CONSTRAINT.search(rec.input[:4000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)

@@ -135,3 +135,13 @@ def test_open_generation_with_another_answer_than_the_reference_goes_to_review(e
     d_question, d_creative = engine.diagnose([question, creative])
     assert d_question.label == "information" and d_question.confidence >= 0.7
     assert d_creative.label == "unknown"
+
+
+def test_stated_constraints_without_fact_evidence_read_as_an_instruction_failure(engine: Engine) -> None:
+    rec = FailureRecord(id="k", input="Write a short note to the team about the new parking rules. Make sure the "
+                                      "letter q appears at least twice and italicize at least one section.",
+                        output="Team: from Monday the north lot is reserved for visitors. Please park in the "
+                               "east lot instead. Thanks for your patience.")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("instruction_violation",))
+    assert any("output constraints" in e.detail for e in d.evidence)
