@@ -24,7 +24,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 10
+REVISION = 11
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
@@ -149,10 +149,12 @@ def _decide(s: Signals) -> Verdict:
     if v["transform_task"] and not v["has_reference"]:
         return Verdict("behavior", ("context_ignored",), 0.6, "a summary/rewrite/translation task failed: the "
                        "output is unfaithful to the material it was given", "transform_task")
-    if v["explanatory"] and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
-        # An explanation asked for and answered in generic prose (few names, numbers or steps).
+    asks_much = v["explanatory"] or v["n_questions"] >= 0.5
+    if asks_much and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
+        # An explanation, or a question of several parts, answered in generic prose (few names, numbers or
+        # steps): the answer falls short of what was asked.
         return Verdict("behavior", ("insufficient_detail",), 0.55 + 0.2 * v["n_questions"],
-                       "a why/how question answered without specifics", "explanation_generic")
+                       "a why/how or many-part question answered without specifics", "explanation_generic")
     return Verdict("information", (_info_subtype(v),), elimination_confidence(v),
                    "well-formed, on-task answer: the facts are the likely fault", "fallback_information")
 
