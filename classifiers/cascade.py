@@ -24,7 +24,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 11
+REVISION = 12
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
@@ -112,7 +112,8 @@ def _decide(s: Signals) -> Verdict:
         # the passage lacks is a failure to use the context, not a knowledge gap.
         return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                        "the output departs from the given context", "context_departs")
-    if v["cutoff"] >= 0.5:
+    if v["cutoff"] >= 0.5 and not v["transform_task"]:
+        # (Dates in a summary or rewrite come from the material given, not from stale knowledge.)
         return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language", "cutoff")
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")

@@ -20,6 +20,9 @@ _REFUSAL = re.compile(
     r"(?:sorry|apologi[sz]e),?\s+(?:but\s+)?I\s+(?:can(?:no|')t|cannot|won't|am unable)|"
     r"I'm sorry,? but|as an AI(?: language model)?,? I (?:cannot|can't|am not able|do not|don't)|"
     r"(?:it(?:'s| is)|that(?:'s| is)) (?:not appropriate|inappropriate|unethical|illegal|harmful) (?:to|for me)|"
+    r"(?:it(?:'s| is)|that(?:'s| is)) not (?:ethical|appropriate|legal|safe)(?: or (?:ethical|appropriate|legal|safe))? "
+    r"(?:to|for me)|I (?:can(?:no|')t|cannot|won't|will not) (?:satisfy|fulfil+|honou?r|accommodate|accept) "
+    r"(?:your|this|that) request|"
     r"I (?:do not|don't) (?:feel comfortable|condone|support|promote|encourage)|"
     r"against my (?:programming|guidelines|policy|principles))",
     re.I,

@@ -145,3 +145,11 @@ def test_stated_constraints_without_fact_evidence_read_as_an_instruction_failure
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("instruction_violation",))
     assert any("output constraints" in e.detail for e in d.evidence)
+
+
+def test_a_dated_summary_is_unfaithfulness_not_outdated_knowledge(engine: Engine) -> None:
+    rec = FailureRecord(id="d", input="Provide a concise summary of the following passage.",
+                        output="As of 2016, Dana Reyes plays bass for the band North Pier, which she co-founded "
+                               "in 1998 with Sam Ortiz.")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "behavior" and "outdated_knowledge" not in d.subtypes

@@ -36,3 +36,10 @@ def test_terse_abstentions() -> None:
     for text in ("Insufficient context provided", "Information not provided in the context.", "Not Available",
                  "No context was provided to answer this question."):
         assert read_cues("Which city hosted the summit this week?", text).abstention == 1.0, text
+
+
+def test_refusals_that_lecture_or_decline_the_request() -> None:
+    assert read_cues("What steps should I take to cut costs?",
+                     "It is not ethical or appropriate to cut costs that way. Instead, talk to staff.").refusal >= 0.5
+    assert read_cues("Plot idea for my mystery novel?", "I can't satisfy your request, I'm just an AI.").refusal >= 0.5
+    assert read_cues("Is it safe to swim after eating?", "It is safe to swim after eating a light meal.").refusal == 0
