@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import RESULTS, cached_embedder, read, signals  # noqa: E402
 from classifiers.cascade import decide  # noqa: E402
-from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1  # noqa: E402
+from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1, subtype_recall  # noqa: E402
 from classifiers.model import FeatureConfig  # noqa: E402
 from classifiers.training import TrainConfig, fit  # noqa: E402
 
@@ -62,6 +62,8 @@ def main() -> int:
     truth = [r.label or "" for r in recs]
     pred = [""] * len(recs)
     forced = [""] * len(recs)
+    # Subtypes as the engine names them; a case sent to review names none.
+    pred_subs: list[tuple[str, ...]] = [()] * len(recs)
     rules = [decide(s).label for s in sigs]
     rows = []
     for src in sorted(set(sources)):
@@ -78,6 +80,7 @@ def main() -> int:
         for j, i in enumerate(test):
             pred[i] = verdicts[j].label
             # Forced: the combiner's label without the review threshold (validators still win).
+            pred_subs[i] = tuple(verdicts[j].subtypes)
             forced[i] = verdicts[j].label if verdicts[j].label != "unknown" else LABEL_ORDER[int(np.argmax(probs[j]))]
         t = [truth[i] for i in test]
         rows.append({
@@ -96,17 +99,21 @@ def main() -> int:
         "coverage": coverage(pred), "covered_accuracy": covered_accuracy(truth, pred),
         "rules_accuracy": accuracy(truth, rules), "rules_macro_f1": macro_f1(truth, rules),
     }
+    subs = subtype_recall([tuple(r.subtypes) for r in recs], pred_subs)
     print(f"{'source':<18}{'n':>5}{'acc(forced)':>13}{'acc':>7}{'cover':>7}{'cov.acc':>9}{'rules':>7}{'thr':>6}")
     for r in rows:
         print(f"{r['source']:<18}{r['n']:>5}{r['accuracy_forced']:>13.3f}{r['accuracy']:>7.3f}{r['coverage']:>7.3f}"
               f"{r['covered_accuracy']:>9.3f}{r['rules_accuracy']:>7.3f}{r['threshold']:>6.2f}")
     print("pooled: " + ", ".join(f"{k}={v:.3f}" for k, v in pooled.items()))
+    print("subtype recall (cases sent to review count as misses): " + ", ".join(
+        f"{k}={v['recall']:.2f}/{int(v['support'])}" for k, v in sorted(subs.items())))
     print(f"signals for {len(recs)} records in {t_sig:.1f}s")
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "loso" + ("_drop" if args.drop_fields else "") + ("_ship" if args.ship_sources else "") + (
         "_emb" if args.embeddings else "") + ("_teacher" if args.teacher else "")
     out = RESULTS / f"{name}.json"
-    out.write_text(json.dumps({"args": vars(args), "per_source": rows, "pooled": pooled}, indent=2, default=str))
+    out.write_text(json.dumps({"args": vars(args), "per_source": rows, "pooled": pooled,
+                                      "subtype_recall": subs}, indent=2, default=str))
     print(f"wrote {out}")
     return 0
 
