@@ -54,9 +54,11 @@ class Signals:
 
 
 # Questions that ask for understanding rather than one fact: why/how, meaning, differences, consequences,
-# or a question wrapped in the asker's own background ("I was reading ... what does that mean?").
+# or a question wrapped in the asker's own background ("I was reading ... what does that mean?"). "How many /
+# much / old ..." asks for one fact, not an explanation.
 _EXPLAIN = re.compile(
-    r"^\s*(why|how|explain|eli5|what makes|what causes|what happens)\b|\b(why|how come)\b|"
+    r"^\s*(why|how(?!\s+(?:many|much|old|long|far|fast|big|large|tall|often|high|deep|soon)\b)|explain|eli5|"
+    r"what makes|what causes|what happens)\b|\b(why|how come)\b|"
     r"\bwhat (?:does|do) (?:that|this|it|they|[\w\s]{1,30}) mean\b|\bdifference between\b|"
     r"\bin (?:simple|layman'?s?|plain) (?:words|terms)\b|\b(?:explain|understand)\b|"
     r"\b(?:is it|would it|does it|will it|could it) (?:be |have |make |ever )?(?:possible|inevitable|true|"

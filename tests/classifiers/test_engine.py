@@ -153,3 +153,10 @@ def test_a_dated_summary_is_unfaithfulness_not_outdated_knowledge(engine: Engine
                                "in 1998 with Sam Ortiz.")
     d = engine.diagnose([rec])[0]
     assert d.label == "behavior" and "outdated_knowledge" not in d.subtypes
+
+
+def test_a_how_many_question_asks_for_a_fact_not_an_explanation(engine: Engine) -> None:
+    rec = FailureRecord(id="h", input="How many moons does the planet Neptune have?",
+                        output="there are four moons in total.")
+    d = engine.diagnose([rec])[0]
+    assert "insufficient_detail" not in d.subtypes and d.label in ("information", "unknown")
