@@ -80,8 +80,13 @@ _OPEN = re.compile(r"^\W*(?:please\s+)?(?:write|create|compose|generate|draft|de
 # Explicit output constraints stated in the prompt (length, casing, letters, placeholders, fixed phrasing),
 # whether or not a validator can check them: a failed answer to such a prompt most likely broke one.
 _CONSTRAINT = re.compile(
-    r"\b(?:make sure|be sure to|(?:your|the) (?:entire )?(?:response|answer|reply|output|poem|essay|story|letter)s? "
-    r"(?:should|must|needs? to|has to|is to|cannot|can't|may not)|do not use|don't use|without using|refrain from|"
+    r"\b(?:(?:make|be) sure (?:to |that )?(?:not to |you )?(?:use|include|italicize|highlight|wrap|end|start|"
+    r"mention|avoid|only|repeat|the (?:letter|word)|your (?:entire )?(?:response|answer|reply)(?! (?:is|are) "
+    r"(?:accurate|correct|factual|true|based|grounded|helpful|clear|relevant)))|"
+    # (Asking for an accurate or well-grounded answer is not an output constraint.)
+    r"(?:your|the) (?:entire )?(?:response|answer|reply|output|poem|essay|story|letter)s? "
+    r"(?:should|must|needs? to|has to|is to|cannot|can't|may not)(?! (?:be )?(?:accurate|correct|factual|true|"
+    r"based|grounded|helpful|clear|relevant|cite|reference))|do not use|don't use|without using|refrain from|"
     r"(?:at least|at most|exactly|less than|more than|fewer than|no more than) (?:\d+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|twice|once) (?:words?|sentences?|paragraphs?|sections?|bullets?|bullet points?|times|"
     r"placeholders?|letters?|lines?|characters?)|in all (?:capital|lowercase|uppercase|caps)|(?:lower|upper)case "

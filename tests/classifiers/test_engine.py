@@ -160,3 +160,15 @@ def test_a_how_many_question_asks_for_a_fact_not_an_explanation(engine: Engine) 
                         output="there are four moons in total.")
     d = engine.diagnose([rec])[0]
     assert "insufficient_detail" not in d.subtypes and d.label in ("information", "unknown")
+
+
+def test_asking_for_an_accurate_answer_is_not_an_output_constraint() -> None:
+    from classifiers.engine import shipped_embedder
+    from classifiers.signals import extract
+
+    asks_accuracy = FailureRecord(id="a", input="What is our refund window? Make sure your answer is accurate.",
+                                  output="Refunds are accepted within 90 days.")
+    asks_letters = FailureRecord(id="l", input="Describe our refund policy. Make sure the letter z appears twice.",
+                                 output="Refunds are accepted within 30 days.")
+    sigs, _ = extract([asks_accuracy, asks_letters], shipped_embedder())
+    assert [s.values["stated_constraints"] for s in sigs] == [0.0, 1.0]
