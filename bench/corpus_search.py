@@ -14,7 +14,7 @@ An upsert row: time to make one changed passage searchable (inverted: one increm
 bm25s: one rebuild, which is what an upsert costs them).
 
 Usage: python bench/corpus_search.py [--sizes 10000,100000,1000000] [--engines rank_bm25,bm25s,inverted,store]
-Writes bench/results/corpus_search.json.
+Writes bench/results/corpus_search_<sizes>.json.
 """
 
 from __future__ import annotations
@@ -208,8 +208,9 @@ def main() -> int:
               f"{r['upsert_ms']:>10.2f} {r['rss_mb']:>9.0f} {r['peak_rss_mb']:>8.0f}  {agree}")
     for f in RESULTS.glob("_tops_*.json"):
         f.unlink()
-    (RESULTS / "corpus_search.json").write_text(json.dumps(rows, indent=1))
-    print(f"wrote {RESULTS / 'corpus_search.json'}")
+    out = RESULTS / f"corpus_search_{args.sizes.replace(',', '_')}.json"
+    out.write_text(json.dumps(rows, indent=1))
+    print(f"wrote {out}")
     return 0
 
 
