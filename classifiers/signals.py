@@ -75,7 +75,8 @@ _TRANSFORM = re.compile(
     r"given|provided)|according to the (?:passage|text|article|document|context|source))\b", re.I)
 # Open-ended generation (write a poem, create a password, draft a plan): many answers are right, so a short
 # reference the output does not contain shows a different answer, not wrong facts.
-_OPEN = re.compile(r"^\W*(?:please\s+)?(?:write|create|compose|generate|draft|design|add|invent|brainstorm|"
+_OPEN = re.compile(r"^\W*(?:please\s+)?(?:write|create|compose|generate|draft|design|invent|brainstorm|"
+                   r"add an? (?:line|sentence|verse|title|ending|paragraph|slogan)|"
                    r"come up with|make up)\b|\bhelp me (?:write|create|draft|come up with)\b", re.I)
 # Explicit output constraints stated in the prompt (length, casing, letters, placeholders, fixed phrasing),
 # whether or not a validator can check them: a failed answer to such a prompt most likely broke one.
