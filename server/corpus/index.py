@@ -88,7 +88,8 @@ class CorpusIndex:
         self._write = threading.RLock()
         self._embed_lock = threading.Lock()
         self._pending: set[str] = set()
-        self._texts_pending: dict[str, str] = {}
+        self._version: dict[str, int] = {}
+        """Bumped when a passage id is rewritten, so an embedding of its older text is not stored."""
         self.vectors = VectorIndex(Embedder.dim)
         self.keyword: KeywordIndex = make_keyword_index(self._engine_for(store.counts(name)[1]))
         self._load()
@@ -120,6 +121,8 @@ class CorpusIndex:
             self.keyword.add([p.id for p in passages], tokens)
             if self.options.embeddings:
                 self._pending.update(p.id for p in passages)
+                for p in passages:
+                    self._version[p.id] = self._version.get(p.id, 0) + 1
         return len(passages)
 
     def delete(self, doc_ids: Sequence[str]) -> int:
@@ -153,18 +156,20 @@ class CorpusIndex:
             while True:
                 with self._write:
                     ids = sorted(self._pending)[:batch]
+                    seen = {i: self._version.get(i, 0) for i in ids}
                 if not ids:
                     return done
                 found = self._store.get_passages(self.name, ids)
                 live = [i for i in ids if i in found]
                 vecs = Embedder.encode([found[i].text for i in live])
                 with self._write:
-                    # A passage replaced while we embedded it was dropped from _pending: do not resurrect it.
-                    keep = [n for n, i in enumerate(live) if i in self._pending]
+                    # A passage deleted or rewritten while we embedded it keeps (or lost) its pending mark:
+                    # store only the vectors of texts that are still current.
+                    keep = [n for n, i in enumerate(live) if i in self._pending and self._version.get(i, 0) == seen[i]]
                     if keep:
                         self._store.set_embeddings(self.name, [live[n] for n in keep], vecs[keep])
                         self.vectors.add([live[n] for n in keep], vecs[keep])
-                    self._pending.difference_update(ids)
+                    self._pending.difference_update(i for i in ids if self._version.get(i, 0) == seen[i])
                 done += len(live)
 
     # --- reads ------------------------------------------------------------------------------------------
