@@ -14,7 +14,10 @@ The whole product path, in one process but over real gRPC:
    Replay (`replay` hyperparameter, auto): SmolLM2's own greedy answers to general prompts (the built-in
    generic-v1 set; never the regression prompts) are mixed into training, so the adapter keeps the base
    behaviour outside JSON extraction. Without it (`--replay 0`, lr 1e-3) the adapter fixed 22/22 held-out
-   failures but broke 14/16 regression cases and was withheld.
+   failures but broke 14/16 regression cases and was withheld. With it (26 replay answers, lr 5e-4, 40
+   steps) it again fixed 22/22 but 3/16 regression cases still newly failed: the adapter answered "I'm a
+   helpful AI named SmolLM, trained by Hugging Face" (its default system prompt, comma included), so it
+   was still withheld (threshold 0.05).
 4. The table: held-out JSON failure rate before and after, training tokens/s, generation tokens/s.
 
 Run once (about 10-15 minutes on 2 shared CPU cores):
