@@ -149,7 +149,20 @@ def label_probabilities(p_beh: np.ndarray, p_info: np.ndarray) -> np.ndarray:
 LABEL_ORDER = ("behavior", "information", "both")
 
 
-def capped_confidence(probs: np.ndarray, verdicts: Sequence[Verdict], certain: Sequence[bool]) -> np.ndarray:
+Calibration = tuple[np.ndarray, np.ndarray]
+"""An isotonic table: cascade confidences (increasing) and the share of training cases the cascade got right."""
+
+
+def fit_cascade_calibration(confidence: np.ndarray, correct: np.ndarray) -> Calibration:
+    """Isotonic map from the cascade's confidence to how often its label was right on the training cases."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(confidence, correct)
+    return np.asarray(iso.X_thresholds_, dtype=np.float64), np.asarray(iso.y_thresholds_, dtype=np.float64)
+
+
+def capped_confidence(probs: np.ndarray, verdicts: Sequence[Verdict], certain: Sequence[bool],
+                      calibration: Calibration | None = None) -> np.ndarray:
     """The confidence the review threshold reads: the cascade's where the heads agree with its label.
 
     The heads calibrate each rule as a whole, and leave-one-source-out that calibration did not tell right
@@ -158,12 +171,14 @@ def capped_confidence(probs: np.ndarray, verdicts: Sequence[Verdict], certain: S
     confidence says how much evidence backs this one case (an information verdict reached only by finding no
     behavior problem in generic prose is weak), which carried over between sources: covered accuracy rose
     from 0.927 to 0.945. Where the heads overrule the cascade their calibrated probability stands, and a
-    certain validator keeps the larger of the two.
+    certain validator keeps the larger of the two. With a `calibration` table the cascade's confidence is
+    read through it (same order, so the same cases go to review, but the number is a probability).
     """
     conf = probs.max(axis=1).copy()
     for i, (vd, sure) in enumerate(zip(verdicts, certain)):
         if not sure and vd.label == LABEL_ORDER[int(np.argmax(probs[i]))]:
-            conf[i] = vd.confidence
+            conf[i] = vd.confidence if calibration is None else float(
+                np.interp(vd.confidence, calibration[0], calibration[1]))
     return conf
 
 
@@ -171,7 +186,10 @@ class LearnedCombiner:
     """A trained combiner; `predict` turns a batch of signals into verdicts."""
 
     def __init__(self, heads: Heads, cfg: FeatureConfig, threshold: float, version: str,
-                 manifest: dict[str, Any] | None = None, static_path: Path | None = None) -> None:
+                 manifest: dict[str, Any] | None = None, static_path: Path | None = None,
+                 calibration: Calibration | None = None) -> None:
+        self.calibration = calibration
+        """Isotonic table over the cascade's confidence (None: read it as is)."""
         self.heads = heads
         self.cfg = cfg
         self.threshold = threshold
@@ -210,7 +228,8 @@ class LearnedCombiner:
         x_raw = design_matrix(signals, embeddings, self.cfg)
         p_beh, p_info, sub_b, sub_i = self.probabilities(x_raw)
         probs = label_probabilities(p_beh, p_info)
-        capped = capped_confidence(probs, [decide(s) for s in signals], [s.certain is not None for s in signals])
+        capped = capped_confidence(probs, [decide(s) for s in signals], [s.certain is not None for s in signals],
+                                   self.calibration)
         out = []
         for i, s in enumerate(signals):
             k = int(np.argmax(probs[i]))
@@ -266,6 +285,8 @@ class LearnedCombiner:
             "beh_sub_classes": list(h.beh_sub_classes),
             "info_sub_classes": list(h.info_sub_classes),
             "embedder_file": "static.npz" if self.static_path is not None else None,
+            "cascade_calibration": None if self.calibration is None else {
+                "confidence": self.calibration[0].tolist(), "p_correct": self.calibration[1].tolist()},
         })
         self.manifest = manifest
         (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -314,5 +335,13 @@ class LearnedCombiner:
         static = manifest.get("embedder_file")
         if static is not None and (static != "static.npz" or not (model_dir / static).is_file()):
             raise ValueError(f"{model_dir}: embedder file {static!r} missing")
+        calib = manifest.get("cascade_calibration")
+        table = None
+        if calib is not None:
+            xs = np.asarray(calib["confidence"], dtype=np.float64)
+            ys = np.asarray(calib["p_correct"], dtype=np.float64)
+            if xs.shape != ys.shape or xs.ndim != 1 or not len(xs) or np.any(np.diff(xs) < 0):
+                raise ValueError(f"{model_dir}: cascade_calibration is not an increasing table")
+            table = (xs, ys)
         return cls(heads, cfg, float(manifest["threshold"]), str(manifest["version"]), manifest,
-                   model_dir / static if static else None)
+                   model_dir / static if static else None, table)

@@ -29,6 +29,7 @@ from classifiers.model import (
     SUBTYPE_VIEW,
     LearnedCombiner,
     capped_confidence,
+    fit_cascade_calibration,
     design_matrix,
     label_probabilities,
     scale_blocks,
@@ -179,7 +180,15 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     isc, is_coef, is_int = _multi_head(x_sub, info_sub, cfg, seed, "hallucination")
     probs = label_probabilities(p_beh, p_info)
     truth = [r.label or "" for r in records]
-    conf = capped_confidence(probs, [decide(s) for s in signals], [s.certain is not None for s in signals])
+    verdicts = [decide(s) for s in signals]
+    certain = [s.certain is not None for s in signals]
+    # The rules are not fitted, so their hit rate on the training cases is an honest calibration sample.
+    free = [i for i, c in enumerate(certain) if not c]
+    calibration = None
+    if len(free) >= 2:
+        calibration = fit_cascade_calibration(np.array([verdicts[i].confidence for i in free]),
+                                              np.array([float(verdicts[i].label == truth[i]) for i in free]))
+    conf = capped_confidence(probs, verdicts, certain, calibration)
     threshold = choose_threshold(truth, probs, cfg.max_threshold, conf)
     pred = [LABEL_ORDER[int(k)] if conf[i] >= threshold else "unknown" for i, k in enumerate(probs.argmax(axis=1))]
     forced = [LABEL_ORDER[int(k)] for k in probs.argmax(axis=1)]
@@ -196,9 +205,12 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     from classifiers.cascade import REVISION
 
     # The rules are part of the model: the same coefficients over a changed cascade are a new version.
-    digest = hashlib.sha256(np.concatenate([bc, ic, [bi, ii, REVISION], bs_coef.ravel(), is_coef.ravel()]).tobytes()).hexdigest()[:8]
+    parts: list[np.ndarray] = [bc, ic, np.array([bi, ii, REVISION], dtype=np.float64), bs_coef.ravel(), is_coef.ravel()]
+    if calibration is not None:  # the table changes which cases go to review, so it is part of the version
+        parts += [calibration[0], calibration[1]]
+    digest = hashlib.sha256(np.concatenate(parts).tobytes()).hexdigest()[:8]
     version = version or f"lr-{time.strftime('%Y.%m.%d', time.gmtime())}-{digest}"
-    return LearnedCombiner(heads, cfg.features, threshold, version), figures
+    return LearnedCombiner(heads, cfg.features, threshold, version, calibration=calibration), figures
 
 
 def data_hash(records: Sequence[LabelledRecord]) -> str:

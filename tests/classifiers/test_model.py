@@ -104,3 +104,23 @@ def test_review_confidence_follows_the_cascade_where_the_heads_agree() -> None:
     conf = capped_confidence(probs, verdicts, [False, True, False])
     # Agreeing: the cascade's per-case evidence; a certain validator and an overruled cascade: the heads'.
     assert conf.tolist() == [0.4, 0.9, 0.8]
+
+
+def test_cascade_calibration_maps_confidence_to_a_hit_rate(trained_dir: Path, tmp_path: Path) -> None:
+    from classifiers.cascade import Verdict
+    from classifiers.model import capped_confidence, fit_cascade_calibration
+
+    # Rules at 0.5 were right 1 time in 4, rules at 0.9 always: the table says so, in the same order.
+    table = fit_cascade_calibration(np.array([0.5, 0.5, 0.5, 0.5, 0.9, 0.9]), np.array([1, 0, 0, 0, 1, 1.0]))
+    probs = np.array([[0.1, 0.9, 0.0], [0.1, 0.9, 0.0]])
+    verdicts = [Verdict("information", ("hallucination",), c, "r") for c in (0.5, 0.9)]
+    assert capped_confidence(probs, verdicts, [False, False], table).tolist() == [0.25, 1.0]
+    # The shipped manifest carries the table; a table that is not increasing is refused on load.
+    manifest = json.loads((trained_dir / "manifest.json").read_text())
+    assert manifest["cascade_calibration"] is not None
+    bad = tmp_path / "bad"
+    shutil.copytree(trained_dir, bad)
+    manifest["cascade_calibration"] = {"confidence": [0.9, 0.5], "p_correct": [1.0, 0.2]}
+    (bad / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="cascade_calibration"):
+        LearnedCombiner.load(bad)
