@@ -71,11 +71,21 @@ def _diagnose(args: argparse.Namespace, records: Sequence[LabelledRecord]) -> It
     settings = Settings.from_env(db_path=args.db, classifier_dir=args.classifier)
     engine = load_engine(settings.classifier_dir)
     store = None
+    closers = []
     if not args.no_store:
         from server.store import open_store
 
         store = open_store(settings.db_path, max_attempts=settings.max_attempts)
-    pipeline = Pipeline(store, engine)  # type: ignore[arg-type]
+        closers.append(store.close)
+    refiners = []
+    if store is not None or (isinstance(settings.db_path, Path) and settings.db_path.exists()):
+        # The same corpus refiner the server applies, so both paths give the same diagnoses.
+        from server.corpus.service import open_refiner
+
+        refine, close_corpus = open_refiner(settings)
+        refiners.append(refine)
+        closers.append(close_corpus)
+    pipeline = Pipeline(store, engine, refiners)  # type: ignore[arg-type]
     try:
         for start in range(0, len(records), BATCH):
             batch = [r.record for r in records[start : start + BATCH]]
@@ -84,8 +94,8 @@ def _diagnose(args: argparse.Namespace, records: Sequence[LabelledRecord]) -> It
             else:
                 yield [s.diagnosis for s in pipeline.accept(batch)]
     finally:
-        if store is not None:
-            store.close()
+        for close in reversed(closers):
+            close()
 
 
 def _through_server(address: str, records: Sequence[LabelledRecord]) -> Iterator[list[Diagnosis]]:

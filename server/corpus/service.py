@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -196,6 +196,13 @@ class CorpusServicer(corpus_pb2_grpc.CorpusServiceServicer):
     @handle
     def Verify(self, request: corpus_pb2.VerifyRequest, context: grpc.ServicerContext) -> corpus_pb2.VerifyResponse:
         return corpus_pb2.VerifyResponse(gaps=[from_resolution(r) for r in self.verifier.verify(request.corpus)])
+
+
+def open_refiner(settings: Settings) -> tuple[RetrievalRefiner, Callable[[], None]]:
+    """The retrieval-diagnosis refiner over the settings' corpus, without a server (the in-process CLI path),
+    so a file diagnosed in-process gets what the server would answer; returns it with its closer."""
+    corpora = Corpora(corpus_db_path(settings), IndexOptions(bm25_engine=settings.corpus_bm25_engine))
+    return RetrievalRefiner(Analyzer(corpora, settings.corpus_default, settings.corpus_retriever)), corpora.close
 
 
 def install(server: grpc.Server, settings: Settings, deps: Deps) -> list[str]:

@@ -44,14 +44,25 @@ def test_in_process_reports_bad_lines_and_processes_the_rest(messy_file: Path, t
 
 
 def test_through_a_running_server_gives_the_same_diagnoses(tmp_path: Path) -> None:
-    proc, address = spawn_server(tmp_path / "server.db")
+    db = tmp_path / "server.db"
+    proc, address = spawn_server(db)
     try:
+        # A corpus that holds the fact one example got wrong: both paths refine that case with it.
+        docs = tmp_path / "docs.jsonl"
+        docs.write_text(json.dumps({"id": "neha-sharma", "source": "wiki", "text": (
+            "Neha Sharma is an Indian film actress and model, born in 1987. She is a native of Bihar and went to "
+            "school in Bhagalpur. She played a lead role opposite Vivek Oberoi in Jayantabhai Ki Luv Story.")}) + "\n")
+        cli = [sys.executable, "-m", "server.cli"]
+        subprocess.run([*cli, "corpus", "--server", address, "ingest", str(docs)], check=True, capture_output=True)
         remote = tmp_path / "remote.jsonl"
         local = tmp_path / "local.jsonl"
-        exe = [sys.executable, "-m", "server.cli", "diagnose", str(EXAMPLES), "--quiet"]
+        exe = [*cli, "diagnose", str(EXAMPLES), "--quiet"]
         subprocess.run([*exe, "--server", address, "-o", str(remote)], check=True, capture_output=True)
-        subprocess.run([*exe, "--no-store", "-o", str(local)], check=True, capture_output=True)
+        subprocess.run([*exe, "--no-store", "--db", str(db), "-o", str(local)], check=True, capture_output=True)
         assert remote.read_text() == local.read_text()
+        refined = [json.loads(line) for line in remote.read_text().splitlines()
+                   if json.loads(line)["id"] == "halueval_qa-0193"]
+        assert [e["signal"] for e in refined[0]["evidence"]].count("corpus_retrieval") == 1
         stats = subprocess.run([sys.executable, "-m", "server.cli", "queue", "--server", address, "stats"],
                                check=True, capture_output=True, text=True).stdout
         depth = {row.split()[0]: int(row.split()[1]) for row in stats.splitlines()[1:]}
