@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from google.protobuf import struct_pb2, timestamp_pb2
-from google.protobuf.json_format import MessageToDict
 
 from classifiers.records import Diagnosis, Evidence, FailureRecord, Limits, parse_record
 from server._proto.formfact.v1 import queue_pb2, records_pb2
@@ -39,28 +38,6 @@ def record_from_proto(msg: records_pb2.FailureRecord, limits: Limits) -> Failure
         "metadata": dict(msg.metadata),
     }
     return parse_record(data, limits).record
-
-
-def record_to_proto(record: FailureRecord) -> records_pb2.FailureRecord:
-    msg = records_pb2.FailureRecord(
-        id=record.id,
-        input=record.input,
-        output=record.output,
-        context=list(record.context),
-        expected_format=record.expected_format or "",
-        schema_json=json.dumps(record.schema) if record.schema is not None else "",
-        instructions=list(record.instructions),
-        task=record.task or "",
-        model=record.model or "",
-        metadata=dict(record.metadata),
-    )
-    if record.reference is not None:
-        msg.reference = record.reference
-    for c in record.checks:
-        check = msg.checks.add(name=c.name, passed=c.passed, reason=c.reason)
-        if c.score is not None:
-            check.score = c.score
-    return msg
 
 
 def timestamp(value: datetime) -> timestamp_pb2.Timestamp:
@@ -123,11 +100,6 @@ def queue_item_to_proto(item: QueueItem) -> queue_pb2.QueueItem:
     if item.lease_expires_at is not None:
         msg.lease_expires_at.CopyFrom(timestamp(item.lease_expires_at))
     return msg
-
-
-def payload_from_proto(msg: queue_pb2.QueueItem) -> dict[str, Any]:
-    """Client side: the item payload as plain JSON types."""
-    return MessageToDict(msg.payload)
 
 
 def stats_to_proto(s: QueueStats) -> queue_pb2.QueueStats:

@@ -26,6 +26,7 @@ from server.store.base import (
 from server.store.sqlite import SQLiteStore
 
 __all__ = [
+    "ClassifierVersion",
     "DiagnosisFilter",
     "Feedback",
     "Page",

@@ -12,7 +12,7 @@ the same Protocol. Queue semantics every engine must honour:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Sequence
 
