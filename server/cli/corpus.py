@@ -16,6 +16,7 @@ from typing import Any, Iterator
 import grpc
 
 from server._proto.formfact.v1 import corpus_pb2, corpus_pb2_grpc
+from server.cli import remote
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,14 +59,11 @@ def _stub(args: argparse.Namespace) -> corpus_pb2_grpc.CorpusServiceStub:
 
 
 def _fail(exc: grpc.RpcError) -> SystemExit:
-    return SystemExit(f"formfact corpus: {exc.code().name}: {exc.details()}")
+    return remote.rpc_failure("corpus", exc)
 
 
 def _call(fn: Any, request: Any, timeout: float = 600) -> Any:
-    try:
-        return fn(request, timeout=timeout)
-    except grpc.RpcError as exc:
-        raise _fail(exc) from None
+    return remote.call("corpus", fn, request, timeout)
 
 
 def document(data: dict[str, Any], where: str) -> corpus_pb2.Document:

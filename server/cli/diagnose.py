@@ -15,6 +15,7 @@ from typing import IO, Iterator, Sequence
 
 from classifiers.records import LABELS, BadLine, Diagnosis, LabelledRecord, read_jsonl
 from server.config import Settings
+from server.cli import remote
 
 BATCH = 64
 
@@ -111,7 +112,7 @@ def _through_server(address: str, records: Sequence[LabelledRecord]) -> Iterator
                     raise SystemExit(f"formfact diagnose: server rejected {response.error.id}: {response.error.message}")
                 yield [diagnosis_from_proto(response.diagnosis)]
         except grpc.RpcError as exc:
-            raise SystemExit(f"formfact diagnose: {exc.code().name}: {exc.details()}") from None
+            raise remote.rpc_failure("diagnose", exc) from None
 
 
 def summary(records: Sequence[LabelledRecord], diagnoses: Sequence[Diagnosis], bad_lines: int) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 import grpc
 from google.protobuf.json_format import MessageToDict
 
 from server._proto.formfact.v1 import queue_pb2, queue_pb2_grpc
+from server.cli import remote
 
 QUEUE_NAMES = ("rag", "finetune", "review")
 
@@ -42,11 +44,8 @@ def _stub(args: argparse.Namespace) -> queue_pb2_grpc.QueueServiceStub:
     return queue_pb2_grpc.QueueServiceStub(grpc.insecure_channel(args.server))
 
 
-def _call(fn, request):  # type: ignore[no-untyped-def]
-    try:
-        return fn(request, timeout=30)
-    except grpc.RpcError as exc:
-        raise SystemExit(f"formfact queue: {exc.code().name}: {exc.details()}") from None
+def _call(fn: Any, request: Any) -> Any:
+    return remote.call("queue", fn, request, timeout=30)
 
 
 def stats(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import grpc
 from google.protobuf.json_format import MessageToDict
 
 from server._proto.formfact.v1 import training_pb2, training_pb2_grpc
+from server.cli import remote
 
 _HP_FIELDS = [f for f in training_pb2.Hyperparameters.DESCRIPTOR.fields if f.name != "target_modules"]
 
@@ -100,10 +101,7 @@ def _stub(args: argparse.Namespace) -> training_pb2_grpc.TrainingServiceStub:
 
 
 def _call(fn: Any, request: Any) -> Any:
-    try:
-        return fn(request, timeout=60)
-    except grpc.RpcError as exc:
-        raise SystemExit(f"formfact training: {exc.code().name}: {exc.details()}") from None
+    return remote.call("training", fn, request, timeout=60)
 
 
 def _print(msg: Any) -> None:
