@@ -1,0 +1,173 @@
+"""Fact-level agreement: do two texts state the same specific values (numbers, dates, codes, names)?
+
+Embedding similarity says an output and a reference are about the same thing; it cannot tell "30 days" from
+"60 days" or `RET-22` from `RET-07`. The values an answer commits to can: when the output states values the
+reference does not, and misses ones it does, on the same topic, the facts are wrong (an information
+failure), not the form. Structured payloads are compared leaf by leaf: two JSON objects with the same keys
+and a different `total` disagree on a fact, whatever their wording.
+
+A "fact" here is a token a reader could check: a number (with number words read as digits), a token mixing
+letters and digits (`INV-30917`, `v4`, `16.003`), a command-line flag (`--atomic`), a snake_case identifier,
+or a capitalised name that does not open a sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100",
+}
+_TOKEN = re.compile(
+    r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
+    r"(?P<flag>(?<![\w-])--?[a-z][\w-]*)|"
+    r"(?P<num>[$€£]?\d[\d,]*(?:\.\d+)?%?)(?![\w-])|"
+    r"(?P<code>\b[\w§.-]*\d[\w.-]*\b)|"
+    r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
+    r"(?P<word>\b[A-Za-z][\w'&]*\b)"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[(\[]\s*)$")
+# Capitalised words that name nothing in particular (sentence openers after a list marker, pronouns).
+_COMMON = frozenset(
+    "i a an the yes no not this that these those it its if but and or so to of in on at for by with from as "
+    "is are was were be my your our their his her we you they he she there here what which who when where why "
+    "how however also please note sure great thanks hi hello dear sorry unfortunately first second then next "
+    "finally step answer summary total none null true false".split()
+)
+
+
+def _norm_number(tok: str) -> str:
+    t = tok.lstrip("$€£").rstrip("%").replace(",", "")
+    if "." in t:
+        t = t.rstrip("0").rstrip(".")
+    return t or "0"
+
+
+def fact_tokens(text: str, every_word: bool = False) -> set[str]:
+    """The checkable values a text states, normalised (`$1,200.00` and `1200` are the same fact).
+
+    With `every_word`, every word counts (lower-cased): the set a stated fact is looked up in.
+    """
+    out: set[str] = set()
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup, m.group()
+        if kind == "date":
+            out.add(_norm_value(tok))
+        elif kind == "flag":
+            out.add(tok.lower())
+        elif kind == "num":
+            out.add(_norm_number(tok))
+        elif kind in ("code", "ident"):
+            out.add(tok.lower().strip(".-"))
+        else:
+            low = tok.lower()
+            if low in _NUMBER_WORDS:
+                out.add(_NUMBER_WORDS[low])
+            elif every_word or (tok[0].isupper() and low not in _COMMON
+                                and not _SENTENCE_START.search(text[: m.start()])):
+                out.add(low)
+    return out
+
+
+def _leaves(payload: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(payload, dict):
+        for k, v in payload.items():
+            yield from _leaves(v, f"{path}/{k}")
+    elif isinstance(payload, list):
+        for i, v in enumerate(payload):
+            yield from _leaves(v, f"{path}/{i}")
+    elif isinstance(payload, (int, float)) and not isinstance(payload, bool):
+        yield path, _norm_number(repr(payload))
+    else:
+        yield path, _norm_value(str(payload))
+
+
+def _raw_leaves(payload: Any) -> Iterable[str]:
+    if isinstance(payload, dict):
+        for v in payload.values():
+            yield from _raw_leaves(v)
+    elif isinstance(payload, list):
+        for v in payload:
+            yield from _raw_leaves(v)
+    elif payload is not None and not isinstance(payload, bool):
+        yield str(payload)
+
+
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NUMERIC = re.compile(r"^[$€£]?-?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _norm_value(value: str) -> str:
+    """One spelling per value: `$1,240.00` is 1240, `04/03/2025` is 2025-04-03, long text is its facts."""
+    v = value.strip().lower()
+    if _NUMERIC.match(v):
+        return _norm_number(v)
+    m = _US_DATE.match(v)
+    if m:
+        return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+    if len(v.split()) > 4:
+        # Free text in a field (a summary) is compared by the values it states, not its wording.
+        return " ".join(sorted(fact_tokens(value)))
+    return v
+
+
+def _json(text: str) -> Any:
+    body = text.strip()
+    if body.startswith("```"):
+        body = body.strip("`").partition("\n")[2]
+    if not body.startswith(("{", "[")):
+        return None
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return payload if isinstance(payload, (dict, list)) else None
+
+
+@dataclass(frozen=True)
+class FactAgreement:
+    """How the values an output states compare with a reference's."""
+
+    ref_recall: float
+    """Share of the reference's facts the output also states (1.0 when the reference states none)."""
+    novel: float
+    """Share of the output's facts found in neither the reference nor the material given (prompt, context)."""
+    conflict: bool
+    """The output misses a reference fact and states one of its own instead: a different value."""
+    detail: str
+
+
+def compare(output: str, reference: str, given: str = "") -> FactAgreement:
+    """Compare the facts of `output` with `reference`; `given` is text the model was shown (not a fault)."""
+    ref_json, out_json = _json(reference), _json(output)
+    if ref_json is not None and out_json is not None:
+        ref_leaves, out_leaves = dict(_leaves(ref_json)), dict(_leaves(out_json))
+        shared = [p for p in ref_leaves if p in out_leaves]
+        if shared:
+            same = sum(ref_leaves[p] == out_leaves[p] for p in shared)
+            differ = [p for p in shared if ref_leaves[p] != out_leaves[p]]
+            extra = [p for p in out_leaves if p not in ref_leaves and out_leaves[p] not in ("none", "")]
+            novel = (len(differ) + len(extra)) / max(1, len(out_leaves))
+            return FactAgreement(same / len(ref_leaves), novel, bool(differ or extra),
+                                 f"{len(differ)} of {len(shared)} shared fields differ from the reference"
+                                 + (f" (first: {differ[0]})" if differ else "")
+                                 + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
+    if ref_json is not None:
+        # A JSON reference states its values, not its keys; each value is a fact, its first word included.
+        ref = set().union(*(fact_tokens(v, every_word=len(v.split()) <= 4) for v in _raw_leaves(ref_json)))
+    else:
+        ref = fact_tokens(reference)
+    out = fact_tokens(output)
+    known = fact_tokens(reference, every_word=True) | fact_tokens(given, every_word=True)
+    ref_recall = len(ref & fact_tokens(output, every_word=True)) / len(ref) if ref else 1.0
+    novel_facts = sorted(out - known)
+    novel = len(novel_facts) / len(out) if out else 0.0
+    conflict = bool(ref) and ref_recall < 1.0 and bool(novel_facts)
+    detail = (f"{len(ref & out)} of {len(ref)} reference facts stated"
+              + (f"; states {', '.join(novel_facts[:4])} the reference does not" if novel_facts else ""))
+    return FactAgreement(ref_recall, novel, conflict, detail)

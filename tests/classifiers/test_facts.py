@@ -1,0 +1,41 @@
+"""Fact-level agreement between an output and a reference: the values they state, not their wording."""
+
+from __future__ import annotations
+
+from classifiers.facts import compare, fact_tokens
+
+
+def test_fact_tokens_normalise_numbers_dates_and_number_words() -> None:
+    toks = fact_tokens("Refunds take ninety (90) days; the fee is $1,200.00, due 04/03/2025 under RET-07 with --atomic.")
+    assert {"90", "1200", "2025-04-03", "ret-07", "--atomic"} <= toks
+    # Sentence openers and common words are not facts; a capitalised name inside a sentence is.
+    assert "refunds" not in fact_tokens("Refunds take a while.")
+    assert "barclays" in fact_tokens("The account is held at Barclays in London.")
+
+
+def test_a_different_value_on_the_same_question_is_a_conflict() -> None:
+    fa = compare("Either party may end the contract with 30 days' notice under Section 9.",
+                 "Either party may terminate on 90 days' written notice (Section 9.2).")
+    assert fa.conflict and fa.ref_recall < 0.5
+    assert "30" in fa.detail
+
+
+def test_a_paraphrase_with_the_same_values_is_no_conflict() -> None:
+    fa = compare("You can carry five unused days into January; the rest lapse on 31 December.",
+                 "Up to 5 days carry over; anything above 5 is forfeited on December 31.")
+    assert not fa.conflict and fa.ref_recall == 1.0
+
+
+def test_json_payloads_are_compared_field_by_field() -> None:
+    ref = '{"invoice": "INV-7", "total": 950.03, "currency": "USD", "due": "2025-03-01"}'
+    same = compare('{"invoice": "INV-7", "total": "$950.03", "currency": "usd", "due": "03/01/2025"}', ref)
+    assert not same.conflict and same.ref_recall == 1.0
+    wrong = compare('{"invoice": "INV-7", "total": 905.03, "currency": "USD", "due": "2025-03-01"}', ref)
+    assert wrong.conflict and "/total" in wrong.detail
+
+
+def test_values_the_model_was_shown_are_not_its_own_inventions() -> None:
+    fa = compare("The order ships from Rotterdam on 12 May.", "It ships on 14 May.",
+                 given="Warehouse: Rotterdam. Order placed 2 May.")
+    assert fa.conflict
+    assert "rotterdam" not in fa.detail
