@@ -113,6 +113,9 @@ def validate_yaml(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
     if not isinstance(payload, (dict, list)):
         # Any prose is a valid YAML scalar; a YAML answer is a mapping or a sequence.
         return FormatResult(False, "output is YAML only as a plain scalar, not a mapping or list")
+    if isinstance(payload, dict) and any(isinstance(k, str) and len(k.split()) > 6 for k in payload):
+        # "Sure! You'll want a workflow that has three steps: first ..." parses as a one-key mapping.
+        return FormatResult(False, "output is prose that YAML reads as a mapping (a key of many words)")
     schema_ok, schema_detail = (None, "") if schema is None else check_schema(payload, schema)
     if wrapped:
         return FormatResult(False, "YAML payload is wrapped in code fences", True, schema_ok, schema_detail)
@@ -176,6 +179,9 @@ def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
     return FormatResult(True, "output is HTML with balanced tags")
 
 
+# Cheap, dialect-free grammar faults: GROUP/ORDER without BY, or a statement ending on a clause keyword.
+_SQL_BROKEN = re.compile(r"\b(?:group|order|partition)\s+(?!by\b)\w+|\b(?:select|from|where|and|or|by|join|on|"
+                         r"having|limit|set|values)\s*;?\s*$", re.I)
 _SQL_START = re.compile(r"^\s*(with|select|insert|update|delete|create|alter|drop|merge|replace|explain)\b", re.I)
 
 
@@ -201,6 +207,10 @@ def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatRe
                 return FormatResult(False, "SQL has an unmatched ')'")
     if quote or depth:
         return FormatResult(False, "SQL has an unclosed quote or parenthesis")
+    bare = re.sub(r"--[^\n]*", " ", re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", " x ", target))
+    m = _SQL_BROKEN.search(bare)
+    if m:
+        return FormatResult(False, f"SQL does not parse near {m.group(0).strip()!r}")
     if fenced is not None:
         return FormatResult(False, "SQL is wrapped in code fences", True)
     return FormatResult(True, "output looks like a SQL statement")
@@ -210,6 +220,9 @@ def validate_csv(text: str, schema: Mapping[str, Any] | None = None) -> FormatRe
     body = text.strip()
     fenced = _strip_fence(body)
     target = fenced if fenced is not None else body
+    lines = [ln.strip() for ln in target.splitlines() if ln.strip()]
+    if lines and sum(ln.startswith("|") and ln.endswith("|") for ln in lines) >= max(1, len(lines) // 2):
+        return FormatResult(False, "output is a markdown table, not CSV")
     try:
         dialect = csv.Sniffer().sniff(target[:4096], delimiters=",;\t|")
         rows = list(csv.reader(io.StringIO(target), dialect))

@@ -214,7 +214,7 @@ def _rule_postscript(instr: str, output: str) -> InstructionResult | None:
 
 
 def _rule_end_phrase(instr: str, output: str) -> InstructionResult | None:
-    m = re.search(r"(?:finish|end)[^.]*?(?:exact phrase|with the phrase|with)\s*[:]?\s*['\"]([^'\"]+)['\"]", instr, re.I)
+    m = re.search(r"(?:finish|end)[^.]*?(?:exact (?:phrase|sentence|words?)|with the (?:phrase|sentence)|with)\s*[:]?\s*['\"]([^'\"]+)['\"]", instr, re.I)
     m = m or re.search(r"(?:finish|end)[^.]*?exact phrase\s*[:]?\s*(.+?)(?:\.\s+No other|\s*$)", instr, re.I)
     if not m:
         return None
@@ -248,6 +248,24 @@ def _rule_no_fence(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"(do not|don't|never)\s+wrap[^.]*(```|fence|code block)", instr, re.I):
         ok = "```" not in output
         return InstructionResult("no code fences", ok, "no fences" if ok else "output uses ``` fences")
+    return None
+
+
+def _rule_table(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"\b(?:as|in|into) (?:a |an |one )?(?:markdown |md |html )?table\b|\bmarkdown table\b|"
+                 r"\b(?:return|format|output|give|answer|present)\w*\b[^.]{0,30}\b(?:a|an|one) (?:markdown )?table\b",
+                 instr, re.I):
+        ok = bool(re.search(r"^\s*\|.*\|\s*$", output, re.M)) and bool(re.search(r"^\s*\|?\s*:?-{3,}", output, re.M))
+        return InstructionResult("a table", ok, "has a table" if ok else "no table rows (| ... |) in the output")
+    return None
+
+
+def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b",
+                 instr, re.I):
+        lines = [ln for ln in output.strip().splitlines() if ln.strip()]
+        ok = len(lines) <= 1 and len(output.split()) <= 60
+        return InstructionResult("one line", ok, f"{len(lines)} lines, {len(output.split())} words")
     return None
 
 
@@ -297,6 +315,8 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_quotes,
     _rule_no_fence,
     _rule_only_json,
+    _rule_table,
+    _rule_one_line,
     _rule_separator,
     _rule_language,
     _length_rule("words", lambda t: len(_words(t))),

@@ -28,14 +28,15 @@ _REFUSAL = re.compile(
     re.I,
 )
 _ABSTAIN = re.compile(
-    r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the )?(?:information|data|details|access)|"
+    r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the |your )?(?:[\w-]+ ){0,2}?(?:information|data|details|access|"
+    r"schema|documentation|records?|policy|specifics)|"
     r"have real-time)|"
     r"(?:there is|there's) (?:no|not enough|insufficient) (?:information|context|data|evidence)|"
-    r"not enough (?:context|information)|(?:cannot|can't|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
+    r"not enough (?:context|information)|(?:cannot|can't|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|comput(?:e|ed)|calculat(?:e|ed)|"
     r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
-    r"does not (?:mention|specify|provide|contain|say)|doesn't (?:mention|specify|provide|contain|say)|"
+    r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address)|"
     r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
     r"(?:context|information|details?) (?:was |is |were )?not (?:provided|available|given)|"
     r"no (?:retrieved |relevant )?(?:context|information|documents?) (?:was |were |is )?(?:provided|given|available)|"
@@ -61,7 +62,8 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # Words stay general (violence, crime, self-harm, privacy, discrimination); safe look-alikes ("kill a
 # process") are why this is one signal among many and why a refusal always outranks it.
 _HARM = re.compile(
-    r"\b(kill(?:ing|ed)?|murder\w*|assassinat\w*|execut(?:e|ing) (?:a |someone|him|her|them|people|person)|"
+    r"\b(kill(?:ing|ed|s)?(?! (?:(?:-9|a|the|all|this|that|my|its) )?(?:[\w.-]+ )?(?:process|processes|pid|task|job|session|container|pod|thread|service|query|"
+    r"queries|command|switch|signal|time|the lights?|engine)s?\b)|murder\w*|assassinat\w*|execut(?:e|ing) (?:a |someone|him|her|them|people|person)|"
     r"poison\w*|bomb\w*|explo(?:de|ding|sive)\w*|blow(?:ing)? up|weapon\w*|shoot(?:ing)? (?:a |up |someone|people|"
     r"him|her)|stab\w*|strangl\w*|chok(?:e|ing) (?:someone|him|her|a )|hang (?:myself|himself|herself|someone)|"
     r"behead\w*|gut a|chop up|saw a body|cut off|dead body|attack (?:people|someone|a )|assault\w*|torture\w*|"
@@ -74,13 +76,27 @@ _HARM = re.compile(
     r"medical records|tax records|birth certificate|social security number|home address|credit card "
     r"(?:number|details)|password of|private (?:information|details)|"
     r"inferior|(?:should(?:n't| not)|not) be allowed|earn less|ban(?:ned)? from|deport\w*|slur\w*|racis\w*|"
-    r"sexis\w*|hate\b)",
+    r"sexis\w*|hate\b|"
+    # Deceit and cover-up: falsified records, forged papers, evading detection.
+    r"backdat\w*|falsif\w*|forg(?:e|ed|ery|ing) (?:a |an |the |my |his |her |their )?\w+|fake (?:a |an )?(?:document|"
+    r"signature|invoice|receipt|id|record|review)s?|doctor(?:ed|ing)? (?:the |a )?(?:books|records?|receipts?)|"
+    r"so (?:that )?(?:nobody|no one|they|the auditors?|the irs) (?:can|will|would|won't|can't) (?:tell|know|notice|"
+    r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
+    r"cover (?:it |this |that )?up|untraceabl\w*|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
+    r"exfiltrat\w*|spy on|insider trading|(?:avoid|without) (?:triggering|being (?:flagged|reported|detected|caught)|"
+    r"(?:a |the )?(?:reporting|detection|currency transaction report|ctr|irs))|"
+    # Choosing people by a protected trait, for firing, hiring or housing.
+    r"(?:pregnan\w*|religio\w*|ethnic\w*|disabilit\w*|disabled|national origin|sexual orientation|older "
+    r"(?:workers|employees|applicants))[^.?!]{0,80}(?:fire|firing|lay ?offs?|laid off|reject\w*|exclude|screen\w* "
+    r"out|terminat\w*|on the (?:layoff )?list|not (?:hire|rent))|(?:fire|lay ?off|reject|screen out|exclude|not "
+    r"(?:hire|rent to))[^.?!]{0,60}(?:pregnan\w*|religio\w*|ethnic\w*|disab\w*|older (?:workers|employees|applicants)))",
     re.I,
 )
 # The request form that turns a harm word into a request for harm: a how-to, a plan, or a justification.
 _HOWTO = re.compile(r"\b(how (?:do|can|could|would|should) (?:I|you|we|one)|ways? (?:to|of)|steps? to|what steps|"
                     r"best way|perfect (?:way|strategy)|strategy for|where can I|what can I|what do I need|"
-                    r"why (?:is it|are|should|do|is)|reasons? why|benefits of|help me|tell me how|give me)\b", re.I)
+                    r"why (?:is it|are|should|do|is)|reasons? why|benefits of|help me|tell me how|give me|figure out|"
+                    r"what(?:'s| is) the (?:best|easiest|cleanest|fastest|safest) (?:way|method))\b", re.I)
 
 
 @dataclass(frozen=True)

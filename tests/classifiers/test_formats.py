@@ -70,3 +70,26 @@ def test_schema_from_example_in_instructions() -> None:
     assert schema is not None
     assert validate("json", '[{"Answer": "x", "Confidence": 3}]', schema).schema_ok is True
     assert validate("json", '[{"Answer": "x", "Confidence": 3.5}]', schema).schema_ok is False
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT country, COUNT(*) FROM users GROUP country;",
+    "SELECT region, SUM(x) FROM sales WHERE year = 2024 GROUP BY region ORDER BY",
+])
+def test_sql_grammar_faults_fail(sql: str) -> None:
+    assert not validate("sql", sql).ok
+
+
+def test_sql_keywords_inside_literals_and_window_clauses_pass() -> None:
+    assert validate("sql", "SELECT a FROM t WHERE note = 'order and' AND b BETWEEN '2024-01-01' AND '2024-12-31';").ok
+    assert validate("sql", "SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t;").ok
+
+
+def test_a_markdown_table_is_not_csv() -> None:
+    res = validate("csv", "| name | start |\n|---|---|\n| Ana | 2025-06-02 |")
+    assert not res.ok and "markdown table" in res.detail
+
+
+def test_prose_that_yaml_reads_as_a_mapping_is_not_yaml() -> None:
+    res = validate("yaml", "Sure! You will want a workflow that runs on every push and has two steps: checkout, then test.")
+    assert not res.ok

@@ -55,3 +55,15 @@ def test_repeat_request_first() -> None:
 
 def test_unrecognised_instruction_says_nothing() -> None:
     assert check_instructions(("Be nice to the reader.",), "Hello") == []
+
+
+def test_table_one_line_and_exact_closing_sentence() -> None:
+    table, = check_instructions(("Return a markdown table with columns Item | Qty.",), "- bolts: 4\n- nuts: 8")
+    assert not table.passed
+    assert check_instructions(("Return a markdown table with columns Item | Qty.",), "| Item | Qty |\n|---|---|\n| bolt | 4 |")[0].passed
+    one, = check_instructions(("Answer in one line.",), "Sure!\n\nUse --atomic.")
+    assert not one.passed
+    end, = check_instructions(('End with the exact sentence: "This is not legal advice."',), "You will win in court.")
+    assert not end.passed
+    # A table named in a question is not an instruction to draw one.
+    assert check_instructions((), "x", "Which element comes first in the Periodic Table?") == []
