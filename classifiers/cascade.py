@@ -24,14 +24,21 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 15
+REVISION = 16
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
-RULES = ("validator", "both_validator", "both_instructions", "check_both", "check_behavior", "instructions", "refusal", "cutoff", "abstention", "harm",
-         "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
-         "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
-         "fallback_information")
+RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
+         "instructions", "refusal", "context_abstention", "cutoff", "abstention", "harm", "thin_walkthrough",
+         "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs", "fact_conflict",
+         "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic",
+         "stated_constraints", "fallback_information")
 
+
+FACT_TOPIC_SIM = 0.8
+"""Output-reference similarity above which a difference in stated values is a fact error, not another task."""
+
+COMPACT_ANSWER = 0.58
+"""`out_len` (log1p words / 8) under which an answer is compact: about 100 words."""
 
 NOMINAL_CONFIDENCE = {"fallback_information": 0.6}
 """The strength the learned combiner reads for a rule whose verdict confidence also carries within-rule doubt
@@ -63,6 +70,11 @@ def information_evidence(v: dict[str, float]) -> str | None:
         return "outdated_knowledge"
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return "missing_knowledge"
+    if v["fact_conflict"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["ref_fact_recall"] < 0.5):
+        # The output states its own values where the reference states others (a policy ID, an amount). A
+        # payload in the wrong form should still carry the reference's values, so one other value suffices;
+        # an answer that broke a length or style rule may word things differently, so most must differ.
+        return _info_subtype(v)
     if not v["ref_long"] and v["ref_token_recall"] < 0.5 and v["ref_sim"] < 0.5:
         return _info_subtype(v)
     return None
@@ -72,6 +84,13 @@ def decide(s: Signals) -> Verdict:
     """Apply the cascade to one record's signals."""
     v = s.values
     certain = _certain_behavior(s)
+    if certain is not None and certain.rule == "validator" and v["fmt_fail"] and v["has_reference"] and _abstained(v):
+        # "-- I don't have the schema, so I can't write this query" in place of the payload, where a gold
+        # answer exists: the broken format is the symptom; the model lacked what it needed to answer. (Without
+        # a reference the abstention may be the asked-for answer, "respond NOT ENOUGH CONTEXT".)
+        sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
+        return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
+                       "giving the payload", "abstained_payload")
     if certain is not None:
         info = information_evidence(v)
         if info is not None:
@@ -79,6 +98,10 @@ def decide(s: Signals) -> Verdict:
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)
         return certain
     return _decide(s)
+
+
+def _abstained(v: dict[str, float]) -> bool:
+    return v["abstention"] >= 0.8 and v["refusal"] < 0.5 and v["out_len"] < 0.7 and v["harm_request"] < 0.5
 
 
 def _certain_behavior(s: Signals) -> Verdict | None:
@@ -107,6 +130,10 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")
     if v["refusal"] >= 0.5 and v["abstention"] < 0.8 and v["cutoff"] == 0:
         return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused", "refusal")
+    if v["has_context"] and _abstained(v) and not v["transform_task"]:
+        # Given retrieved passages, "the sections I have don't cover parental leave": retrieval missed it.
+        return Verdict("information", ("retrieval_miss",), 0.75, "the model says the given context lacks the "
+                       "answer", "context_abstention")
     if v["has_context"] and not v["has_reference"] and v["unsupported_sentences"] > 0:
         # Given a source and no gold answer, saying "the passage has no information" while adding claims
         # the passage lacks is a failure to use the context, not a knowledge gap.
@@ -119,19 +146,30 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
     if v["harm_comply"] >= 0.5:
         return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request", "harm")
+    if (v["asks_steps"] and v["out_len"] < 0.41) or v["elided_items"]:
+        # A walk-through or a full list was asked for; a line or two, or "...and 4 more", cannot be it.
+        return Verdict("behavior", ("insufficient_detail",), 0.75, "a step-by-step or complete answer was asked "
+                       "for; the output is a line or two, or elides items", "thin_walkthrough")
     if "retrieval" in kinds:
         return Verdict("information", ("retrieval_miss",), 0.85, "the retrieval check failed", "check_retrieval")
     if "fact" in kinds:
         return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed", "check_fact")
     if v["has_context"]:
         if v["has_reference"]:
-            if v["ref_in_context"] >= 0.99:
+            # A short reference (a name, a date) must be in a passage word for word; a sentence-long one
+            # is paraphrased, so all of its values (numbers, names, codes) suffice.
+            if v["ref_in_context"] >= 0.99 or (v["ref_long"] and v["ref_facts_in_context"] >= 0.99):
                 return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs", "context_held")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content", "context_lacks")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context", "context_departs")
     if v["has_reference"]:
+        if v["fact_conflict"] and v["ref_sim"] >= FACT_TOPIC_SIM and v["out_len"] < COMPACT_ANSWER and not v["open_task"]:
+            # Same topic, different values, in a compact answer: its facts are wrong, not its task. (A long
+            # free-form answer differs from a reference in many values for reasons other than facts.)
+            return Verdict("information", (_info_subtype(v),), 0.75, "the output states other values than the "
+                           "reference on the same question", "fact_conflict")
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")
@@ -139,7 +177,7 @@ def _decide(s: Signals) -> Verdict:
             # For an open-ended generation task the reference is one answer of many: a mismatch is weak.
             return Verdict("information", (_info_subtype(v),), 0.5 if v["open_task"] else 0.8,
                            "the output does not hold the reference answer", "reference_missing")
-    if v["stated_constraints"] and not v["has_reference"]:
+    if (v["stated_constraints"] or v["instr_unchecked"]) and not v["has_reference"]:
         # Nothing shows the facts wrong, and the prompt set explicit output constraints (ones a validator
         # could not read, or that it found kept): the grader most likely failed one of them.
         return Verdict("behavior", ("instruction_violation",), 0.6, "the prompt states output constraints and no "

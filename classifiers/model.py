@@ -243,7 +243,10 @@ class LearnedCombiner:
             info_sub = next((x for x in vd.subtypes if x in INFORMATION_SUBTYPES), info_sub)
             reason = (f"{vd.reason}; learned combiner: p(behavior problem)={p_beh[i]:.2f}, "
                       f"p(information problem)={p_info[i]:.2f}")
-            if s.certain is not None:
+            if vd.rule == "abstained_payload":
+                # The validator failed only because the model said what it lacked instead of the payload.
+                label, conf = vd.label, max(conf, vd.confidence)
+            elif s.certain is not None:
                 # A deterministic validator that failed keeps the last word: this is a behavior problem
                 # (and "both" where the cascade also found the facts wrong or missing).
                 beh_sub = s.certain[1]

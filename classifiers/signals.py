@@ -16,6 +16,8 @@ from typing import Sequence
 import numpy as np
 
 from classifiers.embedding import TextEmbedder
+from classifiers.facts import compare as compare_facts
+from classifiers.facts import fact_tokens
 from classifiers.formats import schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.instructions import check_instructions
@@ -29,11 +31,11 @@ FEATURES: tuple[str, ...] = (
     "fmt_expected", "fmt_fail", "fmt_wrapped", "schema_fail",
     "instr_count", "instr_fail_share", "instr_any_fail",
     "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply",
-    "has_reference", "ref_long", "ref_sim", "ref_token_recall",
+    "has_reference", "ref_long", "ref_sim", "ref_token_recall", "ref_fact_recall", "fact_conflict",
     "rel_io", "rel_ir", "rel_gap",
-    "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25",
+    "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
-    "transform_task", "open_task", "stated_constraints",
+    "transform_task", "open_task", "stated_constraints", "instr_unchecked", "asks_steps", "elided_items",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
@@ -95,6 +97,15 @@ _CONSTRAINT = re.compile(
     r"with|italicize|placeholders?|repeat the request|choose (?:one )?from|one of the following options|"
     r"no other words|in (?:\d+|two|three|four|five) (?:parts|sections|paragraphs)|letter \W?[a-z]\W? "
     r"(?:should|must|appears?))", re.I)
+# A request for a walk-through: an answer of a line or two cannot meet it.
+_STEPS = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk (?:me|us) through\b|\bin detail\b|\bdetailed\b|"
+                    r"\b(?:list|extract) (?:all|every)\b|\bevery (?:line item|item|step)\b|\bfull list\b", re.I)
+# An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
+_ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
+                     r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
+# An instruction about the payload's form (the validators read those); the others state content or conduct.
+_FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|format\w*|dialect|schema|keys?|"
+                         r"fields?|columns?|header|object|array|null)\b", re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 
@@ -156,6 +167,10 @@ def _cheap(rec: FailureRecord) -> Signals:
             certain = ("behavior", "schema_violation")
 
     checks = check_instructions(rec.instructions, out, rec.input)
+    # Stated rules no checker can read ("never promise a delivery date", "blameless style"): the grader held
+    # the output to them, so a failed case with such rules and no fact shown wrong most likely broke one.
+    unchecked = [i for i in rec.instructions if not _FORM_WORDS.search(i) and not check_instructions((i,), out)]
+    v["instr_unchecked"] = min(len(unchecked), 3) / 3
     if checks:
         fails = [c for c in checks if not c.passed]
         v["instr_count"] = min(len(checks), 5) / 5
@@ -196,12 +211,18 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["stated_constraints"] = float(bool(_CONSTRAINT.search(rec.input[:4000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
+    v["asks_steps"] = float(bool(_STEPS.search(rec.input[:2000])))
+    v["elided_items"] = float(bool(_ELIDED.search(out)))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.
     v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 8)
     if rec.reference:
         v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
+        facts = compare_facts(out, rec.reference, "\n".join((rec.input, *rec.context)))
+        v["ref_fact_recall"] = facts.ref_recall
+        v["fact_conflict"] = float(facts.conflict)
+        ev.append(Evidence("facts", f"output vs reference: {facts.detail}", 0.8 if facts.conflict else 0.0))
     if rec.context:
         v["has_context"] = 1.0
         g = ground(rec.input, out, rec.reference, rec.context)
@@ -212,6 +233,9 @@ def _cheap(rec: FailureRecord) -> Signals:
                            + (f" (least supported: {g.worst_sentence!r})" if g.unsupported_sentences else ""),
                            g.unsupported_sentences))
         if rec.reference:
+            ref_facts = fact_tokens(rec.reference)
+            ctx_facts = fact_tokens("\n".join(rec.context))
+            v["ref_facts_in_context"] = len(ref_facts & ctx_facts) / len(ref_facts) if ref_facts else g.ref_in_context
             ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
                                "context passage", 1.0 - g.ref_in_context))
     return Signals(v, ev, certain, kinds)

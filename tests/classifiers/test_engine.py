@@ -172,3 +172,64 @@ def test_asking_for_an_accurate_answer_is_not_an_output_constraint() -> None:
                                  output="Refunds are accepted within 30 days.")
     sigs, _ = extract([asks_accuracy, asks_letters], shipped_embedder())
     assert [s.values["stated_constraints"] for s in sigs] == [0.0, 1.0]
+
+
+def test_a_compact_answer_with_the_references_fields_and_other_values_is_a_fact_error(engine: Engine) -> None:
+    rec = FailureRecord(id="f", input="Extract the vendor, invoice date and total from this invoice: ...",
+                        output='{"vendor": "Harbor Supply Co", "invoice_date": "2025-02-14", "total": 1180.40}',
+                        reference='{"vendor": "Harbor Supply Co", "invoice_date": "2025-02-14", "total": 1108.40}',
+                        expected_format="json")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "information" and d.route == "rag"
+    assert any(e.signal == "facts" and "/total" in e.detail for e in d.evidence)
+
+
+def test_prose_instead_of_json_with_a_contradicted_value_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="p", input="Which plan includes phone support? Reply as JSON with keys plan and price.",
+                        output="Phone support comes with the Business plan at $49 per month.",
+                        reference='{"plan": "Enterprise", "price": 99}', expected_format="json")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes[0]) == ("both", "format_violation")
+
+
+def test_a_stated_rule_no_checker_reads_makes_a_referenceless_failure_behavior(engine: Engine) -> None:
+    rec = FailureRecord(id="r", input="My refund is late again. What is going on?",
+                        output="So sorry! I have added a $20 credit to your account and your refund will land on Friday.",
+                        instructions=("Never promise a date for a refund.", "Only supervisors may grant credits."))
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("instruction_violation",))
+
+
+def test_saying_the_retrieved_passages_lack_the_answer_is_a_retrieval_miss(engine: Engine) -> None:
+    rec = FailureRecord(id="c", input="How many vacation days do new hires get?",
+                        output="The policy sections I was given cover expenses and travel but don't mention "
+                               "vacation days for new hires.",
+                        context=("Expenses: submit receipts within 30 days.", "Travel: book economy class."))
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
+
+
+def test_a_one_line_answer_to_a_step_by_step_request_lacks_detail(engine: Engine) -> None:
+    rec = FailureRecord(id="s", input="Explain step by step how I rotate the API key for our staging project.",
+                        output="Use the console.")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("insufficient_detail",))
+
+
+def test_an_abstention_in_place_of_the_payload_is_missing_knowledge(engine: Engine) -> None:
+    rec = FailureRecord(id="a", input="Monthly active users for March?",
+                        output="-- I don't have the schema for your warehouse, so I can't tell which table holds user activity.",
+                        reference="SELECT COUNT(DISTINCT user_id) FROM events WHERE ts >= '2025-03-01' AND ts < '2025-04-01';",
+                        expected_format="sql")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("information", ("missing_knowledge",))
+
+
+def test_contradicting_a_context_that_states_the_references_values_is_context_ignored(engine: Engine) -> None:
+    rec = FailureRecord(id="x", input="How much notice do I need to give to cancel the lease early?",
+                        output="You need to give one month's notice, and there is no fee.",
+                        reference="Three months' written notice, plus a fee of 2 months' rent (clause 14.2).",
+                        context=("14.2 Early termination: the tenant may end the lease early by giving three (3) "
+                                 "months' written notice and paying a fee equal to two (2) months' rent.",))
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
