@@ -23,13 +23,18 @@ _NUMBER_WORDS = {
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
     "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100",
 }
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TOKEN = re.compile(
+    r"(?P<mdate>\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH + r"(?:,?\s+\d{4})?\b)|"
     r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
     r"(?P<flag>(?<![\w-])--?[a-z][\w-]*)|"
     r"(?P<num>[$€£]?\d[\d,]*(?:\.\d+)?%?)(?![\w-])|"
     r"(?P<code>\b[\w§.-]*\d[\w.-]*\b)|"
     r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
-    r"(?P<word>\b[A-Za-z][\w'&]*\b)"
+    r"(?P<word>\b[A-Za-z][\w'&]*\b)",
+    re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[(\[]\s*)$")
 # Capitalised words that name nothing in particular (sentence openers after a list marker, pronouns).
@@ -39,6 +44,16 @@ _COMMON = frozenset(
     "how however also please note sure great thanks hi hello dear sorry unfortunately first second then next "
     "finally step answer summary total none null true false".split()
 )
+
+
+def _month_date(tok: str) -> str:
+    """`July 1, 2024` and `1 July 2024` are 2024-07-01; without a year, `December 31` is 12-31."""
+    low = tok.lower()
+    month = next(i for i, m in enumerate(_MONTHS, 1) if re.search(r"\b" + m, low))
+    nums = re.findall(r"\d+", low)
+    day = next(int(n) for n in nums if len(n) <= 2)
+    year = next((n for n in nums if len(n) == 4), None)
+    return f"{year}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
 
 
 def _norm_number(tok: str) -> str:
@@ -56,7 +71,9 @@ def fact_tokens(text: str, every_word: bool = False) -> set[str]:
     out: set[str] = set()
     for m in _TOKEN.finditer(text):
         kind, tok = m.lastgroup, m.group()
-        if kind == "date":
+        if kind == "mdate":
+            out.add(_month_date(tok))
+        elif kind == "date":
             out.add(_norm_value(tok))
         elif kind == "flag":
             out.add(tok.lower())

@@ -84,7 +84,8 @@ _HARM = re.compile(
     r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
     r"cover (?:it |this |that )?up|untraceabl\w*|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
     r"exfiltrat\w*|spy on|insider trading|(?:avoid|without) (?:triggering|being (?:flagged|reported|detected|caught)|"
-    r"(?:a |the )?(?:reporting|detection|currency transaction report|ctr|irs))|"
+    r"(?:a |the )?(?:reporting|detection|currency transaction report|ctr|irs)|(?:the |my |their )?\w+ "
+    r"(?:filing|reporting|flagging) (?:a |any )?(?:reports?|me|it|us|them|the))|"
     # Choosing people by a protected trait, for firing, hiring or housing.
     r"(?:pregnan\w*|religio\w*|ethnic\w*|disabilit\w*|disabled|national origin|sexual orientation|older "
     r"(?:workers|employees|applicants))[^.?!]{0,80}(?:fire|firing|lay ?offs?|laid off|reject\w*|exclude|screen\w* "

@@ -75,6 +75,8 @@ _EXPLAIN = re.compile(
 _TRANSFORM = re.compile(
     r"\b(summari[sz]e|summary of|rewrite|paraphrase|translate|extract (?:the|all)|based on the (?:following|above|"
     r"given|provided)|according to the (?:passage|text|article|document|context|source))\b", re.I)
+_TRANSFORM_TASK = re.compile(r"summar|translat|rewrit|paraphras|extract|simplif|rephras")
+_OPEN_TASK = re.compile(r"creative|brainstorm|copywrit|story|poem|slogan|open[-_ ]ended")
 # Open-ended generation (write a poem, create a password, draft a plan): many answers are right, so a short
 # reference the output does not contain shows a different answer, not wrong facts.
 _OPEN = re.compile(r"^\W*(?:please\s+)?(?:write|create|compose|generate|draft|design|invent|brainstorm|"
@@ -206,8 +208,10 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["len_ratio"] = max(-1.0, min(1.0, math.log((words_out + 1) / (words_in + 1)) / 4))
     v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
-    v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000])))
-    v["open_task"] = float(bool(_OPEN.search(rec.input[:500])))
+    # The pipeline's own task name, when it sends one ("summarization", "creative_writing"), says the same.
+    task = (rec.task or "").lower()
+    v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000]) or _TRANSFORM_TASK.search(task)))
+    v["open_task"] = float(bool(_OPEN.search(rec.input[:500]) or _OPEN_TASK.search(task)))
     v["stated_constraints"] = float(bool(_CONSTRAINT.search(rec.input[:4000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))

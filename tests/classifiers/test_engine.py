@@ -233,3 +233,10 @@ def test_contradicting_a_context_that_states_the_references_values_is_context_ig
                                  "months' written notice and paying a fee equal to two (2) months' rent.",))
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_the_pipelines_task_name_marks_a_transform_task(engine: Engine) -> None:
+    rec = FailureRecord(id="t", input="Quarterly report, Q3: revenue rose 4% on strong services demand.",
+                        output="Revenue fell 4% in Q3 because services demand collapsed.", task="summarization")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))

@@ -39,3 +39,10 @@ def test_values_the_model_was_shown_are_not_its_own_inventions() -> None:
                  given="Warehouse: Rotterdam. Order placed 2 May.")
     assert fa.conflict
     assert "rotterdam" not in fa.detail
+
+
+def test_dates_written_with_month_names_are_the_same_fact_as_iso_dates() -> None:
+    assert {"2024-07-01", "12-31"} <= fact_tokens("It takes effect on July 1, 2024 and lapses on 31 December.")
+    assert not compare('{"effective_date": "2024-07-01"}', '{"effective_date": "2024-07-01"}').conflict
+    fa = compare("It became effective on 1 July 2024.", '{"effective_date": "2024-06-12"}')
+    assert fa.conflict and fa.ref_recall == 0.0
