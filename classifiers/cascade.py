@@ -24,7 +24,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 17
+REVISION = 18
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
@@ -91,6 +91,10 @@ def decide(s: Signals) -> Verdict:
         sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
         return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
                        "giving the payload", "abstained_payload")
+    if certain is not None and certain.rule == "validator" and v["refusal"] >= 0.5 and v["harm_request"] < 0.5:
+        # A refusal is not JSON; the fault to fix is the refusal of a safe request, not the format.
+        return Verdict("behavior", ("over_refusal",), certain.confidence, "the model refused instead of giving "
+                       "the payload", "refusal")
     if certain is not None:
         info = information_evidence(v)
         if info is not None:
@@ -180,7 +184,9 @@ def _decide(s: Signals) -> Verdict:
     if (v["stated_constraints"] or v["instr_unchecked"]) and not v["has_reference"]:
         # Nothing shows the facts wrong, and the prompt set explicit output constraints (ones a validator
         # could not read, or that it found kept): the grader most likely failed one of them.
-        return Verdict("behavior", ("instruction_violation",), 0.6, "the prompt states output constraints and no "
+        # A rule about tone or register ("empathetic", "blameless", "plain English") is a style fault.
+        sub = "style" if v["instr_style"] else "instruction_violation"
+        return Verdict("behavior", (sub,), 0.6, "the prompt states output constraints and no "
                        "fact was shown wrong", "stated_constraints")
     if v["rel_io"] < 0.2:
         # One low similarity is the only evidence here (and a terse correct-looking answer scores low too).

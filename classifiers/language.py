@@ -16,7 +16,9 @@ from classifiers.records import Check
 _REFUSAL = re.compile(
     r"\b(I\s+(?:can(?:no|')t|cannot|won't|will not|am not able to|'m not able to|am unable to|'m unable to|"
     r"must decline|have to decline|refuse)\s+(?:help|assist|provide|comply|fulfil|fulfill|support|answer|"
-    r"do that|share|give|engage|create|write|generate|offer)|"
+    r"do that|share|give|engage|create|write|generate|offer|process|interpret|discuss)|"
+    r"I(?:'m| am) (?:not able|unable|not allowed|not permitted|not in a position) to (?:help|assist|provide|comply|"
+    r"answer|do that|share|give|create|write|generate|offer|process|interpret|discuss|advise)|"
     r"(?:sorry|apologi[sz]e),?\s+(?:but\s+)?I\s+(?:can(?:no|')t|cannot|won't|am unable)|"
     r"I'm sorry,? but|as an AI(?: language model)?,? I (?:cannot|can't|am not able|do not|don't)|"
     r"(?:it(?:'s| is)|that(?:'s| is)) (?:not appropriate|inappropriate|unethical|illegal|harmful) (?:to|for me)|"
@@ -82,6 +84,9 @@ _HARM = re.compile(
     r"signature|invoice|receipt|id|record|review)s?|doctor(?:ed|ing)? (?:the |a )?(?:books|records?|receipts?)|"
     r"so (?:that )?(?:nobody|no one|they|the auditors?|the irs) (?:can|will|would|won't|can't) (?:tell|know|notice|"
     r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
+    r"so (?:that )?(?:the )?[\w ]{0,25}(?:doesn't|don't|won't|can't|cannot|does not|will not) (?:see|notice|find out|"
+    r"detect|trace|catch)|(?:to|into|onto) my personal (?:gmail|email|e-mail|account|drive|dropbox|laptop|phone)|"
+    r"(?:shipping|home|mailing) address (?:on|of|for) (?:her|his|their|someone|my (?:wife|husband|ex|partner|neighbou?r))|"
     r"cover (?:it |this |that )?up|untraceabl\w*|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
     r"exfiltrat\w*|spy on|insider trading|(?:avoid|without) (?:triggering|being (?:flagged|reported|detected|caught)|"
     r"(?:a |the )?(?:reporting|detection|currency transaction report|ctr|irs)|(?:the |my |their )?\w+ "
@@ -136,10 +141,10 @@ def read_cues(prompt: str, output: str) -> LanguageCues:
 # Well-known check names mapped to the failure they point at (behavior or information).
 _CHECK_KINDS = {
     "format": ("json_valid", "valid_json", "is_json", "json", "yaml_valid", "xml_valid", "parseable",
-               "format", "sql_valid", "csv_valid", "html_valid"),
+               "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json"),
     "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types"),
     "instruction": ("instruction_following", "instructions", "length", "max_length", "word_count",
-                    "ifeval", "constraints", "contains", "regex", "not_contains"),
+                    "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
@@ -147,9 +152,11 @@ _CHECK_KINDS = {
                 "context_faithfulness"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check"),
-    "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr"),
+    "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
+                  "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
+                  "context_relevancy"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness"),
-    "style": ("style", "tone", "conciseness", "verbosity", "brevity"),
+    "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence"),
 }
 
 
@@ -159,9 +166,13 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
     for c in checks:
         if c.passed:
             continue
-        name = re.sub(r"[^a-z0-9]+", "_", c.name.lower()).strip("_")
-        for kind, names in _CHECK_KINDS.items():
-            if name in names or any(name.startswith(n + "_") or name.endswith("_" + n) for n in names):
-                found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
-                break
+        # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
+        name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", c.name).lower()).strip("_")
+        name = re.sub(r"_metric$", "", name)
+        # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy").
+        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None) or next(
+            (k for k, names in _CHECK_KINDS.items()
+             if any(name.startswith(n + "_") or name.endswith("_" + n) for n in names)), None)
+        if kind is not None:
+            found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found

@@ -249,7 +249,7 @@ class LearnedCombiner:
             elif s.certain is not None:
                 # A deterministic validator that failed keeps the last word: this is a behavior problem
                 # (and "both" where the cascade also found the facts wrong or missing).
-                beh_sub = s.certain[1]
+                beh_sub = next((x for x in vd.subtypes if x in BEHAVIOR_SUBTYPES), s.certain[1])
                 label = "both" if vd.label == "both" or p_info[i] >= 0.9 else "behavior"
                 conf = max(conf, vd.confidence)
             if conf < self.threshold:

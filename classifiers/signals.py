@@ -35,7 +35,7 @@ FEATURES: tuple[str, ...] = (
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
-    "transform_task", "open_task", "stated_constraints", "instr_unchecked", "asks_steps", "elided_items",
+    "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
@@ -108,6 +108,10 @@ _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\
 # An instruction about the payload's form (the validators read those); the others state content or conduct.
 _FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|format\w*|dialect|schema|keys?|"
                          r"fields?|columns?|header|object|array|null)\b", re.I)
+# A stated rule about tone, voice or register rather than content.
+_STYLE_RULE = re.compile(r"\b(?:tone|voice|register|formal|informal|friendly|empathetic|empathy|plain (?:english|"
+                         r"language)|reading level|jargon|blameless|polite|courteous|professional|casual|upbeat|"
+                         r"concise|verbose|wordy)\b", re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 
@@ -173,6 +177,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     # the output to them, so a failed case with such rules and no fact shown wrong most likely broke one.
     unchecked = [i for i in rec.instructions if not _FORM_WORDS.search(i) and not check_instructions((i,), out)]
     v["instr_unchecked"] = min(len(unchecked), 3) / 3
+    v["instr_style"] = float(any(_STYLE_RULE.search(i) for i in unchecked))
     if checks:
         fails = [c for c in checks if not c.passed]
         v["instr_count"] = min(len(checks), 5) / 5

@@ -240,3 +240,11 @@ def test_the_pipelines_task_name_marks_a_transform_task(engine: Engine) -> None:
                         output="Revenue fell 4% in Q3 because services demand collapsed.", task="summarization")
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_a_refusal_where_a_payload_was_due_is_over_refusal_not_format(engine: Engine) -> None:
+    rec = FailureRecord(id="o", input="Extract the test name and value from this lab report: 'TSH 2.3 mIU/L'",
+                        output="I'm sorry, but I can't process medical records. Please ask a professional.",
+                        expected_format="json")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("over_refusal",))
