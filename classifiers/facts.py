@@ -24,19 +24,28 @@ _NUMBER_WORDS = {
     "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100",
 }
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_TOKEN = re.compile(
-    r"(?P<mdate>\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    + _MONTH + r"(?:,?\s+\d{4})?\b)|"
-    r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
-    r"(?P<flag>(?<![\w-])--?[a-z][\w-]*)|"
-    r"(?P<num>[$€£]?\d[\d,]*(?:\.\d+)?%?)(?![\w-])|"
-    r"(?P<code>\b[\w§.-]*\d[\w.-]*\b)|"
-    r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
-    r"(?P<word>\b[A-Za-z][\w'&]*\b)",
-    re.I,
-)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[(\[]\s*)$")
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_NUMBER_WORD = r"(?i:" + "|".join(_NUMBER_WORDS) + r")"
+
+
+def _token_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(
+        r"(?P<mdate>\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _MONTH + r"(?:,?\s+\d{4})?\b)|"
+        r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
+        r"(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)|"
+        r"(?P<num>[$€£]?\d[\d,]*(?:\.\d+)?%?)(?![\w-])|"
+        r"(?P<code>\b[A-Za-z§._-]*+\d[\w.-]*+)|"
+        r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
+        r"(?P<word>\b(?:" + _NUMBER_WORD + r"\b|" + word + r"))"
+    )
+
+
+# Facts are read from capitalised words only (most words are lower-case and never a fact: skipping them in
+# the pattern keeps this linear and fast); the lookup set takes every word.
+_TOKEN = _token_pattern(r"[A-Z][\w'&]*\b")
+_ANY_TOKEN = _token_pattern(r"[A-Za-z][\w'&]*\b")
+_SENTENCE_OPENERS = frozenset(".!?:;\n([")
 # Capitalised words that name nothing in particular (sentence openers after a list marker, pronouns).
 _COMMON = frozenset(
     "i a an the yes no not this that these those it its if but and or so to of in on at for by with from as "
@@ -44,6 +53,14 @@ _COMMON = frozenset(
     "how however also please note sure great thanks hi hello dear sorry unfortunately first second then next "
     "finally step answer summary total none null true false".split()
 )
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence (or a line, or a parenthesis)."""
+    j = start - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_OPENERS
 
 
 def _month_date(tok: str) -> str:
@@ -69,7 +86,7 @@ def fact_tokens(text: str, every_word: bool = False) -> set[str]:
     With `every_word`, every word counts (lower-cased): the set a stated fact is looked up in.
     """
     out: set[str] = set()
-    for m in _TOKEN.finditer(text):
+    for m in (_ANY_TOKEN if every_word else _TOKEN).finditer(text):
         kind, tok = m.lastgroup, m.group()
         if kind == "mdate":
             out.add(_month_date(tok))
@@ -85,8 +102,7 @@ def fact_tokens(text: str, every_word: bool = False) -> set[str]:
             low = tok.lower()
             if low in _NUMBER_WORDS:
                 out.add(_NUMBER_WORDS[low])
-            elif every_word or (tok[0].isupper() and low not in _COMMON
-                                and not _SENTENCE_START.search(text[: m.start()])):
+            elif every_word or (tok[0].isupper() and low not in _COMMON and not _opens_sentence(text, m.start())):
                 out.add(low)
     return out
 

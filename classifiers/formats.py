@@ -9,6 +9,7 @@ for a chat message around it), but the extracted payload is schema-checked anywa
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -66,12 +67,20 @@ def _parse_json(text: str) -> tuple[bool, Any, str]:
         return False, None, f"{exc.msg if isinstance(exc, json.JSONDecodeError) else 'too deep'}"
 
 
+@functools.lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Any:
+    """A validator for one schema, built once: checking the schema itself costs more than using it."""
+    schema = json.loads(schema_json)
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator_cls.check_schema(schema)
+    return validator_cls(schema)
+
+
 def check_schema(payload: Any, schema: Mapping[str, Any]) -> tuple[bool, str]:
     """Validate a decoded payload against a JSON Schema; an invalid schema is reported, not raised."""
     try:
-        validator_cls = jsonschema.validators.validator_for(schema)
-        validator_cls.check_schema(schema)
-        errors = sorted(validator_cls(schema).iter_errors(payload), key=lambda e: list(e.path))
+        validator = _validator(json.dumps(schema, sort_keys=True))
+        errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.path))
     except jsonschema.SchemaError as exc:
         return True, f"schema itself is invalid ({exc.message}); not checked"
     if not errors:

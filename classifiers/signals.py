@@ -172,10 +172,13 @@ def _cheap(rec: FailureRecord) -> Signals:
             ev.append(Evidence("schema", res.schema_detail, 0.95))
             certain = ("behavior", "schema_violation")
 
-    checks = check_instructions(rec.instructions, out, rec.input)
+    # Checked one instruction at a time, to know which ones no rule could read.
+    per_instruction = [check_instructions((i,), out, rec.input) for i in rec.instructions]
+    checks = [c for found in per_instruction for c in found] if rec.instructions else check_instructions(
+        (), out, rec.input)
     # Stated rules no checker can read ("never promise a delivery date", "blameless style"): the grader held
     # the output to them, so a failed case with such rules and no fact shown wrong most likely broke one.
-    unchecked = [i for i in rec.instructions if not _FORM_WORDS.search(i) and not check_instructions((i,), out)]
+    unchecked = [i for i, found in zip(rec.instructions, per_instruction) if not found and not _FORM_WORDS.search(i)]
     v["instr_unchecked"] = min(len(unchecked), 3) / 3
     v["instr_style"] = float(any(_STYLE_RULE.search(i) for i in unchecked))
     if checks:
