@@ -24,7 +24,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 18
+REVISION = 19
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
@@ -211,9 +211,11 @@ def elimination_confidence(v: dict[str, float]) -> float:
     for a behavior fault the validators cannot see: an answer of concrete, checkable claims (names, numbers)
     to a plain question is most likely wrong on facts; a generic answer to a why/how question, a long free-form
     reference (the answer was judged on quality, not one fact), or stated instructions that all passed (the
-    grader may have held a constraint no validator reads) leave that room open. The low end falls under the
+    grader may have held a constraint no validator reads) leave that room open; values that contradict the
+    reference's close it. The low end falls under the
     review threshold, so the cases the engine cannot back with evidence go to a person.
     """
     concrete = min(v["specificity"], 0.3) / 0.3
     doubt = v["explanatory"] + v["ref_long"] + float(v["instr_count"] > 0)
-    return round(min(0.7, max(0.3, 0.53 + 0.1 * concrete - 0.1 * doubt)), 4)
+    # A reference whose values the output contradicts is direct evidence, whatever else leaves room.
+    return round(min(0.7, max(0.3, 0.53 + 0.1 * concrete - 0.1 * doubt + 0.2 * v["fact_conflict"])), 4)
