@@ -24,11 +24,11 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 19
+REVISION = 20
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
-         "instructions", "refusal", "context_abstention", "cutoff", "abstention", "harm", "thin_walkthrough",
+         "instructions", "refusal", "context_abstention", "cutoff", "abstention", "harm", "off_register", "thin_walkthrough",
          "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs", "fact_conflict",
          "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
@@ -70,10 +70,11 @@ def information_evidence(v: dict[str, float]) -> str | None:
         return "outdated_knowledge"
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return "missing_knowledge"
-    if v["fact_conflict"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["ref_fact_recall"] < 0.5):
+    if v["fact_conflict_hard"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["ref_fact_recall"] < 0.5):
         # The output states its own values where the reference states others (a policy ID, an amount). A
-        # payload in the wrong form should still carry the reference's values, so one other value suffices;
-        # an answer that broke a length or style rule may word things differently, so most must differ.
+        # payload in the wrong form should still carry the reference's values, so one other number or code
+        # suffices; an answer that broke a length or style rule may word things differently, so most must
+        # differ.
         return _info_subtype(v)
     if not v["ref_long"] and v["ref_token_recall"] < 0.5 and v["ref_sim"] < 0.5:
         return _info_subtype(v)
@@ -150,6 +151,10 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
     if v["harm_comply"] >= 0.5:
         return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request", "harm")
+    if v["off_register"] >= 0.5 and v["harm_comply"] < 0.5:
+        # Slang, emoji runs or talking down to the user: the answer's register is the fault.
+        return Verdict("behavior", ("style",), 0.6 + 0.3 * v["off_register"], "the output's register does not fit "
+                       "the task (slang, emoji, condescension)", "off_register")
     if (v["asks_steps"] and v["out_len"] < 0.41) or v["elided_items"]:
         # A walk-through or a full list was asked for; a line or two, or "...and 4 more", cannot be it.
         return Verdict("behavior", ("insufficient_detail",), 0.75, "a step-by-step or complete answer was asked "

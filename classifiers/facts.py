@@ -107,17 +107,53 @@ def fact_tokens(text: str, every_word: bool = False) -> set[str]:
     return out
 
 
-def _leaves(payload: Any, path: str = "") -> Iterable[tuple[str, str]]:
+def _leaves(payload: Any, path: str = "") -> Iterable[tuple[str, Any]]:
+    """(path, raw value) for every scalar in a JSON payload."""
     if isinstance(payload, dict):
         for k, v in payload.items():
             yield from _leaves(v, f"{path}/{k}")
     elif isinstance(payload, list):
         for i, v in enumerate(payload):
             yield from _leaves(v, f"{path}/{i}")
-    elif isinstance(payload, (int, float)) and not isinstance(payload, bool):
-        yield path, _norm_number(repr(payload))
     else:
-        yield path, _norm_value(str(payload))
+        yield path, payload
+
+
+def _norm_leaf(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _norm_number(repr(value))
+    return _norm_value(str(value))
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return "bool" if isinstance(value, bool) else "null"
+    if isinstance(value, (int, float)) or _NUMERIC.match(str(value).strip()):
+        return "number"
+    return "text"
+
+
+def _is_label(value: Any) -> bool:
+    """A lower-case one-word category (`bug`, `high`, `public_works`): which to use is the schema's business."""
+    return isinstance(value, str) and bool(re.fullmatch(r"[a-z][a-z_-]*", value))
+
+
+def _fact_differs(ref: Any, out: Any) -> bool:
+    """Two field values state different facts (not merely different types or category labels).
+
+    A value where the reference has null (or null where it has one) is a difference: an invented or a
+    missing fact.
+    """
+    if _norm_leaf(ref) == _norm_leaf(out):
+        return False
+    kinds = {_kind(ref), _kind(out)}
+    if len(kinds) == 2 and "null" not in kinds:
+        return False
+    return not (_is_label(ref) or _is_label(out))
+
+
+def _is_fact(value: Any) -> bool:
+    return _kind(value) in ("number", "bool") or (isinstance(value, str) and not _is_label(value) and value != "")
 
 
 def _raw_leaves(payload: Any) -> Iterable[str]:
@@ -172,6 +208,9 @@ class FactAgreement:
     """Share of the output's facts found in neither the reference nor the material given (prompt, context)."""
     conflict: bool
     """The output misses a reference fact and states one of its own instead: a different value."""
+    hard: bool
+    """The conflict is over a number, date, code or identifier (or most of the reference's facts): a
+    paraphrase cannot explain it."""
     detail: str
 
 
@@ -182,13 +221,13 @@ def compare(output: str, reference: str, given: str = "") -> FactAgreement:
         ref_leaves, out_leaves = dict(_leaves(ref_json)), dict(_leaves(out_json))
         shared = [p for p in ref_leaves if p in out_leaves]
         if shared:
-            same = sum(ref_leaves[p] == out_leaves[p] for p in shared)
-            differ = [p for p in shared if ref_leaves[p] != out_leaves[p]]
-            extra = [p for p in out_leaves if p not in ref_leaves and out_leaves[p] not in ("none", "")]
+            same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p]) for p in shared)
+            differ = [p for p in shared if _fact_differs(ref_leaves[p], out_leaves[p])]
+            extra = [p for p in out_leaves if p not in ref_leaves and _is_fact(out_leaves[p])]
             novel = (len(differ) + len(extra)) / max(1, len(out_leaves))
-            return FactAgreement(same / len(ref_leaves), novel, bool(differ or extra),
-                                 f"{len(differ)} of {len(shared)} shared fields differ from the reference"
-                                 + (f" (first: {differ[0]})" if differ else "")
+            return FactAgreement(same / len(ref_leaves), novel, bool(differ or extra), bool(differ or extra),
+                                 f"{len(differ)} of {len(shared)} shared fields state other values than the "
+                                 "reference" + (f" (first: {differ[0]})" if differ else "")
                                  + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
     if ref_json is not None:
         # A JSON reference states its values, not its keys; each value is a fact, its first word included.
@@ -201,6 +240,8 @@ def compare(output: str, reference: str, given: str = "") -> FactAgreement:
     novel_facts = sorted(out - known)
     novel = len(novel_facts) / len(out) if out else 0.0
     conflict = bool(ref) and ref_recall < 1.0 and bool(novel_facts)
+    hard = conflict and (ref_recall < 0.5 or any(ch.isdigit() or ch == "_" or f.startswith("-")
+                                                 for f in novel_facts for ch in f))
     detail = (f"{len(ref & out)} of {len(ref)} reference facts stated"
               + (f"; states {', '.join(novel_facts[:4])} the reference does not" if novel_facts else ""))
-    return FactAgreement(ref_recall, novel, conflict, detail)
+    return FactAgreement(ref_recall, novel, conflict, hard, detail)

@@ -257,7 +257,9 @@ def validate_markdown(text: str, schema: Mapping[str, Any] | None = None) -> For
     if text.count("```") % 2:
         return FormatResult(False, "markdown has an unclosed code fence")
     if not _MD_MARK.search(text):
-        return FormatResult(False, "output uses no markdown structure (headings, lists, emphasis, tables)")
+        # Plain prose is valid markdown; a structure the prompt asked for (a table, a list) is checked by the
+        # instruction rules, which know what was asked.
+        return FormatResult(True, "output is markdown (plain prose, no markdown structure)")
     return FormatResult(True, "output is markdown")
 
 

@@ -36,8 +36,19 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9\u00C0-\u024F']+", text)
 
 
+# A full stop after these is an abbreviation ("p. 14", "U.S. law", "e.g. this"), not a sentence end.
+_ABBREV = re.compile(r"(?:\b[A-Za-z]|\b(?:e\.g|i\.e|etc|vs|no|nos|p|pp|vol|fig|inc|ltd|co|corp|dr|mr|mrs|ms|st|"
+                     r"jr|sr|approx|dept|est|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|art|sec|para|cf))\.$", re.I)
+
+
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if out and _ABBREV.search(out[-1]):
+            out[-1] += " " + piece
+        elif piece.strip():
+            out.append(piece)
+    return out
 
 
 def _count_bound(kind: str, count: int, low: str | None, high: str | None, n: int) -> InstructionResult:
@@ -51,13 +62,17 @@ def _count_bound(kind: str, count: int, low: str | None, high: str | None, n: in
 
 
 def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str], InstructionResult | None]:
-    pat_more = re.compile(_MORE + r"\s+" + _NUM + r"\s+" + unit, re.I)
+    # ("no more than 2" and "not more than 2" are upper bounds, not "more than 2".)
+    pat_more = re.compile(r"(?<!\bno )(?<!\bnot )" + _MORE + r"\s+" + _NUM + r"\s+" + unit, re.I)
     pat_plus = re.compile(r"(\d+)\+[\s-]+" + unit.rstrip("s"), re.I)
-    pat_less = re.compile(r"(less than|fewer than|under|at most|no more than|not more than|maximum of|up to|below|"
-                          r"longer than)\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_less = re.compile(r"(less than|fewer than|under|at most|no more than|not more than|maximum(?: of)?|max\.?|"
+                          r"up to|below|longer than)\s+" + _NUM + r"\s+" + unit, re.I)
     pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + unit, re.I)
     pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + unit, re.I)
     pat_be = re.compile(r"(?:be|have|contain|write)\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_exactly = re.compile(r"\bexactly\s+" + _NUM + r"\s+" + unit, re.I)
+    pat_one = re.compile(r"(?:^\W*|\b(?:answer|respond|reply|explain)\w* in (?:just |only )?)" + _NUM
+                         + r"\s+(?:short\s+|brief\s+|concise\s+)?" + unit.rstrip("s") + r"s?\b", re.I)
 
     def rule(instr: str, output: str) -> InstructionResult | None:
         count = counter(output)
@@ -69,9 +84,14 @@ def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str
             return _count_bound(unit, count, m.group(1).lower(), None, _n(m.group(2)))
         if m := pat_less.search(instr):
             return _count_bound(unit, count, None, m.group(1).lower(), _n(m.group(2)))
-        if unit.startswith(("paragraph", "bullet")) and (m := pat_exact.search(instr) or pat_be.search(instr)):
+        if (m := pat_exactly.search(instr)) or (
+                unit.startswith(("paragraph", "bullet")) and (m := pat_exact.search(instr) or pat_be.search(instr))):
             n = _n(m.group(1))
             return InstructionResult(f"{unit} == {n}", count == n, f"{count} {unit}")
+        if m := pat_one.search(instr):
+            # "Answer in one sentence", "One short paragraph": a count stated as the whole answer's shape.
+            n = _n(m.group(1))
+            return InstructionResult(f"{unit} <= {n}", count <= n, f"{count} {unit}")
         return None
 
     return rule
@@ -260,6 +280,14 @@ def _rule_table(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
+def _rule_list(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"\b(?:checklist|bullet(?:ed)? list|numbered list|(?:as|in|into) (?:a )?(?:bulleted |numbered )?list|"
+                 r"(?:as|in|use) bullet(?: point)?s)\b", instr, re.I):
+        items = len(re.findall(r"^\s*(?:[-*•]|\d+[.)]|\[[ xX]\])\s+", output, re.M))
+        return InstructionResult("a list", items >= 2, f"{items} list items")
+    return None
+
+
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b",
                  instr, re.I):
@@ -316,6 +344,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_no_fence,
     _rule_only_json,
     _rule_table,
+    _rule_list,
     _rule_one_line,
     _rule_separator,
     _rule_language,

@@ -30,8 +30,8 @@ CHECK_KINDS = ("format", "schema", "instruction", "unsafe", "refusal", "relevanc
 FEATURES: tuple[str, ...] = (
     "fmt_expected", "fmt_fail", "fmt_wrapped", "schema_fail",
     "instr_count", "instr_fail_share", "instr_any_fail",
-    "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply",
-    "has_reference", "ref_long", "ref_sim", "ref_token_recall", "ref_fact_recall", "fact_conflict",
+    "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply", "off_register",
+    "has_reference", "ref_long", "ref_sim", "ref_token_recall", "ref_fact_recall", "fact_conflict", "fact_conflict_hard",
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
@@ -110,8 +110,14 @@ _FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|f
                          r"fields?|columns?|header|object|array|null)\b", re.I)
 # A stated rule about tone, voice or register rather than content.
 _STYLE_RULE = re.compile(r"\b(?:tone|voice|register|formal|informal|friendly|empathetic|empathy|plain (?:english|"
-                         r"language)|reading level|jargon|blameless|polite|courteous|professional|casual|upbeat|"
-                         r"concise|verbose|wordy)\b", re.I)
+                         r"language)|reading level|jargon|blameless|polite|courteous|professional|casual|upbeat)\b",
+                         re.I)
+# A stated rule of conduct: what the answer must never do or say, or who alone may do a thing.
+_CONDUCT_RULE = re.compile(r"\b(?:never|do not|don't|must not|mustn't|may not|should not|shouldn't|cannot|can't|"
+                           r"avoid|refrain|not (?:to )?(?:mention|promise|offer|name|blame|state|predict|disclose|"
+                           r"share|give|recommend|reveal|speculate)|only (?:supervisors|managers|admins|agents|staff|"
+                           r"a |an |the )|prohibited|forbidden|no (?:promises|discounts|refunds|guarantees|legal|"
+                           r"medical|financial|personal|names|speculation|competitor))\b", re.I)
 _SPECIFIC = re.compile(r"\b(\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 
 
@@ -176,9 +182,11 @@ def _cheap(rec: FailureRecord) -> Signals:
     per_instruction = [check_instructions((i,), out, rec.input) for i in rec.instructions]
     checks = [c for found in per_instruction for c in found] if rec.instructions else check_instructions(
         (), out, rec.input)
-    # Stated rules no checker can read ("never promise a delivery date", "blameless style"): the grader held
-    # the output to them, so a failed case with such rules and no fact shown wrong most likely broke one.
-    unchecked = [i for i, found in zip(rec.instructions, per_instruction) if not found and not _FORM_WORDS.search(i)]
+    # Stated rules of conduct or tone no checker can read ("never promise a delivery date", "blameless
+    # style"): the grader held the output to them, so a failed case with such rules and no fact shown wrong
+    # most likely broke one. (An unread rule of shape, "answer with a code snippet", is usually kept.)
+    unchecked = [i for i, found in zip(rec.instructions, per_instruction)
+                 if not found and not _FORM_WORDS.search(i) and (_CONDUCT_RULE.search(i) or _STYLE_RULE.search(i))]
     v["instr_unchecked"] = min(len(unchecked), 3) / 3
     v["instr_style"] = float(any(_STYLE_RULE.search(i) for i in unchecked))
     if checks:
@@ -194,7 +202,9 @@ def _cheap(rec: FailureRecord) -> Signals:
     cues = read_cues(rec.input, out)
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
              time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=cues.harm_request,
-             harm_comply=cues.harm_request * (1.0 - cues.refusal))
+             harm_comply=cues.harm_request * (1.0 - cues.refusal), off_register=cues.off_register)
+    if cues.off_register:
+        ev.append(Evidence("register", "the output uses chat slang, emoji or a condescending tone", cues.off_register))
     if cues.refusal:
         ev.append(Evidence("refusal", "the output declines the request", cues.refusal))
     if cues.abstention:
@@ -234,6 +244,7 @@ def _cheap(rec: FailureRecord) -> Signals:
         facts = compare_facts(out, rec.reference, "\n".join((rec.input, *rec.context)))
         v["ref_fact_recall"] = facts.ref_recall
         v["fact_conflict"] = float(facts.conflict)
+        v["fact_conflict_hard"] = float(facts.hard)
         ev.append(Evidence("facts", f"output vs reference: {facts.detail}", 0.8 if facts.conflict else 0.0))
     if rec.context:
         v["has_context"] = 1.0

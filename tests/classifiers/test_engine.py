@@ -248,3 +248,10 @@ def test_a_refusal_where_a_payload_was_due_is_over_refusal_not_format(engine: En
                         expected_format="json")
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("over_refusal",))
+
+
+def test_slang_in_a_public_notice_is_a_style_fault(engine: Engine) -> None:
+    rec = FailureRecord(id="n", input="Write a public notice: the library is closed Monday for repairs.",
+                        output="Yo fam 📚🚧 library's gonna be closed Monday lol, come back Tuesday fr 🙏")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("style",))

@@ -46,3 +46,19 @@ def test_dates_written_with_month_names_are_the_same_fact_as_iso_dates() -> None
     assert not compare('{"effective_date": "2024-07-01"}', '{"effective_date": "2024-07-01"}').conflict
     fa = compare("It became effective on 1 July 2024.", '{"effective_date": "2024-06-12"}')
     assert fa.conflict and fa.ref_recall == 0.0
+
+
+def test_category_labels_and_type_changes_are_not_fact_conflicts_but_invented_values_are() -> None:
+    ref = '{"department": "public_works", "priority": 2, "po_number": null, "ticker": "META"}'
+    labels = compare('{"department": "Streets", "priority": "high", "po_number": null, "ticker": "META"}', ref)
+    assert not labels.conflict
+    invented = compare('{"department": "public_works", "priority": 2, "po_number": "PO-7", "ticker": "FB"}', ref)
+    assert invented.conflict and invented.hard
+
+
+def test_a_conflict_over_names_alone_is_not_hard() -> None:
+    soft = compare("Open Account, then Subscription, and pick Annual under Plans.",
+                   "Open Settings, then Billing, and pick Annual under Plans.")
+    assert soft.conflict and not soft.hard
+    hard = compare("Open Settings and pick plan v2.", "Open Settings and pick plan v4.")
+    assert hard.conflict and hard.hard

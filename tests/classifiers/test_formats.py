@@ -22,7 +22,7 @@ BAD = {
     "html": "Paris and Rome are cities.",
     "sql": "Here is the city you asked for: Paris",
     "csv": "city,country\nParis,FR,extra\nRome\n",
-    "markdown": "Paris is the capital of France and Rome is the capital of Italy.",
+    "markdown": "# Cities\n\n```python\nprint('Paris')\n",
 }
 
 
@@ -93,3 +93,7 @@ def test_a_markdown_table_is_not_csv() -> None:
 def test_prose_that_yaml_reads_as_a_mapping_is_not_yaml() -> None:
     res = validate("yaml", "Sure! You will want a workflow that runs on every push and has two steps: checkout, then test.")
     assert not res.ok
+
+
+def test_plain_prose_is_markdown_a_structure_asked_for_is_an_instruction() -> None:
+    assert validate("markdown", "Paris is the capital of France and Rome is the capital of Italy.").ok

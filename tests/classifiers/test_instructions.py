@@ -67,3 +67,14 @@ def test_table_one_line_and_exact_closing_sentence() -> None:
     assert not end.passed
     # A table named in a question is not an instruction to draw one.
     assert check_instructions((), "x", "Which element comes first in the Periodic Table?") == []
+
+
+def test_upper_bounds_sentence_shapes_and_abbreviations() -> None:
+    two, = check_instructions(("Answer in no more than two sentences.",), "One. Two. Three.")
+    assert two.constraint == "sentences <= 2" and not two.passed
+    one, = check_instructions(("Answer in one sentence.",), "The fee is $72 (Smith et al., 2023, p. 14).")
+    assert one.passed
+    exact, = check_instructions(("Exactly 2 sentences.",), "Only one here.")
+    assert exact.constraint == "sentences == 2" and not exact.passed
+    checklist, = check_instructions((), "You need an ID and the fee.", "Make a checklist of what to bring.")
+    assert not checklist.passed
