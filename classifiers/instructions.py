@@ -74,7 +74,12 @@ def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str
     pat_one = re.compile(r"(?:^\W*|\b(?:answer|respond|reply|explain)\w* in (?:just |only )?)" + _NUM
                          + r"\s+(?:short\s+|brief\s+|concise\s+)?" + unit.rstrip("s") + r"s?\b", re.I)
 
+    key = unit.split()[0].rstrip("s").lower()
+
     def rule(instr: str, output: str) -> InstructionResult | None:
+        if key not in instr.lower():
+            # Most instructions name no unit of this rule: skip the patterns and the count.
+            return None
         count = counter(output)
         if m := pat_plus.search(instr):
             return _count_bound(unit, count, "at least", None, int(m.group(1)))
