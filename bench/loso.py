@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._cache import RESULTS, cached_embedder, read, signals  # noqa: E402
 from classifiers.cascade import decide  # noqa: E402
 from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1, subtype_recall  # noqa: E402
-from classifiers.model import FeatureConfig  # noqa: E402
+from classifiers.model import LABEL_ORDER, FeatureConfig, design_matrix, label_probabilities  # noqa: E402
 from classifiers.training import TrainConfig, fit  # noqa: E402
 
 EVAL_ONLY = ("realtimeqa", "faithbench")
@@ -72,10 +72,8 @@ def main() -> int:
         comb, _ = fit([sigs[i] for i in train], {k: v[train] for k, v in embs.items()},
                       [recs[i] for i in train], cfg)
         verdicts = comb.predict([sigs[i] for i in test], {k: v[test] for k, v in embs.items()})
-        x = comb.probabilities(__import__("classifiers.model", fromlist=["design_matrix"]).design_matrix(
-            [sigs[i] for i in test], {k: v[test] for k, v in embs.items()}, cfg.features))
-        from classifiers.model import LABEL_ORDER, label_probabilities
-
+        x = comb.probabilities(design_matrix([sigs[i] for i in test], {k: v[test] for k, v in embs.items()},
+                                             cfg.features))
         probs = label_probabilities(x[0], x[1])
         for j, i in enumerate(test):
             pred[i] = verdicts[j].label
