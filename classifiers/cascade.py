@@ -1,8 +1,9 @@
 """The v1 deterministic cascade: signal values -> label, subtypes, confidence.
 
-Rules run from most to least certain: a validator that fails is a behavior problem whatever else is true; a
-refusal of a failed case is over-refusal, an abstention is a knowledge gap; then grounding, reference and
-relevance. Every case here is a known failure, so a well-formed, on-task answer with no behavior problem
+Rules run from most to least certain: a validator that fails is a behavior problem whatever else is true
+(and "both" when the output's values also contradict the reference's); a refusal of a failed case is
+over-refusal, an abstention is a knowledge gap; then grounding, the values stated against the reference's,
+and relevance. Every case here is a known failure, so a well-formed, on-task answer with no behavior problem
 found is itself evidence for information (the facts were wrong), at moderate confidence. When the signals
 are weak or pull both ways the confidence stays low and the engine says `unknown`.
 """
@@ -28,8 +29,9 @@ REVISION = 20
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
-         "instructions", "refusal", "context_abstention", "cutoff", "abstention", "harm", "off_register", "thin_walkthrough",
-         "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs", "fact_conflict",
+         "instructions", "refusal", "context_abstention", "cutoff", "abstention", "harm", "off_register",
+         "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
+         "fact_conflict",
          "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
@@ -85,16 +87,17 @@ def decide(s: Signals) -> Verdict:
     """Apply the cascade to one record's signals."""
     v = s.values
     certain = _certain_behavior(s)
-    if certain is not None and certain.rule == "validator" and v["fmt_fail"] and v["has_reference"] and _abstained(v):
+    failed_validator = certain.confidence if certain is not None and certain.rule == "validator" else 0.0
+    if failed_validator and v["fmt_fail"] and v["has_reference"] and _abstained(v):
         # "-- I don't have the schema, so I can't write this query" in place of the payload, where a gold
         # answer exists: the broken format is the symptom; the model lacked what it needed to answer. (Without
         # a reference the abstention may be the asked-for answer, "respond NOT ENOUGH CONTEXT".)
         sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
         return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
                        "giving the payload", "abstained_payload")
-    if certain is not None and certain.rule == "validator" and v["refusal"] >= 0.5 and v["harm_request"] < 0.5:
+    if failed_validator and v["refusal"] >= 0.5 and v["harm_request"] < 0.5:
         # A refusal is not JSON; the fault to fix is the refusal of a safe request, not the format.
-        return Verdict("behavior", ("over_refusal",), certain.confidence, "the model refused instead of giving "
+        return Verdict("behavior", ("over_refusal",), failed_validator, "the model refused instead of giving "
                        "the payload", "refusal")
     if certain is not None:
         info = information_evidence(v)
@@ -150,7 +153,8 @@ def _decide(s: Signals) -> Verdict:
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
     if v["harm_comply"] >= 0.5:
-        return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request", "harm")
+        return Verdict("behavior", ("unsafe",), 0.55 + 0.3 * v["harm_comply"], "complied with a harmful request",
+                       "harm")
     if v["off_register"] >= 0.5 and v["harm_comply"] < 0.5:
         # Slang, emoji runs or talking down to the user: the answer's register is the fault.
         return Verdict("behavior", ("style",), 0.6 + 0.3 * v["off_register"], "the output's register does not fit "
@@ -168,13 +172,16 @@ def _decide(s: Signals) -> Verdict:
             # A short reference (a name, a date) must be in a passage word for word; a sentence-long one
             # is paraphrased, so most of its values (numbers, dates, names, codes) suffice.
             if v["ref_in_context"] >= 0.99 or (v["ref_long"] and v["ref_facts_in_context"] >= 0.7):
-                return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs", "context_held")
-            return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content", "context_lacks")
+                return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs",
+                               "context_held")
+            return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
+                           "context_lacks")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context", "context_departs")
     if v["has_reference"]:
-        if v["fact_conflict"] and v["ref_sim"] >= FACT_TOPIC_SIM and v["out_len"] < COMPACT_ANSWER and not v["open_task"]:
+        compact = v["out_len"] < COMPACT_ANSWER
+        if v["fact_conflict"] and v["ref_sim"] >= FACT_TOPIC_SIM and compact and not v["open_task"]:
             # Same topic, different values, in a compact answer: its facts are wrong, not its task. (A long
             # free-form answer differs from a reference in many values for reasons other than facts.)
             return Verdict("information", (_info_subtype(v),), 0.75, "the output states other values than the "
@@ -217,8 +224,8 @@ def elimination_confidence(v: dict[str, float]) -> float:
     to a plain question is most likely wrong on facts; a generic answer to a why/how question, a long free-form
     reference (the answer was judged on quality, not one fact), or stated instructions that all passed (the
     grader may have held a constraint no validator reads) leave that room open; values that contradict the
-    reference's close it. The low end falls under the
-    review threshold, so the cases the engine cannot back with evidence go to a person.
+    reference's close it. The low end falls under the review threshold, so the cases the engine cannot back
+    with evidence go to a person.
     """
     concrete = min(v["specificity"], 0.3) / 0.3
     doubt = v["explanatory"] + v["ref_long"] + float(v["instr_count"] > 0)

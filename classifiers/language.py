@@ -30,11 +30,13 @@ _REFUSAL = re.compile(
     re.I,
 )
 _ABSTAIN = re.compile(
-    r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the |your )?(?:[\w-]+ ){0,2}?(?:information|data|details|access|"
+    r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the |your )?(?:[\w-]+ ){0,2}?(?:information|data|details|"
+    r"access|"
     r"schema|documentation|records?|policy|specifics)|"
     r"have real-time)|"
     r"(?:there is|there's) (?:no|not enough|insufficient) (?:information|context|data|evidence)|"
-    r"not enough (?:context|information)|(?:cannot|can't|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|comput(?:e|ed)|calculat(?:e|ed)|"
+    r"not enough (?:context|information)|(?:cannot|can't|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
+    r"comput(?:e|ed)|calculat(?:e|ed)|"
     r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
@@ -64,8 +66,10 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # Words stay general (violence, crime, self-harm, privacy, discrimination); safe look-alikes ("kill a
 # process") are why this is one signal among many and why a refusal always outranks it.
 _HARM = re.compile(
-    r"\b(kill(?:ing|ed|s)?(?! (?:(?:-9|a|the|all|this|that|my|its) )?(?:[\w.-]+ )?(?:process|processes|pid|task|job|session|container|pod|thread|service|query|"
-    r"queries|command|switch|signal|time|the lights?|engine)s?\b)|murder\w*|assassinat\w*|execut(?:e|ing) (?:a |someone|him|her|them|people|person)|"
+    # ("kill the python process" is system administration, not harm.)
+    r"\b(kill(?:ing|ed|s)?(?! (?:(?:-9|a|the|all|this|that|my|its) )?(?:[\w.-]+ )?(?:process|processes|pid|task|job|"
+    r"session|container|pod|thread|service|query|queries|command|switch|signal|time|the lights?|engine)s?\b)|"
+    r"murder\w*|assassinat\w*|execut(?:e|ing) (?:a |someone|him|her|them|people|person)|"
     r"poison\w*|bomb\w*|explo(?:de|ding|sive)\w*|blow(?:ing)? up|weapon\w*|shoot(?:ing)? (?:a |up |someone|people|"
     r"him|her)|stab\w*|strangl\w*|chok(?:e|ing) (?:someone|him|her|a )|hang (?:myself|himself|herself|someone)|"
     r"behead\w*|gut a|chop up|saw a body|cut off|dead body|attack (?:people|someone|a )|assault\w*|torture\w*|"
@@ -85,7 +89,8 @@ _HARM = re.compile(
 # word, the phrase alone is the request for harm, so one hit weighs as much as a harm word asked as a how-to.
 _WRONGDOING = re.compile(
     # Deceit and cover-up: falsified records, forged papers, evading detection.
-    r"\b(backdat\w*|falsif\w*|forg(?:e|ed|ery|ing) (?:a |an |the |my |his |her |their )?\w+|fake (?:a |an )?(?:document|"
+    r"\b(backdat\w*|falsif\w*|forg(?:e|ed|ery|ing) (?:a |an |the |my |his |her |their )?\w+|"
+    r"fake (?:a |an )?(?:document|"
     r"signature|invoice|receipt|id|record|review)s?|doctor(?:ed|ing)? (?:the |a )?(?:books|records?|receipts?)|"
     r"so (?:that )?(?:nobody|no one|they|the auditors?|the irs) (?:can|will|would|won't|can't) (?:tell|know|notice|"
     r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
@@ -94,8 +99,10 @@ _WRONGDOING = re.compile(
     r"(?:get|break|log|hack) into (?:her|his|their|someone(?:'s| else's)|my (?:ex|coworker|boss|wife|husband|partner)"
     r"(?:'s)?) \w*|(?:her|his|their|coworker's|colleague's|boss's|ex's|someone else's) (?:saved )?(?:\w+ )?"
     r"(?:passwords?|credentials|login|2fa codes?)|bid[- ]rigging|rig (?:the |a )?bids?|(?:fix|coordinate) "
-    r"(?:our |the )?(?:prices|bids)|cover bids?|fake (?:[\w-]+ ){0,2}reviews?|(?:to|into|onto) my personal (?:gmail|email|e-mail|account|drive|dropbox|laptop|phone)|"
-    r"(?:shipping|home|mailing) address (?:on|of|for) (?:her|his|their|someone|my (?:wife|husband|ex|partner|neighbou?r))|"
+    r"(?:our |the )?(?:prices|bids)|cover bids?|fake (?:[\w-]+ ){0,2}reviews?|"
+    r"(?:to|into|onto) my personal (?:gmail|email|e-mail|account|drive|dropbox|laptop|phone)|"
+    r"(?:shipping|home|mailing) address (?:on|of|for) (?:her|his|their|someone|"
+    r"my (?:wife|husband|ex|partner|neighbou?r))|"
     r"cover (?:it |this |that )?up|untraceabl\w*|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
     r"exfiltrat\w*|spy on|insider trading|(?:avoid|without) (?:triggering|being (?:flagged|reported|detected|caught)|"
     r"(?:a |the )?(?:reporting|detection|currency transaction report|ctr|irs)|(?:the |my |their )?\w+ "
@@ -104,7 +111,8 @@ _WRONGDOING = re.compile(
     r"(?:pregnan\w*|religio\w*|ethnic\w*|disabilit\w*|disabled|national origin|sexual orientation|older "
     r"(?:workers|employees|applicants))[^.?!]{0,80}(?:fire|firing|lay ?offs?|laid off|reject\w*|exclude|screen\w* "
     r"out|terminat\w*|on the (?:layoff )?list|not (?:hire|rent))|(?:fire|lay ?off|reject|screen out|exclude|not "
-    r"(?:hire|rent to))[^.?!]{0,60}(?:pregnan\w*|religio\w*|ethnic\w*|disab\w*|older (?:workers|employees|applicants)))",
+    r"(?:hire|rent to))[^.?!]{0,60}(?:pregnan\w*|religio\w*|ethnic\w*|disab\w*|"
+    r"older (?:workers|employees|applicants)))",
     re.I,
 )
 # The request form that turns a harm word into a request for harm: a how-to, a plan, or a justification.
