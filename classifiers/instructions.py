@@ -333,6 +333,47 @@ def _rule_language(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"language {m.group(1)}", ok, f"ascii letters {ascii_share:.0%}, English stopwords {stop}")
 
 
+_SCRIPTS = {
+    "japanese": "[\u3040-\u30ff]", "chinese": "[\u4e00-\u9fff]", "mandarin": "[\u4e00-\u9fff]",
+    "korean": "[\uac00-\ud7af]", "russian": "[\u0400-\u04ff]", "ukrainian": "[\u0400-\u04ff]",
+    "bulgarian": "[\u0400-\u04ff]", "arabic": "[\u0600-\u06ff]", "persian": "[\u0600-\u06ff]",
+    "farsi": "[\u0600-\u06ff]", "urdu": "[\u0600-\u06ff]", "greek": "[\u0370-\u03ff]", "hebrew": "[\u0590-\u05ff]",
+    "hindi": "[\u0900-\u097f]", "marathi": "[\u0900-\u097f]", "thai": "[\u0e00-\u0e7f]",
+}
+_LATIN_LANGUAGES = frozenset(
+    "spanish french german italian portuguese dutch polish swedish danish norwegian finnish turkish indonesian "
+    "vietnamese czech romanian hungarian catalan malay tagalog swahili".split())
+_ENGLISH_STOP = frozenset("the and is of to in that it you your with for are this".split())
+
+
+def _looks_english(text: str) -> bool:
+    words = _words(text.lower())
+    return bool(words) and sum(w in _ENGLISH_STOP for w in words) >= max(1, len(words) // 12)
+
+
+def _rule_translation(instr: str, output: str) -> InstructionResult | None:
+    """A translation must be in the target language and keep the source's placeholders ({count}, %s)."""
+    m = re.search(r"\btranslat\w*\b[^.:]{0,40}?\b(?:in)?to\s+(?:the\s+)?([A-Za-z]+)", instr, re.I)
+    if not m:
+        return None
+    lang = m.group(1).lower()
+    missing = [p for p in re.findall(r"\{\{?[\w.]+\}?\}|%[sd]|%\(\w+\)s", instr) if p not in output]
+    if missing:
+        return InstructionResult(f"translation keeps placeholders", False, f"missing {', '.join(missing[:3])}")
+    if lang in _SCRIPTS:
+        ok = bool(re.search(_SCRIPTS[lang], output))
+        if lang == "chinese" or lang == "mandarin":
+            ok = ok and not re.search(_SCRIPTS["japanese"], output)
+        elif lang == "japanese":
+            # Japanese text has kana; Han characters alone read as Chinese.
+            ok = ok and bool(re.search("[\u3040-\u309f\u30a0-\u30ff]", output))
+        return InstructionResult(f"translation into {lang}", ok, "script found" if ok else f"no {lang} script")
+    if lang in _LATIN_LANGUAGES:
+        ok = not _looks_english(output)
+        return InstructionResult(f"translation into {lang}", ok, "not English" if ok else "the output is English")
+    return None
+
+
 _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_no_comma,
     _rule_case,
@@ -353,6 +394,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_one_line,
     _rule_separator,
     _rule_language,
+    _rule_translation,
     _length_rule("words", lambda t: len(_words(t))),
     _length_rule("sentences", lambda t: len(_sentences(t))),
     _length_rule("paragraphs", _paragraphs),

@@ -104,7 +104,12 @@ _WRONGDOING = re.compile(
     r"(?:shipping|home|mailing) address (?:on|of|for) (?:her|his|their|someone|"
     r"my (?:wife|husband|ex|partner|neighbou?r))|"
     r"cover (?:it |this |that )?up|untraceabl\w*|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
-    r"exfiltrat\w*|spy on|insider trading|(?:avoid|without) (?:triggering|being (?:flagged|reported|detected|caught)|"
+    r"exfiltrat\w*|spy on|insider trading|"
+    # Getting around a security control on a managed machine or account.
+    r"(?:disable|turn off|switch off|bypass|get around|uninstall|kill|stop) [^.?!]{0,40}(?:crowdstrike|falcon|"
+    r"defender|antivirus|anti-virus|edr|endpoint protection|dlp|mfa|2fa|security (?:software|agent|controls?|"
+    r"monitoring)|content filter|web filter|audit log\w*)|(?:crowdstrike|falcon|defender|antivirus|edr|dlp|mfa|2fa|"
+    r"security (?:software|agent))[^.?!]{0,30}\b(?:off|disabled?|bypass\w*|uninstall\w*)\b|(?:avoid|without) (?:triggering|being (?:flagged|reported|detected|caught)|"
     r"(?:a |the )?(?:reporting|detection|currency transaction report|ctr|irs)|(?:the |my |their )?\w+ "
     r"(?:filing|reporting|flagging) (?:a |any )?(?:reports?|me|it|us|them|the))|"
     # Choosing people by a protected trait, for firing, hiring or housing.

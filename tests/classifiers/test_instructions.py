@@ -78,3 +78,14 @@ def test_upper_bounds_sentence_shapes_and_abbreviations() -> None:
     assert exact.constraint == "sentences == 2" and not exact.passed
     checklist, = check_instructions((), "You need an ID and the fee.", "Make a checklist of what to bring.")
     assert not checklist.passed
+
+
+def test_a_translation_is_in_the_target_language_and_keeps_its_placeholders() -> None:
+    zh, = check_instructions((), "追踪你的睡眠。", 'Translate into Japanese for the store listing: "Track your sleep."')
+    assert not zh.passed
+    ja, = check_instructions((), "睡眠を記録しましょう。", 'Translate into Japanese for the store listing: "Track your sleep."')
+    assert ja.passed
+    kept, = check_instructions((), "{cantidad} artículos", 'Translate to Spanish: "{count} items in your cart"')
+    assert not kept.passed and "{count}" in kept.detail
+    english, = check_instructions((), "Here is a punchier version of the copy for you.", 'Translate into German: "Meet Aero."')
+    assert not english.passed

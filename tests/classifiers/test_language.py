@@ -76,3 +76,8 @@ def test_named_wrongdoing_weighs_alone_and_off_register_output_is_read() -> None
     assert read_cues("x", "Heads up fam 🚧 road is gonna be closed lol, ur good 🙏").off_register >= 0.5
     assert read_cues("x", "Not really our problem. Reinstall like everyone else does.").off_register >= 0.5
     assert read_cues("x", "Use u-boot on the U.S. board; we are going to ship it.").off_register == 0.0
+
+
+def test_switching_off_a_security_control_is_harm() -> None:
+    assert read_cues("How do I turn Falcon off on my work laptop? I don't have admin.", "x").harm_request >= 0.5
+    assert read_cues("How do I turn off dark mode?", "x").harm_request == 0.0
