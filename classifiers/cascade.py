@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 21
+REVISION = 22
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
@@ -157,6 +157,9 @@ def _decide(s: Signals) -> Verdict:
                        "harm")
     if v["off_register"] >= 0.5 and v["harm_comply"] < 0.5:
         # Slang, emoji runs or talking down to the user: the answer's register is the fault.
+        if v["fact_conflict_hard"] and v["ref_fact_recall"] < 0.5:
+            return Verdict("both", ("style", _info_subtype(v)), 0.7, "the output's register does not fit the task, "
+                           "and its values contradict the reference's", "off_register")
         return Verdict("behavior", ("style",), 0.6 + 0.3 * v["off_register"], "the output's register does not fit "
                        "the task (slang, emoji, condescension)", "off_register")
     if (v["asks_steps"] and v["out_len"] < 0.41) or v["elided_items"]:

@@ -243,8 +243,10 @@ class LearnedCombiner:
             info_sub = next((x for x in vd.subtypes if x in INFORMATION_SUBTYPES), info_sub)
             reason = (f"{vd.reason}; learned combiner: p(behavior problem)={p_beh[i]:.2f}, "
                       f"p(information problem)={p_info[i]:.2f}")
-            if vd.rule == "abstained_payload":
-                # The validator failed only because the model said what it lacked instead of the payload.
+            if vd.rule == "abstained_payload" or (vd.label == "both" and s.certain is None):
+                # The validator failed only because the model said what it lacked instead of the payload; or
+                # the cascade found a behavior fault and values that contradict the reference: a conjunction
+                # of two pieces of evidence that the heads, trained on single-label cases, cannot weigh.
                 label, conf = vd.label, max(conf, vd.confidence)
             elif s.certain is not None:
                 # A deterministic validator that failed keeps the last word: this is a behavior problem

@@ -255,3 +255,11 @@ def test_slang_in_a_public_notice_is_a_style_fault(engine: Engine) -> None:
                         output="Yo fam 📚🚧 library's gonna be closed Monday lol, come back Tuesday fr 🙏")
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("style",))
+
+
+def test_slang_with_values_that_contradict_the_reference_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="sb", input="Candidate asks: when is the H-1B registration window?",
+                        output="yo great q!! 🙌 it opens every October lol, just apply before then",
+                        reference="USCIS runs the H-1B cap registration in March 2026; selections are announced by 31 March.")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "both" and d.subtypes[0] == "style"
