@@ -13,6 +13,7 @@ or a capitalised name that does not open a sentence.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -80,10 +81,12 @@ def _norm_number(tok: str) -> str:
     return t or "0"
 
 
-def fact_tokens(text: str, every_word: bool = False) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
     """The checkable values a text states, normalised (`$1,200.00` and `1200` are the same fact).
 
-    With `every_word`, every word counts (lower-cased): the set a stated fact is looked up in.
+    With `every_word`, every word counts (lower-cased): the set a stated fact is looked up in. Cached: a
+    record's reference and context are read by more than one signal.
     """
     out: set[str] = set()
     for m in (_ANY_TOKEN if every_word else _TOKEN).finditer(text):
@@ -104,7 +107,7 @@ def fact_tokens(text: str, every_word: bool = False) -> set[str]:
                 out.add(_NUMBER_WORDS[low])
             elif every_word or (tok[0].isupper() and low not in _COMMON and not _opens_sentence(text, m.start())):
                 out.add(low)
-    return out
+    return frozenset(out)
 
 
 def _leaves(payload: Any, path: str = "") -> Iterable[tuple[str, Any]]:
@@ -229,9 +232,10 @@ def compare(output: str, reference: str, given: str = "") -> FactAgreement:
                                  f"{len(differ)} of {len(shared)} shared fields state other values than the "
                                  "reference" + (f" (first: {differ[0]})" if differ else "")
                                  + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
+    ref: frozenset[str]
     if ref_json is not None:
         # A JSON reference states its values, not its keys; each value is a fact, its first word included.
-        ref = set().union(*(fact_tokens(v, every_word=len(v.split()) <= 4) for v in _raw_leaves(ref_json)))
+        ref = frozenset().union(*(fact_tokens(v, every_word=len(v.split()) <= 4) for v in _raw_leaves(ref_json)))
     else:
         ref = fact_tokens(reference)
     out = fact_tokens(output)
