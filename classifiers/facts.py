@@ -25,7 +25,8 @@ _NUMBER_WORDS = {
     "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100",
 }
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 _NUMBER_WORD = r"(?i:" + "|".join(_NUMBER_WORDS) + r")"
 
 
@@ -221,17 +222,31 @@ def compare(output: str, reference: str, given: str = "") -> FactAgreement:
     """Compare the facts of `output` with `reference`; `given` is text the model was shown (not a fault)."""
     ref_json, out_json = _json(reference), _json(output)
     if ref_json is not None and out_json is not None:
-        ref_leaves, out_leaves = dict(_leaves(ref_json)), dict(_leaves(out_json))
-        shared = [p for p in ref_leaves if p in out_leaves]
-        if shared:
-            same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p]) for p in shared)
-            differ = [p for p in shared if _fact_differs(ref_leaves[p], out_leaves[p])]
-            extra = [p for p in out_leaves if p not in ref_leaves and _is_fact(out_leaves[p])]
-            novel = (len(differ) + len(extra)) / max(1, len(out_leaves))
-            return FactAgreement(same / len(ref_leaves), novel, bool(differ or extra), bool(differ or extra),
-                                 f"{len(differ)} of {len(shared)} shared fields state other values than the "
-                                 "reference" + (f" (first: {differ[0]})" if differ else "")
-                                 + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
+        try:
+            return _compare_json(ref_json, out_json) or _compare_text(output, reference, given, ref_json)
+        except RecursionError:
+            ref_json = None  # nested deeper than the leaf walk goes: compare the texts instead
+    return _compare_text(output, reference, given, ref_json)
+
+
+def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
+    """Field-by-field agreement of two JSON payloads; None when they share no field."""
+    ref_leaves, out_leaves = dict(_leaves(ref_json)), dict(_leaves(out_json))
+    shared = [p for p in ref_leaves if p in out_leaves]
+    if not shared:
+        return None
+    same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p]) for p in shared)
+    differ = [p for p in shared if _fact_differs(ref_leaves[p], out_leaves[p])]
+    extra = [p for p in out_leaves if p not in ref_leaves and _is_fact(out_leaves[p])]
+    novel = (len(differ) + len(extra)) / max(1, len(out_leaves))
+    return FactAgreement(same / len(ref_leaves), novel, bool(differ or extra), bool(differ or extra),
+                         f"{len(differ)} of {len(shared)} shared fields state other values than the reference"
+                         + (f" (first: {differ[0]})" if differ else "")
+                         + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
+
+
+def _compare_text(output: str, reference: str, given: str, ref_json: Any) -> FactAgreement:
+    """Agreement of the facts two texts state (a JSON reference contributes its values)."""
     ref: frozenset[str]
     if ref_json is not None:
         # A JSON reference states its values, not its keys; each value is a fact, its first word included.
@@ -244,6 +259,8 @@ def compare(output: str, reference: str, given: str = "") -> FactAgreement:
     novel_facts = sorted(out - known)
     novel = len(novel_facts) / len(out) if out else 0.0
     conflict = bool(ref) and ref_recall < 1.0 and bool(novel_facts)
+    # A different number, code or identifier cannot be a paraphrase; different names or words only when
+    # most of the reference's are gone.
     hard = conflict and (ref_recall < 0.5 or any(ch.isdigit() or ch == "_" or f.startswith("-")
                                                  for f in novel_facts for ch in f))
     detail = (f"{len(ref & out)} of {len(ref)} reference facts stated"
