@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 23
+REVISION = 24
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
@@ -95,8 +95,9 @@ def decide(s: Signals) -> Verdict:
         sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
         return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
                        "giving the payload", "abstained_payload")
-    if failed_validator and v["refusal"] >= 0.5 and v["harm_request"] < 0.5:
-        # A refusal is not JSON; the fault to fix is the refusal of a safe request, not the format.
+    if failed_validator and v["refusal"] >= 0.5 and not v["abstention"] and v["harm_request"] < 0.5:
+        # A refusal is not JSON; the fault to fix is the refusal of a safe request, not the format. (One that
+        # declines because "the context has no information" still owed the payload: a format fault.)
         return Verdict("behavior", ("over_refusal",), failed_validator, "the model refused instead of giving "
                        "the payload", "refusal")
     if certain is not None:
