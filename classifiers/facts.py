@@ -160,17 +160,6 @@ def _is_fact(value: Any) -> bool:
     return _kind(value) in ("number", "bool") or (isinstance(value, str) and not _is_label(value) and value != "")
 
 
-def _raw_leaves(payload: Any) -> Iterable[str]:
-    if isinstance(payload, dict):
-        for v in payload.values():
-            yield from _raw_leaves(v)
-    elif isinstance(payload, list):
-        for v in payload:
-            yield from _raw_leaves(v)
-    elif payload is not None and not isinstance(payload, bool):
-        yield str(payload)
-
-
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NUMERIC = re.compile(r"^[$€£]?-?\d[\d,]*(?:\.\d+)?%?$")
 
@@ -208,8 +197,6 @@ class FactAgreement:
 
     ref_recall: float
     """Share of the reference's facts the output also states (1.0 when the reference states none)."""
-    novel: float
-    """Share of the output's facts found in neither the reference nor the material given (prompt, context)."""
     conflict: bool
     """The output misses a reference fact and states one of its own instead: a different value."""
     hard: bool
@@ -238,8 +225,7 @@ def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
     same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p]) for p in shared)
     differ = [p for p in shared if _fact_differs(ref_leaves[p], out_leaves[p])]
     extra = [p for p in out_leaves if p not in ref_leaves and _is_fact(out_leaves[p])]
-    novel = (len(differ) + len(extra)) / max(1, len(out_leaves))
-    return FactAgreement(same / len(ref_leaves), novel, bool(differ or extra), bool(differ or extra),
+    return FactAgreement(same / len(ref_leaves), bool(differ or extra), bool(differ or extra),
                          f"{len(differ)} of {len(shared)} shared fields state other values than the reference"
                          + (f" (first: {differ[0]})" if differ else "")
                          + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
@@ -250,14 +236,14 @@ def _compare_text(output: str, reference: str, given: str, ref_json: Any) -> Fac
     ref: frozenset[str]
     if ref_json is not None:
         # A JSON reference states its values, not its keys; each value is a fact, its first word included.
-        ref = frozenset().union(*(fact_tokens(v, every_word=len(v.split()) <= 4) for v in _raw_leaves(ref_json)))
+        values = [str(v) for _, v in _leaves(ref_json) if v is not None and not isinstance(v, bool)]
+        ref = frozenset().union(*(fact_tokens(v, every_word=len(v.split()) <= 4) for v in values))
     else:
         ref = fact_tokens(reference)
     out = fact_tokens(output)
     known = fact_tokens(reference, every_word=True) | fact_tokens(given, every_word=True)
     ref_recall = len(ref & fact_tokens(output, every_word=True)) / len(ref) if ref else 1.0
     novel_facts = sorted(out - known)
-    novel = len(novel_facts) / len(out) if out else 0.0
     conflict = bool(ref) and ref_recall < 1.0 and bool(novel_facts)
     # A different number, code or identifier cannot be a paraphrase; different names or words only when
     # most of the reference's are gone.
@@ -265,4 +251,4 @@ def _compare_text(output: str, reference: str, given: str, ref_json: Any) -> Fac
                                                  for f in novel_facts for ch in f))
     detail = (f"{len(ref & out)} of {len(ref)} reference facts stated"
               + (f"; states {', '.join(novel_facts[:4])} the reference does not" if novel_facts else ""))
-    return FactAgreement(ref_recall, novel, conflict, hard, detail)
+    return FactAgreement(ref_recall, conflict, hard, detail)

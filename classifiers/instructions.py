@@ -333,6 +333,7 @@ def _rule_language(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"language {m.group(1)}", ok, f"ascii letters {ascii_share:.0%}, English stopwords {stop}")
 
 
+# Japanese is read by its kana (Han characters alone read as Chinese).
 _SCRIPTS = {
     "japanese": "[\u3040-\u30ff]", "chinese": "[\u4e00-\u9fff]", "mandarin": "[\u4e00-\u9fff]",
     "korean": "[\uac00-\ud7af]", "russian": "[\u0400-\u04ff]", "ukrainian": "[\u0400-\u04ff]",
@@ -359,14 +360,11 @@ def _rule_translation(instr: str, output: str) -> InstructionResult | None:
     lang = m.group(1).lower()
     missing = [p for p in re.findall(r"\{\{?[\w.]+\}?\}|%[sd]|%\(\w+\)s", instr) if p not in output]
     if missing:
-        return InstructionResult(f"translation keeps placeholders", False, f"missing {', '.join(missing[:3])}")
+        return InstructionResult("translation keeps placeholders", False, f"missing {', '.join(missing[:3])}")
     if lang in _SCRIPTS:
         ok = bool(re.search(_SCRIPTS[lang], output))
-        if lang == "chinese" or lang == "mandarin":
+        if lang in ("chinese", "mandarin"):
             ok = ok and not re.search(_SCRIPTS["japanese"], output)
-        elif lang == "japanese":
-            # Japanese text has kana; Han characters alone read as Chinese.
-            ok = ok and bool(re.search("[\u3040-\u309f\u30a0-\u30ff]", output))
         return InstructionResult(f"translation into {lang}", ok, "script found" if ok else f"no {lang} script")
     if lang in _LATIN_LANGUAGES:
         ok = not _looks_english(output)
