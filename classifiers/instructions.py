@@ -121,13 +121,12 @@ def _rule_no_comma(instr: str, output: str) -> InstructionResult | None:
 
 def _rule_case(instr: str, output: str) -> InstructionResult | None:
     low = instr.lower()
-    letters = [c for c in output if c.isalpha()]
     if re.search(r"(all|only|entire[^.]*in)\s+(lowercase|lower case|lower-case)", low) or "no capital letters" in low:
-        bad = sum(c.isupper() for c in letters)
+        bad = sum(c.isupper() for c in output)
         return InstructionResult("all lowercase", bad == 0, f"{bad} uppercase letter(s)")
     if (re.search(r"(all|only|entire[^.]*in)\s+(capital|uppercase|upper case|upper-case)", low)
             or re.search(r"capitali[sz]e (?:all|every) (?:your |the )?(?:words|letters)", low)) and "words with" not in low:
-        bad = sum(c.islower() for c in letters)
+        bad = sum(c.islower() for c in output)
         return InstructionResult("all uppercase", bad == 0, f"{bad} lowercase letter(s)")
     return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 LABELS = ("information", "behavior", "both", "unknown")
@@ -84,21 +84,33 @@ class FailureRecord:
 
     def fingerprint(self) -> str:
         """A stable hash of the case content (not its id): a changed case is a new revision."""
-        body = asdict(self)
-        body.pop("id")
-        body.pop("metadata")
+        body = self._content()
         blob = json.dumps(body, sort_keys=True, ensure_ascii=False, default=list)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSONL form (the inverse of `parse_record`)."""
-        out = asdict(self)
+        out = {"id": self.id, **self._content(), "metadata": dict(self.metadata)}
         out["context"] = list(self.context) or None
         out["instructions"] = list(self.instructions) or None
-        out["checks"] = [asdict(c) for c in self.checks] or None
-        out["schema"] = dict(self.schema) if self.schema is not None else None
-        out["metadata"] = dict(self.metadata)
+        out["checks"] = out["checks"] or None
         return out
+
+    def _content(self) -> dict[str, Any]:
+        # Built by hand, not with dataclasses.asdict: asdict deep-copies every value and is the slowest
+        # step of storing a case. The schema is copied one level, as the JSONL form always did.
+        return {
+            "input": self.input,
+            "output": self.output,
+            "reference": self.reference,
+            "context": self.context,
+            "expected_format": self.expected_format,
+            "schema": dict(self.schema) if self.schema is not None else None,
+            "instructions": self.instructions,
+            "checks": [{"name": c.name, "passed": c.passed, "score": c.score, "reason": c.reason} for c in self.checks],
+            "task": self.task,
+            "model": self.model,
+        }
 
 
 @dataclass(frozen=True)
@@ -124,9 +136,9 @@ class Diagnosis:
     classifier_version: str
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["subtypes"] = list(self.subtypes)
-        out["evidence"] = [asdict(e) for e in self.evidence]
+        out["evidence"] = [{"signal": e.signal, "detail": e.detail, "score": e.score} for e in self.evidence]
         return out
 
     @classmethod

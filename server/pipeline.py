@@ -35,4 +35,4 @@ class Pipeline:
     def accept(self, records: Sequence[FailureRecord]) -> list[StoredDiagnosis]:
         """Diagnose, route and store a batch; every returned case is durable and queued exactly once."""
         diagnoses = self.diagnose(records)
-        return [self.store.save_diagnosis(r, d, router.route(r, d)) for r, d in zip(records, diagnoses)]
+        return self.store.save_diagnoses([(r, d, router.route(r, d)) for r, d in zip(records, diagnoses)])

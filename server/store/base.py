@@ -123,6 +123,12 @@ class Store(Protocol):
         """
         ...
 
+    def save_diagnoses(
+        self, entries: Sequence[tuple[FailureRecord, Diagnosis, Sequence[QueueItemDraft]]]
+    ) -> list[StoredDiagnosis]:
+        """`save_diagnosis` for a batch, in order, in one transaction (all or nothing), durable on return."""
+        ...
+
     def get_diagnosis(self, case_id: str) -> StoredDiagnosis:
         """The latest revision's diagnosis; raises NotFound."""
         ...

@@ -136,37 +136,61 @@ class SQLStore:
         are not done. A replay of any stored revision, even an older one, returns it unchanged with
         created=False: it does not make that revision current again.
         """
-        if not record.id:
-            raise _invalid("record.id", "is required")
-        for i, draft in enumerate(items):
-            if draft.queue not in QUEUES:
-                raise _invalid(f"items[{i}].queue", f"must be one of {', '.join(QUEUES)}")
-        revision = record.fingerprint()
-        # Serialise before the transaction: a bad payload fails fast and holds no lock.
-        record_json = codec.record_to_json(record)
-        diagnosis_json = codec.diagnosis_to_json(diagnosis)
-        payloads = [codec.dump_json(d.payload, f"items[{i}].payload") for i, d in enumerate(items)]
+        [stored] = self.save_diagnoses([(record, diagnosis, items)])
+        return stored
+
+    def save_diagnoses(
+        self, entries: Sequence[tuple[FailureRecord, Diagnosis, Sequence[QueueItemDraft]]]
+    ) -> list[StoredDiagnosis]:
+        """`save_diagnosis` for a batch, in order, in one transaction: one durable commit for all of them.
+
+        All or nothing: a batch that cannot be stored stores none of its cases.
+        """
+        prepared = []
+        for record, diagnosis, items in entries:
+            if not record.id:
+                raise _invalid("record.id", "is required")
+            for i, draft in enumerate(items):
+                if draft.queue not in QUEUES:
+                    raise _invalid(f"items[{i}].queue", f"must be one of {', '.join(QUEUES)}")
+            # Serialise before the transaction: a bad payload fails fast and holds no lock.
+            prepared.append((record, diagnosis, items, record.fingerprint(), codec.record_to_json(record),
+                             codec.diagnosis_to_json(diagnosis),
+                             [codec.dump_json(d.payload, f"items[{i}].payload") for i, d in enumerate(items)]))
+        if not prepared:
+            return []
+        out = []
         with self._transaction(write=True) as tx:
             # Saves of one case are serialised (SQLite: the write lock; PostgreSQL: an advisory lock), so two
-            # revisions racing cannot both end up current and a replay always sees the first save.
-            tx.all("lock_case", case_id=record.id)
-            existing = tx.one("find_diagnosis", case_id=record.id, revision=revision)
-            if existing is not None:
-                return codec.stored_from_row(existing, self._item_ids(tx, record.id, revision), created=False)
+            # revisions racing cannot both end up current and a replay always sees the first save. The locks
+            # are taken up front in one order, so two batches that share cases cannot deadlock.
+            for case_id in sorted({p[0].id for p in prepared}):
+                tx.all("lock_case", case_id=case_id)
             now = self._clock()
-            tx.all("retire_diagnoses", case_id=record.id)
-            tx.all("supersede_items", case_id=record.id, revision=revision, now=now,
-                   note=f"superseded by revision {revision}")
-            row = tx.one("insert_diagnosis", case_id=record.id, revision=revision, record_json=record_json,
-                         diagnosis_json=diagnosis_json, label=diagnosis.label, route=diagnosis.route,
-                         model=record.model or "", now=now)
-            assert row is not None  # INSERT ... RETURNING always yields the row
-            for subtype in sorted(set(diagnosis.subtypes)):
-                tx.all("insert_subtype", seq=row["seq"], subtype=subtype)
-            for draft, payload in zip(items, payloads):
-                tx.all("insert_item", item_id=uuid.uuid4().hex, queue=draft.queue, case_id=record.id,
-                       revision=revision, payload_json=payload, deferred=int(draft.deferred), now=now)
-            item_ids = self._item_ids(tx, record.id, revision)
+            for record, diagnosis, items, revision, record_json, diagnosis_json, payloads in prepared:
+                out.append(self._save_one(tx, now, record, diagnosis, items, revision, record_json,
+                                          diagnosis_json, payloads))
+        return out
+
+    def _save_one(self, tx: Tx, now: float, record: FailureRecord, diagnosis: Diagnosis,
+                  items: Sequence[QueueItemDraft], revision: str, record_json: str, diagnosis_json: str,
+                  payloads: list[str]) -> StoredDiagnosis:
+        existing = tx.one("find_diagnosis", case_id=record.id, revision=revision)
+        if existing is not None:
+            return codec.stored_from_row(existing, self._item_ids(tx, record.id, revision), created=False)
+        tx.all("retire_diagnoses", case_id=record.id)
+        tx.all("supersede_items", case_id=record.id, revision=revision, now=now,
+               note=f"superseded by revision {revision}")
+        row = tx.one("insert_diagnosis", case_id=record.id, revision=revision, record_json=record_json,
+                     diagnosis_json=diagnosis_json, label=diagnosis.label, route=diagnosis.route,
+                     model=record.model or "", now=now)
+        assert row is not None  # INSERT ... RETURNING always yields the row
+        for subtype in sorted(set(diagnosis.subtypes)):
+            tx.all("insert_subtype", seq=row["seq"], subtype=subtype)
+        for draft, payload in zip(items, payloads):
+            tx.all("insert_item", item_id=uuid.uuid4().hex, queue=draft.queue, case_id=record.id,
+                   revision=revision, payload_json=payload, deferred=int(draft.deferred), now=now)
+        item_ids = self._item_ids(tx, record.id, revision)
         return StoredDiagnosis(diagnosis, record, revision, codec.from_seconds(now), item_ids, created=True)
 
     def get_diagnosis(self, case_id: str) -> StoredDiagnosis:

@@ -195,6 +195,33 @@ def test_a_bad_draft_stores_nothing(store: Store, make_record, make_diagnosis) -
     assert store.list_items("rag") == []
 
 
+def test_a_batch_saves_in_order_in_one_transaction(store: Store, make_record, make_diagnosis) -> None:
+    first = make_record("c1")
+    second = make_record("c1", output="Canberra is the capital.")
+    saved = store.save_diagnoses([
+        (first, make_diagnosis("c1"), [QueueItemDraft("rag", {"n": 1})]),
+        (make_record("c2"), make_diagnosis("c2"), [QueueItemDraft("rag", {"n": 2})]),
+        (second, make_diagnosis("c1", "behavior", ("style",)), [QueueItemDraft("finetune", {"n": 3})]),
+        (first, make_diagnosis("c1"), [QueueItemDraft("rag", {"n": 4})]),  # a replay inside the batch
+    ])
+    assert [s.created for s in saved] == [True, True, True, False]
+    assert saved[3].item_ids == saved[0].item_ids
+    # The later revision of c1 is current and superseded the earlier one's item, as separate saves would.
+    assert store.get_diagnosis("c1").revision == second.fingerprint()
+    assert [i.payload for i in store.list_items("rag")] == [{"n": 2}]
+    assert [i.payload for i in store.list_items("rag", ("superseded",))] == [{"n": 1}]
+    assert [i.payload for i in store.list_items("finetune")] == [{"n": 3}]
+
+
+def test_a_batch_with_a_bad_entry_stores_none_of_it(store: Store, make_record, make_diagnosis) -> None:
+    with pytest.raises(InvalidArgument):
+        store.save_diagnoses([(make_record("c1"), make_diagnosis("c1"), [QueueItemDraft("rag", {})]),
+                              (make_record("c2"), make_diagnosis("c2"), [QueueItemDraft("rag", {"x": object()})])])
+    with pytest.raises(NotFound):
+        store.get_diagnosis("c1")
+    assert store.list_items("rag") == [] and store.save_diagnoses([]) == []
+
+
 def test_feedback_needs_a_diagnosed_case(store: Store, clock, enqueue) -> None:
     with pytest.raises(NotFound):
         store.add_feedback("c1", "behavior", ["style"], "", "ann")
