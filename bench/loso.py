@@ -8,6 +8,8 @@ accuracy, with and without the review threshold, and writes bench/results/loso[_
     python bench/loso.py --teacher       # the same with the MiniLM transformer
     python bench/loso.py --drop-fields   # input + output [+ reference] only
     python bench/loso.py --ship-sources  # never train on realtimeqa / faithbench (as the shipped model)
+    python bench/loso.py --ship-sources --extra bench/data/ood_*.jsonl
+                                         # also train on other labelled files (never tested on)
 """
 
 from __future__ import annotations
@@ -43,9 +45,14 @@ def main() -> int:
     ap.add_argument("--teacher", action="store_true", help="embed with the MiniLM transformer instead")
     ap.add_argument("--max-threshold", type=float, default=TrainConfig.max_threshold)
     ap.add_argument("--cascade-detail", action="store_true", help="rule and subtype one-hots as features")
+    ap.add_argument("--extra", type=Path, nargs="*", default=[],
+                    help="labelled JSONL files added to every training split (the shipped model's recipe)")
     args = ap.parse_args()
 
     recs = read(drop_fields=args.drop_fields)
+    n_shared = len(recs)
+    for path in args.extra:
+        recs += read(path, drop_fields=args.drop_fields)
     emb, save = cached_embedder()
     if not args.teacher:
         from classifiers.engine import STATIC_FILE, default_model_dir
@@ -56,19 +63,20 @@ def main() -> int:
     sigs, embs = signals(recs, emb)
     save()
     t_sig = time.perf_counter() - t0
-    sources = [r.record.metadata.get("source", "?") for r in recs]
+    sources = [r.record.metadata.get("source", "?") for r in recs[:n_shared]]
     cfg = TrainConfig(c=args.c, max_threshold=args.max_threshold, features=FeatureConfig(
         use_embeddings=args.embeddings, signal_weight=args.signal_weight, cascade_detail=args.cascade_detail))
-    truth = [r.label or "" for r in recs]
-    pred = [""] * len(recs)
-    forced = [""] * len(recs)
+    truth = [r.label or "" for r in recs[:n_shared]]
+    pred = [""] * n_shared
+    forced = [""] * n_shared
     # Subtypes as the engine names them; a case sent to review names none.
-    pred_subs: list[tuple[str, ...]] = [()] * len(recs)
-    rules = [decide(s).label for s in sigs]
+    pred_subs: list[tuple[str, ...]] = [()] * n_shared
+    rules = [decide(s).label for s in sigs[:n_shared]]
     rows = []
     for src in sorted(set(sources)):
         test = [i for i, s in enumerate(sources) if s == src]
         train = [i for i, s in enumerate(sources) if s != src and not (args.ship_sources and s in EVAL_ONLY)]
+        train += range(n_shared, len(recs))
         comb, _ = fit([sigs[i] for i in train], {k: v[train] for k, v in embs.items()},
                       [recs[i] for i in train], cfg)
         verdicts = comb.predict([sigs[i] for i in test], {k: v[test] for k, v in embs.items()})
@@ -97,7 +105,7 @@ def main() -> int:
         "coverage": coverage(pred), "covered_accuracy": covered_accuracy(truth, pred),
         "rules_accuracy": accuracy(truth, rules), "rules_macro_f1": macro_f1(truth, rules),
     }
-    subs = subtype_recall([tuple(r.subtypes) for r in recs], pred_subs)
+    subs = subtype_recall([tuple(r.subtypes) for r in recs[:n_shared]], pred_subs)
     print(f"{'source':<18}{'n':>5}{'acc(forced)':>13}{'acc':>7}{'cover':>7}{'cov.acc':>9}{'rules':>7}{'thr':>6}")
     for r in rows:
         print(f"{r['source']:<18}{r['n']:>5}{r['accuracy_forced']:>13.3f}{r['accuracy']:>7.3f}{r['coverage']:>7.3f}"
@@ -105,10 +113,11 @@ def main() -> int:
     print("pooled: " + ", ".join(f"{k}={v:.3f}" for k, v in pooled.items()))
     print("subtype recall (cases sent to review count as misses): " + ", ".join(
         f"{k}={v['recall']:.2f}/{int(v['support'])}" for k, v in sorted(subs.items())))
-    print(f"signals for {len(recs)} records in {t_sig:.1f}s")
+    print(f"signals for {len(recs)} records in {t_sig:.1f}s" + (f" ({len(recs) - n_shared} extra, trained on only)"
+                                                               if len(recs) > n_shared else ""))
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "loso" + ("_drop" if args.drop_fields else "") + ("_ship" if args.ship_sources else "") + (
-        "_emb" if args.embeddings else "") + ("_teacher" if args.teacher else "")
+        "_emb" if args.embeddings else "") + ("_teacher" if args.teacher else "") + ("_extra" if args.extra else "")
     out = RESULTS / f"{name}.json"
     out.write_text(json.dumps({"args": vars(args), "per_source": rows, "pooled": pooled,
                                       "subtype_recall": subs}, indent=2, default=str))

@@ -3,7 +3,8 @@
 The shared data comes from ten public benchmarks; these sets were written apart from the classifier, by
 authors who never saw its rules, over support, legal, SQL, extraction, devops, HR, finance and more. Rules
 keyed to one benchmark's quirks fail here; general evidence carries over. Prints one table row per set
-(accuracy, macro-F1 over information/behavior/both, per-label F1, coverage, covered accuracy) and writes
+(accuracy, macro-F1 over information/behavior/both, per-label F1, coverage, covered accuracy, and how well
+the confidence reads: expected calibration error and the AUROC of confidence for a right label) and writes
 bench/results/ood_eval.json.
 
     python bench/ood_eval.py                              # the shipped model on every set
@@ -22,10 +23,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import RESULTS, read  # noqa: E402
 from classifiers.engine import Engine, load_engine, shipped_embedder  # noqa: E402
-from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1, per_label_scores  # noqa: E402
+from classifiers.evaluation import (  # noqa: E402
+    accuracy,
+    coverage,
+    covered_accuracy,
+    macro_f1,
+    per_label_scores,
+    reliability,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 LABELS = ("information", "behavior", "both")
+
+
+def _auroc(right: list[bool], conf: list[float]) -> float:
+    """How well the confidence ranks right labels above wrong ones (0.5: not at all); nan with one class."""
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(right, conf)) if 0 < sum(right) < len(right) else float("nan")
 
 
 def main() -> int:
@@ -41,19 +56,30 @@ def main() -> int:
     for path in files:
         recs = read(path)
         truth = [r.label or "" for r in recs]
-        pred = [d.label for d in engine.diagnose([r.record for r in recs])]
+        diagnoses = engine.diagnose([r.record for r in recs])
+        pred = [d.label for d in diagnoses]
+        right = [t == p for t, p in zip(truth, pred)]
+        conf = [d.confidence for d in diagnoses]
         scores = per_label_scores(truth, pred, LABELS)
         rows.append({
             "set": path.name, "n": len(recs), "accuracy": accuracy(truth, pred),
             "macro_f1": macro_f1(truth, pred, list(LABELS)),
             **{f"f1_{k}": scores[k]["f1"] for k in LABELS},
             "coverage": coverage(pred), "covered_accuracy": covered_accuracy(truth, pred),
+            "ece": reliability(right, conf)["ece"], "auroc": _auroc(right, conf),
         })
-    cols = ("n", "accuracy", "macro_f1", "f1_information", "f1_behavior", "f1_both", "coverage", "covered_accuracy")
+    cols = ("n", "accuracy", "macro_f1", "f1_information", "f1_behavior", "f1_both", "coverage", "covered_accuracy",
+            "ece", "auroc")
     print(f"classifier {engine.version}")
-    print(f"{'set':<22}" + "".join(f"{c.replace('covered_accuracy', 'cov.acc'):>15}" for c in cols))
+    short = {"macro_f1": "macroF1", "f1_information": "F1 info", "f1_behavior": "F1 beh", "f1_both": "F1 both",
+             "covered_accuracy": "cov.acc"}
+    print(f"{'set':<22}" + "".join(f"{short.get(c, c):>9}" for c in cols))
     for r in rows:
-        print(f"{r['set']:<22}" + "".join(f"{r[c]:>15}" if c == "n" else f"{r[c]:>15.3f}" for c in cols))
+        print(f"{r['set']:<22}" + "".join(f"{r[c]:>9}" if c == "n" else f"{r[c]:>9.3f}" for c in cols))
+    if len(rows) > 1:
+        n = sum(r["n"] for r in rows)
+        pooled = {c: sum(r[c] * r["n"] for r in rows) / n for c in cols if c != "n"}
+        print(f"{'(weighted mean)':<22}{n:>9}" + "".join(f"{pooled[c]:>9.3f}" for c in cols if c != "n"))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "ood_eval.json"
     out.write_text(json.dumps({"classifier": engine.version, "rows": rows}, indent=2))

@@ -25,13 +25,13 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 24
+REVISION = 25
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
-         "fact_conflict",
+         "fact_conflict", "context_followed",
          "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
@@ -72,11 +72,12 @@ def information_evidence(v: dict[str, float]) -> str | None:
         return "outdated_knowledge"
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return "missing_knowledge"
-    if v["fact_conflict_hard"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["ref_fact_recall"] < 0.5):
-        # The output states its own values where the reference states others (a policy ID, an amount). A
-        # payload in the wrong form should still carry the reference's values, so one other number or code
-        # suffices; an answer that broke a length or style rule may word things differently, so most must
-        # differ.
+    if v["fact_conflict_hard"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["instr_any_fail"]
+                                    or v["ref_fact_recall"] < 0.5):
+        # The output states its own values where the reference states others (a policy ID, an amount, a
+        # year, a flag). A payload in the wrong form, or an answer that broke a length or layout rule, should
+        # still carry the reference's values, so one other number or code in place of a missed one suffices
+        # (a rule's extra words add values, they do not replace the reference's); otherwise most must differ.
         return _info_subtype(v)
     if not v["ref_long"] and v["ref_token_recall"] < 0.5 and v["ref_sim"] < 0.5:
         return _info_subtype(v)
@@ -173,19 +174,27 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed", "check_fact")
     if v["has_context"]:
         if v["has_reference"]:
-            # A short reference (a name, a date) must be in a passage word for word; a sentence-long one
-            # is paraphrased, so most of its values (numbers, dates, names, codes) suffice.
-            if v["ref_in_context"] >= 0.99 or (v["ref_long"] and v["ref_facts_in_context"] >= 0.7):
+            # A short reference (a name, a date) must be in one passage nearly word for word; a
+            # sentence-long one is paraphrased, so most of its values (numbers, dates, names, codes) suffice.
+            if v["ref_in_context"] >= 0.8 or (v["ref_long"] and v["ref_facts_in_context"] >= 0.7):
                 return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs",
                                "context_held")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
+        asks_much = v["explanatory"] or v["n_questions"] >= 0.5
+        if v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"] and not asks_much:
+            # Every sentence of the answer rests on the retrieved passages, and the case still failed: what
+            # was retrieved was the wrong or a stale document (a neighbouring product, last year's FAQ).
+            return Verdict("information", ("outdated_knowledge" if v["stale_years"] else "retrieval_miss",), 0.6,
+                           "the output follows the retrieved context closely; the passages were the wrong ones",
+                           "context_followed")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context", "context_departs")
     if v["has_reference"]:
         compact = v["out_len"] < COMPACT_ANSWER
-        if v["fact_conflict"] and v["ref_sim"] >= FACT_TOPIC_SIM and compact and not v["open_task"]:
+        same_topic = v["ref_sim"] >= FACT_TOPIC_SIM or (v["fact_conflict_hard"] and v["ref_fact_recall"] >= 0.2)
+        if v["fact_conflict"] and same_topic and compact and not v["open_task"]:
             # Same topic, different values, in a compact answer: its facts are wrong, not its task. (A long
             # free-form answer differs from a reference in many values for reasons other than facts.)
             return Verdict("information", (_info_subtype(v),), 0.75, "the output states other values than the "

@@ -205,15 +205,20 @@ class FactAgreement:
     detail: str
 
 
-def compare(output: str, reference: str, given: str = "") -> FactAgreement:
-    """Compare the facts of `output` with `reference`; `given` is text the model was shown (not a fault)."""
+def compare(output: str, reference: str, given: str = "", asked: str = "") -> FactAgreement:
+    """Compare the facts of `output` with `reference`.
+
+    `given` is text the model was shown: a value from it is not a fault. `asked` is the question: a
+    reference value it already states ("Name *two* countries that use the *Euro*") restates the question,
+    it is not part of the answer an output must carry.
+    """
     ref_json, out_json = _json(reference), _json(output)
     if ref_json is not None and out_json is not None:
         try:
-            return _compare_json(ref_json, out_json) or _compare_text(output, reference, given, ref_json)
+            return _compare_json(ref_json, out_json) or _compare_text(output, reference, given, ref_json, asked)
         except RecursionError:
             ref_json = None  # nested deeper than the leaf walk goes: compare the texts instead
-    return _compare_text(output, reference, given, ref_json)
+    return _compare_text(output, reference, given, ref_json, asked)
 
 
 def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
@@ -231,7 +236,7 @@ def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
                          + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))
 
 
-def _compare_text(output: str, reference: str, given: str, ref_json: Any) -> FactAgreement:
+def _compare_text(output: str, reference: str, given: str, ref_json: Any, asked: str = "") -> FactAgreement:
     """Agreement of the facts two texts state (a JSON reference contributes its values)."""
     ref: frozenset[str]
     if ref_json is not None:
@@ -240,6 +245,8 @@ def _compare_text(output: str, reference: str, given: str, ref_json: Any) -> Fac
         ref = frozenset().union(*(fact_tokens(v, every_word=len(v.split()) <= 4) for v in values))
     else:
         ref = fact_tokens(reference)
+    # The answer's own values, without those the question states (unless that would leave none).
+    ref = (ref - fact_tokens(asked, every_word=True)) or ref
     out = fact_tokens(output)
     known = fact_tokens(reference, every_word=True) | fact_tokens(given, every_word=True)
     ref_recall = len(ref & fact_tokens(output, every_word=True)) / len(ref) if ref else 1.0

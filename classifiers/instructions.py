@@ -371,6 +371,49 @@ def _rule_translation(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
+# Function words of the languages a product's users most often write in, none of them an English word.
+_FOREIGN_STOP = frozenset(
+    # Spanish
+    "el la los las del por para con una es al lo como más pero sus qué cómo cuánto cuánta cuál cuándo dónde "
+    "puedo tengo mi mis nuestro nuestra está están hay también muy sin sobre desde cuenta usted "
+    # French
+    "le les des du une et est qui dans pour pas sur aux avec ce cette ces nous vous ils sont mon ma mes "
+    "comment combien quel quelle quels où je peux mon votre vos leur "
+    # German
+    "der das und ist nicht ein eine zu den mit von sich auf für im dem wie auch wird bei einer ich wir "
+    "kann welche wann wo warum mein meine ihr ihre unsere "
+    # Portuguese / Italian
+    "os da dos das em um uma não ao na quanto qual onde posso minha il gli della che è di sono questo "
+    "quanto dove perché".split()) - _ENGLISH_STOP
+
+
+def _language_votes(text: str) -> tuple[int, int]:
+    words = _words(text.lower())
+    return sum(w in _FOREIGN_STOP for w in words), sum(w in _ENGLISH_STOP for w in words)
+
+
+def check_reply_language(prompt: str, output: str) -> InstructionResult | None:
+    """A failed result when the user wrote in another language and the output answers in English.
+
+    Replying in the user's language is a rule every assistant is held to without stating it. Silent (None)
+    when the prompt asks for English or a translation, or either text is too short to tell.
+    """
+    head = prompt[:400]
+    # An English instruction over foreign material ("Summarize this article: Le gouvernement...") is English.
+    if re.search(r"english|ingl[eé]s|anglais|englisch|inglese|translat|tradu|übersetz|"
+                 r"\b(?:summari[sz]e|extract|classify|rewrite|answer|reply|respond|write|list)\b", head, re.I):
+        return None
+    letters = [c for c in head if c.isalpha()]
+    if len(letters) < 8 or not _looks_english(output):
+        return None
+    non_latin = sum(not c.isascii() and not ("\u00c0" <= c <= "\u024f") for c in letters) / len(letters)
+    foreign, english = _language_votes(head)
+    if non_latin > 0.5 or (foreign >= 2 and foreign > 2 * english):
+        return InstructionResult("reply in the user's language", False,
+                                 "the prompt is not in English, the output is")
+    return None
+
+
 _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_no_comma,
     _rule_case,

@@ -20,7 +20,7 @@ from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens
 from classifiers.formats import schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
-from classifiers.instructions import check_instructions
+from classifiers.instructions import check_instructions, check_reply_language
 from classifiers.language import failed_check_kinds, read_cues
 from classifiers.records import Evidence, FailureRecord
 
@@ -182,6 +182,9 @@ def _cheap(rec: FailureRecord) -> Signals:
     per_instruction = [check_instructions((i,), out, rec.input) for i in rec.instructions]
     checks = [c for found in per_instruction for c in found] if rec.instructions else check_instructions(
         (), out, rec.input)
+    if not any(c.constraint.startswith(("language", "translation")) for c in checks):
+        reply = check_reply_language(rec.input, out)
+        checks += [reply] if reply is not None else []
     # Stated rules of conduct or tone no checker can read ("never promise a delivery date", "blameless
     # style"): the grader held the output to them, so a failed case with such rules and no fact shown wrong
     # most likely broke one. (An unread rule of shape, "answer with a code snippet", is usually kept.)
@@ -241,7 +244,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 8)
     if rec.reference:
         v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
-        facts = compare_facts(out, rec.reference, "\n".join((rec.input, *rec.context)))
+        facts = compare_facts(out, rec.reference, "\n".join((rec.input, *rec.context)), rec.input)
         v["ref_fact_recall"] = facts.ref_recall
         v["fact_conflict"] = float(facts.conflict)
         v["fact_conflict_hard"] = float(facts.hard)

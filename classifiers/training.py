@@ -156,9 +156,9 @@ def choose_threshold(truth: Sequence[str], probs: np.ndarray, ceiling: float = 1
 
 
 def source_groups(records: Sequence[LabelledRecord]) -> list[str] | None:
-    """Validation groups from metadata.source (used only to split, never as a feature); None when fewer
-    than three sources are named, then folds are random."""
-    groups = [r.record.metadata.get("source") or "unsourced" for r in records]
+    """Validation groups from metadata.source, else metadata.domain (used only to split, never as a feature);
+    None when fewer than three groups are named, then folds are random."""
+    groups = [r.record.metadata.get("source") or r.record.metadata.get("domain") or "unsourced" for r in records]
     return groups if len(set(groups)) >= 3 else None
 
 

@@ -263,3 +263,39 @@ def test_slang_with_values_that_contradict_the_reference_is_both(engine: Engine)
                         reference="USCIS runs the H-1B cap registration in March 2026; selections are announced by 31 March.")
     d = engine.diagnose([rec])[0]
     assert d.label == "both" and d.subtypes[0] == "style"
+
+
+def test_a_broken_length_rule_with_a_contradicted_year_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="b2", input="Who wrote 'Pride and Prejudice' and when was it published? Answer in at most two sentences.",
+                        output="'Pride and Prejudice' was written by Jane Austen. It was published in 1815 by Thomas "
+                               "Egerton. It follows Elizabeth Bennet. Austen first called it First Impressions.",
+                        reference="Jane Austen wrote 'Pride and Prejudice'. It was published in 1813.")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "both" and d.subtypes[0] == "instruction_violation"
+
+
+def test_an_english_answer_with_a_stale_value_to_a_spanish_question_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="es", input="¿Cuánto dinero está asegurado por la FDIC en mi cuenta de ahorros?",
+                        output="Your savings account is protected by the FDIC up to $100,000 per depositor, per insured bank.",
+                        reference="Hasta $250,000 por depositante, por banco asegurado, por cada categoría de titularidad.")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "both" and d.subtypes[0] == "instruction_violation"
+
+
+def test_a_short_answer_that_keeps_part_of_the_reference_and_changes_a_number_is_a_fact_error(engine: Engine) -> None:
+    rec = FailureRecord(id="fx", input="How much does BigQuery on-demand query pricing cost?",
+                        output="BigQuery on-demand pricing is $5 per TB of data scanned, and the first 1 TB each month is free.",
+                        reference="On-demand pricing is $6.25 per TiB scanned (since July 5, 2023); the first 1 TiB per month is free.")
+    d = engine.diagnose([rec])[0]
+    assert d.label == "information" and d.route == "rag"
+
+
+def test_an_answer_that_follows_a_stale_retrieved_passage_faithfully_is_information(engine: Engine) -> None:
+    rec = FailureRecord(id="cf", input="How much is a single subway ride in New York with OMNY?",
+                        output="A single subway or local bus fare in NYC is $2.75 with OMNY, and after 12 paid rides "
+                               "in 7 days the rest of your rides are free.",
+                        context=("Fares FAQ (updated March 2022): The base fare for subway and local bus is $2.75. "
+                                 "With OMNY fare capping, after 12 paid taps in 7 days, the rest of your rides that "
+                                 "week are free.",))
+    d = engine.diagnose([rec])[0]
+    assert d.label == "information" and d.route == "rag"

@@ -68,3 +68,14 @@ def test_deep_or_odd_payloads_never_raise() -> None:
     deep = "[" * 900 + "1" + "]" * 900
     assert compare(deep, deep.replace("1", "2")).ref_recall <= 1.0
     assert "12-05" not in fact_tokens("Round to 5 decimals.")
+
+
+def test_values_the_question_states_are_not_part_of_the_answer() -> None:
+    question = "Name two countries that use the Euro as their currency."
+    ref = "Germany and Greece are two countries that use the Euro as their currency."
+    out = "Countries that use it include Estonia, Finland, France, Germany and Greece (20 in all, as of 2023)."
+    # "two" and "Euro" restate the question: the answer is Greece, which the output names.
+    assert compare(out, ref, given=question, asked=question).ref_recall == 1.0
+    assert compare(out, ref, given=question).ref_recall < 1.0
+    # A reference made only of values the question states keeps them: otherwise nothing would be compared.
+    assert compare("The fee is $30.", "$35", asked="Is the fee $30 or $35?").ref_recall == 0.0

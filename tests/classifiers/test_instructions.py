@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.instructions import check_instructions
+from classifiers.instructions import check_instructions, check_reply_language
 
 CASES = [
     ("In your entire response, refrain from the use of any commas.", "No commas here at all.", "One, two."),
@@ -89,3 +89,16 @@ def test_a_translation_is_in_the_target_language_and_keeps_its_placeholders() ->
     assert not kept.passed and "{count}" in kept.detail
     english, = check_instructions((), "Here is a punchier version of the copy for you.", 'Translate into German: "Meet Aero."')
     assert not english.passed
+
+
+def test_an_english_reply_to_a_user_who_wrote_in_another_language_breaks_an_unstated_rule() -> None:
+    english = "The replacement SIM card costs $10 and it is added to your next bill."
+    for prompt in ("Combien coûte le remplacement d'une carte SIM ?", "¿Cuánto cuesta la tarjeta SIM nueva para mi cuenta?",
+                   "新しいSIMカードはいくらですか？"):
+        result = check_reply_language(prompt, english)
+        assert result is not None and not result.passed, prompt
+    # English prompts, English instructions over foreign material, and asks for English say nothing.
+    assert check_reply_language("How much is a new SIM card?", english) is None
+    assert check_reply_language("Summarize this: le prix de la carte est plus élevé pour les clients", english) is None
+    assert check_reply_language("¿Cuánto cuesta la tarjeta SIM? Contesta en inglés.", english) is None
+    assert check_reply_language("¿Cuánto cuesta la tarjeta SIM nueva para mi cuenta?", "Cuesta 10 dólares.") is None
