@@ -114,6 +114,11 @@ def _abstained(v: dict[str, float]) -> bool:
     return v["abstention"] >= 0.8 and v["refusal"] < 0.5 and v["out_len"] < 0.7 and v["harm_request"] < 0.5
 
 
+def _asks_much(v: dict[str, float]) -> bool:
+    """An explanation, or a question of several parts: an answer owes more than one fact."""
+    return bool(v["explanatory"]) or v["n_questions"] >= 0.5
+
+
 def _certain_behavior(s: Signals) -> Verdict | None:
     """The rules whose behavior finding stands whatever the facts: validators and stated constraints."""
     v = s.values
@@ -181,8 +186,8 @@ def _decide(s: Signals) -> Verdict:
                                "context_held")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
-        asks_much = v["explanatory"] or v["n_questions"] >= 0.5
-        if v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"] and not asks_much:
+        if (v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"]
+                and not _asks_much(v)):
             # Every sentence of the answer rests on the retrieved passages, and the case still failed: what
             # was retrieved was the wrong or a stale document (a neighbouring product, last year's FAQ).
             return Verdict("information", ("outdated_knowledge" if v["stale_years"] else "retrieval_miss",), 0.6,
@@ -219,8 +224,7 @@ def _decide(s: Signals) -> Verdict:
     if v["transform_task"] and not v["has_reference"]:
         return Verdict("behavior", ("context_ignored",), 0.6, "a summary/rewrite/translation task failed: the "
                        "output is unfaithful to the material it was given", "transform_task")
-    asks_much = v["explanatory"] or v["n_questions"] >= 0.5
-    if asks_much and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
+    if _asks_much(v) and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
         # An explanation, or a question of several parts, answered in generic prose (few names, numbers or
         # steps): the answer falls short of what was asked.
         return Verdict("behavior", ("insufficient_detail",), 0.55 + 0.2 * v["n_questions"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
@@ -378,13 +378,13 @@ _FOREIGN_STOP = frozenset(
     "puedo tengo mi mis nuestro nuestra está están hay también muy sin sobre desde cuenta usted "
     # French
     "le les des du une et est qui dans pour pas sur aux avec ce cette ces nous vous ils sont mon ma mes "
-    "comment combien quel quelle quels où je peux mon votre vos leur "
+    "comment combien quel quelle quels où je peux votre vos leur "
     # German
     "der das und ist nicht ein eine zu den mit von sich auf für im dem wie auch wird bei einer ich wir "
     "kann welche wann wo warum mein meine ihr ihre unsere "
     # Portuguese / Italian
     "os da dos das em um uma não ao na quanto qual onde posso minha il gli della che è di sono questo "
-    "quanto dove perché".split()) - _ENGLISH_STOP
+    "dove perché".split()) - _ENGLISH_STOP
 
 
 def _language_votes(text: str) -> tuple[int, int]:
@@ -392,12 +392,16 @@ def _language_votes(text: str) -> tuple[int, int]:
     return sum(w in _FOREIGN_STOP for w in words), sum(w in _ENGLISH_STOP for w in words)
 
 
-def check_reply_language(prompt: str, output: str) -> InstructionResult | None:
+def check_reply_language(prompt: str, output: str,
+                         found: Sequence[InstructionResult] = ()) -> InstructionResult | None:
     """A failed result when the user wrote in another language and the output answers in English.
 
     Replying in the user's language is a rule every assistant is held to without stating it. Silent (None)
-    when the prompt asks for English or a translation, or either text is too short to tell.
+    when a stated rule in `found` already sets the language (a language or translation rule), when the
+    prompt asks for English or a translation, or when either text is too short to tell.
     """
+    if any(r.constraint.startswith(("language ", "translation ")) for r in found):
+        return None
     head = prompt[:400]
     # An English instruction over foreign material ("Summarize this article: Le gouvernement...") is English.
     if re.search(r"english|ingl[eé]s|anglais|englisch|inglese|translat|tradu|übersetz|"

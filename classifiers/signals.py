@@ -182,9 +182,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     per_instruction = [check_instructions((i,), out, rec.input) for i in rec.instructions]
     checks = [c for found in per_instruction for c in found] if rec.instructions else check_instructions(
         (), out, rec.input)
-    if not any(c.constraint.startswith(("language", "translation")) for c in checks):
-        reply = check_reply_language(rec.input, out)
-        checks += [reply] if reply is not None else []
+    reply = check_reply_language(rec.input, out, checks)
+    checks += [reply] if reply is not None else []
     # Stated rules of conduct or tone no checker can read ("never promise a delivery date", "blameless
     # style"): the grader held the output to them, so a failed case with such rules and no fact shown wrong
     # most likely broke one. (An unread rule of shape, "answer with a code snippet", is usually kept.)
