@@ -36,7 +36,10 @@ def _token_pattern(word: str) -> re.Pattern[str]:
         + _MONTH + r"(?:,?\s+\d{4})?\b)|"
         r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
         r"(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)|"
-        r"(?P<num>[$€£]?\d[\d,]*(?:\.\d+)?%?)(?![\w-])|"
+        r"(?P<time>\b\d{1,2}:\d{2}(?:\s?(?i:[ap]\.?m)\b\.?)?|\b\d{1,2}\s?(?i:[ap]\.?m)\b\.?)|"
+        r"(?P<temp>\d+(?:\.\d+)?(?:\s?°\s?|)[CF](?![\w-]))|"
+        # (A comma groups thousands only before three digits: "80,6,2180.50" in a CSV row is three values.)
+        r"(?P<num>[$€£]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?%?)(?![\w-])|"
         r"(?P<code>\b[A-Za-z§._-]*+\d[\w.-]*+)|"
         r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
         r"(?P<word>\b(?:" + _NUMBER_WORD + r"\b|" + word + r"))"
@@ -98,6 +101,14 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
             out.add(_norm_value(tok))
         elif kind == "flag":
             out.add(tok.lower())
+        elif kind == "time":
+            # `2am`, `2:00 a.m.` and `02:00` are one time, as are `3:59 PM` and `15:59`.
+            hour, _, minute = re.sub(r"[^\d:]", "", tok).partition(":")
+            h = int(hour) % 12 + (12 if "p" in tok.lower() else 0) if re.search(r"[ap]", tok, re.I) else int(hour)
+            out.add(f"{h}:{minute or '00'}")
+        elif kind == "temp":
+            # `-2°C`, `-2C` and `-2` (in a forecast table) are one value; the unit is read from context.
+            out.add(_norm_number(re.sub(r"[\s°CF]", "", tok)))
         elif kind == "num":
             out.add(_norm_number(tok))
         elif kind in ("code", "ident"):

@@ -232,6 +232,8 @@ def validate_csv(text: str, schema: Mapping[str, Any] | None = None) -> FormatRe
     lines = [ln.strip() for ln in target.splitlines() if ln.strip()]
     if lines and sum(ln.startswith("|") and ln.endswith("|") for ln in lines) >= max(1, len(lines) // 2):
         return FormatResult(False, "output is a markdown table, not CSV")
+    if target[:1] in "[{" and _parse_json(target)[0]:
+        return FormatResult(False, "output is JSON, not CSV")
     try:
         dialect = csv.Sniffer().sniff(target[:4096], delimiters=",;\t|")
         rows = list(csv.reader(io.StringIO(target), dialect))

@@ -61,25 +61,32 @@ def _count_bound(kind: str, count: int, low: str | None, high: str | None, n: in
     return InstructionResult(f"{kind} {'<' if strict else '<='} {n}", ok, f"{count} {kind}")
 
 
-def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str], InstructionResult | None]:
+def _length_rule(unit: str, counter: Callable[[str], int],
+                 spelled: str | None = None) -> Callable[[str, str], InstructionResult | None]:
+    """A count bound on `unit` ("at most 3 bullet points"); `spelled` is a regex for other ways to write it."""
+    word = spelled or unit
     # ("no more than 2" and "not more than 2" are upper bounds, not "more than 2".)
-    pat_more = re.compile(r"(?<!\bno )(?<!\bnot )" + _MORE + r"\s+" + _NUM + r"\s+" + unit, re.I)
-    pat_plus = re.compile(r"(\d+)\+[\s-]+" + unit.rstrip("s"), re.I)
+    pat_more = re.compile(r"(?<!\bno )(?<!\bnot )" + _MORE + r"\s+" + _NUM + r"\s+" + word, re.I)
+    pat_plus = re.compile(r"(\d+)\+[\s-]+" + (spelled or unit.rstrip("s")), re.I)
     pat_less = re.compile(r"(less than|fewer than|under|at most|no more than|not more than|maximum(?: of)?|max\.?|"
-                          r"up to|below|longer than)\s+" + _NUM + r"\s+" + unit, re.I)
-    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + unit, re.I)
-    pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + unit, re.I)
-    pat_be = re.compile(r"(?:be|have|contain|write)\s+" + _NUM + r"\s+" + unit, re.I)
-    pat_exactly = re.compile(r"\bexactly\s+" + _NUM + r"\s+" + unit, re.I)
+                          r"up to|below|longer than)\s+" + _NUM + r"\s+" + word, re.I)
+    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + word, re.I)
+    # "60 characters max", "12 words or fewer": the bound written after the count.
+    pat_after = re.compile(_NUM + r"\s+" + word + r"\s+(or (?:fewer|less)|max(?:imum)?\b)", re.I)
+    pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + word, re.I)
+    pat_be = re.compile(r"(?:be|have|contain|write|use|give|list|include|provide)\s+" + _NUM + r"\s+" + word, re.I)
+    pat_exactly = re.compile(r"\bexactly\s+" + _NUM + r"\s+" + word, re.I)
     pat_one = re.compile(r"(?:^\W*|\b(?:answer|respond|reply|explain)\w* in (?:just |only )?)" + _NUM
-                         + r"\s+(?:short\s+|brief\s+|concise\s+)?" + unit.rstrip("s") + r"s?\b", re.I)
+                         + r"\s+(?:short\s+|brief\s+|concise\s+)?" + (spelled or unit.rstrip("s") + r"s?\b"), re.I)
 
-    key = unit.split()[0].rstrip("s").lower()
+    key = unit[:4].lower()
 
     def rule(instr: str, output: str) -> InstructionResult | None:
         if key not in instr.lower():
             # Most instructions name no unit of this rule: skip the patterns and the count.
             return None
+        # A bound on each item ("each bullet under 12 words") is not a bound on the whole; _rule_per_item reads it.
+        instr = _PER_ITEM_CLAUSE.sub(" ", instr)
         count = counter(output)
         if m := pat_plus.search(instr):
             return _count_bound(unit, count, "at least", None, int(m.group(1)))
@@ -89,6 +96,8 @@ def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str
             return _count_bound(unit, count, m.group(1).lower(), None, _n(m.group(2)))
         if m := pat_less.search(instr):
             return _count_bound(unit, count, None, m.group(1).lower(), _n(m.group(2)))
+        if m := pat_after.search(instr):
+            return _count_bound(unit, count, None, "at most", _n(m.group(1)))
         if (m := pat_exactly.search(instr)) or (
                 unit.startswith(("paragraph", "bullet")) and (m := pat_exact.search(instr) or pat_be.search(instr))):
             n = _n(m.group(1))
@@ -102,6 +111,45 @@ def _length_rule(unit: str, counter: Callable[[str], int]) -> Callable[[str, str
     return rule
 
 
+_ITEM = r"(bullet(?: point)?|item|line|point|sentence|entry|row|answer|title|heading|headline|option|suggestion|name)"
+_PER_ITEM_CLAUSE = re.compile(r"\b(?:each|every)\b(?:\s+(?:one|" + _ITEM[1:-1] + r")s?\b)?[^.;,]{0,40}?\b" + _NUM
+                              + r"\s+\w+(?:\s+(?:or (?:fewer|less)|max(?:imum)?))?|"
+                              r"\b" + _NUM + r"\s+\w+\s+(?:per|each|for each|a)\s+\w+", re.I)
+_PER_ITEM = re.compile(r"\b(?:each|every)(?:\s+" + _ITEM + r")?\s*(?:[:(]|must|should|has|is|of|with|be|to be|can be|"
+                       r"may be|needs to be)?\s*(?:(less than|fewer than|under|at most|no more than|not more than|"
+                       r"maximum(?: of)?|max\.?|up to|below)\s+)?" + _NUM + r"\s+words?\s*(or (?:fewer|less)|max(?:imum)?)?",
+                       re.I)
+
+
+def _items(kind: str, text: str) -> list[str]:
+    if kind == "sentence":
+        return _sentences(text)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if kind == "line":
+        return lines
+    marked = [ln for ln in lines if _LIST_ITEM.match(ln)]
+    return [_LIST_ITEM.sub("", ln, count=1) for ln in marked] if marked else lines
+
+
+def _rule_per_item(instr: str, output: str) -> InstructionResult | None:
+    """'Each bullet 12 words or fewer': the longest item keeps the bound."""
+    m = _PER_ITEM.search(instr)
+    if not m or not (m.group(2) or m.group(4)):
+        return None
+    kind = (m.group(1) or ("bullet" if "bullet" in instr.lower() else "item")).lower()
+    items = _items(kind, output)
+    if not items:
+        return None
+    longest = max(len(_words(i)) for i in items)
+    n = _n(m.group(3))
+    strict = (m.group(2) or "").lower() in ("less than", "fewer than", "under", "below")
+    ok = longest < n if strict else longest <= n
+    return InstructionResult(f"each {kind} {'<' if strict else '<='} {n} words", ok, f"longest {longest} words")
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|\[[ xX]\])\s+")
+
+
 def _paragraphs(text: str) -> int:
     parts = re.split(r"\n\s*\*\*\*\s*\n|\n\s*\n", text.strip())
     return len([p for p in parts if p.strip()])
@@ -109,6 +157,22 @@ def _paragraphs(text: str) -> int:
 
 def _bullets(text: str) -> int:
     return len(re.findall(r"^\s*[*-]\s+\S", text, re.M))
+
+
+def _list_items(text: str) -> int:
+    # Markdown bullets; a list written only with "•" or numbers counts its items instead.
+    return _bullets(text) or len(re.findall(r"^\s*(?:•|\d+[.)])\s+\S", text, re.M))
+
+
+_BULLET_WORD = r"bullet(?: point)?s?\b"
+_MARKDOWN_BULLETS = _length_rule("bullet points", _bullets, _BULLET_WORD)
+_ANY_BULLETS = _length_rule("bullet points", _list_items, _BULLET_WORD)
+
+
+def _rule_bullets(instr: str, output: str) -> InstructionResult | None:
+    # "Use the markdown bullet points such as: * This is point 1" counts markdown bullets only; a plain
+    # "exactly 5 bullets" counts the items of whatever list the output wrote.
+    return (_MARKDOWN_BULLETS if "markdown" in instr.lower() else _ANY_BULLETS)(instr, output)
 
 
 def _rule_no_comma(instr: str, output: str) -> InstructionResult | None:
@@ -285,7 +349,8 @@ def _rule_table(instr: str, output: str) -> InstructionResult | None:
 
 
 def _rule_list(instr: str, output: str) -> InstructionResult | None:
-    if re.search(r"\b(?:checklist|bullet(?:ed)? list|numbered list|(?:as|in|into) (?:a )?(?:bulleted |numbered )?list|"
+    # ("For the bid package checklist, return ... as JSON" names a checklist; it does not ask for one.)
+    if re.search(r"\b(?:(?:as|in|into|write|create|make|give|produce|return|provide|draft)\b[^.,]{0,20}\bchecklist|bullet(?:ed)? list|numbered list|(?:as|in|into) (?:a )?(?:bulleted |numbered )?list|"
                  r"(?:as|in|use) bullet(?: point)?s)\b", instr, re.I):
         items = len(re.findall(r"^\s*(?:[-*•]|\d+[.)]|\[[ xX]\])\s+", output, re.M))
         return InstructionResult("a list", items >= 2, f"{items} list items")
@@ -293,11 +358,26 @@ def _rule_list(instr: str, output: str) -> InstructionResult | None:
 
 
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
-    if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b",
-                 instr, re.I):
+    if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b|"
+                 r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
+                 r"\b(?:per|each|every)\b", instr, re.I):
         lines = [ln for ln in output.strip().splitlines() if ln.strip()]
         ok = len(lines) <= 1 and len(output.split()) <= 60
         return InstructionResult("one line", ok, f"{len(lines)} lines, {len(output.split())} words")
+    return None
+
+
+_PREAMBLE = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely|great question)\b|here(?:'s| is| are)\b|below (?:is|are)\b|"
+                       r"the following\b)|^\W*(?:\S+\s+){2,}[^\n]{0,140}:\s*\n", re.I)
+
+
+def _rule_no_intro(instr: str, output: str) -> InstructionResult | None:
+    if re.search(r"\b(?:no|without(?: an?)?|skip(?: the)?|don't add(?: an?)?|do not add(?: an?)?)\s+"
+                 r"(?:intro(?:duction)?|preamble|lead-in|opening (?:line|sentence))\b|\bno other text\b|"
+                 r"\bnothing else\b|\bstart (?:directly|straight) with\b", instr, re.I):
+        m = _PREAMBLE.search(output)
+        return InstructionResult("no introduction", m is None,
+                                 "starts with the content" if m is None else f"opens with {output.strip()[:40]!r}")
     return None
 
 
@@ -322,7 +402,10 @@ def _rule_language(instr: str, output: str) -> InstructionResult | None:
     m = re.search(r"(?:entire |whole )?(?:response|answer|output)[^.]*\b(?:in|using)\s+(English|[A-Z][a-z]+)\s+(?:language|only)", instr)
     m = m or re.search(r"\bin\s+(English|[A-Z][a-z]+)\s+language", instr)
     if not m:
-        return None
+        # "Write it in Spanish", "Respond in German only", "French only": a named language, read by its words.
+        n = re.search(r"(?:^\W*|\b(?:write|respond|reply|answer|output|draft|compose|produce|translated?)\b[^.]{0,30}?)"
+                      r"\bin\s+(" + _LANGUAGE_NAMES + r")\b|^\W*(" + _LANGUAGE_NAMES + r")\s+only\b", instr, re.I)
+        return _in_language((n.group(1) or n.group(2)).lower(), output) if n else None
     letters = [c for c in output if c.isalpha()]
     ascii_share = sum(c.isascii() for c in letters) / max(1, len(letters))
     english = m.group(1) == "English"
@@ -346,6 +429,23 @@ _LATIN_LANGUAGES = frozenset(
 _ENGLISH_STOP = frozenset("the and is of to in that it you your with for are this".split())
 
 
+_LANGUAGE_NAMES = "|".join(["english", *_SCRIPTS, *sorted(_LATIN_LANGUAGES)])
+
+
+def _in_language(lang: str, output: str) -> InstructionResult | None:
+    """Whether `output` is written in `lang`, by its script or by (the absence of) English function words."""
+    if lang == "english":
+        ok = _looks_english(output) and not re.search("|".join(_SCRIPTS.values()), output)
+        return InstructionResult("language english", ok, "English" if ok else "not English")
+    if lang in _SCRIPTS:
+        ok = bool(re.search(_SCRIPTS[lang], output))
+        if lang in ("chinese", "mandarin"):
+            ok = ok and not re.search(_SCRIPTS["japanese"], output)
+        return InstructionResult(f"language {lang}", ok, "script found" if ok else f"no {lang} script")
+    ok = not _looks_english(output)
+    return InstructionResult(f"language {lang}", ok, "not English" if ok else "the output is English")
+
+
 def _looks_english(text: str) -> bool:
     words = _words(text.lower())
     return bool(words) and sum(w in _ENGLISH_STOP for w in words) >= max(1, len(words) // 12)
@@ -360,14 +460,10 @@ def _rule_translation(instr: str, output: str) -> InstructionResult | None:
     missing = [p for p in re.findall(r"\{\{?[\w.]+\}?\}|%[sd]|%\(\w+\)s", instr) if p not in output]
     if missing:
         return InstructionResult("translation keeps placeholders", False, f"missing {', '.join(missing[:3])}")
-    if lang in _SCRIPTS:
-        ok = bool(re.search(_SCRIPTS[lang], output))
-        if lang in ("chinese", "mandarin"):
-            ok = ok and not re.search(_SCRIPTS["japanese"], output)
-        return InstructionResult(f"translation into {lang}", ok, "script found" if ok else f"no {lang} script")
-    if lang in _LATIN_LANGUAGES:
-        ok = not _looks_english(output)
-        return InstructionResult(f"translation into {lang}", ok, "not English" if ok else "the output is English")
+    if lang in _SCRIPTS or lang in _LATIN_LANGUAGES:
+        res = _in_language(lang, output)
+        assert res is not None
+        return InstructionResult(f"translation into {lang}", res.passed, res.detail)
     return None
 
 
@@ -433,6 +529,8 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_quotes,
     _rule_no_fence,
     _rule_only_json,
+    _rule_no_intro,
+    _rule_per_item,
     _rule_table,
     _rule_list,
     _rule_one_line,
@@ -442,8 +540,13 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _length_rule("words", lambda t: len(_words(t))),
     _length_rule("sentences", lambda t: len(_sentences(t))),
     _length_rule("paragraphs", _paragraphs),
-    _length_rule("bullet points", _bullets),
+    _rule_bullets,
     _rule_keywords,
+)
+# Read only in a record's stated instructions: a prompt's "at most 64 characters" is as often about a password
+# or a field as about the reply.
+_STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
+    _length_rule("characters", lambda t: len(t.strip()), r"char(?:acter)?s\b"),
 )
 
 
@@ -463,7 +566,8 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
             continue
         # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
         # loose keyword rule only speaks when no specific rule recognised the sentence.
-        found = [res for rule in _RULES[:-1] if (res := rule(text, output)) is not None]
+        rules = _RULES[:-1] + _STATED_RULES if instructions else _RULES[:-1]
+        found = [res for rule in rules if (res := rule(text, output)) is not None]
         if not found and (res := _RULES[-1](text, output)) is not None:
             found.append(res)
         results.extend(found)

@@ -102,6 +102,12 @@ _CONSTRAINT = re.compile(
 # A request for a walk-through: an answer of a line or two cannot meet it.
 _STEPS = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk (?:me|us) through\b|\bin detail\b|\bdetailed\b|"
                     r"\b(?:list|extract) (?:all|every)\b|\bevery (?:line item|item|step)\b|\bfull list\b", re.I)
+# A request for a whole work product (a schedule, a procedure, a plan): like a walk-through, a line or two of
+# prose cannot be it.
+_ARTIFACT = re.compile(r"\b(?:write|build|create|draft|prepare|produce|give me|make|generate|put together|design|"
+                       r"outline|lay out)\b[^.?!]{0,60}\b(?:schedule|procedure|plan|checklist|timeline|itinerary|agenda|"
+                       r"runbook|playbook|sop|analysis|comparison|guide|outline|roadmap|breakdown|template)s?\b|"
+                       r"\b(?:week|day|month|phase|hour)[- ]by[- ](?:week|day|month|phase|hour)\b", re.I)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
@@ -204,7 +210,11 @@ def _cheap(rec: FailureRecord) -> Signals:
     cues = read_cues(rec.input, out)
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
              time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=cues.harm_request,
-             harm_comply=cues.harm_request * (1.0 - cues.refusal), off_register=cues.off_register)
+             harm_comply=max(cues.harm_request, cues.harmful_advice) * (1.0 - cues.refusal),
+             off_register=cues.off_register)
+    if cues.harmful_advice:
+        ev.append(Evidence("harm", "the output advises hiding, evading or skipping a safety control",
+                           cues.harmful_advice))
     if cues.off_register:
         ev.append(Evidence("register", "the output uses chat slang, emoji or a condescending tone", cues.off_register))
     if cues.refusal:
@@ -235,7 +245,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["stated_constraints"] = float(bool(_CONSTRAINT.search(rec.input[:4000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
-    v["asks_steps"] = float(bool(_STEPS.search(rec.input[:2000])))
+    v["asks_steps"] = float(bool(_STEPS.search(rec.input[:2000]) or (
+        out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(rec.input[:2000]))))
     v["elided_items"] = float(bool(_ELIDED.search(out)))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))

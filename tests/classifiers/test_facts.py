@@ -79,3 +79,13 @@ def test_values_the_question_states_are_not_part_of_the_answer() -> None:
     assert compare(out, ref, given=question).ref_recall < 1.0
     # A reference made only of values the question states keeps them: otherwise nothing would be compared.
     assert compare("The fee is $30.", "$35", asked="Is the fee $30 or $35?").ref_recall == 0.0
+
+
+def test_times_temperatures_and_csv_rows_are_read_as_their_values() -> None:
+    assert {"2:00", "15:59", "9:00"} <= fact_tokens("From 2am; quote at 3:59 PM; open 9:00 a.m.")
+    assert fact_tokens("15:59 ET") & fact_tokens("3:59 PM ET") == {"15:59", "et"}
+    # A temperature is its number, with or without the degree sign: "-2C" in a text, "-2°C" in another.
+    assert fact_tokens("Low of -2°C, sprinklers before 0°C") == fact_tokens("Low of -2C, sprinklers before 0C")
+    # A comma groups thousands only before three digits; in a CSV row it separates values.
+    assert {"80", "6", "2180.5"} <= fact_tokens("E1043,Dana Whitfield,80,6,2180.50")
+    assert "1234567" in fact_tokens("a total of $1,234,567.00")

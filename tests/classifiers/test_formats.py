@@ -97,3 +97,8 @@ def test_prose_that_yaml_reads_as_a_mapping_is_not_yaml() -> None:
 
 def test_plain_prose_is_markdown_a_structure_asked_for_is_an_instruction() -> None:
     assert validate("markdown", "Paris is the capital of France and Rome is the capital of Italy.").ok
+
+
+def test_a_json_array_is_not_csv() -> None:
+    res = validate("csv", '[{"id": "F-01", "severity": "high"}, {"id": "F-04", "severity": "medium"}]')
+    assert not res.ok and "JSON" in res.detail

@@ -102,3 +102,48 @@ def test_an_english_reply_to_a_user_who_wrote_in_another_language_breaks_an_unst
     assert check_reply_language("Summarize this: le prix de la carte est plus élevé pour les clients", english) is None
     assert check_reply_language("¿Cuánto cuesta la tarjeta SIM? Contesta en inglés.", english) is None
     assert check_reply_language("¿Cuánto cuesta la tarjeta SIM nueva para mi cuenta?", "Cuesta 10 dólares.") is None
+
+
+def test_bullet_counts_and_bounds_on_each_item() -> None:
+    listing = "- Level 5 finish anywhere the architect's schedule could be read as asking for it\n- Lead-lined board\n- Firestopping"
+    at_most, = check_instructions(("At most 2 bullets",), listing)
+    assert at_most.constraint == "bullet points <= 2" and not at_most.passed
+    # A plain "bullets" counts a numbered list too; "markdown bullet points" counts only markdown bullets.
+    assert check_instructions(("Exactly 3 bullets",), "1. a\n2. b\n3. c")[0].passed
+    assert not check_instructions(("Your answer must contain exactly 3 bullet points. Use the markdown bullet points "
+                                   "such as:\n* This is point 1.",), "1. a\n2. b\n3. c")[0].passed
+    each, = check_instructions(("Each bullet 12 words or fewer",), listing)
+    assert each.constraint == "each bullet <= 12 words" and not each.passed and "14" in each.detail
+    # A bound on each item is not a bound on the whole answer.
+    both = check_instructions(("Use 3 bullet points, each under 20 words",), listing)
+    assert {r.constraint for r in both} == {"each bullet < 20 words", "bullet points == 3"}
+    assert all(r.passed for r in both)
+
+
+def test_no_introduction_single_line_and_a_named_language() -> None:
+    intro, = check_instructions(("No introduction",), "Here are the exclusions we recommend:\n- crane\n- wiring")
+    assert not intro.passed
+    assert check_instructions(("No introduction",), "- crane\n- wiring")[0].passed
+    # A YAML key that ends in a colon is content, not a lead-in.
+    assert check_instructions(("No preamble.",), "servers:\n  - web-1")[0].passed
+    line = check_instructions(("Output a single comma-separated line", "No other text"), "Milk, eggs, fish")
+    assert len(line) == 2 and all(r.passed for r in line)
+    assert not check_instructions(("Output a single comma-separated line",), "The allergens are:\n1. Milk\n2. Eggs")[0].passed
+    assert check_instructions((), "x", "List the items, one per line.") == []
+    spanish, = check_instructions(("Write it in Spanish",), "Due to flooding, all Saturday games are cancelled.")
+    assert spanish.constraint == "language spanish" and not spanish.passed
+    assert check_instructions(("Respond in French only",), "Votre commande est prête et nous vous remercions.")[0].passed
+
+
+def test_a_character_limit_is_read_from_stated_instructions_only() -> None:
+    long = "How Oyster Merchants, Watermen and Packing-House Fortunes Shaped the Chesapeake From Reconstruction On"
+    chars, = check_instructions(("Maximum 60 characters.",), long)
+    assert chars.constraint == "characters <= 60" and not chars.passed
+    assert check_instructions(("Max 160 characters (single SMS segment).",), "Frost tonight: start sprinklers.")[0].passed
+    # In a prompt, "at most 64 characters" is as often about a password or a field as about the reply.
+    assert check_instructions((), long, "Usernames may have at most 64 characters. Why was mine rejected?") == []
+
+
+def test_a_checklist_named_in_the_prompt_is_not_asked_for() -> None:
+    prompt = 'For the bid package checklist, return the AIA document number as JSON: {"document": ...}.'
+    assert check_instructions((), '{"document": "A312-2010"}', prompt) == []
