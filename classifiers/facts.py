@@ -85,6 +85,9 @@ def _norm_number(tok: str) -> str:
     return t or "0"
 
 
+_TEMPLATE_SLOT = re.compile(r"\{\{?\s*[A-Za-z_][\w.]*\s*\}?\}")
+
+
 @functools.lru_cache(maxsize=4096)
 def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
     """The checkable values a text states, normalised (`$1,200.00` and `1200` are the same fact).
@@ -93,6 +96,9 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
     record's reference and context are read by more than one signal.
     """
     out: set[str] = set()
+    if "{" in text:
+        # A template's placeholders ({patron_name}, {{count}}) are slots, not stated values.
+        text = _TEMPLATE_SLOT.sub(" ", text)
     for m in (_ANY_TOKEN if every_word else _TOKEN).finditer(text):
         kind, tok = m.lastgroup, m.group()
         if kind == "mdate":
@@ -161,7 +167,16 @@ def _fact_differs(ref: Any, out: Any) -> bool:
     """
     if _norm_leaf(ref) == _norm_leaf(out):
         return False
+    if isinstance(ref, str) and isinstance(out, str) and len(ref.split()) > 8 and len(out.split()) > 8:
+        # Two free-text fields (a justification, a summary) differ when the output drops most of the
+        # reference's values, not when it words them otherwise or adds one.
+        ref_facts, out_facts = fact_tokens(ref), fact_tokens(out, every_word=True)
+        return bool(ref_facts) and len(ref_facts & out_facts) < len(ref_facts) / 2
     kinds = {_kind(ref), _kind(out)}
+    if kinds == {"number", "text"}:
+        # "0.05 mg/L" where the reference has 0.01 is another value; "14.8%" or "36.4x" for 14.8 is another type.
+        nums = [re.match(r"\s*[$€£]?(-?\d[\d,]*(?:\.\d+)?)", str(x)) for x in (ref, out)]
+        return all(nums) and _norm_number(nums[0].group(1)) != _norm_number(nums[1].group(1))  # type: ignore[union-attr]
     if len(kinds) == 2 and "null" not in kinds:
         return False
     return not (_is_label(ref) or _is_label(out))
@@ -241,7 +256,8 @@ def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
     same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p]) for p in shared)
     differ = [p for p in shared if _fact_differs(ref_leaves[p], out_leaves[p])]
     extra = [p for p in out_leaves if p not in ref_leaves and _is_fact(out_leaves[p])]
-    return FactAgreement(same / len(ref_leaves), bool(differ or extra), bool(differ or extra),
+    # A field the reference lacks may be a renamed or reshaped one (a schema fault), so alone it is weak.
+    return FactAgreement(same / len(ref_leaves), bool(differ or extra), bool(differ),
                          f"{len(differ)} of {len(shared)} shared fields state other values than the reference"
                          + (f" (first: {differ[0]})" if differ else "")
                          + (f"; {len(extra)} field(s) the reference lacks" if extra else ""))

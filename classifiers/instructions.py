@@ -324,6 +324,33 @@ def _rule_repeat(instr: str, output: str, prompt: str) -> InstructionResult | No
     return InstructionResult("repeat the request first", ok, "repeated" if ok else "the output does not open with the request")
 
 
+_PLACEHOLDER = re.compile(r"\{\{?[\w.]+\}?\}|%[sd]|%\(\w+\)s")
+
+
+def _rule_keep_placeholders(instr: str, output: str, prompt: str) -> InstructionResult | None:
+    """'Keep the placeholders exactly as written': every {name} of the prompt is in the output, unchanged."""
+    if not re.search(r"\b(?:keep|preserve|leave|retain|(?:do not|don't|never) (?:translate|alter|change|modify|touch))\b"
+                     r"[^.]{0,40}\b(?:placeholders?|curly braces|braces|variables|template (?:tags|variables))", instr, re.I):
+        return None
+    wanted = dict.fromkeys(_PLACEHOLDER.findall(prompt))
+    if not wanted:
+        return None
+    missing = [p for p in wanted if p not in output]
+    return InstructionResult("placeholders kept", not missing, f"missing {', '.join(missing[:3])}" if missing else "all kept")
+
+
+def _rule_only_value(instr: str, output: str) -> InstructionResult | None:
+    """'Reply with the category only': the whole output is that one value."""
+    if not re.search(r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
+                     r"(?:single\s+)?(?:category|label|class|word|number|letter|digit|score|yes or no)\b|"
+                     r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:the\s+|a\s+|one\s+)?(?:single\s+)?"
+                     r"(?:category|label|class|word|number|letter|digit|score)(?:\s+name)?\s+only\b", instr, re.I):
+        return None
+    words = len(_words(output))
+    ok = words <= 4 and "\n" not in output.strip()
+    return InstructionResult("only the value", ok, f"{words} words")
+
+
 def _rule_quotes(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"wrap[^.]*(entire|whole)[^.]*double quot", instr, re.I):
         s = output.strip()
@@ -457,7 +484,7 @@ def _rule_translation(instr: str, output: str) -> InstructionResult | None:
     if not m:
         return None
     lang = m.group(1).lower()
-    missing = [p for p in re.findall(r"\{\{?[\w.]+\}?\}|%[sd]|%\(\w+\)s", instr) if p not in output]
+    missing = [p for p in _PLACEHOLDER.findall(instr) if p not in output]
     if missing:
         return InstructionResult("translation keeps placeholders", False, f"missing {', '.join(missing[:3])}")
     if lang in _SCRIPTS or lang in _LATIN_LANGUAGES:
@@ -529,6 +556,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_quotes,
     _rule_no_fence,
     _rule_only_json,
+    _rule_only_value,
     _rule_no_intro,
     _rule_per_item,
     _rule_table,
@@ -564,6 +592,8 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
         if rep is not None:
             results.append(rep)
             continue
+        if (kept := _rule_keep_placeholders(text, output, prompt)) is not None:
+            results.append(kept)
         # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
         # loose keyword rule only speaks when no specific rule recognised the sentence.
         rules = _RULES[:-1] + _STATED_RULES if instructions else _RULES[:-1]

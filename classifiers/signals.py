@@ -31,6 +31,7 @@ FEATURES: tuple[str, ...] = (
     "fmt_expected", "fmt_fail", "fmt_wrapped", "schema_fail",
     "instr_count", "instr_fail_share", "instr_any_fail",
     "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply", "off_register",
+    "deflection",
     "has_reference", "ref_long", "ref_sim", "ref_token_recall", "ref_fact_recall", "fact_conflict", "fact_conflict_hard",
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
@@ -238,6 +239,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["len_ratio"] = max(-1.0, min(1.0, math.log((words_out + 1) / (words_in + 1)) / 4))
     v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
+    # A why/how question is answered with "it varies" in good faith; a question for one value is not.
+    v["deflection"] = cues.deflection * (1.0 - v["explanatory"])
     # The pipeline's own task name, when it sends one ("summarization", "creative_writing"), says the same.
     task = (rec.task or "").lower()
     v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000]) or _TRANSFORM_TASK.search(task)))

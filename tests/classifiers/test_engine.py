@@ -299,3 +299,30 @@ def test_an_answer_that_follows_a_stale_retrieved_passage_faithfully_is_informat
                                  "week are free.",))
     d = engine.diagnose([rec])[0]
     assert d.label == "information" and d.route == "rag"
+
+
+def test_a_hedge_that_points_elsewhere_instead_of_the_value_is_missing_knowledge(engine: Engine) -> None:
+    rec = FailureRecord(id="h", input="What torque should I use on a 3/8 inch flare nut on a mini-split line set?",
+                        output="Flare nut torque depends on the manufacturer and the specific unit, so the best source "
+                               "is the installation manual. In general, snug it enough to seal without cracking the flare.",
+                        reference="About 33-42 N·m (roughly 24-31 ft-lb) for a 3/8 inch flare.")
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("information", ("missing_knowledge",))
+    # "It varies" answering a why-question is an explanation, not a dodge.
+    why = FailureRecord(id="w", input="Why do flare fittings leak?",
+                        output="It varies, but the best source is the installation manual for your unit.")
+    assert engine.diagnose([why])[0].subtypes != ("missing_knowledge",)
+
+
+def test_renamed_fields_in_a_schema_violation_are_not_invented_facts(engine: Engine) -> None:
+    rec = FailureRecord(id="j", input="Summarize the QC for sample GX-2291 as JSON per the schema. Metrics: Q30 91.2%, "
+                                      "duplication 14.8%, coverage 36.4x.",
+                        output='{"sample_id": "GX-2291", "qc_status": "PASS", "q30_pct": 91.2, "dup_pct": "14.8%", '
+                               '"mean_cov": "36.4x"}',
+                        reference='{"sample_id": "GX-2291", "pass": true, "metrics": {"q30_pct": 91.2, "dup_pct": 14.8, '
+                                  '"mean_cov": 36.4}}',
+                        expected_format="json",
+                        schema={"type": "object", "required": ["sample_id", "pass", "metrics"],
+                                "properties": {"pass": {"type": "boolean"}, "metrics": {"type": "object"}}})
+    d = engine.diagnose([rec])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("schema_violation",))

@@ -89,3 +89,16 @@ def test_times_temperatures_and_csv_rows_are_read_as_their_values() -> None:
     # A comma groups thousands only before three digits; in a CSV row it separates values.
     assert {"80", "6", "2180.5"} <= fact_tokens("E1043,Dana Whitfield,80,6,2180.50")
     assert "1234567" in fact_tokens("a total of $1,234,567.00")
+
+
+def test_json_fields_free_text_and_template_slots() -> None:
+    # A value given as text with its unit is the same value; another number is a conflict.
+    assert not compare('{"dup_pct": "14.8%"}', '{"dup_pct": 14.8}').hard
+    assert compare('{"mcl_mg_per_l": "0.05 mg/L"}', '{"mcl_mg_per_l": 0.01}').hard
+    # A field the reference lacks is a conflict, but alone not a hard one (it may be a renamed field).
+    extra = compare('{"id": "A-1", "risk_level": "HIGH"}', '{"id": "A-1", "risk": "high"}')
+    assert extra.conflict and not extra.hard
+    # Free text in a field is judged by the values it keeps, not its wording.
+    assert not compare('{"why": "Unused for 214 days, holds AdministratorAccess and two active keys, one three years old."}',
+                       '{"why": "Inactive 214 days with AdministratorAccess and two active keys (oldest 3 years)."}').hard
+    assert fact_tokens("Hi {patron_name}, {{count}} items") == fact_tokens("Hi {nombre}, {{cantidad}} items")

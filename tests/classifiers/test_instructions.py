@@ -147,3 +147,15 @@ def test_a_character_limit_is_read_from_stated_instructions_only() -> None:
 def test_a_checklist_named_in_the_prompt_is_not_asked_for() -> None:
     prompt = 'For the bid package checklist, return the AIA document number as JSON: {"document": ...}.'
     assert check_instructions((), '{"document": "A312-2010"}', prompt) == []
+
+
+def test_placeholders_kept_and_a_reply_that_must_be_the_value_only() -> None:
+    prompt = 'Translate into Spanish. Keep the placeholders exactly as written. Hi {patron_name}, "{item_title}" is due.'
+    rule = ("Do not translate or alter anything inside curly braces",)
+    kept, = check_instructions(rule, 'Hola {patron_name}, "{item_title}" vence hoy.', prompt)
+    assert kept.constraint == "placeholders kept" and kept.passed
+    broken, = check_instructions(rule, 'Hola {nombre}, "{item_title}" vence hoy.', prompt)
+    assert not broken.passed and "{patron_name}" in broken.detail
+    ticket = "Classify this ticket into one category: instrument, reagent, software. Reply with the category only."
+    assert check_instructions((), "software", ticket)[0].passed
+    assert not check_instructions((), "This looks like a configuration issue. Try clearing the cache.", ticket)[0].passed
