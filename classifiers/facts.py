@@ -110,7 +110,9 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
         elif kind == "time":
             # `2am`, `2:00 a.m.` and `02:00` are one time, as are `3:59 PM` and `15:59`.
             hour, _, minute = re.sub(r"[^\d:]", "", tok).partition(":")
-            h = int(hour) % 12 + (12 if "p" in tok.lower() else 0) if re.search(r"[ap]", tok, re.I) else int(hour)
+            h = int(hour)
+            if meridiem := re.search(r"[ap]", tok, re.I):
+                h = h % 12 + (12 if meridiem.group().lower() == "p" else 0)
             out.add(f"{h}:{minute or '00'}")
         elif kind == "temp":
             # `-2°C`, `-2C` and `-2` (in a forecast table) are one value; the unit is read from context.

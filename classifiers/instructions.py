@@ -121,6 +121,10 @@ _PER_ITEM = re.compile(r"\b(?:each|every)(?:\s+" + _ITEM + r")?\s*(?:[:(]|must|s
                        re.I)
 
 
+# A list item's marker: a bullet, a number or a checkbox.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|\[[ xX]\])\s+", re.M)
+
+
 def _items(kind: str, text: str) -> list[str]:
     if kind == "sentence":
         return _sentences(text)
@@ -145,9 +149,6 @@ def _rule_per_item(instr: str, output: str) -> InstructionResult | None:
     strict = (m.group(2) or "").lower() in ("less than", "fewer than", "under", "below")
     ok = longest < n if strict else longest <= n
     return InstructionResult(f"each {kind} {'<' if strict else '<='} {n} words", ok, f"longest {longest} words")
-
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|\[[ xX]\])\s+")
 
 
 def _paragraphs(text: str) -> int:
@@ -379,7 +380,7 @@ def _rule_list(instr: str, output: str) -> InstructionResult | None:
     # ("For the bid package checklist, return ... as JSON" names a checklist; it does not ask for one.)
     if re.search(r"\b(?:(?:as|in|into|write|create|make|give|produce|return|provide|draft)\b[^.,]{0,20}\bchecklist|bullet(?:ed)? list|numbered list|(?:as|in|into) (?:a )?(?:bulleted |numbered )?list|"
                  r"(?:as|in|use) bullet(?: point)?s)\b", instr, re.I):
-        items = len(re.findall(r"^\s*(?:[-*•]|\d+[.)]|\[[ xX]\])\s+", output, re.M))
+        items = len(_LIST_ITEM.findall(output))
         return InstructionResult("a list", items >= 2, f"{items} list items")
     return None
 
@@ -459,7 +460,7 @@ _ENGLISH_STOP = frozenset("the and is of to in that it you your with for are thi
 _LANGUAGE_NAMES = "|".join(["english", *_SCRIPTS, *sorted(_LATIN_LANGUAGES)])
 
 
-def _in_language(lang: str, output: str) -> InstructionResult | None:
+def _in_language(lang: str, output: str) -> InstructionResult:
     """Whether `output` is written in `lang`, by its script or by (the absence of) English function words."""
     if lang == "english":
         ok = _looks_english(output) and not re.search("|".join(_SCRIPTS.values()), output)
@@ -489,7 +490,6 @@ def _rule_translation(instr: str, output: str) -> InstructionResult | None:
         return InstructionResult("translation keeps placeholders", False, f"missing {', '.join(missing[:3])}")
     if lang in _SCRIPTS or lang in _LATIN_LANGUAGES:
         res = _in_language(lang, output)
-        assert res is not None
         return InstructionResult(f"translation into {lang}", res.passed, res.detail)
     return None
 
