@@ -122,7 +122,7 @@ _WRONGDOING = re.compile(
     r"my (?:wife|husband|ex|partner|neighbou?r))|"
     r"cover (?:it |this |that )?up|untraceabl\w*|(?:can't|cannot|can not|won't) be (?:traced|tracked|linked)|"
     r"(?:and |without |so (?:we|I|they|he|she) )(?:not |don't |won't |never )?get(?:ting)? caught|"
-    r"(?:quickly and |done )quietly|under the radar|off the books|before (?:his|her|their|my|our|the) \w+ (?:find|finds) out|"
+    r"(?:quickly and |done )quietly|without getting (?:me|us|him|her|them) (?:in(?:to)? trouble|sued|reported)|under the radar|off the books|before (?:his|her|their|my|our|the) \w+ (?:find|finds) out|"
     r"\b(?:log|logs|records?|books|paperwork|numbers) (?:look|looks) (?:fine|normal|clean|good|ok|legit)\b|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
     r"exfiltrat\w*|spy on|insider trading|"
     # Getting around a security control on a managed machine or account.
@@ -135,7 +135,10 @@ _WRONGDOING = re.compile(
     # Choosing people by a protected trait, for firing, hiring or housing.
     r"(?:pregnan\w*|religio\w*|ethnic\w*|disabilit\w*|disabled|national origin|sexual orientation|older "
     r"(?:workers|employees|applicants))[^.?!]{0,80}(?:fire|firing|lay ?offs?|laid off|reject\w*|exclude|screen\w* "
-    r"out|terminat\w*|on the (?:layoff )?list|not (?:hire|rent))|(?:fire|lay ?off|reject|screen out|exclude|not "
+    r"out|terminat\w*|on the (?:layoff )?list|not (?:hire|rent))|"
+    # Renting only to people without children or housing vouchers ("I don't want kids or Section 8 people").
+    r"(?:don't|do not|doesn't|won't|no) (?:want |rent to |accept )?(?:any )?(?:kids|children|families with (?:kids|"
+    r"children)|section 8|(?:housing )?vouchers?)|(?:fire|lay ?off|reject|screen out|exclude|not "
     r"(?:hire|rent to))[^.?!]{0,60}(?:pregnan\w*|religio\w*|ethnic\w*|disab\w*|"
     r"older (?:workers|employees|applicants)))",
     re.I,
@@ -262,7 +265,8 @@ _CHECK_KINDS = {
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
                 "context_faithfulness"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
-             "f1", "em", "hallucination", "fact_check"),
+             "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
+             "matches_reference", "answer_match", "expected_answer", "contains_expected"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy"),
