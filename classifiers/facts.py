@@ -177,7 +177,7 @@ def _fact_differs(ref: Any, out: Any) -> bool:
     kinds = {_kind(ref), _kind(out)}
     if kinds == {"number", "text"}:
         # "0.05 mg/L" where the reference has 0.01 is another value; "14.8%" or "36.4x" for 14.8 is another type.
-        nums = [re.match(r"\s*[$€£]?(-?\d[\d,]*(?:\.\d+)?)", str(x)) for x in (ref, out)]
+        nums = [_LEADING_NUMBER.match(str(x)) for x in (ref, out)]
         return all(nums) and _norm_number(nums[0].group(1)) != _norm_number(nums[1].group(1))  # type: ignore[union-attr]
     if len(kinds) == 2 and "null" not in kinds:
         return False
@@ -188,6 +188,7 @@ def _is_fact(value: Any) -> bool:
     return _kind(value) in ("number", "bool") or (isinstance(value, str) and not _is_label(value) and value != "")
 
 
+_LEADING_NUMBER = re.compile(r"\s*[$€£]?(-?\d[\d,]*(?:\.\d+)?)")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NUMERIC = re.compile(r"^[$€£]?-?\d[\d,]*(?:\.\d+)?%?$")
 
