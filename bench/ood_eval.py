@@ -52,6 +52,8 @@ def main() -> int:
 
     files = args.files or sorted(DATA.glob("*.jsonl"))
     engine = Engine(embedder=shipped_embedder()) if args.rules else load_engine(args.classifier)
+    # Sets the model was trained on are marked and left out of the mean: their figures are in-sample.
+    trained_on = set(engine.manifest.get("training_files", []))
     rows = []
     for path in files:
         recs = read(path)
@@ -62,7 +64,7 @@ def main() -> int:
         conf = [d.confidence for d in diagnoses]
         scores = per_label_scores(truth, pred, LABELS)
         rows.append({
-            "set": path.name, "n": len(recs), "accuracy": accuracy(truth, pred),
+            "set": path.name, "trained_on": path.name in trained_on, "n": len(recs), "accuracy": accuracy(truth, pred),
             "macro_f1": macro_f1(truth, pred, list(LABELS)),
             **{f"f1_{k}": scores[k]["f1"] for k in LABELS},
             "coverage": coverage(pred), "covered_accuracy": covered_accuracy(truth, pred),
@@ -75,11 +77,15 @@ def main() -> int:
              "covered_accuracy": "cov.acc"}
     print(f"{'set':<22}" + "".join(f"{short.get(c, c):>9}" for c in cols))
     for r in rows:
-        print(f"{r['set']:<22}" + "".join(f"{r[c]:>9}" if c == "n" else f"{r[c]:>9.3f}" for c in cols))
-    if len(rows) > 1:
-        n = sum(r["n"] for r in rows)
-        pooled = {c: sum(r[c] * r["n"] for r in rows) / n for c in cols if c != "n"}
+        name = r["set"] + (" *" if r["trained_on"] else "")
+        print(f"{name:<22}" + "".join(f"{r[c]:>9}" if c == "n" else f"{r[c]:>9.3f}" for c in cols))
+    unseen = [r for r in rows if not r["trained_on"]]
+    if len(unseen) > 1:
+        n = sum(r["n"] for r in unseen)
+        pooled = {c: sum(r[c] * r["n"] for r in unseen) / n for c in cols if c != "n"}
         print(f"{'(weighted mean)':<22}{n:>9}" + "".join(f"{pooled[c]:>9.3f}" for c in cols if c != "n"))
+    if len(unseen) < len(rows):
+        print("* in the model's training data (manifest training_files): in-sample, left out of the mean")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "ood_eval.json"
     out.write_text(json.dumps({"classifier": engine.version, "rows": rows}, indent=2))

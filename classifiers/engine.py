@@ -74,6 +74,11 @@ class Engine:
         """The embedder the signals use (the one the model was trained with)."""
         return self._embedder
 
+    @property
+    def manifest(self) -> dict[str, object]:
+        """The trained model's manifest (empty for the v1 rules alone)."""
+        return dict(self._combiner.manifest) if self._combiner is not None else {}
+
     def signals(self, records: Sequence[FailureRecord]) -> tuple[list[Signals], dict[str, object]]:
         sigs, emb = extract(records, self._embedder)
         return sigs, dict(emb)

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from classifiers.cascade import decide
+from classifiers.cascade import RULES, decide
 from classifiers.embedding import TextEmbedder
 from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1
 from classifiers.model import (
@@ -30,6 +30,7 @@ from classifiers.model import (
     LearnedCombiner,
     capped_confidence,
     fit_cascade_calibration,
+    fit_rule_record,
     design_matrix,
     label_probabilities,
     scale_blocks,
@@ -188,7 +189,8 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     if len(free) >= 2:
         calibration = fit_cascade_calibration(np.array([verdicts[i].confidence for i in free]),
                                               np.array([float(verdicts[i].label == truth[i]) for i in free]))
-    conf = capped_confidence(probs, verdicts, certain, calibration)
+    record = fit_rule_record([verdicts[i] for i in free], [truth[i] for i in free])
+    conf = capped_confidence(probs, verdicts, certain, calibration, record)
     threshold = choose_threshold(truth, probs, cfg.max_threshold, conf)
     pred = [LABEL_ORDER[int(k)] if conf[i] >= threshold else "unknown" for i, k in enumerate(probs.argmax(axis=1))]
     forced = [LABEL_ORDER[int(k)] for k in probs.argmax(axis=1)]
@@ -208,9 +210,13 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     parts: list[np.ndarray] = [bc, ic, np.array([bi, ii, REVISION], dtype=np.float64), bs_coef.ravel(), is_coef.ravel()]
     if calibration is not None:  # the table changes which cases go to review, so it is part of the version
         parts += [calibration[0], calibration[1]]
+    if record:  # so is each rule's track record
+        parts.append(np.array([x for rule in sorted(record) for x in (RULES.index(rule), *record[rule])],
+                              dtype=np.float64))
     digest = hashlib.sha256(np.concatenate(parts).tobytes()).hexdigest()[:8]
     version = version or f"lr-{time.strftime('%Y.%m.%d', time.gmtime())}-{digest}"
-    return LearnedCombiner(heads, cfg.features, threshold, version, calibration=calibration), figures
+    return LearnedCombiner(heads, cfg.features, threshold, version, calibration=calibration,
+                           rule_record=record), figures
 
 
 def data_hash(records: Sequence[LabelledRecord]) -> str:
@@ -244,11 +250,14 @@ def _split(records: Sequence[LabelledRecord], heldout_share: float, seed: int) -
 
 def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0, heldout_share: float = 0.2,
                 cfg: TrainConfig = TrainConfig(), embedder: TextEmbedder | None = None,
-                progress: Any = None, exclude_sources: Sequence[str] = EVAL_ONLY_SOURCES) -> TrainResult:
+                progress: Any = None, exclude_sources: Sequence[str] = EVAL_ONLY_SOURCES,
+                training_files: Sequence[str] = ()) -> TrainResult:
     """Build a new model version from labelled records (seed data plus people's corrections).
 
     A held-out share (by content hash) measures the version; the version shipped is then refitted on all
     records. Records without a label, and records whose metadata.source is in `exclude_sources`, are ignored.
+    `training_files` names the files the records came from, for the manifest (an evaluation must not count a
+    set the model was trained on as unseen).
 
     Raises:
         ValueError: fewer than 20 labelled records, or labels outside information/behavior/both.
@@ -278,6 +287,7 @@ def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0,
     final.save(out_dir, {
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "training_data_sha256": data_hash(labelled),
+        "training_files": list(training_files),
         "n_train": len(labelled),
         "seed": seed,
         "train_config": {"c": cfg.c, "folds": cfg.folds, "max_threshold": cfg.max_threshold},

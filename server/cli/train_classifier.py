@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     bar = tqdm(total=2, unit="step", file=sys.stderr, desc="training")
     try:
         result = train_model(records, args.out, seed=args.seed, heldout_share=args.heldout, progress=bar.update,
-                             exclude_sources=tuple(excluded))
+                             exclude_sources=tuple(excluded), training_files=[p.name for p in args.files])
     except ValueError as exc:
         print(f"formfact train-classifier: {exc}", file=sys.stderr)
         return 2

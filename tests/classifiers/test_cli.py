@@ -32,6 +32,8 @@ def test_train_classifier_writes_a_loadable_model(labelled_file: Path, tmp_path:
     assert rc == 0
     assert (out / "manifest.json").is_file() and (out / "model.npz").is_file()
     assert "not worse" in capsys.readouterr().out
+    # The manifest names the files it learned from, so an evaluation can tell in-sample sets from unseen ones.
+    assert json.loads((out / "manifest.json").read_text())["training_files"] == [labelled_file.name]
 
 
 def test_train_classifier_refuses_too_little_data(tmp_path: Path, capsys) -> None:

@@ -124,3 +124,39 @@ def test_cascade_calibration_maps_confidence_to_a_hit_rate(trained_dir: Path, tm
     (bad / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="cascade_calibration"):
         LearnedCombiner.load(bad)
+
+
+def test_a_rules_track_record_caps_its_confidence_and_never_raises_it() -> None:
+    from classifiers.cascade import Verdict
+    from classifiers.model import RULE_RECORD_PRIOR, capped_confidence, fit_rule_record
+
+    verdicts = [Verdict("behavior", ("off_task",), 0.9, "r", "reference_fits_better")] * 4 + [
+        Verdict("information", ("hallucination",), 0.9, "r", "fact_conflict")] * 2
+    truth = ["behavior", "information", "information", "information", "information", "information"]
+    record = fit_rule_record(verdicts, truth)
+    assert record == {"fact_conflict": (2, 2), "reference_fits_better": (4, 1)}
+    probs = np.array([[0.9, 0.1, 0.0], [0.1, 0.9, 0.0]])
+    conf = capped_confidence(probs, [verdicts[0], verdicts[-1]], [False, False], None, record)
+    # Right 1 time in 4: pulled from 0.9 towards 1/4 by 4 cases against RULE_RECORD_PRIOR pseudo-cases at 0.9.
+    assert conf[0] == pytest.approx((1 + RULE_RECORD_PRIOR * 0.9) / (4 + RULE_RECORD_PRIOR))
+    # A perfect record does not vouch for more than the verdict's own confidence.
+    assert conf[1] == pytest.approx(0.9)
+
+
+def test_rule_record_is_saved_and_a_bad_one_refused(trained_dir: Path, tmp_path: Path,
+                                                    labelled_records: list[LabelledRecord]) -> None:
+    manifest = json.loads((trained_dir / "manifest.json").read_text())
+    record = manifest["rule_record"]
+    assert record and all(0 <= e["right"] <= e["n"] for e in record.values())
+    assert sum(e["n"] for e in record.values()) <= len(labelled_records)
+    assert LearnedCombiner.load(trained_dir).rule_record == {r: (e["n"], e["right"]) for r, e in record.items()}
+    bad = tmp_path / "bad"
+    shutil.copytree(trained_dir, bad)
+    manifest["rule_record"] = {"no_such_rule": {"n": 3, "right": 1}}
+    (bad / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="rule_record"):
+        LearnedCombiner.load(bad)
+    manifest["rule_record"] = {next(iter(record)): {"n": 3, "right": 5}}
+    (bad / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="rule_record"):
+        LearnedCombiner.load(bad)
