@@ -25,14 +25,14 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 29
+REVISION = 30
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
          "fact_conflict", "context_followed",
-         "reference_fits_better", "reference_missing", "unrelated", "transform_task", "explanation_generic",
+         "reference_fits_better", "reference_missing", "reference_open", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
 
@@ -214,9 +214,14 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")
         if not v["ref_long"] and v["ref_token_recall"] < 0.5:
-            # For an open-ended generation task the reference is one answer of many: a mismatch is weak.
-            return Verdict("information", (_info_subtype(v),), 0.5 if v["open_task"] else 0.8,
-                           "the output does not hold the reference answer", "reference_missing")
+            if v["open_task"]:
+                # For an open-ended generation task the reference is one answer of many: a mismatch is weak
+                # (its own rule, so its track record is kept apart from the strong case's).
+                return Verdict("information", (_info_subtype(v),), 0.5,
+                               "the output does not hold the reference answer, one of many for this open task",
+                               "reference_open")
+            return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer",
+                           "reference_missing")
     if (v["stated_constraints"] or v["instr_unchecked"]) and not v["has_reference"]:
         # Nothing shows the facts wrong, and the prompt set explicit output constraints (ones a validator
         # could not read, or that it found kept): the grader most likely failed one of them.
