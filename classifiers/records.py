@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
@@ -36,6 +37,21 @@ BEHAVIOR_SUBTYPES = (
 )
 SUBTYPES = INFORMATION_SUBTYPES + BEHAVIOR_SUBTYPES
 EXPECTED_FORMATS = ("json", "yaml", "xml", "html", "sql", "csv", "markdown")
+"""The formats formfact validates."""
+CARRIED_FORMATS = ("toml", "ini", "jsonl", "ndjson", "tsv", "latex", "python", "javascript", "typescript", "regex",
+                   "graphql", "cron", "mermaid", "dot", "dsl", "code")
+"""Text formats accepted and carried (to the router's prompts and the trainer) but not validated."""
+FORMAT_ALIASES = {"yml": "yaml", "md": "markdown", "htm": "html"}
+NO_FORMAT = frozenset({"", "text", "plain", "plaintext", "plain_text", "prose", "free_text", "freeform", "free-form",
+                       "natural_language", "none", "null", "any"})
+"""`expected_format` values that say "no particular format": read as absent."""
+CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation")
+"""Where eval tools put a check's explanation (formfact's own name first)."""
+_CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "fail": False, "failed": False,
+                 "failure": False, "error": False}
+_PASSAGE_KEYS = ("text", "content", "page_content", "passage")
+LABEL_ALIASES = {"behaviour": "behavior", "behavior-based": "behavior", "behavior_based": "behavior",
+                 "information-based": "information", "information_based": "information", "info": "information"}
 ROUTES = ("rag", "finetune", "review")
 
 
@@ -213,8 +229,13 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
             return ()
         if isinstance(value, str):
             value = [value]
+        if name == "context" and isinstance(value, list):
+            # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
+            value = [next((v[k] for k in _PASSAGE_KEYS if isinstance(v.get(k), str)), v) if isinstance(v, Mapping)
+                     else v for v in value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad.append(FieldViolation(name, "must be a list of strings"))
+            bad.append(FieldViolation(name, "must be a list of strings" + (
+                " (or of passages with a \"text\" field)" if name == "context" else "")))
             return ()
         if len(value) > limits.max_list_items:
             bad.append(FieldViolation(name, f"has {len(value)} items; the limit is {limits.max_list_items}"))
@@ -240,12 +261,15 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
 
     fmt = data.get("expected_format")
     if fmt is not None:
-        if not isinstance(fmt, str) or fmt.lower() not in EXPECTED_FORMATS:
-            bad.append(FieldViolation("expected_format", f"must be one of {', '.join(EXPECTED_FORMATS)}"))
+        name = FORMAT_ALIASES.get(fmt.strip().lower(), fmt.strip().lower()) if isinstance(fmt, str) else None
+        if name is not None and name in NO_FORMAT:
             fmt = None
+        elif name is not None and name in EXPECTED_FORMATS + CARRIED_FORMATS:
+            fmt = name
         else:
-            fmt = fmt.lower()
-    fmt = fmt or None
+            bad.append(FieldViolation("expected_format", f"must be one of {', '.join(EXPECTED_FORMATS)} (validated), "
+                                                         f"{', '.join(CARRIED_FORMATS)} (carried), or null"))
+            fmt = None
 
     schema = data.get("schema")
     if isinstance(schema, str) and schema.strip():
@@ -273,15 +297,20 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
             if not isinstance(c, Mapping) or not isinstance(c.get("name"), str) or not c.get("name"):
                 bad.append(FieldViolation(f"checks[{i}].name", "is required"))
                 continue
-            if not isinstance(c.get("passed"), bool):
-                bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false"))
+            passed = c.get("passed")
+            if passed is None and isinstance(c.get("status"), str):
+                passed = _CHECK_STATUS.get(c["status"].strip().lower())
+            if not isinstance(passed, bool):
+                bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false (or a status "
+                                                                 "\"pass\"/\"fail\")"))
                 continue
             score = c.get("score")
             if score is not None and not isinstance(score, (int, float)):
                 bad.append(FieldViolation(f"checks[{i}].score", "must be a number"))
                 continue
-            checks.append(Check(c["name"], c["passed"], None if score is None else float(score),
-                                str(c.get("reason") or "")[: limits.max_item_chars]))
+            reason = next((c[k] for k in CHECK_REASON_KEYS if c.get(k)), "")
+            checks.append(Check(c["name"], passed, None if score is None else float(score),
+                                str(reason)[: limits.max_item_chars]))
 
     metadata: dict[str, str] = {}
     raw_meta = data.get("metadata") or {}
@@ -293,9 +322,16 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
             metadata[str(k)] = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 
     label = data.get("label")
+    if isinstance(label, str):
+        label = LABEL_ALIASES.get(label.strip().lower(), label.strip().lower())
     if label is not None and label not in LABELS:
         bad.append(FieldViolation("label", f"must be one of {', '.join(LABELS)}"))
     subtypes = data.get("subtypes") or []
+    if isinstance(subtypes, str):
+        subtypes = [subtypes]
+    if isinstance(subtypes, list) and all(isinstance(s, str) for s in subtypes):
+        # "Format violation", "format-violation" and "format_violation" are one subtype.
+        subtypes = [re.sub(r"[\s-]+", "_", s.strip().lower()) for s in subtypes]
     if not isinstance(subtypes, list) or any(s not in SUBTYPES for s in subtypes):
         bad.append(FieldViolation("subtypes", "must be a list of known subtypes"))
         subtypes = []

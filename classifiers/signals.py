@@ -18,7 +18,7 @@ import numpy as np
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens
-from classifiers.formats import schema_from_instructions, validate
+from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.instructions import check_instructions, check_reply_language
 from classifiers.language import failed_check_kinds, read_cues
@@ -161,7 +161,10 @@ def _cheap(rec: FailureRecord) -> Signals:
     out = rec.output
 
     fmt, fmt_texts = asked_format(rec)
-    if fmt:
+    if fmt and fmt not in VALIDATORS:
+        # A format formfact has no validator for (toml, a DSL): carried, never guessed at.
+        ev.append(Evidence("format", f"{fmt}: no validator for this format; not checked", 0.0))
+    elif fmt:
         v["fmt_expected"] = 1.0
         schema = rec.schema or (schema_from_instructions(fmt_texts) if fmt == "json" else None)
         res = validate(fmt, out, schema)

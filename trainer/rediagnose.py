@@ -100,8 +100,12 @@ class ValidatorRediagnoser:
             return None
         flagged: set[str] = set()
         notes: list[str] = []
-        if record.expected_format:
-            result = formats.validate(record.expected_format, output, record.schema)
+        # A carried format (toml, a DSL) has no validator: the checks cannot say whether it is fixed.
+        fmt = record.expected_format if record.expected_format in formats.VALIDATORS else None
+        if record.expected_format and fmt is None:
+            return None
+        if fmt:
+            result = formats.validate(fmt, output, record.schema)
             notes.append(result.detail)
             if not result.ok:
                 flagged.add("format_violation")
@@ -121,7 +125,7 @@ class ValidatorRediagnoser:
                 flagged.add("instruction_violation")
             elif not checks and "instruction_violation" in original:
                 return None  # no instruction was recognised: the checks cannot say
-        if not record.expected_format and record.schema is None and not record.instructions:
+        if not fmt and record.schema is None and not record.instructions:
             return None
         return _verdict(example, flagged, "; ".join(notes)[:500] or "every validator passed")
 

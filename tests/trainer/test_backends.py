@@ -82,3 +82,31 @@ def test_launcher_cancel_reaches_the_child(tiny_model: Path, tmp_path: Path, kit
     assert outcome.cancelled and outcome.metrics["stopped"] is True
     assert 1 <= outcome.metrics["steps"] < 100_000 and not outcome.artifact_path
     assert (tmp_path / "job" / "CANCEL").exists()
+
+
+class _Recording:
+    """A fallback judge that says which cases reached it."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def judge(self, examples, outputs):  # type: ignore[no-untyped-def]
+        from trainer.rediagnose import Finding
+
+        self.seen += [e["case_id"] for e in examples]
+        return [Finding(True, ("format_violation",), "fallback") for _ in examples]
+
+
+def test_a_format_without_a_validator_goes_to_the_fallback_judge() -> None:
+    fallback = _Recording()
+    examples = [{"case_id": "t", "messages": [{"role": "user", "content": "Write the config as TOML."}],
+                 "expected_format": "toml", "subtypes": ["format_violation"]},
+                {"case_id": "j", "messages": [{"role": "user", "content": "Return JSON."}],
+                 "expected_format": "json", "subtypes": ["format_violation"]}]
+    toml_finding, json_finding = ValidatorRediagnoser(fallback).judge(examples, ["name = 'x'", '{"a": 1}'])
+    # The JSON case is settled by its validator; only the TOML one, which no validator reads, falls back.
+    assert fallback.seen == ["t"]
+    assert toml_finding.evidence == "fallback"
+    assert not json_finding.failing and json_finding.evidence != "fallback"
