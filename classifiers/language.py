@@ -40,11 +40,14 @@ _ABSTAIN = re.compile(
     r"comput(?:e|ed)|calculat(?:e|ed)|"
     r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware|not confident)|(?:I'd|I would) rather not guess|"
+    # "I can't see the clinic's schedule", "I don't have visibility into his pledge payments".
+    r"I (?:can(?:no|')t|cannot|don't|do not) (?:see|view|look up|pull up) (?:the|your|his|her|their|its|any)\b|"
+    r"I (?:do not|don't) have (?:any )?(?:visibility|insight) into|"
     r"(?:can't|cannot) (?:\w+ )?(?:describe|state|answer|say) (?:\w+ )?reliably|"
     r"none of (?:them|these|those|the (?:\w+ )?(?:excerpts|sections|passages|documents|pages)) (?:says?|mentions?|covers?|"
-    r"specif\w+|lists?|includes?|gives?)|no (?:information|record|data) (?:is |was )?"
+    r"specif\w+|lists?|includes?|gives?|states?|describes?|addresses|contains?)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
-    r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address)|"
+    r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address|describe|state|list)|"
     r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
     r"(?:context|information|details?) (?:was |is |were )?not (?:provided|available|given)|"
     r"no (?:retrieved |relevant )?(?:context|information|documents?) (?:was |were |is )?(?:provided|given|available)|"
@@ -286,10 +289,13 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
         # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
         name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", c.name).lower()).strip("_")
         name = re.sub(r"_metric$", "", name)
-        # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy").
-        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None) or next(
-            (k for k, names in _CHECK_KINDS.items()
-             if any(name.startswith(n + "_") or name.endswith("_" + n) for n in names)), None)
+        # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
+        # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
+        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None)
+        if kind is None:
+            partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
+                       if name.startswith(n + "_") or name.endswith("_" + n)]
+            kind = max(partial)[1] if partial else None
         if kind is not None:
             found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found
