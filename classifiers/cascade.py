@@ -25,14 +25,14 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 31
+REVISION = 32
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
-         "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_lacks", "context_departs",
-         "fact_conflict", "context_followed",
-         "reference_fits_better", "reference_missing", "reference_open", "unrelated", "transform_task", "explanation_generic",
+         "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
+         "context_departs", "fact_conflict", "context_followed", "reference_fits_better", "reference_missing",
+         "reference_open", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
 
@@ -190,6 +190,12 @@ def _decide(s: Signals) -> Verdict:
             if v["ref_in_context"] >= 0.8 or (v["ref_long"] and v["ref_facts_in_context"] >= 0.7):
                 return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs",
                                "context_held")
+            if v["general_knowledge"] and max(v["ref_in_context"], v["ref_facts_in_context"]) >= 0.4:
+                # The reference is worked out from the context (a computed refund, a rule applied), so its words
+                # are not there verbatim; the answer instead speaks from general knowledge ("policies usually
+                # cap...") on a subject the context covers: the document was set aside.
+                return Verdict("behavior", ("context_ignored",), 0.65, "the output answers from general knowledge "
+                               "where the context covers the question", "context_general")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
         if (v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"]

@@ -39,7 +39,8 @@ def _token_pattern(word: str) -> re.Pattern[str]:
         r"(?P<time>\b\d{1,2}:\d{2}(?:\s?(?i:[ap]\.?m)\b\.?)?|\b\d{1,2}\s?(?i:[ap]\.?m)\b\.?)|"
         r"(?P<temp>\d+(?:\.\d+)?(?:\s?°\s?|)[CF](?![\w-]))|"
         # (A comma groups thousands only before three digits: "80,6,2180.50" in a CSV row is three values.)
-        r"(?P<num>[$€£]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?%?)(?![\w-])|"
+        # A short unit written on the number ("47.5s", "5GB", "30d") is read with it: the value is the number.
+        r"(?P<num>[$€£]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:%|[A-Za-z]{1,3})?)(?![\w-])|"
         r"(?P<code>\b[A-Za-z§._-]*+\d[\w.-]*+)|"
         r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
         r"(?P<word>\b(?:" + _NUMBER_WORD + r"\b|" + word + r"))"
@@ -118,7 +119,7 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
             # `-2°C`, `-2C` and `-2` (in a forecast table) are one value; the unit is read from context.
             out.add(_norm_number(re.sub(r"[\s°CF]", "", tok)))
         elif kind == "num":
-            out.add(_norm_number(tok))
+            out.add(_norm_number(tok.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")))
         elif kind in ("code", "ident"):
             out.add(tok.lower().strip(".-"))
         else:

@@ -31,7 +31,7 @@ FEATURES: tuple[str, ...] = (
     "fmt_expected", "fmt_fail", "fmt_wrapped", "schema_fail",
     "instr_count", "instr_fail_share", "instr_any_fail",
     "refusal", "abstention", "cutoff", "time_sensitive", "stale_years", "harm_request", "harm_comply", "off_register",
-    "deflection",
+    "deflection", "general_knowledge",
     "has_reference", "ref_long", "ref_sim", "ref_token_recall", "ref_fact_recall", "fact_conflict", "fact_conflict_hard",
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
@@ -215,7 +215,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
              time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=cues.harm_request,
              harm_comply=max(cues.harm_request, cues.harmful_advice) * (1.0 - cues.refusal),
-             off_register=cues.off_register)
+             off_register=cues.off_register, general_knowledge=cues.general_knowledge)
     if cues.harmful_advice:
         ev.append(Evidence("harm", "the output advises hiding, evading or skipping a safety control",
                            cues.harmful_advice))

@@ -326,3 +326,21 @@ def test_renamed_fields_in_a_schema_violation_are_not_invented_facts(engine: Eng
                                 "properties": {"pass": {"type": "boolean"}, "metrics": {"type": "object"}}})
     d = engine.diagnose([rec])[0]
     assert (d.label, d.subtypes) == ("behavior", ("schema_violation",))
+
+
+def test_answering_from_general_knowledge_against_a_covering_context_is_context_ignored(engine: Engine) -> None:
+    context = ("Policy HA-3, Coverage C special limits: (g) $2,500 for theft of silverware; (h) $5,000 for theft of "
+               "jewelry, watches and furs; (i) $3,000 for theft of firearms.",)
+    # The reference applies the context (a $4,200 ring under the $5,000 limit), so its words are not there as is.
+    reference = "Yes. Limit (h) of HA-3 allows up to $5,000 for jewelry theft, so a $4,200 ring is within it."
+    general = FailureRecord(id="g", input="A customer's $4,200 ring was stolen. Is it covered in full?",
+                            output="Probably not. Standard homeowners policies usually cap jewelry theft at about "
+                                   "$1,500, so they would recover only that, less the deductible.",
+                            reference=reference, context=context)
+    (d,) = engine.diagnose([general])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+    # Without the general-knowledge language, a context short of the reference's words reads as a retrieval miss.
+    plain = FailureRecord(id="p", input=general.input, reference=reference, context=context,
+                          output="Probably not: the jewelry sublimit on this policy is $1,500, less the deductible.")
+    (d,) = engine.diagnose([plain])
+    assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))

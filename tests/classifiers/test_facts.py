@@ -102,3 +102,10 @@ def test_json_fields_free_text_and_template_slots() -> None:
     assert not compare('{"why": "Unused for 214 days, holds AdministratorAccess and two active keys, one three years old."}',
                        '{"why": "Inactive 214 days with AdministratorAccess and two active keys (oldest 3 years)."}').hard
     assert fact_tokens("Hi {patron_name}, {{count}} items") == fact_tokens("Hi {nombre}, {{cantidad}} items")
+
+
+def test_a_unit_written_on_a_number_is_read_with_it() -> None:
+    assert fact_tokens("avg cycle 47.5s, 5GB quota, 30d retention") >= {"47.5", "5", "30"}
+    assert "5s" not in fact_tokens("avg cycle 47.5s")
+    # A code that starts with letters stays a code.
+    assert "a320" in fact_tokens("Aircraft A320 and route v2")

@@ -148,3 +148,12 @@ def test_not_seeing_the_record_or_the_sources_not_stating_it_is_an_abstention() 
                  "The sections I have cover hails, but none of them state the FY2025 coverage rate."):
         assert read_cues("When is the next open slot?", text).abstention >= 0.8, text
     assert read_cues("Why is the sky blue?", "I can see why this is confusing: sunlight scatters.").abstention == 0.0
+
+
+def test_speaking_from_general_knowledge_is_read() -> None:
+    assert read_cues("Is the ring covered?", "Standard homeowners policies usually cap jewelry theft at about "
+                                             "$1,500.").general_knowledge == 1.0
+    assert read_cues("Refund?", "Annual subscriptions are non-refundable, as is standard for SaaS "
+                                "contracts.").general_knowledge == 1.0
+    assert read_cues("Is the ring covered?", "Yes: limit (h) of Form HA-3 allows $5,000 for jewelry "
+                                             "theft.").general_knowledge == 0.0
