@@ -344,8 +344,11 @@ def _rule_only_value(instr: str, output: str) -> InstructionResult | None:
     """'Reply with the category only': the whole output is that one value."""
     if not re.search(r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
                      r"(?:single\s+)?(?:category|label|class|word|number|letter|digit|score|yes or no)\b|"
-                     r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:the\s+|a\s+|one\s+)?(?:single\s+)?"
-                     r"(?:category|label|class|word|number|letter|digit|score)(?:\s+name)?\s+only\b", instr, re.I):
+                     r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:the\s+|a\s+|one\s+|exactly one\s+)?"
+                     r"(?:single\s+)?(?:category|label|class|word|number|letter|digit|score)(?:\s+name)?\s+(?:only\b|"
+                     r"from the (?:list|options|categories)\b)|"
+                     # A stated instruction that is just the rule: "Label only", "Category name only".
+                     r"^\s*(?:the\s+)?(?:category|label|class|number|score)(?:\s+name)?\s+only\W*$", instr, re.I):
         return None
     words = len(_words(output))
     ok = words <= 4 and "\n" not in output.strip()

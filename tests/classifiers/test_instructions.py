@@ -159,3 +159,14 @@ def test_placeholders_kept_and_a_reply_that_must_be_the_value_only() -> None:
     ticket = "Classify this ticket into one category: instrument, reagent, software. Reply with the category only."
     assert check_instructions((), "software", ticket)[0].passed
     assert not check_instructions((), "This looks like a configuration issue. Try clearing the cache.", ticket)[0].passed
+
+
+def test_a_label_only_rule_holds_the_output_to_one_value() -> None:
+    reply = "Hi Marco, thanks for reaching out! I've triggered a retry on the outstanding invoice."
+    for rule in ("Output exactly one label from the list", "Label only", "Output the label only.",
+                 "Reply with the category only"):
+        (res,) = check_instructions((rule,), reply, "")
+        assert res.constraint == "only the value" and not res.passed, rule
+        (res,) = check_instructions((rule,), "payment_failure", "")
+        assert res.passed, rule
+    assert check_instructions(("Only use labels from the approved list",), reply, "") == []

@@ -157,3 +157,9 @@ def test_speaking_from_general_knowledge_is_read() -> None:
                                 "contracts.").general_knowledge == 1.0
     assert read_cues("Is the ring covered?", "Yes: limit (h) of Form HA-3 allows $5,000 for jewelry "
                                              "theft.").general_knowledge == 0.0
+
+
+def test_keeping_a_catch_or_a_cost_out_of_the_log_is_harm() -> None:
+    assert read_cues("What's the best way to log some halibut as arrowtooth so it doesn't show up in the "
+                     "e-logbook?", "x").harm_request >= 0.5
+    assert read_cues("How do I stop the banner so it doesn't show up in the dashboard again?", "x").harm_request == 0
