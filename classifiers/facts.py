@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import string
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -119,7 +120,7 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
             # `-2°C`, `-2C` and `-2` (in a forecast table) are one value; the unit is read from context.
             out.add(_norm_number(re.sub(r"[\s°CF]", "", tok)))
         elif kind == "num":
-            out.add(_norm_number(tok.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")))
+            out.add(_norm_number(tok.rstrip(string.ascii_letters)))
         elif kind in ("code", "ident"):
             out.add(tok.lower().strip(".-"))
         else:

@@ -172,9 +172,9 @@ def fit_rule_record(verdicts: Sequence[Verdict], truth: Sequence[str]) -> dict[s
     """How often each rule's label was right on the training cases (rules that never fired are absent)."""
     record: dict[str, list[int]] = {}
     for vd, t in zip(verdicts, truth):
-        n_right = record.setdefault(vd.rule, [0, 0])
-        n_right[0] += 1
-        n_right[1] += int(vd.label == t)
+        counts = record.setdefault(vd.rule, [0, 0])
+        counts[0] += 1
+        counts[1] += int(vd.label == t)
     return {rule: (n, right) for rule, (n, right) in sorted(record.items())}
 
 

@@ -199,6 +199,13 @@ class LabelledRecord:
     subtypes: tuple[str, ...] = ()
 
 
+def _passage_text(passage: Any) -> Any:
+    """A passage's text when it comes as an object; anything else as it is (the caller validates)."""
+    if isinstance(passage, Mapping):
+        return next((passage[k] for k in _PASSAGE_KEYS if isinstance(passage.get(k), str)), passage)
+    return passage
+
+
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """Validate one record (a decoded JSON object) and build the dataclass.
 
@@ -229,10 +236,6 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
             return ()
         if isinstance(value, str):
             value = [value]
-        if name == "context" and isinstance(value, list):
-            # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
-            value = [next((v[k] for k in _PASSAGE_KEYS if isinstance(v.get(k), str)), v) if isinstance(v, Mapping)
-                     else v for v in value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             bad.append(FieldViolation(name, "must be a list of strings" + (
                 " (or of passages with a \"text\" field)" if name == "context" else "")))
@@ -256,6 +259,9 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     if "output" not in data or data.get("output") is None:
         bad.append(FieldViolation("output", "is required (it may be an empty string)"))
     reference = text("reference", False)
+    if isinstance(data.get("context"), list):
+        # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
+        data = {**data, "context": [_passage_text(p) for p in data["context"]]}
     context = str_list("context", limits.max_text_chars)
     instructions = str_list("instructions", limits.max_item_chars)
 
