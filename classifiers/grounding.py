@@ -24,12 +24,14 @@ _STOP = frozenset(
     "one two s t".split()
 )
 _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def content_tokens(text: str) -> list[str]:
     """Lower-cased word tokens without stop words, crudely stemmed (plural s) so forms match."""
     out = []
-    for tok in _TOKEN.findall(text.lower()):
+    # "$2,462" and "2462" are one number, not "2" and "462".
+    for tok in _TOKEN.findall(_THOUSANDS.sub("", text.lower())):
         if tok in _STOP:
             continue
         if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss"):

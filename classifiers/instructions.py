@@ -329,11 +329,19 @@ _PLACEHOLDER = re.compile(r"\{\{?[\w.]+\}?\}|%[sd]|%\(\w+\)s")
 
 
 def _rule_keep_placeholders(instr: str, output: str, prompt: str) -> InstructionResult | None:
-    """'Keep the placeholders exactly as written': every {name} of the prompt is in the output, unchanged."""
-    if not re.search(r"\b(?:keep|preserve|leave|retain|(?:do not|don't|never) (?:translate|alter|change|modify|touch))\b"
-                     r"[^.]{0,40}\b(?:placeholders?|curly braces|braces|variables|template (?:tags|variables))", instr, re.I):
+    """'Keep the placeholders exactly as written': every {name} of the prompt is in the output, unchanged.
+
+    Also 'Keep {{guest_first_name}} and {{rsvp_deadline}} as written': the placeholders the rule names.
+    """
+    keep = r"\b(?:keep|preserve|leave|retain|(?:do not|don't|never) (?:translate|alter|change|modify|touch|replace))\b"
+    named = _PLACEHOLDER.findall(instr) if re.search(keep, instr, re.I) else []
+    if named:
+        wanted = dict.fromkeys(named)
+    elif re.search(keep + r"[^.]{0,40}\b(?:placeholders?|curly braces|braces|variables|template (?:tags|variables))",
+                   instr, re.I):
+        wanted = dict.fromkeys(_PLACEHOLDER.findall(prompt))
+    else:
         return None
-    wanted = dict.fromkeys(_PLACEHOLDER.findall(prompt))
     if not wanted:
         return None
     missing = [p for p in wanted if p not in output]
@@ -348,8 +356,11 @@ def _rule_only_value(instr: str, output: str) -> InstructionResult | None:
                      r"(?:single\s+)?(?:category|label|class|word|number|letter|digit|score)(?:\s+name)?\s+(?:only\b|"
                      r"from the (?:list|options|categories)\b)|"
                      # A stated instruction that is just the rule: "Label only", "Category name only".
-                     r"^\s*(?:the\s+)?(?:category|label|class|number|score)(?:\s+name)?\s+only\W*$", instr, re.I):
+                     r"^\s*(?:the\s+)?(?:category|label|class|number|score)(?:\s+name)?\s+only\W*$|"
+                     r"\bclassify\b[^.\n]{0,80}?\b(?:as|into)\s+exactly\s+one\s+of\b", instr, re.I):
         return None
+    if re.search(r"\b(?:explain|justify|reason|rationale|why)\b", instr, re.I):
+        return None  # "... and explain why": the value comes with its reasons
     words = len(_words(output))
     ok = words <= 4 and "\n" not in output.strip()
     return InstructionResult("only the value", ok, f"{words} words")
@@ -518,6 +529,29 @@ def _language_votes(text: str) -> tuple[int, int]:
     return sum(w in _FOREIGN_STOP for w in words), sum(w in _ENGLISH_STOP for w in words)
 
 
+_THEIR_LANGUAGE = re.compile(
+    r"\b(?:reply|respond|answer|write|communicate)\w*\b[^.\n]{0,40}\bin (?:the )?(?:(?:customer|user|parent|patient|"
+    r"guest|client|tenant|caller|sender|member|student|traveler|traveller)(?:'s|s'|s)?|their|his|her|same) (?:own )?"
+    r"language|\bin the (?:same )?language (?:they|the (?:customer|user|parent|patient|guest|client|sender)) "
+    r"(?:write|wrote|use|used|speak|spoke)s?\b", re.I)
+
+
+def _rule_their_language(instr: str, output: str, prompt: str) -> InstructionResult | None:
+    """'Always reply in the customer's language': the output is in the language of the rest of the prompt."""
+    if not _THEIR_LANGUAGE.search(instr):
+        return None
+    # The customer's own words: the prompt without the sentences that state rules for the assistant.
+    message = " ".join(t for t in re.split(r"(?<=[.!?])\s+|\n", prompt) if not _THEIR_LANGUAGE.search(t))
+    foreign, english = _language_votes(message)
+    letters = [c for c in message if c.isalpha()]
+    non_latin = sum(not c.isascii() and not ("\u00c0" <= c <= "\u024f") for c in letters) / max(1, len(letters))
+    if not (non_latin > 0.5 or (foreign >= 2 and foreign > 2 * english)):
+        return None  # the customer wrote in English (or too little to tell): nothing to hold the output to
+    ok = not _looks_english(output)
+    return InstructionResult("language of the user", ok, "not English, as the user's message" if ok else
+                             "the user wrote in another language, the output is in English")
+
+
 def check_reply_language(prompt: str, output: str,
                          found: Sequence[InstructionResult] = ()) -> InstructionResult | None:
     """A failed result when the user wrote in another language and the output answers in English.
@@ -597,6 +631,8 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
             continue
         if (kept := _rule_keep_placeholders(text, output, prompt)) is not None:
             results.append(kept)
+        if (theirs := _rule_their_language(text, output, prompt)) is not None:
+            results.append(theirs)
         # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
         # loose keyword rule only speaks when no specific rule recognised the sentence.
         rules = _RULES[:-1] + _STATED_RULES if instructions else _RULES[:-1]

@@ -25,3 +25,8 @@ def test_unsupported_sentence_and_missing_reference() -> None:
 
 def test_content_tokens_drop_stop_words() -> None:
     assert content_tokens("The houses of the gardens") == ["house", "garden"]
+
+
+def test_a_number_with_thousands_separators_is_one_token() -> None:
+    assert "2462" in content_tokens("The all-in rate is $2,462.")
+    assert content_tokens("80,6,2180") == ["80", "6", "2180"]

@@ -170,3 +170,31 @@ def test_a_label_only_rule_holds_the_output_to_one_value() -> None:
         (res,) = check_instructions((rule,), "payment_failure", "")
         assert res.passed, rule
     assert check_instructions(("Only use labels from the approved list",), reply, "") == []
+
+
+def test_placeholders_named_in_the_rule_must_be_kept() -> None:
+    rule = "Keep {{guest_first_name}} and {{rsvp_deadline}} exactly as written"
+    prompt = 'Rewrite warmer. Template: "Hi {{guest_first_name}}, please respond by {{rsvp_deadline}}."'
+    (res,) = check_instructions((rule,), "Hi there! Could you let us know by June 1?", prompt)
+    assert res.constraint == "placeholders kept" and not res.passed
+    (res,) = check_instructions((rule,), "Hi {{guest_first_name}}! Let us know by {{rsvp_deadline}}?", prompt)
+    assert res.passed
+
+
+def test_replying_in_the_customers_language_is_held_to_the_customers_message() -> None:
+    rule = "Always reply in the customer's language."
+    spanish = "System: Always reply in the customer's language.\nCustomer: ¿Cuál es mi deducible si se rompe una tubería?"
+    (res,) = check_instructions((rule,), "Your deductible is $1,500 for a sudden pipe burst.", spanish)
+    assert res.constraint == "language of the user" and not res.passed
+    (res,) = check_instructions((rule,), "Su deducible es de $1,500 para una rotura repentina de tubería.", spanish)
+    assert res.passed
+    english = "System: Always reply in the customer's language.\nCustomer: What is my deductible if a pipe bursts?"
+    assert check_instructions((rule,), "Your deductible is $1,500.", english) == []
+
+
+def test_classifying_as_exactly_one_of_a_list_asks_for_the_label_alone() -> None:
+    prompt = "Classify the intent of the email below as exactly one of: TENDER, CLAIM, OTHER.\n\nEmail: 'Pallets arrived broken.'"
+    (res,) = check_instructions((), "Hi Pete, sorry about the damage; we'll open a claim with the carrier today.", prompt)
+    assert res.constraint == "only the value" and not res.passed
+    assert check_instructions((), "CLAIM", prompt)[0].passed
+    assert check_instructions(("Classify it as exactly one of A, B or C and explain why",), "A, because ...", "") == []
