@@ -50,6 +50,12 @@ _ABSTAIN = re.compile(
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
     r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address|describe|state|list)|"
     r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
+    # "No availability for Dr. Nguyen appears in the current feed", "not listed in the provided documents".
+    r"(?:(?:does|do|did)(?: not|n't) appear|\bno [\w .-]{1,40}? (?:appears?|is listed|is shown|is included)) in the "
+    r"(?:current |provided |retrieved |given |attached )?(?:feed|context|documents?|data|results?|passages?|sources?|"
+    r"excerpts?|records?)|"
+    r"not (?:listed|found|included|shown|present) in (?:the|any) (?:\w+ )?(?:feed|context|documents?|data|"
+    r"results?|passages?|sources?|excerpts?|records?)|"
     r"(?:context|information|details?) (?:was |is |were )?not (?:provided|available|given)|"
     r"no (?:retrieved |relevant )?(?:context|information|documents?) (?:was |were |is )?(?:provided|given|available)|"
     r"^\s*not available\b|(?:do not|don't) have (?:sufficient|enough|verified|reliable) information)",

@@ -176,3 +176,11 @@ def test_not_having_the_stations_table_or_the_venues_policy_is_an_abstention() -
                  "I don't have the Calloway Hotel's specific policy on sparklers."):
         assert read_cues("What is it?", text).abstention >= 0.8, text
     assert read_cues("Which colour?", "I don't have a strong preference, but blue works.").abstention == 0.0
+
+
+def test_saying_it_is_not_in_the_feed_or_the_documents_is_an_abstention() -> None:
+    for text in ('{"start": null, "note": "No availability for Dr. Nguyen appears in the current feed."}',
+                 "The rate is not listed in the provided documents.",
+                 "The tariff does not appear in the retrieved passages."):
+        assert read_cues("When?", text).abstention >= 0.8, text
+    assert read_cues("Fee?", "The fee appears in the provided documents as $20.").abstention == 0.0
