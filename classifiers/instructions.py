@@ -348,6 +348,47 @@ def _rule_keep_placeholders(instr: str, output: str, prompt: str) -> Instruction
     return InstructionResult("placeholders kept", not missing, f"missing {', '.join(missing[:3])}" if missing else "all kept")
 
 
+_READING_LEVEL = re.compile(
+    r"\b(?P<grade>\d{1,2})(?:st|nd|rd|th)[- ]grade(?: reading)? level\b|\bplain[- ](?:english|language)\b|"
+    r"\bexplain (?:it )?like I'?m (?:five|5)\b|\beli5\b|\b(?:simple|easy) enough for (?:a )?(?:child|kid)|"
+    r"\b(?:a|an) (?P<age>\d{1,2})[- ]year[- ]old (?:can|could|would|will) (?:understand|read|follow)", re.I)
+
+
+def _syllables(word: str) -> int:
+    """Vowel groups, less a silent final e: the usual estimate behind readability formulas."""
+    w = word.lower()
+    n = len(re.findall(r"[aeiouy]+", w))
+    if w.endswith("e") and not w.endswith(("le", "ee")) and n > 1:
+        n -= 1
+    return max(1, n)
+
+
+def check_reading_level(instructions: Sequence[str], output: str, prompt: str) -> InstructionResult | None:
+    """'Plain English', '8th-grade reading level': the output's Flesch-Kincaid grade within reach of it.
+
+    Read from the stated instructions, else the prompt's sentences. A register rule, not a checklist item:
+    the signals count a failure with slang and condescension (a style fault), so a refusal stays a refusal.
+    """
+    for text in instructions or re.split(r"(?<=[.!?])\s+|\n", prompt):
+        if (res := _rule_reading_level(text, output)) is not None:
+            return res
+    return None
+
+
+def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
+    """The grade is an estimate from sentence and word length, so a reply fails only when it reads four or
+    more grades above the target (plain English: grade 8)."""
+    m = _READING_LEVEL.search(instr)
+    words = [w for w in _words(output) if any(ch.isalpha() for ch in w)]
+    if not m or len(words) < 15:
+        return None
+    target = int(m["grade"]) if m["grade"] else int(m["age"]) - 5 if m["age"] else (
+        8 if re.search(r"\bplain", m.group(), re.I) else 3)
+    n_sent = max(1, len(_sentences(output)))
+    grade = 0.39 * len(words) / n_sent + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59
+    return InstructionResult(f"reading level (grade {target})", grade <= target + 4, f"reads at grade {grade:.0f}")
+
+
 def _rule_only_value(instr: str, output: str) -> InstructionResult | None:
     """'Reply with the category only': the whole output is that one value."""
     if not re.search(r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"

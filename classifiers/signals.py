@@ -20,7 +20,7 @@ from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens
 from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
-from classifiers.instructions import check_instructions, check_reply_language
+from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
 from classifiers.language import failed_check_kinds, read_cues
 from classifiers.records import Evidence, FailureRecord
 
@@ -221,6 +221,11 @@ def _cheap(rec: FailureRecord) -> Signals:
                            cues.harmful_advice))
     if cues.off_register:
         ev.append(Evidence("register", "the output uses chat slang, emoji or a condescending tone", cues.off_register))
+    reading = check_reading_level(rec.instructions, out, rec.input)
+    if reading is not None and not reading.passed:
+        # Jargon where plain language was asked for is the same fault of register.
+        v["off_register"] = max(v["off_register"], 0.8)
+        ev.append(Evidence("register", f"asked for {reading.constraint}; the output {reading.detail}", 0.8))
     if cues.refusal:
         ev.append(Evidence("refusal", "the output declines the request", cues.refusal))
     if cues.abstention:

@@ -344,3 +344,19 @@ def test_answering_from_general_knowledge_against_a_covering_context_is_context_
                           output="Probably not: the jewelry sublimit on this policy is $1,500, less the deductible.")
     (d,) = engine.diagnose([plain])
     assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
+
+
+def test_jargon_where_plain_language_was_asked_is_a_style_fault_and_a_refusal_stays_a_refusal(engine: Engine) -> None:
+    ask = "Draft the FAQ answer on unused PTO for the new-hire portal."
+    jargon = FailureRecord(id="j", input=ask, instructions=("Friendly, plain language, no legal jargon",),
+                           output="Upon the cessation of the employment relationship, any accrued but unutilized paid "
+                                  "time off shall be remitted to the separated employee pursuant to applicable "
+                                  "statutory provisions notwithstanding contrary contractual stipulations.")
+    (d,) = engine.diagnose([jargon])
+    assert (d.label, d.subtypes) == ("behavior", ("style",))
+    assert any(e.signal == "register" and "reading level" in e.detail for e in d.evidence)
+    refusal = FailureRecord(id="r", input=ask, instructions=jargon.instructions,
+                            output="I'm sorry, but I can't provide guidance on employment law or company policies; "
+                                   "please consult your human resources representative for authoritative advice.")
+    (d,) = engine.diagnose([refusal])
+    assert (d.label, d.subtypes) == ("behavior", ("over_refusal",))

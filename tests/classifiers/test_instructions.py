@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.instructions import check_instructions, check_reply_language
+from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
 
 CASES = [
     ("In your entire response, refrain from the use of any commas.", "No commas here at all.", "One, two."),
@@ -198,3 +198,21 @@ def test_classifying_as_exactly_one_of_a_list_asks_for_the_label_alone() -> None
     assert res.constraint == "only the value" and not res.passed
     assert check_instructions((), "CLAIM", prompt)[0].passed
     assert check_instructions(("Classify it as exactly one of A, B or C and explain why",), "A, because ...", "") == []
+
+
+LEGALESE = ("Pursuant to the aforementioned indemnification provisions, the licensee shall indemnify, defend, and hold "
+            "harmless the licensor from any and all liabilities, obligations, and expenditures arising "
+            "notwithstanding contractual limitations.")
+PLAIN = ("If someone sues us because of something you did, you pay for it. That includes lawyer fees. This is true "
+         "even if other parts of the contract limit what you owe.")
+
+
+def test_a_reading_level_asked_for_is_measured_on_the_output() -> None:
+    for rule in ("Rewrite this clause in plain English.", "Keep it at an 8th-grade reading level.",
+                 "Explain it like I'm five."):
+        res = check_reading_level((rule,), LEGALESE, "")
+        assert res is not None and not res.passed, rule
+        assert check_reading_level((rule,), PLAIN, "").passed, rule
+    # Read from the prompt when no instructions are stated; silent when no level is asked for.
+    assert not check_reading_level((), LEGALESE, "Summarise the clause. Use plain language for a placard.").passed
+    assert check_reading_level(("Under 150 words",), LEGALESE, "") is None
