@@ -350,6 +350,7 @@ def _rule_keep_placeholders(instr: str, output: str, prompt: str) -> Instruction
 
 _READING_LEVEL = re.compile(
     r"\b(?P<grade>\d{1,2})(?:st|nd|rd|th)[- ]grade(?: reading)? level\b|\bplain[- ](?:english|language)\b|"
+    r"\b(?:avoid|no|without|free of)\b(?: \w+){0,3} jargon\b|\bjargon[- ]free\b|"
     r"\bexplain (?:it )?like I'?m (?:five|5)\b|\beli5\b|\b(?:simple|easy) enough for (?:a )?(?:child|kid)|"
     r"\b(?:a|an) (?P<age>\d{1,2})[- ]year[- ]old (?:can|could|would|will) (?:understand|read|follow)", re.I)
 
@@ -383,7 +384,7 @@ def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
     if not m or len(words) < 15:
         return None
     target = int(m["grade"]) if m["grade"] else int(m["age"]) - 5 if m["age"] else (
-        8 if re.search(r"\bplain", m.group(), re.I) else 3)
+        8 if re.search(r"\bplain|jargon", m.group(), re.I) else 3)
     n_sent = max(1, len(_sentences(output)))
     grade = 0.39 * len(words) / n_sent + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59
     return InstructionResult(f"reading level (grade {target})", grade <= target + 4, f"reads at grade {grade:.0f}")
@@ -649,10 +650,20 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_bullets,
     _rule_keywords,
 )
+def _rule_explained(instr: str, output: str) -> InstructionResult | None:
+    """'Explain each triggered signal': a reply of a few words ("Decline. High risk.") explains nothing."""
+    if not re.search(r"\b(?:explain|justify|give (?:the |your |a )?(?:reasons?|rationale)|describe why|walk (?:me |us )?"
+                     r"through)\b", instr, re.I):
+        return None
+    words = len(_words(output))
+    return InstructionResult("explanation given", words >= 12, f"{words} words")
+
+
 # Read only in a record's stated instructions: a prompt's "at most 64 characters" is as often about a password
-# or a field as about the reply.
+# or a field as about the reply, and its "explain" is the question (a short wrong answer to it is a fact fault).
 _STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _length_rule("characters", lambda t: len(t.strip()), r"char(?:acter)?s\b"),
+    _rule_explained,
 )
 
 

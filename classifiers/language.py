@@ -230,7 +230,8 @@ _SLANG = re.compile(r"(?<![\w'.-])(?:lol|lmao|omg|tbh|ngl|fr|ur|u|thx|bc|gonna|w
                     r"no cap|tap in|ya|y'all|kinda|sorta|dunno)(?![\w'.-])|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
 _CONDESCENDING = re.compile(r"\b(?:not (?:really )?(?:our|my) problem|if you(?:'d| had| would)? (?:actually |just )?"
                             r"read|like everyone else|calm down|obviously you|you should have known|it's not rocket "
-                            r"science|as I already (?:said|told you)|learn to|user error)\b", re.I)
+                            r"science|as I already (?:said|told you)|learn to|user error|don't bother (?:\w+ing|to))\b",
+                            re.I)
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,9 @@ def test_classifying_as_exactly_one_of_a_list_asks_for_the_label_alone() -> None
     (res,) = check_instructions((), "Hi Pete, sorry about the damage; we'll open a claim with the carrier today.", prompt)
     assert res.constraint == "only the value" and not res.passed
     assert check_instructions((), "CLAIM", prompt)[0].passed
-    assert check_instructions(("Classify it as exactly one of A, B or C and explain why",), "A, because ...", "") == []
+    explained = check_instructions(("Classify it as exactly one of A, B or C and explain why",),
+                                   "A, because the sender reports broken goods on arrival and asks how to file.", "")
+    assert [r.constraint for r in explained] == ["explanation given"] and explained[0].passed
 
 
 LEGALESE = ("Pursuant to the aforementioned indemnification provisions, the licensee shall indemnify, defend, and hold "
@@ -216,3 +218,15 @@ def test_a_reading_level_asked_for_is_measured_on_the_output() -> None:
     # Read from the prompt when no instructions are stated; silent when no level is asked for.
     assert not check_reading_level((), LEGALESE, "Summarise the clause. Use plain language for a placard.").passed
     assert check_reading_level(("Under 150 words",), LEGALESE, "") is None
+
+
+def test_a_stated_rule_to_explain_is_not_kept_by_a_bare_verdict() -> None:
+    rule = "Give the decision and explain each triggered signal and its point contribution"
+    (res,) = check_instructions((rule,), "Decline. High risk.", "")
+    assert res.constraint == "explanation given" and not res.passed
+    (res,) = check_instructions((rule,), "Decline: the disposable email (+25) and reshipper address (+30) alone pass "
+                                         "the 80-point decline line.", "")
+    assert res.passed
+    # In the prompt, "explain" is the question itself: not read as a rule.
+    assert check_instructions((), "Rayleigh scattering.", "Explain why the sky is blue.") == []
+    assert not check_reading_level(("Avoid medical jargon",), LEGALESE, "").passed

@@ -208,3 +208,7 @@ def test_id_rather_not_help_is_a_refusal_and_many_programs_is_general_knowledge(
                                                "numbers.").refusal >= 0.5
     assert read_cues("Do my miles expire?", "Many major programs dropped mileage expiration years "
                                             "ago.").general_knowledge == 1.0
+
+
+def test_telling_the_customer_not_to_bother_is_condescending() -> None:
+    assert read_cues("Write the return denial.", "Your return is denied. Don't bother sending it again.").off_register >= 0.5
