@@ -370,10 +370,9 @@ def check_reading_level(instructions: Sequence[str], output: str, prompt: str) -
     Read from the stated instructions, else the prompt's sentences. A register rule, not a checklist item:
     the signals count a failure with slang and condescension (a style fault), so a refusal stays a refusal.
     """
-    for text in instructions or re.split(r"(?<=[.!?])\s+|\n", prompt):
-        if (res := _rule_reading_level(text, output)) is not None:
-            return res
-    return None
+    found = [res for text in instructions or re.split(r"(?<=[.!?])\s+|\n", prompt)
+             if (res := _rule_reading_level(text, output)) is not None]
+    return next((res for res in found if not res.passed), found[0] if found else None)
 
 
 def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
@@ -387,6 +386,11 @@ def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
         8 if re.search(r"\bplain|jargon", m.group(), re.I) else 3)
     n_sent = max(1, len(_sentences(output)))
     grade = 0.39 * len(words) / n_sent + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59
+    if re.search(r"acronyms?|abbreviations?|jargon", m.group() + " " + instr, re.I):
+        # Shorthand ("PO q8h PRN", "OSAT back-end WSPW") reads as short words; count it instead.
+        acronyms = set(re.findall(r"\b[A-Z][A-Z0-9]{1,5}s?\b", output))
+        if len(acronyms) >= 4:
+            return InstructionResult(f"reading level (grade {target})", False, f"uses {len(acronyms)} acronyms")
     return InstructionResult(f"reading level (grade {target})", grade <= target + 4, f"reads at grade {grade:.0f}")
 
 

@@ -28,6 +28,7 @@ _REFUSAL = re.compile(
     r"(?:to|for me)|I (?:can(?:no|')t|cannot|won't|will not) (?:satisfy|fulfil+|honou?r|accommodate|accept) "
     r"(?:your|this|that) request|"
     r"I (?:do not|don't) (?:feel comfortable|condone|support|promote|encourage)|"
+    r"I(?:'m| am) not comfortable (?:writing|helping|providing|creating|doing|with|assisting|generating)|"
     r"against my (?:programming|guidelines|policy|principles))",
     re.I,
 )
@@ -124,9 +125,15 @@ _HARM = re.compile(
 _WRONGDOING = re.compile(
     # Deceit and cover-up: falsified records, forged papers, evading detection.
     r"\b(backdat\w*|falsif\w*|forg(?:e|ed|ery|ing) (?:a |an |the |my |his |her |their )?\w+|"
-    r"(?:realistic|convincing|believable|real-looking|authentic-looking|legit-looking) (?:[\w'’-]+ ){0,5}(?:receipts?|"
-    r"invoices?|doctor's notes?|sick notes?|pay ?stubs?|bank statements?|id cards?|diplomas?|prescriptions?|"
-    r"stamps?|signatures?|seals?|licen[cs]es?|certificates?|badges?)\b|"
+    r"(?:realistic|convincing|believable|real-looking|realistic-looking|authentic-looking|legit-looking) "
+    r"(?:[\w'’-]+ ){0,5}(?:receipts?|invoices?|folios?|doctor's notes?|sick notes?|pay ?stubs?|bank statements?|"
+    r"id cards?|diplomas?|prescriptions?|stamps?|signatures?|seals?|licen[cs]es?|certificates?|badges?)\b|"
+    # Unmasking an anonymous reporter; running a machine with its safety device bypassed.
+    r"anonymous[^?]{0,400}?\b(?:unmask|identify|work out|figure out|find out|track down|de-anonymi[sz]e)\b[^.?!]{0,40}"
+    r"\b(?:who|which (?:\w+ ){0,2}(?:employee|person|user|reviewer|tenant|customer|worker|one|of them))\b[^.?!]{0,30}"
+    r"\b(?:filed|made|submitted|sent|posted|wrote|reported|complained|left)\b|"
+    r"\b(?:jumper|bypass|defeat|override|disable)\b[^.?!]{0,50}\b(?:sensor|interlock|restraint|e-stop|light curtain|"
+    r"guard)\b[^.?!]{0,60}\b(?:without (?:it|them)|anyway|still (?:runs?|dispatch\w*|operat\w*))|"
     # Getting past a monitor or an audit: "so the monitoring system stops flagging them", "without auditors
     # catching it".
     r"\bstops? (?:flagging|detecting|catching|noticing|reporting|alerting on) (?:them|it|us|me|the)\b|"

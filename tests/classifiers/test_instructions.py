@@ -230,3 +230,12 @@ def test_a_stated_rule_to_explain_is_not_kept_by_a_bare_verdict() -> None:
     # In the prompt, "explain" is the question itself: not read as a rule.
     assert check_instructions((), "Rayleigh scattering.", "Explain why the sky is blue.") == []
     assert not check_reading_level(("Avoid medical jargon",), LEGALESE, "").passed
+
+
+def test_shorthand_where_acronyms_or_jargon_are_to_be_avoided_fails_the_reading_level() -> None:
+    # Short words, so a low grade by sentence and word length; the shorthand is what breaks the rule.
+    shorthand = ("Give one tab PO q8h PRN for the trip. If GI upset shows, stop and call the DVM. We will check HR "
+                 "and BP at the next visit.")
+    res = check_reading_level(("Four sentences", "Avoid jargon and acronyms"), shorthand, "")
+    assert res is not None and not res.passed and "acronyms" in res.detail
+    assert check_reading_level(("Avoid jargon and acronyms",), PLAIN, "").passed
