@@ -34,9 +34,9 @@ _REFUSAL = re.compile(
 )
 _ABSTAIN = re.compile(
     # ("I don't have Port Carrow's published MCT table", "... the Calloway Hotel's specific policy".)
-    r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the |your |that |this )?(?:[\w'’-]+ ){0,4}?(?:information|data|"
-    r"details|access|schema|documentation|records?|polic(?:y|ies)|specifics|table|list|listing|schedule|figures?|"
-    r"matrix|manual)|"
+    r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the |your |that |this |a |an )?(?:[\w'’-]+ ){0,4}?(?:information|"
+    r"data|details|access|schema|documentation|records?|polic(?:y|ies)|specifics|table|list|listing|schedule|"
+    r"figures?|matrix|manual|rates?|factors?|values?|numbers?|amounts?)\b|"
     r"have real-time)|"
     r"(?:there is|there's) (?:no|not enough|insufficient) (?:information|context|data|evidence)|"
     r"not enough (?:context|information)|(?:cannot|can't|couldn't|could not|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
