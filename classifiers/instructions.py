@@ -379,8 +379,10 @@ def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
     """The grade is an estimate from sentence and word length, so a reply fails only when it reads four or
     more grades above the target (plain English: grade 8)."""
     m = _READING_LEVEL.search(instr)
+    if not m:
+        return None
     words = [w for w in _words(output) if any(ch.isalpha() for ch in w)]
-    if not m or len(words) < 15:
+    if len(words) < 15:
         return None
     target = int(m["grade"]) if m["grade"] else int(m["age"]) - 5 if m["age"] else (
         8 if re.search(r"\bplain|jargon", m.group(), re.I) else 3)

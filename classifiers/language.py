@@ -256,7 +256,8 @@ class LanguageCues:
     deflection: float = 0.0
     """A short output that hedges ("it varies", "check the manual") and states no value: 1.0, else 0.0."""
     general_knowledge: float = 0.0
-    """The output speaks from general knowledge ("usually", "as is standard", "most carriers"): 1.0, else 0.0."""
+    """The output speaks from general knowledge ("usually", "as is standard", "most carriers"): 1.0, else 0.0.
+    Read only when `read_cues(general=True)`: it tells something only beside a given context."""
 
 
 def _hits(pattern: re.Pattern[str], text: str, cap: int = 3) -> float:
@@ -277,11 +278,23 @@ def _advice_hits(output: str) -> int:
     return hits
 
 
-def read_cues(prompt: str, output: str) -> LanguageCues:
+def _opening_weighted(pattern: re.Pattern[str], output: str, later: float, opening: int = 400) -> float:
+    """1.0 when `pattern` matches within the output's opening characters, `later` when only after, else 0.0.
+
+    One scan: the leftmost match is the first one in the opening, if the opening has any.
+    """
+    m = pattern.search(output)
+    if m is None:
+        return 0.0
+    if m.end() <= opening or pattern.search(output[:opening]):
+        return 1.0
+    return later
+
+
+def read_cues(prompt: str, output: str, general: bool = True) -> LanguageCues:
     """Score each cue in 0..1; refusal and abstention weigh the output's opening, where models put them."""
-    head = output[:400]
-    refusal = 1.0 if _REFUSAL.search(head) else (0.5 if _REFUSAL.search(output) else 0.0)
-    abstain = 1.0 if _ABSTAIN.search(head) else (0.4 if _ABSTAIN.search(output) else 0.0)
+    refusal = _opening_weighted(_REFUSAL, output, 0.5)
+    abstain = _opening_weighted(_ABSTAIN, output, 0.4)
     # A short output that abstains is an abstention; a long one that mentions "unknown" once is an answer.
     if abstain and len(output) > 600:
         abstain *= 0.5
@@ -300,8 +313,9 @@ def read_cues(prompt: str, output: str) -> LanguageCues:
     # Hedging alone is common in full answers; with (almost) no number and in a short reply it is the answer.
     deflection = float(len(output) < 1000 and len(_DIGIT.findall(output)) <= 2 and len(output.split()) < 120
                        and bool(_DEFLECT.search(output)))
-    general = float(bool(_GENERAL.search(output)))
-    return LanguageCues(refusal, abstain, cutoff, time_sensitive, stale, harm, off_register, advice, deflection, general)
+    general_knowledge = float(general and bool(_GENERAL.search(output)))
+    return LanguageCues(refusal, abstain, cutoff, time_sensitive, stale, harm, off_register, advice, deflection,
+                        general_knowledge)
 
 
 # Well-known check names mapped to the failure they point at (behavior or information).

@@ -211,7 +211,8 @@ def _cheap(rec: FailureRecord) -> Signals:
         if not fails:
             ev.append(Evidence("instructions", f"{len(checks)} checkable constraint(s) all kept", 0.0))
 
-    cues = read_cues(rec.input, out)
+    # General-knowledge language only says the context was set aside where there is a context.
+    cues = read_cues(rec.input, out, general=bool(rec.context))
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
              time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=cues.harm_request,
              harm_comply=max(cues.harm_request, cues.harmful_advice) * (1.0 - cues.refusal),

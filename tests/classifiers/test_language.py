@@ -234,3 +234,12 @@ def test_not_having_the_rates_or_a_reliable_factor_is_an_abstention() -> None:
     for text in ("I don't have the FY2025 GSA standard CONUS rates available.",
                  "I don't have a reliable conversion factor for glucose specifically."):
         assert read_cues("What is it?", text).abstention >= 0.8, text
+
+
+def test_refusal_and_abstention_weigh_the_opening_and_general_knowledge_is_read_on_request() -> None:
+    filler = "The order shipped on Monday and should arrive within the week. " * 8
+    assert read_cues("q", "I'm sorry, but I can't help with that. " + filler).refusal == 1.0
+    assert read_cues("q", filler + "I'm sorry, but I can't help with that.").refusal == 0.5
+    assert read_cues("q", filler).refusal == 0.0
+    assert read_cues("q", "Policies usually cap it at $1,500.").general_knowledge == 1.0
+    assert read_cues("q", "Policies usually cap it at $1,500.", general=False).general_knowledge == 0.0
