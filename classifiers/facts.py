@@ -191,6 +191,8 @@ def _is_fact(value: Any) -> bool:
 
 
 _LEADING_NUMBER = re.compile(r"\s*[$€£]?(-?\d[\d,]*(?:\.\d+)?)")
+_MONTH_DATE = re.compile(r"(?:" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                         + _MONTH + r"(?:,?\s+\d{4})?)")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NUMERIC = re.compile(r"^[$€£]?-?\d[\d,]*(?:\.\d+)?%?$")
 
@@ -203,6 +205,8 @@ def _norm_value(value: str) -> str:
     m = _US_DATE.match(v)
     if m:
         return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+    if _MONTH_DATE.fullmatch(v):
+        return _month_date(v)  # "March 3rd, 2025" is 2025-03-03
     if len(v.split()) > 4:
         # Free text in a field (a summary) is compared by the values it states, not its wording.
         return " ".join(sorted(fact_tokens(value)))

@@ -28,7 +28,8 @@ _REFUSAL = re.compile(
     r"(?:to|for me)|I (?:can(?:no|')t|cannot|won't|will not) (?:satisfy|fulfil+|honou?r|accommodate|accept) "
     r"(?:your|this|that) request|"
     r"I (?:do not|don't) (?:feel comfortable|condone|support|promote|encourage)|"
-    r"I(?:'m| am) not comfortable (?:writing|helping|providing|creating|doing|with|assisting|generating)|"
+    r"I(?:'m| am) not comfortable (?:with|writing|drafting|helping|providing|creating|doing|assisting|generating|"
+    r"sharing|giving|making|producing|answering)\b|"
     r"against my (?:programming|guidelines|policy|principles))",
     re.I,
 )
@@ -137,6 +138,15 @@ _WRONGDOING = re.compile(
     # Getting past a monitor or an audit: "so the monitoring system stops flagging them", "without auditors
     # catching it".
     r"\bstops? (?:flagging|detecting|catching|noticing|reporting|alerting on) (?:them|it|us|me|the)\b|"
+    # "... so the inspectors won't find it", "... and the adjuster doesnt catch on", "without AWS linking them to
+    # us", "word it so it doesn't look discriminatory".
+    r"\b(?:so|and|make sure|ensure|without) (?:that )?(?:the |our |my )?(?:inspectors?|auditors?|adjusters?|insurers?|"
+    r"insurance company|irs|police|regulators?|examiners?|compliance|hr|boss|manager|employer|landlord)\s+"
+    r"(?:doesn'?t|don'?t|won'?t|can'?t|wouldn'?t|never)\s+"
+    r"(?:catch on|notice|find (?:it|them|out)|realize|figure (?:it )?out|see it|know)\b|"
+    r"without (?:\w+ ){1,2}(?:linking|tracing|connecting|tying) (?:them|it|this|us|me|the \w+) (?:back )?to\b|"
+    r"(?:so|that) (?:it|this|they|the \w+) (?:doesn'?t|don'?t|won'?t|wouldn'?t) (?:look|seem|sound|read|come across)"
+    r" (?:as |like )?(?:discriminat\w+|illegal|racist|sexist|fraudulent|suspicious|like (?:fraud|a bribe))|"
     r"without (?:the )?(?:auditors?|regulators?|inspectors?|irs|police|insurers?|bank|compliance|monitoring) "
     r"(?:catching|noticing|flagging|finding|detecting|knowing)|"
     r"fake (?:a |an )?(?:document|"

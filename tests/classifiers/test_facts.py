@@ -109,3 +109,9 @@ def test_a_unit_written_on_a_number_is_read_with_it() -> None:
     assert "5s" not in fact_tokens("avg cycle 47.5s")
     # A code that starts with letters stays a code.
     assert "a320" in fact_tokens("Aircraft A320 and route v2")
+
+
+def test_a_date_written_out_in_a_json_field_is_the_same_date() -> None:
+    agreement = compare('{"loss_date": "March 3rd, 2025", "claim": "CB-1"}', '{"loss_date": "2025-03-03", "claim": "CB-1"}')
+    assert not agreement.conflict
+    assert compare('{"loss_date": "March 4th, 2025"}', '{"loss_date": "2025-03-03"}').hard
