@@ -32,6 +32,11 @@ class InstructionResult:
     detail: str
 
 
+def _prompt_sentences(prompt: str) -> list[str]:
+    """A prompt's sentences and lines: where its rules are read when none are stated apart."""
+    return re.split(r"(?<=[.!?])\s+|\n", prompt)
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9\u00C0-\u024F']+", text)
 
@@ -370,7 +375,7 @@ def check_reading_level(instructions: Sequence[str], output: str, prompt: str) -
     Read from the stated instructions, else the prompt's sentences. A register rule, not a checklist item:
     the signals count a failure with slang and condescension (a style fault), so a refusal stays a refusal.
     """
-    found = [res for text in instructions or re.split(r"(?<=[.!?])\s+|\n", prompt)
+    found = [res for text in instructions or _prompt_sentences(prompt)
              if (res := _rule_reading_level(text, output)) is not None]
     return next((res for res in found if not res.passed), found[0] if found else None)
 
@@ -388,7 +393,7 @@ def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
         8 if re.search(r"\bplain|jargon", m.group(), re.I) else 3)
     n_sent = max(1, len(_sentences(output)))
     grade = 0.39 * len(words) / n_sent + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59
-    if re.search(r"acronyms?|abbreviations?|jargon", m.group() + " " + instr, re.I):
+    if re.search(r"acronyms?|abbreviations?|jargon", instr, re.I):
         # Shorthand ("PO q8h PRN", "OSAT back-end WSPW") reads as short words; count it instead.
         acronyms = set(re.findall(r"\b[A-Z][A-Z0-9]{1,5}s?\b", output))
         if len(acronyms) >= 4:
@@ -577,6 +582,14 @@ def _language_votes(text: str) -> tuple[int, int]:
     return sum(w in _FOREIGN_STOP for w in words), sum(w in _ENGLISH_STOP for w in words)
 
 
+def _not_english(text: str) -> bool:
+    """Mostly a non-Latin script, or clearly more foreign function words than English ones."""
+    letters = [c for c in text if c.isalpha()]
+    non_latin = sum(not c.isascii() and not ("\u00c0" <= c <= "\u024f") for c in letters) / max(1, len(letters))
+    foreign, english = _language_votes(text)
+    return non_latin > 0.5 or (foreign >= 2 and foreign > 2 * english)
+
+
 _THEIR_LANGUAGE = re.compile(
     r"\b(?:reply|respond|answer|write|communicate)\w*\b[^.\n]{0,40}\bin (?:the )?(?:(?:customer|user|parent|patient|"
     r"guest|client|tenant|caller|sender|member|student|traveler|traveller)(?:'s|s'|s)?|their|his|her|same) (?:own )?"
@@ -589,11 +602,8 @@ def _rule_their_language(instr: str, output: str, prompt: str) -> InstructionRes
     if not _THEIR_LANGUAGE.search(instr):
         return None
     # The customer's own words: the prompt without the sentences that state rules for the assistant.
-    message = " ".join(t for t in re.split(r"(?<=[.!?])\s+|\n", prompt) if not _THEIR_LANGUAGE.search(t))
-    foreign, english = _language_votes(message)
-    letters = [c for c in message if c.isalpha()]
-    non_latin = sum(not c.isascii() and not ("\u00c0" <= c <= "\u024f") for c in letters) / max(1, len(letters))
-    if not (non_latin > 0.5 or (foreign >= 2 and foreign > 2 * english)):
+    message = " ".join(t for t in _prompt_sentences(prompt) if not _THEIR_LANGUAGE.search(t))
+    if not _not_english(message):
         return None  # the customer wrote in English (or too little to tell): nothing to hold the output to
     ok = not _looks_english(output)
     return InstructionResult("language of the user", ok, "not English, as the user's message" if ok else
@@ -615,12 +625,9 @@ def check_reply_language(prompt: str, output: str,
     if re.search(r"english|ingl[eé]s|anglais|englisch|inglese|translat|tradu|übersetz|"
                  r"\b(?:summari[sz]e|extract|classify|rewrite|answer|reply|respond|write|list)\b", head, re.I):
         return None
-    letters = [c for c in head if c.isalpha()]
-    if len(letters) < 8 or not _looks_english(output):
+    if sum(c.isalpha() for c in head) < 8 or not _looks_english(output):
         return None
-    non_latin = sum(not c.isascii() and not ("\u00c0" <= c <= "\u024f") for c in letters) / len(letters)
-    foreign, english = _language_votes(head)
-    if non_latin > 0.5 or (foreign >= 2 and foreign > 2 * english):
+    if _not_english(head):
         return InstructionResult("reply in the user's language", False,
                                  "the prompt is not in English, the output is")
     return None
@@ -678,7 +685,7 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
 
     With no `instructions`, the prompt's sentences are read instead; rules that match nothing stay silent.
     """
-    texts = list(instructions) if instructions else re.split(r"(?<=[.!?])\s+|\n", prompt)
+    texts = list(instructions) if instructions else _prompt_sentences(prompt)
     results: list[InstructionResult] = []
     for text in texts:
         if not text.strip() or len(text) > 2000:
