@@ -633,6 +633,25 @@ def check_reply_language(prompt: str, output: str,
     return None
 
 
+_QUANTITY = r"\d[\d.,]*(?:\s*(?:-|–|to)\s*\d[\d.,]*)?\s*"
+_IMPERIAL = re.compile(_QUANTITY + r"(?:gallons?|gal|°\s?F|degrees? F(?:ahrenheit)?|lbs?|pounds?|oz|ounces?|miles?|mph|feet|"
+                       r"ft|inch(?:es)?|yards?|yd|acres?|psi|fl\.? ?oz)\b", re.I)
+_METRIC = re.compile(_QUANTITY + r"(?:lit(?:er|re)s?|l|ml|°\s?C|degrees? C(?:elsius)?|kg|kilograms?|grams?|g|km|kilomet(?:er|re)s?|"
+                     r"met(?:er|re)s?|m|cm|mm|km/h|kph|hectares?|ha|kpa|bar)\b", re.I)
+
+
+def _rule_units(instr: str, output: str) -> InstructionResult | None:
+    """'Metric units only' (or 'use US units'): no quantity in the output is written in the other system."""
+    if re.search(r"\bmetric(?: units?| system)?\b|\bSI units?\b|\bin (?:celsius|litres|liters|kilograms|kilometres|"
+                 r"kilometers)\b", instr, re.I):
+        wrong = _IMPERIAL.findall(output)
+        return InstructionResult("metric units", not wrong, f"uses {wrong[0].strip()}" if wrong else "metric")
+    if re.search(r"\b(?:imperial|us customary|us units)\b|\bin (?:fahrenheit|gallons|pounds|miles|feet)\b", instr, re.I):
+        wrong = _METRIC.findall(output)
+        return InstructionResult("US units", not wrong, f"uses {wrong[0].strip()}" if wrong else "US units")
+    return None
+
+
 _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_no_comma,
     _rule_case,
@@ -654,6 +673,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_table,
     _rule_list,
     _rule_one_line,
+    _rule_units,
     _rule_separator,
     _rule_language,
     _rule_translation,

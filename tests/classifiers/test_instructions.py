@@ -239,3 +239,11 @@ def test_shorthand_where_acronyms_or_jargon_are_to_be_avoided_fails_the_reading_
     res = check_reading_level(("Four sentences", "Avoid jargon and acronyms"), shorthand, "")
     assert res is not None and not res.passed and "acronyms" in res.detail
     assert check_reading_level(("Avoid jargon and acronyms",), PLAIN, "").passed
+
+
+def test_a_units_rule_is_held_to_every_quantity() -> None:
+    (res,) = check_instructions(("Metric units only",), "About 0.8-1 gallon a day, water at 68-72 °F.", "")
+    assert res.constraint == "metric units" and not res.passed and "gallon" in res.detail
+    assert check_instructions(("Metric units only",), "About 3-4 L a day, water at 20-22 °C.", "")[0].passed
+    (res,) = check_instructions(("Give temperatures in Fahrenheit",), "Keep it at 21 °C.", "")
+    assert res.constraint == "US units" and not res.passed
