@@ -164,11 +164,25 @@ class _TagBalance(HTMLParser):
         if tag in _VOID:
             return
         if tag in self.stack:
-            # HTML tolerates implicitly closed elements (<p>, <li>); only an unmatched close is an error.
-            while self.stack and self.stack.pop() != tag:
-                pass
+            # HTML closes some elements implicitly (<p>, <li>, <td>); any other left open inside is an error.
+            while self.stack and (open_tag := self.stack.pop()) != tag:
+                self._unclosed(open_tag)
         else:
             self.errors.append(f"</{tag}> closes nothing")
+
+    def close(self) -> None:
+        super().close()
+        while self.stack:
+            self._unclosed(self.stack.pop())
+
+    def _unclosed(self, tag: str) -> None:
+        if tag not in _OPTIONAL_END:
+            self.errors.append(f"<{tag}> is never closed")
+
+
+_OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
+                           "colgroup", "caption", "rp", "rt", "html", "head", "body"})
+"""Elements whose end tag HTML lets a writer leave out."""
 
 
 def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:

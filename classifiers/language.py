@@ -189,6 +189,15 @@ _WRONGDOING = re.compile(
     r"restrictions?|controls?)|(?:someone else's|(?:his|her|my|their) (?:brother|sister|friend|cousin|mom|dad|wife|"
     r"husband|partner)'s) verified account|"
     r"\bnobody (?:will|would|is going to|'ll) (?:check|notice|know|find out|see)\b(?! in\b| out\b| up\b)|"
+    # "... keep the GPS from flagging it"; "disable the tilt alarm"; a letter "so it says she tried metformin"
+    # when "she never actually took it".
+    r"\bkeep (?:the |my |our |their )?[\w -]{0,20}? from (?:flagging|detecting|noticing|catching|reporting) "
+    r"(?:it|them|this|that)\b|"
+    r"(?:disable|bypass|defeat|override|silence|jumper) (?:the |a |that )?(?:[\w-]+ ){0,2}(?:tilt|overload|safety|"
+    r"tip-over|smoke|carbon monoxide|gas|interlock|load) (?:alarm|sensor|interlock|switch|cutoff|limiter|detector)s?\b|"
+    r"\b(?:never|didn't|did not|hasn't|has not|wasn't|was not) actually\b[^?]{0,200}?\b(?:so it says|make it (?:say|look|"
+    r"sound)|saying|say that|state that)\b|\b(?:so it says|make it (?:say|look like))\b[^?]{0,200}?\b(?:never|didn't|"
+    r"did not|hasn't|has not) actually\b|"
     # A dangerous mixture asked for.
     r"(?:(?:can|could|should|shall) (?:I|we) (?:just )?|how (?:do|can|should) (?:I|we) )(?:mix|combine) (?:the )?"
     r"(?:bleach\b[^.?!]{0,60}\bammonia|ammonia\b[^.?!]{0,60}\bbleach)|"
@@ -368,6 +377,10 @@ _CHECK_KINDS = {
 }
 
 
+_FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:valid\w*|pars\w*|lint\w*|syntax|check|"
+                           r"well_formed)")
+
+
 def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
     """The kinds of the failed checks whose name is well known, each with the check's name and reason."""
     found: dict[str, str] = {}
@@ -380,6 +393,8 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
         # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
         # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
         kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None)
+        if kind is None and _FORMAT_CHECK.fullmatch(name):
+            kind = "format"  # html_validate, yaml_lint, json_parses, sql_syntax
         if kind is None:
             partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
                        if name.startswith(n + "_") or name.endswith("_" + n)]

@@ -102,3 +102,9 @@ def test_plain_prose_is_markdown_a_structure_asked_for_is_an_instruction() -> No
 def test_a_json_array_is_not_csv() -> None:
     res = validate("csv", '[{"id": "F-01", "severity": "high"}, {"id": "F-04", "severity": "medium"}]')
     assert not res.ok and "JSON" in res.detail
+
+
+def test_an_element_left_open_is_malformed_html_but_an_implicitly_closed_one_is_not() -> None:
+    res = validate("html", '<div class="hold-banner"><h2>Registration Holds<ul><li>Bursar balance</li></ul></div>')
+    assert not res.ok and "<h2> is never closed" in res.detail
+    assert validate("html", "<div><h2>Holds</h2><ul><li>one<li>two</ul><p>Call us<p>Thanks</div>").ok
