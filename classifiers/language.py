@@ -183,7 +183,7 @@ _WRONGDOING = re.compile(
     r"defender|antivirus|anti-virus|edr|endpoint protection|dlp|mfa|2fa|security (?:software|agent|controls?|"
     r"monitoring)|content filter|web filter|audit log\w*)|(?:crowdstrike|falcon|defender|antivirus|edr|dlp|mfa|2fa|"
     r"security (?:software|agent))[^.?!]{0,30}\b(?:off|disabled?|bypass\w*|uninstall\w*)\b|"
-    # Getting past a location, age or identity check; betting or borrowing on someone else's verified account.
+    # Getting past a geolocation, age or KYC check; betting on someone else's verified account.
     r"(?:bypass|get around|get past|beat|spoof|evade|trick) (?:our |the |their |a |his |her )?(?:[\w-]+ ){0,2}"
     r"(?:geolocation|geo-?block\w*|geofenc\w*|age[- ]verification|kyc) (?:checks?|verification|blocks?|"
     r"restrictions?|controls?)|(?:someone else's|(?:his|her|my|their) (?:brother|sister|friend|cousin|mom|dad|wife|"
