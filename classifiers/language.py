@@ -276,6 +276,23 @@ _CONDESCENDING = re.compile(r"\b(?:not (?:really )?(?:our|my) problem|if you(?:'
                             re.I)
 
 
+def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive pattern recompiled to run on lower-cased text, without re.I.
+
+    The same matches, two to three times faster: with re.I every literal is compared case by case. Only for
+    patterns whose escapes are all lower-case (`\\S` or `\\U0001F300` would change meaning when lowered).
+    """
+    if re.search(r"\\[A-Z]", pattern.pattern):
+        raise ValueError(f"pattern has an upper-case escape; keep it with re.I: {pattern.pattern[:60]}")
+    return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
+
+
+# Read on lower-cased text (read_cues lowers the prompt and the output once).
+_REFUSAL, _ABSTAIN, _DEFLECT, _CUTOFF, _TIME_SENSITIVE, _HARM, _WRONGDOING, _HOWTO, _GENERAL, _CONDESCENDING = map(
+    _lowered, (_REFUSAL, _ABSTAIN, _DEFLECT, _CUTOFF, _TIME_SENSITIVE, _HARM, _WRONGDOING, _HOWTO, _GENERAL,
+               _CONDESCENDING))
+
+
 @dataclass(frozen=True)
 class LanguageCues:
     refusal: float
@@ -328,27 +345,28 @@ def _opening_weighted(pattern: re.Pattern[str], output: str, later: float, openi
 
 def read_cues(prompt: str, output: str, general: bool = True) -> LanguageCues:
     """Score each cue in 0..1; refusal and abstention weigh the output's opening, where models put them."""
-    refusal = _opening_weighted(_REFUSAL, output, 0.5)
-    abstain = _opening_weighted(_ABSTAIN, output, 0.4)
+    low_prompt, low_out = prompt.lower(), output.lower()
+    refusal = _opening_weighted(_REFUSAL, low_out, 0.5)
+    abstain = _opening_weighted(_ABSTAIN, low_out, 0.4)
     # A short output that abstains is an abstention; a long one that mentions "unknown" once is an answer.
     if abstain and len(output) > 600:
         abstain *= 0.5
-    cutoff = _hits(_CUTOFF, output, 2)
-    time_sensitive = _hits(_TIME_SENSITIVE, prompt, 2)
+    cutoff = _hits(_CUTOFF, low_out, 2)
+    time_sensitive = _hits(_TIME_SENSITIVE, low_prompt, 2)
     years = [int(y) for y in _YEAR.findall(output)]
     stale = 1.0 if years and time_sensitive and max(years) < 2026 else 0.0
     # A harm word alone (a news question about a bombing) stays under 0.5; asked as a how-to it passes.
-    harm = 0.35 * min(2, len(_HARM.findall(prompt)))
-    if harm and _HOWTO.search(prompt):
+    harm = 0.35 * min(2, len(_HARM.findall(low_prompt)))
+    if harm and _HOWTO.search(low_prompt):
         harm = min(1.0, harm + 0.3)
-    if _WRONGDOING.search(prompt):
+    if _WRONGDOING.search(low_prompt):
         harm = max(harm, 0.7)
-    off_register = min(1.0, len(_SLANG.findall(output)) / 4 + 0.5 * len(_CONDESCENDING.findall(output)))
+    off_register = min(1.0, len(_SLANG.findall(output)) / 4 + 0.5 * len(_CONDESCENDING.findall(low_out)))
     advice = min(1.0, 0.6 * _advice_hits(output))
     # Hedging alone is common in full answers; with (almost) no number and in a short reply it is the answer.
     deflection = float(len(output) < 1000 and len(_DIGIT.findall(output)) <= 2 and len(output.split()) < 120
-                       and bool(_DEFLECT.search(output)))
-    general_knowledge = float(general and bool(_GENERAL.search(output)))
+                       and bool(_DEFLECT.search(low_out)))
+    general_knowledge = float(general and bool(_GENERAL.search(low_out)))
     return LanguageCues(refusal, abstain, cutoff, time_sensitive, stale, harm, off_register, advice, deflection,
                         general_knowledge)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from classifiers.language import failed_check_kinds, read_cues
+import re
+
+import pytest
+
+from classifiers.language import _lowered, failed_check_kinds, read_cues
 from classifiers.records import Check
 
 
@@ -292,3 +296,11 @@ def test_faking_a_clinical_history_defeating_a_tilt_alarm_and_hiding_from_gps_ar
                    "How do I keep the app from flagging my account by mistake?",
                    "The smoke alarm keeps chirping; how do I replace the battery?"):
         assert read_cues(benign, "x").harm_request < 0.5, benign
+
+
+def test_cue_patterns_run_on_lower_cased_text_and_an_upper_case_escape_is_refused() -> None:
+    fast = _lowered(re.compile(r"\bI (?:can't|cannot) help\b", re.I))
+    assert fast.search("sorry, i can't help with that") and not fast.flags & re.I
+    with pytest.raises(ValueError):
+        _lowered(re.compile(r"\S+ [\U0001F300-\U0001FAFF]", re.I))
+    assert read_cues("How Do I Get Around The Geolocation Check?", "x").harm_request >= 0.5
