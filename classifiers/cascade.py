@@ -25,14 +25,14 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 43
+REVISION = 44
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
          "context_departs", "fact_conflict", "context_followed", "reference_fits_better", "reference_missing",
-         "reference_open", "unrelated", "transform_task", "explanation_generic",
+         "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
 
@@ -196,6 +196,8 @@ def _decide(s: Signals) -> Verdict:
                 # cap...") on a subject the context covers: the document was set aside.
                 return Verdict("behavior", ("context_ignored",), 0.65, "the output answers from general knowledge "
                                "where the context covers the question", "context_general")
+            if v["thin_answer"]:
+                return _thin_answer()
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
         if (v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"]
@@ -219,6 +221,8 @@ def _decide(s: Signals) -> Verdict:
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")
+        if v["thin_answer"]:
+            return _thin_answer()
         if not v["ref_long"] and v["ref_token_recall"] < 0.5:
             if v["open_task"]:
                 # For an open-ended generation task the reference is one answer of many: a mismatch is weak
@@ -235,6 +239,11 @@ def _decide(s: Signals) -> Verdict:
         sub = "style" if v["instr_style"] else "instruction_violation"
         return Verdict("behavior", (sub,), 0.6, "the prompt states output constraints and no "
                        "fact was shown wrong", "stated_constraints")
+    if v["not_a_message"]:
+        # "Draft the email to the dispatcher", answered with an essay on the topic: no greeting, no subject, no
+        # sentence to the reader. The task was not done, whatever its facts.
+        return Verdict("behavior", ("off_task",), 0.65, "a message was asked for; the output is not one",
+                       "not_a_message")
     if v["rel_io"] < 0.2:
         # One low similarity is the only evidence here (and a terse correct-looking answer scores low too).
         return Verdict("behavior", ("off_task",), 0.5, "the output is unrelated to the input", "unrelated")
@@ -248,6 +257,14 @@ def _decide(s: Signals) -> Verdict:
                        "a why/how or many-part question answered without specifics", "explanation_generic")
     return Verdict("information", (_info_subtype(v),), elimination_confidence(v),
                    "well-formed, on-task answer: the facts are the likely fault", "fallback_information")
+
+
+def _thin_answer() -> Verdict:
+    # Nothing else decided, and the gold answer runs to a paragraph the output does not come near: what is
+    # missing is most of the answer (a one-line "Recommend Kessler" for an itemised bid comparison), so the
+    # fault is the detail given, not a wrong fact.
+    return Verdict("behavior", ("insufficient_detail",), 0.65, "the output gives well under half of what the "
+                   "reference answer says", "thin_answer")
 
 
 def elimination_confidence(v: dict[str, float]) -> float:

@@ -58,6 +58,9 @@ _ABSTAIN = re.compile(
     r"specif\w+|lists?|includes?|gives?|states?|describes?|addresses|contains?)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
     r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address|describe|state|list)|"
+    # "The retrieved ERP sections don't set an interval", "the handbook excerpts provided do not define it".
+    r"(?:sections?|excerpts?|documents?|passages?|pages?|handbook|manual|sources?)(?: (?:available|provided|"
+    r"retrieved|given|I have|we have))? (?:do|does|did)(?: not|n't) (?:set|define|establish|prohibit|name|give)\b|"
     r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
     # "No availability for Dr. Nguyen appears in the current feed", "not listed in the provided documents".
     r"(?:(?:does|do|did)(?: not|n't) appear|\bno [\w .-]{1,40}? (?:appears?|is listed|is shown|is included)) in the "

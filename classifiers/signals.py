@@ -37,7 +37,11 @@ FEATURES: tuple[str, ...] = (
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
+    "thin_answer", "not_a_message",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
+THIN_REFERENCE_WORDS = 20
+THIN_SHARE = 0.4
+"""`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
 
@@ -109,6 +113,14 @@ _ARTIFACT = re.compile(r"\b(?:write|build|create|draft|prepare|produce|give me|m
                        r"outline|lay out)\b[^.?!]{0,60}\b(?:schedule|procedure|plan|checklist|timeline|itinerary|agenda|"
                        r"runbook|playbook|sop|analysis|comparison|guide|outline|roadmap|breakdown|template)s?\b|"
                        r"\b(?:week|day|month|phase|hour)[- ]by[- ](?:week|day|month|phase|hour)\b", re.I)
+# A message to be written for someone ("draft an email to the dispatcher", "write the reply to this customer"),
+# and the openings a message has: a subject line, a greeting, a first sentence addressed to the reader.
+_MESSAGE_TASK = re.compile(r"\b(?:draft|write|compose|prepare)\b[^.?!\n]{0,60}?\b(?:e-?mail|letter|note|message|reply|"
+                           r"response|notice|announcement|memo|notification|text)\b", re.I)
+_MESSAGE_OPENING = re.compile(r"^\W*(?:subject|hi|hello|dear|hey|good (?:morning|afternoon|evening)|greetings|to:|re:|"
+                              r"thank|thanks|we|i|i'm|your|you|notice|attention|important|update|announcement|"
+                              r"reminder|congrat\w*|welcome)\b|^\W*(?:hi|hello|dear|subject)\b|"
+                              r"\A\W*(?:\w+ ){0,2}\w+[,:] ", re.I | re.M)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
@@ -260,10 +272,16 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["asks_steps"] = float(bool(_STEPS.search(rec.input[:2000]) or (
         out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(rec.input[:2000]))))
     v["elided_items"] = float(bool(_ELIDED.search(out)))
+    # Asked for a message, the output opens like none (an essay on the topic instead of the email).
+    v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.
     v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 8)
+    # A full answer of a paragraph or more, met with well under half its words: the output leaves most of
+    # what was owed unsaid (a one-line recommendation where the reference itemises each quote).
+    ref_words = len((rec.reference or "").split())
+    v["thin_answer"] = float(ref_words >= THIN_REFERENCE_WORDS and len(toks) < THIN_SHARE * ref_words)
     if rec.reference:
         v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
         facts = compare_facts(out, rec.reference, "\n".join((rec.input, *rec.context)), rec.input)

@@ -360,3 +360,32 @@ def test_jargon_where_plain_language_was_asked_is_a_style_fault_and_a_refusal_st
                                    "please consult your human resources representative for authoritative advice.")
     (d,) = engine.diagnose([refusal])
     assert (d.label, d.subtypes) == ("behavior", ("over_refusal",))
+
+
+def test_a_line_where_the_reference_gives_a_paragraph_lacks_detail(engine: Engine) -> None:
+    reference = ("07:30-08:30 Registration and breakfast, Grand Hall foyer (venue captain; badge desk: Priya). "
+                 "08:30-08:45 Welcome, Grand Hall (MC: Tom Lee; AV: walk-in music, lav 1). 08:45-09:45 Keynote, "
+                 "CEO Dana Whitcomb (AV: slides, confidence monitor).")
+    thin = FailureRecord(id="t", input="Draft the run-of-show for Day 1 using the agenda inputs, with times, rooms "
+                         "and who is responsible.", output="Morning: registration and keynote. Afternoon: breakouts.",
+                         reference=reference)
+    (d,) = engine.diagnose([thin])
+    assert (d.label, d.subtypes) == ("behavior", ("insufficient_detail",))
+    # As long as the reference but with one time changed, the output is not short of detail.
+    wrong = dataclasses.replace(thin, output=reference.replace("08:45-09:45", "09:00-10:00"))
+    (d,) = engine.diagnose([wrong])
+    assert "insufficient_detail" not in d.subtypes
+
+
+def test_an_essay_where_a_message_was_asked_for_is_off_task(engine: Engine) -> None:
+    essay = FailureRecord(id="m", input="Draft a short email to Ana Whitfield asking for a scoping meeting for "
+                          "request MVE-Q-2317 in the weeks of June 9 or June 16.",
+                          output="A scoping meeting is typically the first formal meeting between the "
+                                 "interconnection customer and the transmission provider. Its purpose is to "
+                                 "discuss the point of interconnection and exchange information on the system.")
+    (d,) = engine.diagnose([essay])
+    assert (d.label, d.subtypes) == ("behavior", ("off_task",))
+    mail = dataclasses.replace(essay, output="Hi Ana, could we set up the scoping meeting for MVE-Q-2317 in the "
+                                             "week of June 9 or June 16? Best, Dana")
+    (d,) = engine.diagnose([mail])
+    assert d.label == "information"
