@@ -114,13 +114,12 @@ _ARTIFACT = re.compile(r"\b(?:write|build|create|draft|prepare|produce|give me|m
                        r"runbook|playbook|sop|analysis|comparison|guide|outline|roadmap|breakdown|template)s?\b|"
                        r"\b(?:week|day|month|phase|hour)[- ]by[- ](?:week|day|month|phase|hour)\b", re.I)
 # A message to be written for someone ("draft an email to the dispatcher", "write the reply to this customer"),
-# and the openings a message has: a subject line, a greeting, a first sentence addressed to the reader.
+# and the openings a message has: a subject line, a greeting ("Team:", "Hi Ana,"), a sentence to the reader.
 _MESSAGE_TASK = re.compile(r"\b(?:draft|write|compose|prepare)\b[^.?!\n]{0,60}?\b(?:e-?mail|letter|note|message|reply|"
                            r"response|notice|announcement|memo|notification|text)\b", re.I)
 _MESSAGE_OPENING = re.compile(r"^\W*(?:subject|hi|hello|dear|hey|good (?:morning|afternoon|evening)|greetings|to:|re:|"
                               r"thank|thanks|we|i|i'm|your|you|notice|attention|important|update|announcement|"
-                              r"reminder|congrat\w*|welcome)\b|^\W*(?:hi|hello|dear|subject)\b|"
-                              r"\A\W*(?:\w+ ){0,2}\w+[,:] ", re.I | re.M)
+                              r"reminder|congrat\w*|welcome)\b|\A\W*(?:\w+ ){0,2}\w+[,:] ", re.I | re.M)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
@@ -278,7 +277,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.
     v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 8)
-    # A full answer of a paragraph or more, met with well under half its words: the output leaves most of
+    # A full answer of a paragraph or more, met with under 40% of its words: the output leaves most of
     # what was owed unsaid (a one-line recommendation where the reference itemises each quote).
     ref_words = len((rec.reference or "").split())
     v["thin_answer"] = float(ref_words >= THIN_REFERENCE_WORDS and len(toks) < THIN_SHARE * ref_words)
