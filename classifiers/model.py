@@ -41,7 +41,9 @@ class FeatureConfig:
     signal_weight: float = 0.0
     """Scale of the raw signal block after standardisation. 0 (the default) leaves the cascade's verdict as
     the only input to the label heads: leave-one-source-out, every weight above 0 lowered accuracy, because
-    raw signal values (lengths, specificity) identify the source rather than the failure."""
+    raw signal values (lengths, specificity) identify the source rather than the failure. Trained on the
+    hand-written sets as well, the signals do carry to other hand-written sets (+0.02 to +0.025 accuracy on the
+    never-read ones) but still cost the held-out benchmarks (llmbar 0.81 -> 0.50-0.56): `bench/combiner_choice.py`."""
     cascade_detail: bool = False
     """Also give the cascade's rule and subtype as one-hot features; off by default for the same reason (a
     rule seen in one source only gets no weight when that source is held out)."""
@@ -384,11 +386,11 @@ class LearnedCombiner:
             if xs.shape != ys.shape or xs.ndim != 1 or not len(xs) or np.any(np.diff(xs) < 0):
                 raise ValueError(f"{model_dir}: cascade_calibration is not an increasing table")
             table = (xs, ys)
-        record = {}
+        record: dict[str, tuple[int, int]] = {}
         for rule, entry in (manifest.get("rule_record") or {}).items():
-            n, right = (entry.get("n"), entry.get("right")) if isinstance(entry, dict) else (None, None)
-            if rule not in RULES or not isinstance(n, int) or not isinstance(right, int) or not 0 <= right <= n:
+            seen, right = (entry.get("n"), entry.get("right")) if isinstance(entry, dict) else (None, None)
+            if rule not in RULES or not isinstance(seen, int) or not isinstance(right, int) or not 0 <= right <= seen:
                 raise ValueError(f"{model_dir}: rule_record entry {rule!r} is not a known rule with 0 <= right <= n")
-            record[rule] = (n, right)
+            record[rule] = (seen, right)
         return cls(heads, cfg, float(manifest["threshold"]), str(manifest["version"]), manifest,
                    model_dir / static if static else None, table, record)
