@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from classifiers.cascade import Verdict, decide
 from classifiers.embedding import TextEmbedder, default_embedder
@@ -43,6 +43,9 @@ _ACTIONS = {
 
 class Combiner(Protocol):
     version: str
+
+    @property
+    def manifest(self) -> Mapping[str, object]: ...
 
     def predict(self, signals: Sequence[Signals], embeddings: dict[str, object]) -> list[Verdict]: ...
 
