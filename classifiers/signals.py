@@ -276,10 +276,10 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.
-    v["ref_long"] = float(bool(rec.reference) and len((rec.reference or "").split()) > 8)
+    ref_words = len((rec.reference or "").split())
+    v["ref_long"] = float(ref_words > 8)
     # A full answer of a paragraph or more, met with under 40% of its words: the output leaves most of
     # what was owed unsaid (a one-line recommendation where the reference itemises each quote).
-    ref_words = len((rec.reference or "").split())
     v["thin_answer"] = float(ref_words >= THIN_REFERENCE_WORDS and len(toks) < THIN_SHARE * ref_words)
     if rec.reference:
         v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
