@@ -25,19 +25,26 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 44
+REVISION = 45
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
-         "context_departs", "fact_conflict", "context_followed", "reference_fits_better", "reference_missing",
+         "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_prescribed",
+         "reference_fits_better", "reference_missing",
          "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
 """Output-reference similarity above which a difference in stated values is a fact error, not another task."""
+
+SLIP_SIM = 0.95
+"""Output-reference similarity above which the output is the reference's answer in the reference's form."""
+
+SLIP_RECALL = 0.6
+"""Share of the reference's values an output must keep for its differing ones to be slips, not another answer."""
 
 COMPACT_ANSWER = 0.58
 """`out_len` (log1p words / 8) under which an answer is compact: about 100 words."""
@@ -188,6 +195,9 @@ def _decide(s: Signals) -> Verdict:
             # A short reference (a name, a date) must be in one passage nearly word for word; a
             # sentence-long one is paraphrased, so most of its values (numbers, dates, names, codes) suffice.
             if v["ref_in_context"] >= 0.8 or (v["ref_long"] and v["ref_facts_in_context"] >= 0.7):
+                if _value_slip(v):
+                    # The document was used (form and most values match): the odd value is a slip of fact.
+                    return _slip()
                 return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs",
                                "context_held")
             if v["general_knowledge"] and max(v["ref_in_context"], v["ref_facts_in_context"]) >= 0.4:
@@ -196,6 +206,12 @@ def _decide(s: Signals) -> Verdict:
                 # cap...") on a subject the context covers: the document was set aside.
                 return Verdict("behavior", ("context_ignored",), 0.65, "the output answers from general knowledge "
                                "where the context covers the question", "context_general")
+            if v["follow_context"]:
+                # "Following our Terraform conventions (attached)": the context is the rulebook, and the gold
+                # answer is what applying it yields (a query, a config), so its words are not in the context
+                # verbatim. The output differs from it: the rules given were not applied.
+                return Verdict("behavior", ("context_ignored",), 0.65, "the prompt said to follow the given "
+                               "document; the output does not do what it prescribes", "context_prescribed")
             if v["thin_answer"]:
                 return _thin_answer()
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
@@ -207,6 +223,11 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("information", ("outdated_knowledge" if v["stale_years"] else "retrieval_miss",), 0.6,
                            "the output follows the retrieved context closely; the passages were the wrong ones",
                            "context_followed")
+        if v["unsupported_sentences"] == 0 and not v["transform_task"] and not v["follow_context"]:
+            # Each sentence rests on a passage, yet some words come from elsewhere: the answer stretches what
+            # was retrieved (the SEV2 paging rule quoted for a SEV1) because the passage it needed was missing.
+            return Verdict("information", ("retrieval_miss",), 0.55, "every sentence of the output rests on the "
+                           "retrieved passages; the passage it needed was likely not among them", "context_partial")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context", "context_departs")
@@ -218,6 +239,8 @@ def _decide(s: Signals) -> Verdict:
             # free-form answer differs from a reference in many values for reasons other than facts.)
             return Verdict("information", (_info_subtype(v),), 0.75, "the output states other values than the "
                            "reference on the same question", "fact_conflict")
+        if _value_slip(v):
+            return _slip()
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")
@@ -257,6 +280,20 @@ def _decide(s: Signals) -> Verdict:
                        "a why/how or many-part question answered without specifics", "explanation_generic")
     return Verdict("information", (_info_subtype(v),), elimination_confidence(v),
                    "well-formed, on-task answer: the facts are the likely fault", "fallback_information")
+
+
+def _value_slip(v: dict[str, float]) -> bool:
+    """The output is the reference's answer in the reference's form, with some of its values changed.
+
+    A JSON record with one date swapped, a table with one deductible wrong, a NPI with two digits transposed:
+    the task, the form and most values are right, so the values that differ are wrong facts.
+    """
+    return bool(v["fact_conflict"]) and v["ref_sim"] >= SLIP_SIM and v["ref_fact_recall"] >= SLIP_RECALL
+
+
+def _slip() -> Verdict:
+    return Verdict("information", ("hallucination",), 0.7, "the output matches the reference in form and in most "
+                   "values, and states other values for the rest", "value_slip")
 
 
 def _thin_answer() -> Verdict:

@@ -452,6 +452,29 @@ def _rule_list(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
+_NAMED_PARTS = re.compile(r"\bwith (?:the )?(?:following )?(?:sections|headings|headers|columns|fields|parts)"
+                          r"(?: for)?\s*:?\s+([^.\n]+)", re.I)
+
+
+def _rule_named_parts(instr: str, output: str) -> InstructionResult | None:
+    """'With sections: Summary, Impact, Timeline (UTC), Root cause, Action items': each named part appears."""
+    m = _NAMED_PARTS.search(instr)
+    if not m:
+        return None
+    listed = re.sub(r"\([^)]*\)", "", m.group(1))
+    names = [n.strip(" '\"`*") for n in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed)]
+    names = [n for n in names if n and len(n.split()) <= 5]
+    if len(names) < 3:
+        return None
+
+    def norm(text: str) -> str:
+        return re.sub(r"[\s_-]+", " ", text.lower())
+
+    missing = [n for n in names if norm(n) not in norm(output)]
+    return InstructionResult(f"{len(names)} named parts", not missing,
+                             f"missing {', '.join(missing[:3])}" if missing else "all present")
+
+
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b|"
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
@@ -672,6 +695,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_per_item,
     _rule_table,
     _rule_list,
+    _rule_named_parts,
     _rule_one_line,
     _rule_units,
     _rule_separator,

@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
-    "thin_answer", "not_a_message",
+    "thin_answer", "not_a_message", "follow_context",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 THIN_REFERENCE_WORDS = 20
 THIN_SHARE = 0.4
@@ -120,6 +120,13 @@ _MESSAGE_TASK = re.compile(r"\b(?:draft|write|compose|prepare)\b[^.?!\n]{0,60}?\
 _MESSAGE_OPENING = re.compile(r"^\W*(?:subject|hi|hello|dear|hey|good (?:morning|afternoon|evening)|greetings|to:|re:|"
                               r"thank|thanks|we|i|i'm|your|you|notice|attention|important|update|announcement|"
                               r"reminder|congrat\w*|welcome)\b|\A\W*(?:\w+ ){0,2}\w+[,:] ", re.I | re.M)
+# The prompt tells the model to work from a document it was given: "following our Terraform conventions",
+# "using the data dictionary entry", "per the scheduling policy". With such a document in the context, an
+# output that does not match what it prescribes set the document aside (the document was there to be used).
+_FOLLOW_DOCUMENT = re.compile(
+    r"\b(?:follow(?:ing|s)?|per|according to|in line with|conform(?:ing)? to|adher\w* to|comply(?:ing)? with|"
+    r"respect(?:ing)?|using|based on|apply(?:ing)?)\b[^.?!\n]{0,40}\b(?:conventions?|polic(?:y|ies)|rules?|"
+    r"guidelines?|dictionary|spec(?:ification)?|standards?|style guide|playbook|criteria|requirements)\b", re.I)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
@@ -130,6 +137,13 @@ _FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|f
 _STYLE_RULE = re.compile(r"\b(?:tone|voice|register|formal|informal|friendly|empathetic|empathy|plain (?:english|"
                          r"language)|reading level|jargon|blameless|polite|courteous|professional|casual|upbeat)\b",
                          re.I)
+# A tone the prompt itself requires ("Required tone: empathetic and professional", "warm and professional",
+# "in a friendly, encouraging voice"): a rule no validator reads, like a stated tone instruction.
+_PROMPT_TONE = re.compile(
+    r"\b(?:tone|voice|register)\b\s*(?::|should|must|is|needs)|\b(?:in|with|use|keep|keeping|using) (?:a |an |the )?"
+    r"(?:[\w-]+,? (?:and )?){0,2}(?:tone|voice|register)\b|\b(?:warm|empathetic|friendly|encouraging|polite|courteous|"
+    r"reassuring|upbeat|apologetic|non-judgmental|respectful|supportive|kind),? (?:and|but) (?:warm|empathetic|"
+    r"friendly|professional|encouraging|polite|formal|respectful|concise|non-judgmental|supportive)\b", re.I)
 # A stated rule of conduct: what the answer must never do or say, or who alone may do a thing.
 _CONDUCT_RULE = re.compile(r"\b(?:never|do not|don't|must not|mustn't|may not|should not|shouldn't|cannot|can't|"
                            r"avoid|refrain|not (?:to )?(?:mention|promise|offer|name|blame|state|predict|disclose|"
@@ -211,7 +225,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     unchecked = [i for i, found in zip(rec.instructions, per_instruction)
                  if not found and not _FORM_WORDS.search(i) and (_CONDUCT_RULE.search(i) or _STYLE_RULE.search(i))]
     v["instr_unchecked"] = min(len(unchecked), 3) / 3
-    v["instr_style"] = float(any(_STYLE_RULE.search(i) for i in unchecked))
+    prompt_tone = bool(_PROMPT_TONE.search(rec.input[:4000]))
+    v["instr_style"] = float(prompt_tone or any(_STYLE_RULE.search(i) for i in unchecked))
     if checks:
         fails = [c for c in checks if not c.passed]
         v["instr_count"] = min(len(checks), 5) / 5
@@ -265,7 +280,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     task = (rec.task or "").lower()
     v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000]) or _TRANSFORM_TASK.search(task)))
     v["open_task"] = float(bool(_OPEN.search(rec.input[:500]) or _OPEN_TASK.search(task)))
-    v["stated_constraints"] = float(bool(_CONSTRAINT.search(rec.input[:4000])))
+    v["stated_constraints"] = float(prompt_tone or bool(_CONSTRAINT.search(rec.input[:4000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
     v["asks_steps"] = float(bool(_STEPS.search(rec.input[:2000]) or (
@@ -290,6 +305,7 @@ def _cheap(rec: FailureRecord) -> Signals:
         ev.append(Evidence("facts", f"output vs reference: {facts.detail}", 0.8 if facts.conflict else 0.0))
     if rec.context:
         v["has_context"] = 1.0
+        v["follow_context"] = float(bool(_FOLLOW_DOCUMENT.search(rec.input[:4000])))
         g = ground(rec.input, out, rec.reference, rec.context)
         v.update(out_support=g.out_support, unsupported_sentences=g.unsupported_sentences,
                  ref_in_context=g.ref_in_context, ref_in_top_bm25=g.ref_in_top_bm25)

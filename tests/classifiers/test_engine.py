@@ -389,3 +389,61 @@ def test_an_essay_where_a_message_was_asked_for_is_off_task(engine: Engine) -> N
                                              "week of June 9 or June 16? Best, Dana")
     (d,) = engine.diagnose([mail])
     assert d.label == "information"
+
+
+def test_the_references_record_with_one_value_changed_is_a_fact_slip(engine: Engine) -> None:
+    invoice = ("INVOICE 2291-B | Vendor: Tallow & Finch Printing | Issue date: 14/03/2025 | Due: 13/04/2025 | "
+               "Subtotal: 1,840.00 EUR | VAT 21%: 386.40 EUR | Total: 2,226.40 EUR",)
+    ref = ('{"vendor": "Tallow & Finch Printing", "invoice_no": "2291-B", "issue_date": "2025-03-14", '
+           '"total": 2226.40, "currency": "EUR"}')
+    slip = FailureRecord(id="s", input="Extract vendor, invoice_no, issue_date (ISO), total and currency from the "
+                         "invoice as JSON.", output=ref.replace("2226.40", "2262.40"), reference=ref, context=invoice,
+                         expected_format="json")
+    (d,) = engine.diagnose([slip])
+    assert (d.label, d.subtypes) == ("information", ("hallucination",))
+    # Most values differ from a document that states them: the document was set aside, not misread once.
+    ignored = dataclasses.replace(slip, output='{"vendor": "Finch Printing Ltd", "invoice_no": "2291", '
+                                               '"issue_date": "2025-04-13", "total": 1840.00, "currency": "USD"}')
+    (d,) = engine.diagnose([ignored])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_breaking_the_conventions_the_prompt_said_to_follow_is_context_ignored(engine: Engine) -> None:
+    conventions = ("Logging conventions (platform handbook v4): 1. Use the structured logger from app.log, never "
+                   "print(). 2. Every log line must carry request_id. 3. Log levels: warning for retries, error only "
+                   "for failed requests.",)
+    rec = FailureRecord(
+        id="p", input="Following our logging conventions, add logging to the retry loop in fetch_orders().",
+        output="for attempt in range(3):\n    try:\n        return client.get('/orders')\n    except Timeout:\n"
+               "        print(f'retry {attempt}')",
+        reference="for attempt in range(3):\n    try:\n        return client.get('/orders')\n    except Timeout:\n"
+                  "        log.warning('fetch_orders retry', attempt=attempt, request_id=ctx.request_id)",
+        context=conventions)
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+    # Not told to follow the passage, the same answer reads as one the retrieved text did not support.
+    (d,) = engine.diagnose([dataclasses.replace(rec, input="Add logging to the retry loop in fetch_orders().")])
+    assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
+
+
+def test_an_answer_stretched_from_a_neighbouring_passage_is_a_retrieval_miss(engine: Engine) -> None:
+    rec = FailureRecord(id="q", input="How many vacation days do part-time staff get per year?",
+                        output="Part-time employees earn vacation at the policy rate of 1.5 days for each month of "
+                               "service. Over a full year that comes to 18 days, and up to 5 unused days carry over.",
+                        context=("Leave policy 3.1 Full-time staff: vacation accrues at 1.5 days per month of service "
+                                 "(18 days per year). Unused days carry over up to 5 days.",))
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
+    # A sentence the passages do not hold at all is the output departing from its context.
+    extra = dataclasses.replace(rec, output=rec.output + " Part-timers also receive a floating wellness day each "
+                                                         "quarter, booked through the HR portal.")
+    (d,) = engine.diagnose([extra])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_a_tone_the_prompt_requires_makes_a_referenceless_failure_a_style_fault(engine: Engine) -> None:
+    rec = FailureRecord(id="t", input="Write the reply to a customer whose refund was declined. Keep it warm and "
+                        "professional; mention the 30-day window.",
+                        output="Refund declined. The 30-day window passed. Nothing else we can do.")
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("behavior", ("style",))

@@ -247,3 +247,17 @@ def test_a_units_rule_is_held_to_every_quantity() -> None:
     assert check_instructions(("Metric units only",), "About 3-4 L a day, water at 20-22 °C.", "")[0].passed
     (res,) = check_instructions(("Give temperatures in Fahrenheit",), "Keep it at 21 °C.", "")
     assert res.constraint == "US units" and not res.passed
+
+
+def test_every_named_section_or_column_must_appear() -> None:
+    prompt = ("Draft the postmortem for INC-88 from the notes, with sections: Summary, Impact, Timeline (UTC), "
+              "Root cause, Action items.\n\nNotes: 10:02 deploy; 10:09 errors; 10:30 rollback.")
+    (res,) = check_instructions((), "Summary: a bad deploy caused errors for half an hour and was rolled back.",
+                                prompt)
+    assert res.constraint == "5 named parts" and not res.passed and "Impact" in res.detail
+    full = "\n".join(f"## {s}\n..." for s in ("Summary", "Impact", "Timeline", "Root cause", "Action items"))
+    assert check_instructions((), full, prompt)[0].passed
+    # JSON keys count as the fields named, whatever their separators.
+    (res,) = check_instructions(("Return JSON with fields invoice number, due date and total",),
+                                '{"invoice_number": "A-1", "due_date": "2025-05-01", "total": 10}', "")
+    assert res.passed
