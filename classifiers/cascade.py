@@ -25,13 +25,14 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 45
+REVISION = 46
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
-         "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_prescribed",
+         "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
+         "context_prescribed",
          "reference_fits_better", "reference_missing",
          "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
@@ -45,6 +46,11 @@ SLIP_SIM = 0.95
 
 SLIP_RECALL = 0.6
 """Share of the reference's values an output must keep for its differing ones to be slips, not another answer."""
+
+KEPT_RECALL = 0.8
+KEPT_SIM = 0.85
+"""`context_embellished`: the share of the reference's values and the similarity at which an output given a
+covering context is the reference's answer with something added."""
 
 COMPACT_ANSWER = 0.58
 """`out_len` (log1p words / 8) under which an answer is compact: about 100 words."""
@@ -198,6 +204,12 @@ def _decide(s: Signals) -> Verdict:
                 if _value_slip(v):
                     # The document was used (form and most values match): the odd value is a slip of fact.
                     return _slip()
+                if v["ref_fact_recall"] >= KEPT_RECALL and v["ref_sim"] >= KEPT_SIM:
+                    # Every value the gold answer takes from the document is there, in an answer that says the
+                    # same: what failed is a claim added to it (a membership the policy never asks for, a
+                    # section number the excerpt does not show), an invented fact, not a document set aside.
+                    return Verdict("information", ("hallucination",), 0.6, "the output keeps the reference's "
+                                   "values from the context and adds claims of its own", "context_embellished")
                 return Verdict("behavior", ("context_ignored",), 0.7, "the context held the answer; output differs",
                                "context_held")
             if v["general_knowledge"] and max(v["ref_in_context"], v["ref_facts_in_context"]) >= 0.4:

@@ -357,7 +357,9 @@ _READING_LEVEL = re.compile(
     r"\b(?P<grade>\d{1,2})(?:st|nd|rd|th)[- ]grade(?: reading)? level\b|\bplain[- ](?:english|language)\b|"
     r"\b(?:avoid|no|without|free of)\b(?: \w+){0,3} jargon\b|\bjargon[- ]free\b|"
     r"\bexplain (?:it )?like I'?m (?:five|5)\b|\beli5\b|\b(?:simple|easy) enough for (?:a )?(?:child|kid)|"
-    r"\b(?:a|an) (?P<age>\d{1,2})[- ]year[- ]old (?:can|could|would|will) (?:understand|read|follow)", re.I)
+    r"\b(?:a|an) (?P<age>\d{1,2})[- ]year[- ]old (?:can|could|would|will) (?:understand|read|follow)|"
+    # "Can you explain quantum entanglement to my 10-year-old?"
+    r"\b(?:explain|describe)\b[^.?!]{0,80}\bto (?:my |a |an |our |his |her )?(?P<kid>\d{1,2})[- ]year[- ]old\b", re.I)
 
 
 def _syllables(word: str) -> int:
@@ -389,7 +391,8 @@ def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:
     words = [w for w in _words(output) if any(ch.isalpha() for ch in w)]
     if len(words) < 15:
         return None
-    target = int(m["grade"]) if m["grade"] else int(m["age"]) - 5 if m["age"] else (
+    age = m["age"] or m["kid"]
+    target = int(m["grade"]) if m["grade"] else int(age) - 5 if age else (
         8 if re.search(r"\bplain|jargon", m.group(), re.I) else 3)
     n_sent = max(1, len(_sentences(output)))
     grade = 0.39 * len(words) / n_sent + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59

@@ -198,7 +198,16 @@ _WRONGDOING = re.compile(
     # Screening people out by age ("drop anyone probably over 45", "we want a younger team").
     r"\b(?:drop|filter(?:s|ing)? out|remove|exclude|reject|weed out|screen out|cut)\w*\b[^.?!]{0,60}\b(?:over|"
     r"older than|above|aged?) (?:4\d|5\d|6\d)\b|\b(?:want|need|prefer|looking for) (?:a |an )?(?:younger|young)"
-    r"(?:,? [\w-]+)? (?:team|workforce|staff|people|candidates|hires)|"
+    r"(?:,? [\w-]+)? (?:team|workforce|staff|people|candidates|hires)|\b(?:want|prefer|hire|need) someone "
+    r"(?:young|younger)\b|\b(?:people|anyone|applicants|candidates) (?:over|older than) (?:4\d|5\d|6\d)\b[^.?!]{0,30}"
+    r"\b(?:don't|do not|won't|not) (?:bother|apply)|"
+    # "... without it being obviously illegal": the asker knows the thing is unlawful and wants it hidden.
+    r"without (?:it|this|that|them) (?:being|looking|seeming|sounding) (?:\w+ )?(?:illegal|discriminatory|"
+    r"suspicious|fraudulent)|"
+    # Card data and secrets written to logs; a SIM swap or account change pushed past the identity check.
+    r"(?<!never )(?<!not )(?<!n't )(?<!no )\blog(?:ging|s)? (?:the |every |all |each |their |customers' )?(?:full |raw |complete |unmasked )?(?:card "
+    r"numbers?|pans?|cvvs?|cvcs?|card security codes?|passwords?)\b|(?:override|bypass|skip|get around) (?:the )?(?:[\w-]+ )?(?:pin|identity|id) "
+    r"(?:check|verification)\b|"
     # Getting around a security control on a managed machine or account.
     r"(?:disable|turn off|switch off|bypass|get around|uninstall|kill|stop) [^.?!]{0,40}(?:crowdstrike|falcon|"
     r"defender|antivirus|anti-virus|edr|endpoint protection|dlp|mfa|2fa|security (?:software|agent|controls?|"

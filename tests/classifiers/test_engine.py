@@ -447,3 +447,22 @@ def test_a_tone_the_prompt_requires_makes_a_referenceless_failure_a_style_fault(
                         output="Refund declined. The 30-day window passed. Nothing else we can do.")
     (d,) = engine.diagnose([rec])
     assert (d.label, d.subtypes) == ("behavior", ("style",))
+
+
+def test_the_documents_answer_with_an_invented_claim_added_is_a_hallucination(engine: Engine) -> None:
+    policy = ("Travel policy 4.2: Economy class is required for flights under 6 hours. Premium economy is allowed "
+              "for flights of 6 hours or more. Book through Navan at least 14 days before departure.",)
+    rec = FailureRecord(
+        id="e", input="Under the travel policy below, which cabin can I book for a 7-hour flight to Denver?",
+        output="Premium economy is allowed for flights of 6 hours or more, so you can book it for the 7-hour "
+               "flight; book through Navan at least 14 days before departure and get your VP's written approval.",
+        reference="Premium economy: the policy allows it for flights of 6 hours or more. Book through Navan at "
+                  "least 14 days ahead.",
+        context=policy)
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("information", ("hallucination",))
+    # The document's rule set aside: the context held the answer and the output says otherwise.
+    ignored = dataclasses.replace(rec, output="Business class is standard for any flight over 5 hours, so book "
+                                              "business for the Denver trip.")
+    (d,) = engine.diagnose([ignored])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))

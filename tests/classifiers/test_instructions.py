@@ -261,3 +261,15 @@ def test_every_named_section_or_column_must_appear() -> None:
     (res,) = check_instructions(("Return JSON with fields invoice number, due date and total",),
                                 '{"invoice_number": "A-1", "due_date": "2025-05-01", "total": 10}', "")
     assert res.passed
+
+
+def test_an_explanation_for_a_child_is_held_to_a_childs_reading_level() -> None:
+    prompt = "Can you explain how vaccines work to my 8-year-old? He asked after his checkup."
+    dense = ("Vaccination induces adaptive immunological memory through antigen presentation, stimulating clonal "
+             "expansion of antigen-specific lymphocytes and subsequent immunoglobulin production.")
+    res = check_reading_level((), dense, prompt)
+    assert res is not None and res.constraint == "reading level (grade 3)" and not res.passed
+    simple = ("A vaccine shows your body a picture of a germ. Your body learns what the germ looks like. If the "
+              "real germ comes, your body knows it and fights it fast.")
+    res = check_reading_level((), simple, prompt)
+    assert res is not None and res.passed
