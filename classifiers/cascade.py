@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 46
+REVISION = 47
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
@@ -33,7 +33,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
          "context_prescribed",
-         "reference_fits_better", "reference_missing",
+         "same_question", "reference_fits_better", "reference_missing",
          "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
          "stated_constraints", "fallback_information")
 
@@ -235,7 +235,7 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("information", ("outdated_knowledge" if v["stale_years"] else "retrieval_miss",), 0.6,
                            "the output follows the retrieved context closely; the passages were the wrong ones",
                            "context_followed")
-        if v["unsupported_sentences"] == 0 and not v["transform_task"] and not v["follow_context"]:
+        if v["unsupported_sentences"] == 0 and not v["transform_task"]:
             # Each sentence rests on a passage, yet some words come from elsewhere: the answer stretches what
             # was retrieved (the SEV2 paging rule quoted for a SEV1) because the passage it needed was missing.
             return Verdict("information", ("retrieval_miss",), 0.55, "every sentence of the output rests on the "
@@ -253,6 +253,12 @@ def _decide(s: Signals) -> Verdict:
                            "reference on the same question", "fact_conflict")
         if _value_slip(v):
             return _slip()
+        if v["same_question"] and v["n_questions"] and not v["explanatory"]:
+            # A question for facts ("Does Northvane reimburse gym memberships?"), answered in terms of every
+            # word of it the gold answer uses: the output took up the question the reference answers, so
+            # where the two part ways is the facts (an invented stipend), not the task.
+            return Verdict("information", (_info_subtype(v),), 0.6, "the output answers the question the reference "
+                           "answers, with other facts", "same_question")
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")
@@ -260,9 +266,10 @@ def _decide(s: Signals) -> Verdict:
             return _thin_answer()
         if not v["ref_long"] and v["ref_token_recall"] < 0.5:
             if v["open_task"]:
-                # For an open-ended generation task the reference is one answer of many: a mismatch is weak
-                # (its own rule, so its track record is kept apart from the strong case's).
-                return Verdict("information", (_info_subtype(v),), 0.5,
+                # For an open-ended generation task the reference is one answer of many: a mismatch is weak,
+                # under the review threshold (its own rule, so its track record is kept apart from the strong
+                # case's).
+                return Verdict("information", (_info_subtype(v),), 0.45,
                                "the output does not hold the reference answer, one of many for this open task",
                                "reference_open")
             return Verdict("information", (_info_subtype(v),), 0.8, "the output does not hold the reference answer",

@@ -58,7 +58,7 @@ _ABSTAIN = re.compile(
     r"I (?:do not|don't) have (?:any )?(?:visibility|insight) into|"
     r"(?:can't|cannot) (?:\w+ )?(?:describe|state|answer|say) (?:\w+ )?reliably|"
     r"none of (?:them|these|those|the (?:\w+ )?(?:excerpts|sections|passages|documents|pages)) (?:says?|mentions?|covers?|"
-    r"specif\w+|lists?|includes?|gives?|states?|describes?|addresses|contains?)|no (?:information|record|data) (?:is |was )?"
+    r"specif\w+|lists?|includes?|gives?|states?|describes?|addresses|contains?|sets?|defines?|provides?|has|have)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
     r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address|describe|state|list)|"
     # "The retrieved ERP sections don't set an interval", "the handbook excerpts provided do not define it".
@@ -201,6 +201,10 @@ _WRONGDOING = re.compile(
     r"(?:,? [\w-]+)? (?:team|workforce|staff|people|candidates|hires)|\b(?:want|prefer|hire|need) someone "
     r"(?:young|younger)\b|\b(?:people|anyone|applicants|candidates) (?:over|older than) (?:4\d|5\d|6\d)\b[^.?!]{0,30}"
     r"\b(?:don't|do not|won't|not) (?:bother|apply)|"
+    # Kept off the report the reviewer reads; run so nobody notices; done without telling the owners.
+    r"\bkeep (?:it|him|her|them|this|that|these) (?:out of|off) (?:the |our |my |their )?(?:[\w-]+ ){0,3}(?:reports?|"
+    r"books|records|audits?|ledgers?|headcount)\b|\bso (?:that )?(?:nobody|no one) (?:notices|knows|finds out|sees|"
+    r"can tell)\b|\b(?:i'm|i am|we're|we are) not (?:telling|informing|going to tell) (?:the|my|our|them|anyone)\b|"
     # "... without it being obviously illegal": the asker knows the thing is unlawful and wants it hidden.
     r"without (?:it|this|that|them) (?:being|looking|seeming|sounding) (?:\w+ )?(?:illegal|discriminatory|"
     r"suspicious|fraudulent)|"

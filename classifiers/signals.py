@@ -37,8 +37,11 @@ FEATURES: tuple[str, ...] = (
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
-    "thin_answer", "not_a_message", "follow_context",
+    "thin_answer", "not_a_message", "follow_context", "same_question",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
+SAME_QUESTION_TERMS = 4
+"""`same_question`: how many of the question's words the reference must use for the output, using all of them
+too, to be an answer to the same question."""
 THIN_REFERENCE_WORDS = 20
 THIN_SHARE = 0.4
 """`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
@@ -297,7 +300,12 @@ def _cheap(rec: FailureRecord) -> Signals:
     # what was owed unsaid (a one-line recommendation where the reference itemises each quote).
     v["thin_answer"] = float(ref_words >= THIN_REFERENCE_WORDS and len(toks) < THIN_SHARE * ref_words)
     if rec.reference:
-        v["ref_token_recall"] = recall(content_tokens(rec.reference), set(content_tokens(out)))
+        ref_terms, out_terms = content_tokens(rec.reference), set(content_tokens(out))
+        v["ref_token_recall"] = recall(ref_terms, out_terms)
+        # The words of the question that the gold answer takes up ("HSA", "self-only", "2025", "maximum"):
+        # an output that takes up every one of them answers the same question, whatever its values.
+        asked = set(content_tokens(rec.input[:800])) & set(ref_terms)
+        v["same_question"] = float(len(asked) >= SAME_QUESTION_TERMS and asked <= out_terms)
         facts = compare_facts(out, rec.reference, "\n".join((rec.input, *rec.context)), rec.input)
         v["ref_fact_recall"] = facts.ref_recall
         v["fact_conflict"] = float(facts.conflict)

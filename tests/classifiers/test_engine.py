@@ -466,3 +466,21 @@ def test_the_documents_answer_with_an_invented_claim_added_is_a_hallucination(en
                                               "business for the Denver trip.")
     (d,) = engine.diagnose([ignored])
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_a_factual_question_answered_in_its_own_terms_with_other_facts_is_information(engine: Engine) -> None:
+    rec = FailureRecord(
+        id="q", input="Does the Brightwater loyalty program let members transfer points to a family member's "
+                      "account? If so, is there a fee?",
+        output="Yes. Brightwater loyalty members can transfer points to a family member's account at any time, and "
+               "there is no fee for transfers under 10,000 points; larger transfers cost $15.",
+        reference="No. Brightwater loyalty points cannot be transferred to another member's account, including a "
+                  "family member's; they can only be pooled in a household account, which has no fee.")
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("information", ("hallucination",))
+    # An answer about something else (the credit card, not the loyalty points) did not take up the question.
+    other = dataclasses.replace(rec, output="Brightwater's premium credit card earns 3x points on dining and "
+                                            "travel, and its annual fee is waived the first year for new "
+                                            "cardholders who spend $3,000 in 90 days.")
+    (d,) = engine.diagnose([other])
+    assert (d.label, d.subtypes) == ("behavior", ("off_task",))
