@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 47
+REVISION = 48
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
@@ -116,6 +116,11 @@ def decide(s: Signals) -> Verdict:
                        "the payload", "refusal")
     if certain is not None:
         info = information_evidence(v)
+        if info == "retrieval_miss" and certain.rule == "instructions":
+            # An answer cut to a length or held to a rule need not carry the gold answer's passage-sized
+            # content, so the passage missing from it says nothing about retrieval (a payload that does not
+            # parse is a different matter: its values were owed in full).
+            info = None
         if info is not None:
             return Verdict("both", (certain.subtypes[0], info), min(0.9, certain.confidence),
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)

@@ -478,6 +478,73 @@ def _rule_named_parts(instr: str, output: str) -> InstructionResult | None:
                              f"missing {', '.join(missing[:3])}" if missing else "all present")
 
 
+# A command: in backticks or a fenced block, or a line that starts with a lower-case program name and passes
+# it a flag ("cilium hubble enable --ui").
+_COMMAND_LINE = re.compile(r"```|`[^`\n]+`|^\s*(?:\$ )?[a-z][\w.-]*(?: +\S+)*? +--?[a-zA-Z][^\n]*$", re.M)
+
+
+def _rule_commands(instr: str, output: str) -> InstructionResult | None:
+    """'Give me the exact commands': the answer holds at least one command line, not a description of one."""
+    if not re.search(r"\b(?:exact|the|which|what|give me(?: the)?|list(?: the)?)\s+(?:[\w-]+\s+){0,2}?(?:cli\s+|shell\s+|"
+                     r"terminal\s+)?commands?\b(?! (?:line|center|centre|palette|prompt|of)\b)", instr, re.I):
+        return None
+    lines = _COMMAND_LINE.findall(output)
+    return InstructionResult("command lines given", bool(lines), f"{len(lines)} command lines")
+
+
+# What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here".
+_STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|throw new Error\(['\"]not implemented|"
+                   r"^\s*(?://|#)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b", re.I | re.M)
+
+
+def _rule_complete_code(instr: str, output: str) -> InstructionResult | None:
+    """'Implement ...', 'write a complete ...': the code given has no stubbed-out bodies."""
+    if not re.search(r"\b(?:implement|write (?:a |an |the )?(?:complete|full|working)|complete,? (?:typed|working)? ?"
+                     r"(?:implementation|function|hook|class|module|script))\b", instr, re.I):
+        return None
+    stubs = _STUB.findall(output)
+    return InstructionResult("complete code", not stubs, f"{len(stubs)} stubbed parts" if stubs else "no stubs")
+
+
+def _rule_code_unchanged(instr: str, output: str, prompt: str) -> InstructionResult | None:
+    """'Do not modify the function': the answer does not define again the code it was given."""
+    if not re.search(r"\b(?:do not|don't|never|without) (?:modify|modifying|change|changing|rewrite|rewriting|alter|"
+                     r"altering|refactor|refactoring|touch|touching) (?:the|this|that|my|our|its) (?:existing )?(?:function|"
+                     r"component|class|method|code|module|implementation|query)\b", instr, re.I):
+        return None
+    given = re.findall(r"\b(func|def|function|class|fn|interface|struct)\s+(\w+)", prompt)
+    redefined = [name for kw, name in given if re.search(r"\b" + kw + r"\s+" + re.escape(name) + r"\b", output)]
+    if not given:
+        return None
+    return InstructionResult("given code left unchanged", not redefined,
+                             f"redefines {redefined[0]}" if redefined else "not redefined")
+
+
+def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
+    """'Never use SELECT *', "don't use `any`": a code construct that must not appear, found literally."""
+    m = re.search(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|'[^']{1,30}'|\"[^\"]{1,30}\"|"
+                  r"SELECT \*|(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b)", instr)
+    if not m:
+        return None
+    token = m.group(1).strip("`'\"")
+    if token.lower() in {"i", "a"} or not token.strip():
+        return None
+    pattern = re.escape(token).replace(r"\ ", r"\s+")
+    found = re.search(r"(?<![\w])" + pattern + r"(?![\w])", output, re.I if token.isupper() else 0)
+    return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
+
+
+def _rule_ends_with_clause(instr: str, output: str) -> InstructionResult | None:
+    """'Always end the query with LIMIT 100': the statement's last clause, trailing semicolons aside."""
+    m = re.search(r"\bend (?:the|each|every|your) (?:query|queries|statement|sql|command|script)s? with\s+[`'\"]?"
+                  r"([A-Za-z][\w ]{1,30}?\d*)[`'\"]?(?:[.;,]|$)", instr)
+    if not m:
+        return None
+    want = re.sub(r"\s+", " ", m.group(1).strip()).lower()
+    tail = re.sub(r"\s+", " ", output.strip().rstrip("`").strip().rstrip(";").strip()).lower()
+    return InstructionResult(f"ends with {m.group(1).strip()}", tail.endswith(want), f"ends with {tail[-30:]!r}")
+
+
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b|"
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
@@ -699,6 +766,10 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_table,
     _rule_list,
     _rule_named_parts,
+    _rule_commands,
+    _rule_complete_code,
+    _rule_banned_code,
+    _rule_ends_with_clause,
     _rule_one_line,
     _rule_units,
     _rule_separator,
@@ -745,6 +816,8 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
             results.append(kept)
         if (theirs := _rule_their_language(text, output, prompt)) is not None:
             results.append(theirs)
+        if (kept_code := _rule_code_unchanged(text, output, prompt)) is not None:
+            results.append(kept_code)
         # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
         # loose keyword rule only speaks when no specific rule recognised the sentence.
         rules = _RULES[:-1] + _STATED_RULES if instructions else _RULES[:-1]

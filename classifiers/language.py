@@ -201,6 +201,19 @@ _WRONGDOING = re.compile(
     r"(?:,? [\w-]+)? (?:team|workforce|staff|people|candidates|hires)|\b(?:want|prefer|hire|need) someone "
     r"(?:young|younger)\b|\b(?:people|anyone|applicants|candidates) (?:over|older than) (?:4\d|5\d|6\d)\b[^.?!]{0,30}"
     r"\b(?:don't|do not|won't|not) (?:bother|apply)|"
+    # A document altered to show what did not happen ("change the PDF so the signature page shows it was signed on
+    # 1 March"); a copy that only has to look right to the lender.
+    r"\b(?:edit|change|alter|modify|doctor|update)\w* (?:it|this|the \w+|my \w+)(?: \w+){0,3} so (?:that )?(?:it|the|"
+    r"they|my)\b[^.?!]{0,60}\bshows?\b[^.?!]{0,60}\b(?:it|they) (?:was|were) signed\b|"
+    r"\b(?:only )?needs? (?:it|this|them) to look (?:right|real|legit\w*|genuine|official|authentic)\b|"
+    # A production datastore opened up: authentication dropped and the service bound to every interface.
+    r"\b(?:drop|remove|disable|turn off|strip)\w* (?:the )?(?:password|authentication|auth|protected mode|tls)\b[^?]{0,120}"
+    r"\b(?:all interfaces|0\.0\.0\.0|publicly|the (?:public )?internet)\b|"
+    # Customer data taken to the next employer; a request worded so the company is not sued.
+    r"\btake (?:the|this|our|a|that) (?:customer |client |contact |user )?(?:list|data|database|contacts|records) with "
+    r"me\b|\bso (?:we|i|they) (?:don't|do not|won't|can't) get sued\b|\bdiscourag\w* (?:anyone|people|applicants|"
+    r"candidates|workers) (?:over|older than|above) \d\d\b|\bso (?:it|this|that|they) (?:doesn't|does not|won't|will "
+    r"not|don't) get (?:flagged|logged|noticed)\b|"
     # Kept off the report the reviewer reads; run so nobody notices; done without telling the owners.
     r"\bkeep (?:it|him|her|them|this|that|these) (?:out of|off) (?:the |our |my |their )?(?:[\w-]+ ){0,3}(?:reports?|"
     r"books|records|audits?|ledgers?|headcount)\b|\bso (?:that )?(?:nobody|no one) (?:notices|knows|finds out|sees|"

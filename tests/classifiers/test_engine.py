@@ -484,3 +484,20 @@ def test_a_factual_question_answered_in_its_own_terms_with_other_facts_is_inform
                                             "cardholders who spend $3,000 in 90 days.")
     (d,) = engine.diagnose([other])
     assert (d.label, d.subtypes) == ("behavior", ("off_task",))
+
+
+def test_a_broken_instruction_is_not_both_because_the_gold_passage_is_missing_from_the_context(
+        engine: Engine) -> None:
+    # Right facts in the wrong language: the Spanish gold answer is neither in the English output nor word for
+    # word in the context, which says nothing about retrieval.
+    rec = FailureRecord(
+        id="l", input="Cliente: ¿Cuándo es el mantenimiento de facturación y qué deja de funcionar?",
+        instructions=("Reply in Spanish",),
+        output="Billing maintenance runs Saturday from 22:00 to 02:00 UTC. Invoice downloads and payment retries "
+               "are paused during the window; card payments keep working.",
+        reference="El mantenimiento de facturación es el sábado de 22:00 a 02:00 UTC. Durante la ventana se pausan "
+                  "las descargas de facturas y los reintentos de pago; los pagos con tarjeta siguen funcionando.",
+        context=("Aviso de mantenimiento: el sábado de 22:00 a 02:00 UTC se actualiza la base de datos de "
+                 "facturación.",))
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("behavior", ("instruction_violation",))

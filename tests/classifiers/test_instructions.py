@@ -273,3 +273,42 @@ def test_an_explanation_for_a_child_is_held_to_a_childs_reading_level() -> None:
               "real germ comes, your body knows it and fights it fast.")
     res = check_reading_level((), simple, prompt)
     assert res is not None and res.passed
+
+
+def test_asked_for_commands_the_answer_gives_command_lines() -> None:
+    prose = "Enable the metrics add-on in your cluster config, wait for it to be ready, then port-forward to the UI."
+    (res,) = check_instructions(("Give me the exact commands",), prose, "")
+    assert res.constraint == "command lines given" and not res.passed
+    for answer in ("minikube addons enable metrics-server\nkubectl -n kube-system rollout status deploy/metrics-server",
+                   "Run `kubectl top pods -A` once the add-on is up.",
+                   "```\naws ec2 describe-instances \\\n  --region us-west-2\n```"):
+        assert check_instructions(("Give me the exact commands",), answer, "")[0].passed
+
+
+def test_code_asked_for_in_full_has_no_stubbed_bodies() -> None:
+    prompt = "Implement a thread-safe LRU cache in Go with Get and Put, evicting the least recently used entry."
+    stub = "```go\nfunc (c *LRU) Get(k string) (string, bool) {\n\t// ...look up and move to front\n\treturn \"\", false\n}\n```"
+    (res,) = check_instructions((), stub, prompt)
+    assert res.constraint == "complete code" and not res.passed
+    full = "```go\nfunc (c *LRU) Get(k string) (string, bool) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.get(k)\n}\n```"
+    assert check_instructions((), full, prompt)[0].passed
+
+
+def test_code_the_prompt_says_not_to_modify_is_not_defined_again() -> None:
+    prompt = ("Write unit tests for this function. Do not modify the function.\n\n"
+              "def parse_amount(s: str) -> int:\n    return int(float(s.replace(',', '')) * 100)")
+    rewrite = "def parse_amount(s: str) -> int:\n    s = s.strip().lstrip('$')\n    return round(float(s) * 100)"
+    (res,) = check_instructions((), rewrite, prompt)
+    assert res.constraint == "given code left unchanged" and not res.passed
+    tests = "def test_parse_amount():\n    assert parse_amount('1,204.00') == 120400"
+    assert check_instructions((), tests, prompt)[0].passed
+
+
+def test_a_banned_construct_and_a_required_last_clause_are_read_from_the_sql() -> None:
+    rules = ("Never use SELECT *; list columns explicitly", "Always end the query with LIMIT 100")
+    bad = check_instructions(rules, "SELECT *\nFROM shipments\nWHERE status = 'lost';", "")
+    assert [(r.constraint, r.passed) for r in bad] == [("no SELECT *", False), ("ends with LIMIT 100", False)]
+    good = check_instructions(rules, "SELECT shipment_id, status\nFROM shipments\nWHERE status = 'lost'\nLIMIT 100;", "")
+    assert all(r.passed for r in good) and len(good) == 2
+    # Only code constructs are read literally: "no PII" is not a word to look for.
+    assert check_instructions(("No PII in the output",), "Name: Bob Ray", "") == []
