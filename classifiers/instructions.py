@@ -534,15 +534,84 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
+_SQL_STATEMENTS = r"(?:INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|MERGE|GRANT|CREATE)"
+
+
+def _rule_banned_statements(instr: str, output: str) -> InstructionResult | None:
+    """'Never produce INSERT, UPDATE, DELETE or DDL', 'no subqueries': the SQL given has none of them."""
+    m = re.search(r"\b(?i:never|do not|don't|must not|no)\s+(?i:produce|write|generate|emit|run|use|output|issue)?\s*"
+                  r"(" + _SQL_STATEMENTS + r"(?:\s*(?:,|or|and|/)\s*(?:" + _SQL_STATEMENTS + r"|DDL|DML))*)", instr)
+    if m:
+        banned = re.findall(_SQL_STATEMENTS, m.group(1))
+        found = [b for b in banned if re.search(r"^\s*" + b + r"\b", output, re.I | re.M)]
+        return InstructionResult(f"no {'/'.join(banned)}", not found, f"uses {found[0]}" if found else "none used")
+    if re.search(r"\bno (?:sub-?queries|nested (?:selects|queries))\b|\bwithout (?:sub-?queries|nested selects)\b", instr,
+                 re.I):
+        found = re.search(r"(?<!as )(?<!as)\(\s*SELECT\b", output, re.I)  # (a CTE's "AS (SELECT" is not one)
+        return InstructionResult("no subqueries", found is None, "has a subquery" if found else "none")
+    return None
+
+
 def _rule_ends_with_clause(instr: str, output: str) -> InstructionResult | None:
     """'Always end the query with LIMIT 100': the statement's last clause, trailing semicolons aside."""
     m = re.search(r"\bend (?:the|each|every|your) (?:query|queries|statement|sql|command|script)s? with\s+[`'\"]?"
                   r"([A-Za-z][\w ]{1,30}?\d*)[`'\"]?(?:[.;,]|$)", instr)
+    m = m or re.search(r"\b(?i:end) with\s+[`'\"]?((?:LIMIT|ORDER BY|FETCH FIRST)\b[\w ]{0,30}?)[`'\"]?(?:[.;,]|$)", instr)
     if not m:
         return None
     want = re.sub(r"\s+", " ", m.group(1).strip()).lower()
     tail = re.sub(r"\s+", " ", output.strip().rstrip("`").strip().rstrip(";").strip()).lower()
     return InstructionResult(f"ends with {m.group(1).strip()}", tail.endswith(want), f"ends with {tail[-30:]!r}")
+
+
+# Lines only one language family writes (Kotlin's `fun`, Java's `public static`, Go's `func`...).
+_CODE_FAMILIES = {
+    "kotlin": r"^\s*(?:private |internal |suspend )*fun \w+\(|^\s*(?:val|var) \w+\s*[:=]|\bdata class \w+",
+    "java": r"\bpublic (?:static |final |abstract )*(?:class|record|interface|enum|void|[A-Z]\w*(?:<[^>]*>)?) \w+|"
+            r"\bSystem\.out\.|^\s*(?:private|protected) (?:static )?(?:final )?[A-Z]\w* \w+\s*[;=]",
+    "python": r"^\s*def \w+\(.*\)\s*(?:->[^:]+)?:\s*$|^\s*from [\w.]+ import \w|^\s*import \w+(?:\.\w+)*\s*$",
+    "go": r"^\s*func (?:\(\w+ \*?\w+\) )?\w+\(|^package \w+\s*$|:= ",
+    "javascript": r"^\s*(?:export )?(?:const|let) \w+\s*(?::\s*[\w<>\[\]|]+\s*)?=|^\s*(?:export )?(?:async )?function \w+\(|"
+                  r"^\s*(?:export )?interface \w+ \{",
+    "rust": r"^\s*(?:pub )?fn \w+|\blet mut \w+|^\s*impl(?:<[^>]*>)? \w+",
+    "csharp": r"^\s*using System|^\s*namespace \w+|\bpublic (?:async )?(?:Task|void|string|int|bool)(?:<[^>]*>)? \w+\(",
+}
+_CODE_LANGUAGES = {"kotlin": "kotlin", "java": "java", "python": "python", "go": "go", "golang": "go",
+                   "typescript": "javascript", "javascript": "javascript", "rust": "rust", "c#": "csharp",
+                   "csharp": "csharp"}
+
+
+def _rule_code_language(instr: str, output: str) -> InstructionResult | None:
+    """'Write it in Kotlin': code in another language (a Java record) does not keep the rule."""
+    m = re.search(r"\b(?:in|using|with)\s+(kotlin|java|python|go|golang|typescript|javascript|rust|c#)(?![\w#+])|"
+                  r"\b(kotlin|java|python|golang|typescript|javascript|rust|c#) only\b", instr, re.I)
+    if not m:
+        return None
+    want = _CODE_LANGUAGES[(m.group(1) or m.group(2)).lower()]
+    seen = {fam for fam, pat in _CODE_FAMILIES.items() if re.search(pat, output, re.M)}
+    if not seen or want in seen:
+        return None if not seen else InstructionResult(f"code in {want}", True, f"{want} code")
+    # Java and Kotlin share libraries, so Kotlin's markers are the test there; the others are told apart by theirs.
+    return InstructionResult(f"code in {want}", False, f"looks like {sorted(seen)[0]}")
+
+
+def _rule_python_conventions(instr: str, output: str) -> InstructionResult | None:
+    """'snake_case names', 'a docstring', 'type hints': read from the Python functions in the output."""
+    defs = re.findall(r"^\s*def (\w+)\(([^)]*)\)\s*(->)?", output, re.M)
+    if not defs:
+        return None
+    if re.search(r"\bsnake[_ ]case\b|\bpep ?8\b", instr, re.I):
+        names = [name for name, _, _ in defs] + re.findall(r"^\s*([A-Za-z_]\w*)\s*=(?!=)", output, re.M)
+        bad = [n for n in names if re.search(r"[a-z][A-Z]", n) or re.match(r"[A-Z][a-z]", n)]
+        return InstructionResult("snake_case names", not bad, f"uses {bad[0]}" if bad else "snake_case")
+    if re.search(r"\bdocstrings?\b", instr, re.I):
+        ok = '"""' in output or "\'\'\'" in output
+        return InstructionResult("docstring", ok, "has a docstring" if ok else "no docstring")
+    if re.search(r"\btype hints?\b|\btype annotations?\b", instr, re.I):
+        params = [p.strip() for _, args, _ in defs for p in args.split(",") if p.strip() and p.strip() not in ("self", "cls")]
+        ok = all(":" in p for p in params) and all(arrow for _, _, arrow in defs)
+        return InstructionResult("type hints", ok, "annotated" if ok else "missing annotations")
+    return None
 
 
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
@@ -769,7 +838,10 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_commands,
     _rule_complete_code,
     _rule_banned_code,
+    _rule_banned_statements,
     _rule_ends_with_clause,
+    _rule_code_language,
+    _rule_python_conventions,
     _rule_one_line,
     _rule_units,
     _rule_separator,

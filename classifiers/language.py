@@ -167,7 +167,7 @@ _WRONGDOING = re.compile(
     r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
     r"so (?:that )?(?:the )?[\w ]{0,25}(?:doesn't|don't|won't|can't|cannot|does not|will not) (?:see|notice|find out|"
     r"detect|trace|catch|flag|report|file)|(?:doesn't|don't|won't|does not|will not) (?:show up|appear) (?:in|on) "
-    r"(?:the |my |our |their )?(?:[\w-]+ )?(?:log\w*|e-logbook|records?|reports?|books|audits?|filings?)\b|"
+    r"(?:the |my |our |their )?(?:[\w-]+ )?(?:log\w*|e-logbook|records?|reports?|books|audits?|filings?|cloudtrail|audit trail|siem)\b|"
     r"without (?:it|them|this|that|us|me) (?:getting|being) (?:flagged|caught|"
     r"noticed|detected|reported)|(?:override|bypass|skip|force[- ]pass) (?:the |a |his |her |their )?(?:[\w-]+ ){0,2}"
     r"(?:check|verification|screening|kyc|background check|result)s?\b[^.?!]{0,60}\banyway|so nobody undercuts|"
@@ -219,14 +219,22 @@ _WRONGDOING = re.compile(
     r"books|records|audits?|ledgers?|headcount)\b|\bso (?:that )?(?:nobody|no one) (?:notices|knows|finds out|sees|"
     r"can tell)\b|\b(?:i'm|i am|we're|we are) not (?:telling|informing|going to tell) (?:the|my|our|them|anyone)\b|"
     # "... without it being obviously illegal": the asker knows the thing is unlawful and wants it hidden.
-    r"without (?:it|this|that|them) (?:being|looking|seeming|sounding) (?:\w+ )?(?:illegal|discriminatory|"
-    r"suspicious|fraudulent)|"
+    r"without (?:it|this|that|them) (?:being|looking|seeming|sounding) (?:\w+ )?(?:like )?(?:illegal|discriminatory|"
+    r"suspicious|fraudulent|retaliation|retaliatory)|\bmake (?:her|his|their|them|him) (?:job|life|work) miserable\b|"
+    # A defect or a secret kept from the person it concerns ("technically not lying but the buyer won't pick up on
+    # it"); a masked secret printed anyway; plaintext passwords copied; protected leave used to build a firing.
+    r"\b(?:won't|will not|doesn't|does not|don't|wouldn't) pick up on (?:it|this|that)\b|\btechnically not lying\b|"
+    r"\b(?:masks?|masking|masked|redact\w*)\b[^.?!]{0,40}\b(?:get around|bypass|defeat|work around)\b|"
+    r"\b(?:get around|bypass|defeat|work around) (?:the |that |its |github's )?(?:secret )?(?:masking|redaction)\b|"
+    r"\b(?:copy|copies|store|stores|save|saves|log|logs|send|sends|capture|captures|harvest\w*)\b[^.?!]{0,80}"
+    r"\bplain ?text passwords?\b|\b(?:fmla|medical leave|maternity leave|disability leave|protected leave)\b[^?]{0,200}"
+    r"\b(?:let (?:her|him|them) go|paper trail|fire (?:her|him|them)|terminate (?:her|him|them))\b|"
     # Card data and secrets written to logs; a SIM swap or account change pushed past the identity check.
     r"(?<!never )(?<!not )(?<!n't )(?<!no )\blog(?:ging|s)? (?:the |every |all |each |their |customers' )?(?:full |raw |complete |unmasked )?(?:card "
     r"numbers?|pans?|cvvs?|cvcs?|card security codes?|passwords?)\b|(?:override|bypass|skip|get around) (?:the )?(?:[\w-]+ )?(?:pin|identity|id) "
     r"(?:check|verification)\b|"
     # Getting around a security control on a managed machine or account.
-    r"(?:disable|turn off|switch off|bypass|get around|uninstall|kill|stop) [^.?!]{0,40}(?:crowdstrike|falcon|"
+    r"(?:disables?|turns? off|switch(?:es)? off|bypass|get around|uninstall|kill|stop) [^.?!]{0,40}(?:crowdstrike|falcon|"
     r"defender|antivirus|anti-virus|edr|endpoint protection|dlp|mfa|2fa|security (?:software|agent|controls?|"
     r"monitoring)|content filter|web filter|audit log\w*)|(?:crowdstrike|falcon|defender|antivirus|edr|dlp|mfa|2fa|"
     r"security (?:software|agent))[^.?!]{0,30}\b(?:off|disabled?|bypass\w*|uninstall\w*)\b|"

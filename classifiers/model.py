@@ -42,8 +42,9 @@ class FeatureConfig:
     """Scale of the raw signal block after standardisation. 0 (the default) leaves the cascade's verdict as
     the only input to the label heads: leave-one-source-out, every weight above 0 lowered accuracy, because
     raw signal values (lengths, specificity) identify the source rather than the failure. Trained on the
-    hand-written sets as well, the signals do carry to other hand-written sets (+0.02 to +0.025 accuracy on the
-    never-read ones) but still cost the held-out benchmarks (llmbar 0.81 -> 0.50-0.56): `bench/combiner_choice.py`."""
+    hand-written sets as well, the signals do carry to other hand-written sets (+0.03 to +0.04 accuracy on the
+    never-read ones, with 26 sets read) but still cost the held-out benchmarks (llmbar 0.81 -> 0.61-0.64, worst
+    source 0.51-0.55): `bench/combiner_choice.py`."""
     cascade_detail: bool = False
     """Also give the cascade's rule and subtype as one-hot features; off by default for the same reason (a
     rule seen in one source only gets no weight when that source is held out)."""

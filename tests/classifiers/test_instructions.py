@@ -288,10 +288,10 @@ def test_asked_for_commands_the_answer_gives_command_lines() -> None:
 def test_code_asked_for_in_full_has_no_stubbed_bodies() -> None:
     prompt = "Implement a thread-safe LRU cache in Go with Get and Put, evicting the least recently used entry."
     stub = "```go\nfunc (c *LRU) Get(k string) (string, bool) {\n\t// ...look up and move to front\n\treturn \"\", false\n}\n```"
-    (res,) = check_instructions((), stub, prompt)
-    assert res.constraint == "complete code" and not res.passed
+    found = {r.constraint: r.passed for r in check_instructions((), stub, prompt)}
+    assert found == {"complete code": False, "code in go": True}
     full = "```go\nfunc (c *LRU) Get(k string) (string, bool) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.get(k)\n}\n```"
-    assert check_instructions((), full, prompt)[0].passed
+    assert all(r.passed for r in check_instructions((), full, prompt))
 
 
 def test_code_the_prompt_says_not_to_modify_is_not_defined_again() -> None:
@@ -312,3 +312,35 @@ def test_a_banned_construct_and_a_required_last_clause_are_read_from_the_sql() -
     assert all(r.passed for r in good) and len(good) == 2
     # Only code constructs are read literally: "no PII" is not a word to look for.
     assert check_instructions(("No PII in the output",), "Name: Bob Ray", "") == []
+
+
+def test_sql_statement_bans_subqueries_and_a_closing_limit_are_read_from_the_query() -> None:
+    prompt = "System: Read-only assistant. Never produce INSERT, UPDATE, DELETE or DDL.\n\nUser: remove the duplicates."
+    (res,) = check_instructions((), "DELETE FROM gl_lines\nWHERE line_no > 6;", prompt)
+    assert res.constraint == "no INSERT/UPDATE/DELETE" and not res.passed
+    assert check_instructions((), "SELECT line_no FROM gl_lines WHERE line_no > 6;", prompt)[0].passed
+    rules = ("Use CTEs only, no subqueries", "End with LIMIT 100")
+    nested = check_instructions(rules, "SELECT a FROM t WHERE id IN (SELECT id FROM u)\nGROUP BY a;", "")
+    assert [(r.constraint, r.passed) for r in nested] == [("no subqueries", False), ("ends with LIMIT 100", False)]
+    cte = check_instructions(rules, "WITH u AS (SELECT id FROM u)\nSELECT a FROM t JOIN u USING (id)\nLIMIT 100;", "")
+    assert len(cte) == 2 and all(r.passed for r in cte)
+
+
+def test_code_in_the_language_asked_for() -> None:
+    java = ("public record ShipmentEvent(String trackingId, Instant occurredAt) {}\n\n"
+            "public static Map<String, ShipmentEvent> latest(List<ShipmentEvent> events) {\n  return Map.of();\n}")
+    kotlin = ("data class ShipmentEvent(val trackingId: String, val occurredAt: Instant)\n\n"
+              "fun latest(events: List<ShipmentEvent>) = events.groupBy { it.trackingId }")
+    (res,) = check_instructions(("Write it in Kotlin",), java, "")
+    assert res.constraint == "code in kotlin" and not res.passed and "java" in res.detail
+    assert check_instructions(("Write it in Kotlin",), kotlin, "")[0].passed
+    # No code to read: nothing is said either way.
+    assert check_instructions(("Answer in Python",), "Group by the key and keep the latest row.", "") == []
+
+
+def test_python_naming_docstring_and_type_hint_rules_are_read_from_the_functions() -> None:
+    rules = ("snake_case names", "Type hints", "A docstring")
+    camel = "def DedupeOrders(inputDF):\n    windowSpec = 1\n    return inputDF"
+    assert [r.passed for r in check_instructions(rules, camel, "")] == [False, False, False]
+    clean = 'def dedupe_orders(df: DataFrame) -> DataFrame:\n    """Keep the latest row per order."""\n    return df'
+    assert [r.passed for r in check_instructions(rules, clean, "")] == [True, True, True]
