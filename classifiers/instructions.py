@@ -547,8 +547,8 @@ def _rule_banned_statements(instr: str, output: str) -> InstructionResult | None
         return InstructionResult(f"no {'/'.join(banned)}", not found, f"uses {found[0]}" if found else "none used")
     if re.search(r"\bno (?:sub-?queries|nested (?:selects|queries))\b|\bwithout (?:sub-?queries|nested selects)\b", instr,
                  re.I):
-        found = re.search(r"(?<!as )(?<!as)\(\s*SELECT\b", output, re.I)  # (a CTE's "AS (SELECT" is not one)
-        return InstructionResult("no subqueries", found is None, "has a subquery" if found else "none")
+        nested = re.search(r"(?<!as )(?<!as)\(\s*SELECT\b", output, re.I)  # (a CTE's "AS (SELECT" is not one)
+        return InstructionResult("no subqueries", nested is None, "has a subquery" if nested else "none")
     return None
 
 
