@@ -483,10 +483,13 @@ def _rule_named_parts(instr: str, output: str) -> InstructionResult | None:
 _COMMAND_LINE = re.compile(r"```|`[^`\n]+`|^\s*(?:\$ )?[a-z][\w.-]*(?: +\S+)*? +--?[a-zA-Z][^\n]*$", re.M)
 
 
+_ASKS_COMMANDS = re.compile(r"\b(?:exact|the|which|what|give me(?: the)?|list(?: the)?)\s+(?:[\w-]+\s+){0,2}?(?:cli\s+|"
+                            r"shell\s+|terminal\s+)?commands?\b(?! (?:line|center|centre|palette|prompt|of)\b)", re.I)
+
+
 def _rule_commands(instr: str, output: str) -> InstructionResult | None:
     """'Give me the exact commands': the answer holds at least one command line, not a description of one."""
-    if not re.search(r"\b(?:exact|the|which|what|give me(?: the)?|list(?: the)?)\s+(?:[\w-]+\s+){0,2}?(?:cli\s+|shell\s+|"
-                     r"terminal\s+)?commands?\b(?! (?:line|center|centre|palette|prompt|of)\b)", instr, re.I):
+    if "command" not in instr.lower() or not _ASKS_COMMANDS.search(instr):
         return None
     lines = _COMMAND_LINE.findall(output)
     return InstructionResult("command lines given", bool(lines), f"{len(lines)} command lines")
@@ -497,20 +500,30 @@ _STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|
                    r"^\s*(?://|#)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b", re.I | re.M)
 
 
+_ASKS_FULL_CODE = re.compile(r"\b(?:implement|write (?:a |an |the )?(?:complete|full|working)|complete,? (?:typed|"
+                             r"working)? ?(?:implementation|function|hook|class|module|script))\b", re.I)
+
+
 def _rule_complete_code(instr: str, output: str) -> InstructionResult | None:
     """'Implement ...', 'write a complete ...': the code given has no stubbed-out bodies."""
-    if not re.search(r"\b(?:implement|write (?:a |an |the )?(?:complete|full|working)|complete,? (?:typed|working)? ?"
-                     r"(?:implementation|function|hook|class|module|script))\b", instr, re.I):
+    low = instr.lower()
+    if not any(w in low for w in ("implement", "complete", "full", "working")) or not _ASKS_FULL_CODE.search(instr):
         return None
     stubs = _STUB.findall(output)
     return InstructionResult("complete code", not stubs, f"{len(stubs)} stubbed parts" if stubs else "no stubs")
 
 
+_KEEP_CODE = re.compile(r"\b(?:do not|don't|never|without) (?:modify|modifying|change|changing|rewrite|rewriting|alter|"
+                        r"altering|refactor|refactoring|touch|touching) (?:the|this|that|my|our|its) (?:existing )?"
+                        r"(?:function|component|class|method|code|module|implementation|query)\b", re.I)
+
+
 def _rule_code_unchanged(instr: str, output: str, prompt: str) -> InstructionResult | None:
     """'Do not modify the function': the answer does not define again the code it was given."""
-    if not re.search(r"\b(?:do not|don't|never|without) (?:modify|modifying|change|changing|rewrite|rewriting|alter|"
-                     r"altering|refactor|refactoring|touch|touching) (?:the|this|that|my|our|its) (?:existing )?(?:function|"
-                     r"component|class|method|code|module|implementation|query)\b", instr, re.I):
+    low = instr.lower()
+    if not any(w in low for w in ("modif", "chang", "rewrit", "alter", "refactor", "touch")):
+        return None
+    if not _KEEP_CODE.search(instr):
         return None
     given = re.findall(r"\b(func|def|function|class|fn|interface|struct)\s+(\w+)", prompt)
     redefined = [name for kw, name in given if re.search(r"\b" + kw + r"\s+" + re.escape(name) + r"\b", output)]
@@ -520,10 +533,14 @@ def _rule_code_unchanged(instr: str, output: str, prompt: str) -> InstructionRes
                              f"redefines {redefined[0]}" if redefined else "not redefined")
 
 
+_BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|'[^']{1,30}'|"
+                          r"\"[^\"]{1,30}\"|SELECT \*|(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY "
+                          r"RAND|GOTO)\b)")
+
+
 def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     """'Never use SELECT *', "don't use `any`": a code construct that must not appear, found literally."""
-    m = re.search(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|'[^']{1,30}'|\"[^\"]{1,30}\"|"
-                  r"SELECT \*|(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b)", instr)
+    m = _BANNED_CODE.search(instr)
     if not m:
         return None
     token = m.group(1).strip("`'\"")
@@ -535,47 +552,56 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
 
 
 _SQL_STATEMENTS = r"(?:INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|MERGE|GRANT|CREATE)"
+_BANNED_STATEMENTS = re.compile(r"\b(?i:never|do not|don't|must not|no)\s+(?i:produce|write|generate|emit|run|use|output|"
+                                r"issue)?\s*(" + _SQL_STATEMENTS + r"(?:\s*(?:,|or|and|/)\s*(?:" + _SQL_STATEMENTS +
+                                r"|DDL|DML))*)")
+_NO_SUBQUERIES = re.compile(r"\bno (?:sub-?queries|nested (?:selects|queries))\b|\bwithout (?:sub-?queries|nested "
+                            r"selects)\b", re.I)
 
 
 def _rule_banned_statements(instr: str, output: str) -> InstructionResult | None:
     """'Never produce INSERT, UPDATE, DELETE or DDL', 'no subqueries': the SQL given has none of them."""
-    m = re.search(r"\b(?i:never|do not|don't|must not|no)\s+(?i:produce|write|generate|emit|run|use|output|issue)?\s*"
-                  r"(" + _SQL_STATEMENTS + r"(?:\s*(?:,|or|and|/)\s*(?:" + _SQL_STATEMENTS + r"|DDL|DML))*)", instr)
+    m = _BANNED_STATEMENTS.search(instr)
     if m:
         banned = re.findall(_SQL_STATEMENTS, m.group(1))
         found = [b for b in banned if re.search(r"^\s*" + b + r"\b", output, re.I | re.M)]
         return InstructionResult(f"no {'/'.join(banned)}", not found, f"uses {found[0]}" if found else "none used")
-    if re.search(r"\bno (?:sub-?queries|nested (?:selects|queries))\b|\bwithout (?:sub-?queries|nested selects)\b", instr,
-                 re.I):
+    if _NO_SUBQUERIES.search(instr):
         nested = re.search(r"(?<!as )(?<!as)\(\s*SELECT\b", output, re.I)  # (a CTE's "AS (SELECT" is not one)
         return InstructionResult("no subqueries", nested is None, "has a subquery" if nested else "none")
     return None
 
 
+_ENDS_WITH_CLAUSE = re.compile(r"\bend (?:the|each|every|your) (?:query|queries|statement|sql|command|script)s? with\s+"
+                               r"[`'\"]?([A-Za-z][\w ]{1,30}?\d*)[`'\"]?(?:[.;,]|$)|\b(?i:end) with\s+[`'\"]?((?:LIMIT|"
+                               r"ORDER BY|FETCH FIRST)\b[\w ]{0,30}?)[`'\"]?(?:[.;,]|$)")
+
+
 def _rule_ends_with_clause(instr: str, output: str) -> InstructionResult | None:
     """'Always end the query with LIMIT 100': the statement's last clause, trailing semicolons aside."""
-    m = re.search(r"\bend (?:the|each|every|your) (?:query|queries|statement|sql|command|script)s? with\s+[`'\"]?"
-                  r"([A-Za-z][\w ]{1,30}?\d*)[`'\"]?(?:[.;,]|$)", instr)
-    m = m or re.search(r"\b(?i:end) with\s+[`'\"]?((?:LIMIT|ORDER BY|FETCH FIRST)\b[\w ]{0,30}?)[`'\"]?(?:[.;,]|$)", instr)
+    m = _ENDS_WITH_CLAUSE.search(instr) if "end" in instr.lower() else None
     if not m:
         return None
-    want = re.sub(r"\s+", " ", m.group(1).strip()).lower()
+    clause = (m.group(1) or m.group(2)).strip()
+    want = re.sub(r"\s+", " ", clause).lower()
     tail = re.sub(r"\s+", " ", output.strip().rstrip("`").strip().rstrip(";").strip()).lower()
-    return InstructionResult(f"ends with {m.group(1).strip()}", tail.endswith(want), f"ends with {tail[-30:]!r}")
+    return InstructionResult(f"ends with {clause}", tail.endswith(want), f"ends with {tail[-30:]!r}")
 
 
 # Lines only one language family writes (Kotlin's `fun`, Java's `public static`, Go's `func`...).
-_CODE_FAMILIES = {
+_CODE_FAMILIES = {name: re.compile(pattern, re.M) for name, pattern in {
     "kotlin": r"^\s*(?:private |internal |suspend )*fun \w+\(|^\s*(?:val|var) \w+\s*[:=]|\bdata class \w+",
     "java": r"\bpublic (?:static |final |abstract )*(?:class|record|interface|enum|void|[A-Z]\w*(?:<[^>]*>)?) \w+|"
             r"\bSystem\.out\.|^\s*(?:private|protected) (?:static )?(?:final )?[A-Z]\w* \w+\s*[;=]",
     "python": r"^\s*def \w+\(.*\)\s*(?:->[^:]+)?:\s*$|^\s*from [\w.]+ import \w|^\s*import \w+(?:\.\w+)*\s*$",
     "go": r"^\s*func (?:\(\w+ \*?\w+\) )?\w+\(|^package \w+\s*$|:= ",
-    "javascript": r"^\s*(?:export )?(?:const|let) \w+\s*(?::\s*[\w<>\[\]|]+\s*)?=|^\s*(?:export )?(?:async )?function \w+\(|"
-                  r"^\s*(?:export )?interface \w+ \{",
+    "javascript": r"^\s*(?:export )?(?:const|let) \w+\s*(?::\s*[\w<>\[\]|]+\s*)?=|"
+                  r"^\s*(?:export )?(?:async )?function \w+\(|^\s*(?:export )?interface \w+ \{",
     "rust": r"^\s*(?:pub )?fn \w+|\blet mut \w+|^\s*impl(?:<[^>]*>)? \w+",
     "csharp": r"^\s*using System|^\s*namespace \w+|\bpublic (?:async )?(?:Task|void|string|int|bool)(?:<[^>]*>)? \w+\(",
-}
+}.items()}
+_ASKS_LANGUAGE = re.compile(r"\b(?:in|using|with)\s+(kotlin|java|python|go|golang|typescript|javascript|rust|c#)"
+                            r"(?![\w#+])|\b(kotlin|java|python|golang|typescript|javascript|rust|c#) only\b", re.I)
 _CODE_LANGUAGES = {"kotlin": "kotlin", "java": "java", "python": "python", "go": "go", "golang": "go",
                    "typescript": "javascript", "javascript": "javascript", "rust": "rust", "c#": "csharp",
                    "csharp": "csharp"}
@@ -583,32 +609,39 @@ _CODE_LANGUAGES = {"kotlin": "kotlin", "java": "java", "python": "python", "go":
 
 def _rule_code_language(instr: str, output: str) -> InstructionResult | None:
     """'Write it in Kotlin': code in another language (a Java record) does not keep the rule."""
-    m = re.search(r"\b(?:in|using|with)\s+(kotlin|java|python|go|golang|typescript|javascript|rust|c#)(?![\w#+])|"
-                  r"\b(kotlin|java|python|golang|typescript|javascript|rust|c#) only\b", instr, re.I)
+    low = instr.lower()
+    m = _ASKS_LANGUAGE.search(instr) if any(name in low for name in _CODE_LANGUAGES) else None
     if not m:
         return None
     want = _CODE_LANGUAGES[(m.group(1) or m.group(2)).lower()]
-    seen = {fam for fam, pat in _CODE_FAMILIES.items() if re.search(pat, output, re.M)}
+    seen = {fam for fam, pat in _CODE_FAMILIES.items() if pat.search(output)}
     if not seen or want in seen:
         return None if not seen else InstructionResult(f"code in {want}", True, f"{want} code")
     # Java and Kotlin share libraries, so Kotlin's markers are the test there; the others are told apart by theirs.
     return InstructionResult(f"code in {want}", False, f"looks like {sorted(seen)[0]}")
 
 
+_PYTHON_RULE = re.compile(r"(?P<snake>\bsnake[_ ]case\b|\bpep ?8\b)|(?P<doc>\bdocstrings?\b)|(?P<hints>\btype hints?\b|"
+                          r"\btype annotations?\b)", re.I)
+
+
 def _rule_python_conventions(instr: str, output: str) -> InstructionResult | None:
     """'snake_case names', 'a docstring', 'type hints': read from the Python functions in the output."""
-    defs = re.findall(r"^\s*def (\w+)\(([^)]*)\)\s*(->)?", output, re.M)
-    if not defs:
+    low = instr.lower()
+    rule = _PYTHON_RULE.search(instr) if any(w in low for w in ("snake", "pep", "docstring", "type ")) else None
+    defs = re.findall(r"^\s*def (\w+)\(([^)]*)\)\s*(->)?", output, re.M) if rule else []
+    if not rule or not defs:
         return None
-    if re.search(r"\bsnake[_ ]case\b|\bpep ?8\b", instr, re.I):
+    if rule["snake"]:
         names = [name for name, _, _ in defs] + re.findall(r"^\s*([A-Za-z_]\w*)\s*=(?!=)", output, re.M)
         bad = [n for n in names if re.search(r"[a-z][A-Z]", n) or re.match(r"[A-Z][a-z]", n)]
         return InstructionResult("snake_case names", not bad, f"uses {bad[0]}" if bad else "snake_case")
-    if re.search(r"\bdocstrings?\b", instr, re.I):
+    if rule["doc"]:
         ok = '"""' in output or "\'\'\'" in output
         return InstructionResult("docstring", ok, "has a docstring" if ok else "no docstring")
-    if re.search(r"\btype hints?\b|\btype annotations?\b", instr, re.I):
-        params = [p.strip() for _, args, _ in defs for p in args.split(",") if p.strip() and p.strip() not in ("self", "cls")]
+    if rule["hints"]:
+        params = [p.strip() for _, args, _ in defs for p in args.split(",")]
+        params = [p for p in params if p and p not in ("self", "cls")]
         ok = all(":" in p for p in params) and all(arrow for _, _, arrow in defs)
         return InstructionResult("type hints", ok, "annotated" if ok else "missing annotations")
     return None
