@@ -547,7 +547,7 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     if token.lower() in {"i", "a"} or not token.strip():
         return None
     pattern = re.escape(token).replace(r"\ ", r"\s+")
-    found = re.search(r"(?<![\w])" + pattern + r"(?![\w])", output, re.I if token.isupper() else 0)
+    found = re.search(r"(?<![\w])" + pattern + r"(?![\w])", output, re.I)
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
