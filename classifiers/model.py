@@ -43,8 +43,8 @@ class FeatureConfig:
     the only input to the label heads: leave-one-source-out, every weight above 0 lowered accuracy, because
     raw signal values (lengths, specificity) identify the source rather than the failure. Trained on the
     hand-written sets as well, the signals do carry to other hand-written sets (+0.03 to +0.04 accuracy on the
-    never-read ones, with 26 sets read) but still cost the held-out benchmarks (llmbar 0.81 -> 0.61-0.64, worst
-    source 0.51-0.55): `bench/combiner_choice.py`."""
+    700 never-read cases, with 29 sets read) but still cost the held-out benchmarks (llmbar 0.81 -> 0.62-0.63,
+    worst source 0.50-0.58): `bench/combiner_choice.py`."""
     cascade_detail: bool = False
     """Also give the cascade's rule and subtype as one-hot features; off by default for the same reason (a
     rule seen in one source only gets no weight when that source is held out)."""
