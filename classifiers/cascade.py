@@ -32,10 +32,9 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
-         "context_prescribed",
-         "same_question", "reference_fits_better", "reference_missing",
-         "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
-         "stated_constraints", "fallback_information")
+         "context_prescribed", "same_question", "reference_fits_better", "reference_missing", "reference_open",
+         "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
+         "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
