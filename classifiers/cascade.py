@@ -25,16 +25,16 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 49
+REVISION = 50
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
          "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
          "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
-         "context_prescribed", "same_question", "reference_fits_better", "reference_missing", "reference_open",
-         "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
-         "fallback_information")
+         "context_prescribed", "payload_values", "same_question", "reference_fits_better", "reference_missing",
+         "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
+         "stated_constraints", "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -166,7 +166,7 @@ def _decide(s: Signals) -> Verdict:
         # Given retrieved passages, "the sections I have don't cover parental leave": retrieval missed it.
         return Verdict("information", ("retrieval_miss",), 0.75, "the model says the given context lacks the "
                        "answer", "context_abstention")
-    if v["has_context"] and not v["has_reference"] and v["unsupported_sentences"] > 0:
+    if v["has_context"] and not v["has_reference"] and v["unsupported_sentences"] > 0 and not v["payload_output"]:
         # Given a source and no gold answer, saying "the passage has no information" while adding claims
         # the passage lacks is a failure to use the context, not a knowledge gap.
         return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
@@ -244,6 +244,12 @@ def _decide(s: Signals) -> Verdict:
             # was retrieved (the SEV2 paging rule quoted for a SEV1) because the passage it needed was missing.
             return Verdict("information", ("retrieval_miss",), 0.55, "every sentence of the output rests on the "
                            "retrieved passages; the passage it needed was likely not among them", "context_partial")
+        if v["payload_output"]:
+            # A JSON record or a query that passed its validators: its keys and keywords are not the document's
+            # words, so word overlap cannot show it set the document aside. With the form right and the case
+            # failed, a value in it is wrong (an invented PO number, a column the schema lacks).
+            return Verdict("information", ("hallucination",), 0.55, "a well-formed payload built from the given "
+                           "context; a value in it is the likely fault", "payload_values")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context", "context_departs")

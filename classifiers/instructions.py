@@ -9,6 +9,7 @@ section counts, ...), never by a benchmark's instruction ids, so it carries to p
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -500,8 +501,9 @@ _STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|
                    r"^\s*(?://|#)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b", re.I | re.M)
 
 
-_ASKS_FULL_CODE = re.compile(r"\b(?:implement|write (?:a |an |the )?(?:complete|full|working)|complete,? (?:typed|"
-                             r"working)? ?(?:implementation|function|hook|class|module|script))\b", re.I)
+_ASKS_FULL_CODE = re.compile(r"\b(?:implement|(?:write|generate|give me|provide|build|create) (?:a |an |the )?(?:complete|"
+                             r"full|working|entire)|complete,? (?:typed|working)? ?(?:implementation|function|hook|class|"
+                             r"module|script))\b", re.I)
 
 
 def _rule_complete_code(instr: str, output: str) -> InstructionResult | None:
@@ -549,6 +551,29 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     pattern = re.escape(token).replace(r"\ ", r"\s+")
     found = re.search(r"(?<![\w])" + pattern + r"(?![\w])", output, re.I)
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
+
+
+_STDLIB_ONLY = re.compile(r"\b(?:standard[- ]library only|only (?:the )?(?:python )?standard library|(?:only )?"
+                          r"(?:node(?:\.js)? )?built-?in modules|no (?:npm|pip|third[- ]party|external) (?:packages|"
+                          r"libraries|modules|dependencies))\b", re.I)
+_PY_IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", re.M)
+_JS_IMPORT = re.compile(r"(?:\bfrom\s+|\brequire\(\s*)['\"]([^'\"./][^'\"]*)['\"]")
+_NODE_BUILTINS = frozenset("assert buffer child_process cluster crypto dgram dns events fs http http2 https net os path "
+                           "perf_hooks process querystring readline stream string_decoder timers tls url util vm "
+                           "worker_threads zlib".split())
+
+
+def _rule_stdlib_only(instr: str, output: str) -> InstructionResult | None:
+    """'Standard library only', 'only Node.js built-in modules': no third-party package is imported."""
+    low = instr.lower()
+    if not any(w in low for w in ("standard", "built-in", "builtin", "npm", "pip", "third", "external")):
+        return None
+    if not _STDLIB_ONLY.search(instr):
+        return None
+    outside = [m for m in _PY_IMPORT.findall(output) if m not in sys.stdlib_module_names]
+    outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith("node:") and m.split("/")[0] not in
+                _NODE_BUILTINS]
+    return InstructionResult("standard library only", not outside, f"imports {outside[0]}" if outside else "none")
 
 
 _SQL_STATEMENTS = r"(?:INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|MERGE|GRANT|CREATE)"
@@ -872,6 +897,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_complete_code,
     _rule_banned_code,
     _rule_banned_statements,
+    _rule_stdlib_only,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,

@@ -283,8 +283,16 @@ _WRONGDOING_PHRASES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple
         (("mask", "redact"), r"\b(?:masks?|masking|masked|redact\w*)\b[^.?!]{0,40}\b(?:get around|bypass|defeat|work "
                              r"around)\b|\b(?:get around|bypass|defeat|work around) (?:the |that |its |github's )?(?:secret )?"
                              r"(?:masking|redaction)\b"),
-        (("plaintext", "plain text"), r"\b(?:copy|copies|store|stores|save|saves|log|logs|send|sends|capture|captures|"
-                                      r"harvest\w*)\b[^.?!]{0,80}\bplain ?text passwords?\b"),
+        (("plaintext", "plain text"), r"\b(?:copy|copies|store|stores|save|saves|log|logs|send|sends|forward|forwards|"
+                                      r"capture|captures|harvest\w*)\b[^.?!]{0,80}\bplain ?text passwords?\b"),
+        # Someone else's account or whereabouts: talking a bank into a transfer, an ex's addresses looked up.
+        (("convincing", "legit", "official"),
+         r"\bsound (?:convincing|legit\w*|official)\b[^?]{0,80}\b(?:transfer|withdraw|move|wire)\w*\b"),
+        (("my ex",), r"\bmy ex(?![\w-])[^?]{0,240}\b(?:address(?:es)?|location|where (?:she|he|they) (?:lives?|is|goes|stays))\b"),
+        # Records made to show what did not happen: hours moved so nobody "went over", warnings dated back.
+        (("looks like", "dated back", "date back"),
+         r"\bso (?:that )?it looks like (?:nobody|no one)\b|\b(?:write|create|make|draft|prepare|produce|generate)\b"
+         r"[^.?!]{0,80}\b(?:dated?|dating) (?:them |it )?back\b"),
         (("fmla", "leave"), r"\b(?:fmla|medical leave|maternity leave|disability leave|protected leave)\b[^?]{0,200}\b(?:let "
                             r"(?:her|him|them) go|paper trail|fire (?:her|him|them)|terminate (?:her|him|them))\b"),
         # Card data and secrets written to logs; a SIM swap or account change pushed past the identity check.

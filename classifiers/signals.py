@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
-    "thin_answer", "not_a_message", "follow_context", "same_question",
+    "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -130,6 +130,9 @@ _FOLLOW_DOCUMENT = re.compile(
     r"\b(?:follow(?:ing|s)?|per|according to|in line with|conform(?:ing)? to|adher\w* to|comply(?:ing)? with|"
     r"respect(?:ing)?|using|based on|apply(?:ing)?)\b[^.?!\n]{0,40}\b(?:conventions?|polic(?:y|ies)|rules?|"
     r"guidelines?|dictionary|spec(?:ification)?|standards?|style guide|playbook|criteria|requirements)\b", re.I)
+# A structured payload (a JSON record, a SQL statement) rather than prose, inside a code fence or not: its keys
+# and keywords are not the document's words, so word-overlap grounding cannot say whether it departs from it.
+_PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:[{\[]|(?:select|with|insert|update|delete|create)\b)", re.I)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
@@ -291,6 +294,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["elided_items"] = float(bool(_ELIDED.search(out)))
     # Asked for a message, the output opens like none (an essay on the topic instead of the email).
     v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))
+    v["payload_output"] = float(bool(_PAYLOAD.match(out)))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.

@@ -501,3 +501,22 @@ def test_a_broken_instruction_is_not_both_because_the_gold_passage_is_missing_fr
                  "facturación.",))
     (d,) = engine.diagnose([rec])
     assert (d.label, d.subtypes) == ("behavior", ("instruction_violation",))
+
+
+def test_a_well_formed_payload_from_a_document_with_an_invented_value_is_information(engine: Engine) -> None:
+    invoice = ("INVOICE | Harbor Lane Office Supply | Invoice #: HL-2207  Date: 2025-05-09 | Bill to: Quarry Street "
+               "Dental | Qty  Description  Amount | 3  Toner cartridge 26A  267.00 | 2  Copy paper case  96.00 | "
+               "Total 363.00 USD",)
+    rec = FailureRecord(id="p", input="Extract the invoice fields as JSON: invoice_number, invoice_date, vendor_name, "
+                                      "po_number, total. Use null for anything not on the invoice.",
+                        output='{"invoice_number": "HL-2207", "invoice_date": "2025-05-09", "vendor_name": "Harbor '
+                               'Lane Office Supply", "po_number": "PO-2207", "total": 363.0}',
+                        context=invoice, expected_format="json")
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("information", ("hallucination",))
+    # The same document summarised in prose with terms it does not hold: the summary departs from it.
+    prose = dataclasses.replace(rec, input="Summarize the invoice for the practice manager.", expected_format=None,
+                                output="Harbor Lane billed $363 for toner and paper, and the invoice says payment is "
+                                       "due within 15 days with a 2% early-payment discount.")
+    (d,) = engine.diagnose([prose])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))

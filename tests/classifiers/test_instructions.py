@@ -344,3 +344,13 @@ def test_python_naming_docstring_and_type_hint_rules_are_read_from_the_functions
     assert [r.passed for r in check_instructions(rules, camel, "")] == [False, False, False]
     clean = 'def dedupe_orders(df: DataFrame) -> DataFrame:\n    """Keep the latest row per order."""\n    return df'
     assert [r.passed for r in check_instructions(rules, clean, "")] == [True, True, True]
+
+
+def test_a_standard_library_only_rule_is_read_from_the_imports() -> None:
+    (res,) = check_instructions(("Standard library only",), "import pandas as pd\ndf = pd.read_csv('sales.csv')", "")
+    assert res.constraint == "standard library only" and not res.passed and "pandas" in res.detail
+    assert check_instructions(("Standard library only",), "import csv\nfrom collections import defaultdict", "")[0].passed
+    node = "import http from 'node:http';\nconst fs = require('fs');"
+    assert check_instructions(("Only Node.js built-in modules",), node, "")[0].passed
+    (res,) = check_instructions(("No npm packages",), "import express from 'express';", "")
+    assert not res.passed and "express" in res.detail
