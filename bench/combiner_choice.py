@@ -7,7 +7,10 @@ sources) plus the hand-written sets already read (bench/data/README.md):
 - leave-one-source-out over the shared data: the held-out benchmark is never trained on;
 - the never-read hand-written sets: trained on everything else, scored once, aggregates only.
 
-    python bench/combiner_choice.py    # about 8 minutes on 2 cores; writes bench/results/combiner_choice.json
+    python bench/combiner_choice.py    # writes bench/results/combiner_choice.json
+
+On 2 cores it took about 8 minutes with 17 read sets and over 25 minutes with 32: the signal-reading fits grow
+slow with the training set.
 """
 
 from __future__ import annotations
