@@ -69,14 +69,17 @@ def _info_subtype(v: dict[str, float]) -> str:
     return "hallucination"
 
 
-def information_evidence(v: dict[str, float]) -> str | None:
+def information_evidence(v: dict[str, float], answer_owed_whole: bool = True) -> str | None:
     """The information subtype when the facts are independently shown wrong or missing, else None.
 
     Used to call a certain behavior failure "both": a fenced JSON whose answer also contradicts a short
-    reference needs a format fix and a knowledge fix.
+    reference needs a format fix and a knowledge fix. `answer_owed_whole` is False where the fault is a broken
+    instruction: an answer cut to a length or held to a rule need not carry the gold answer's passage-sized
+    content, so that passage missing from both the context and the output says nothing about retrieval (a
+    payload that does not parse is a different matter: its values were owed in full).
     """
     if v["has_context"] and v["has_reference"] and v["ref_in_context"] < 0.5 and v["ref_token_recall"] < 0.5:
-        return "retrieval_miss"
+        return "retrieval_miss" if answer_owed_whole else None
     if not v["has_reference"]:
         # Without a gold answer an abstention may be the asked-for answer ("say NOT ENOUGH CONTEXT").
         return None
@@ -114,12 +117,7 @@ def decide(s: Signals) -> Verdict:
         return Verdict("behavior", ("over_refusal",), failed_validator, "the model refused instead of giving "
                        "the payload", "refusal")
     if certain is not None:
-        info = information_evidence(v)
-        if info == "retrieval_miss" and certain.rule == "instructions":
-            # An answer cut to a length or held to a rule need not carry the gold answer's passage-sized
-            # content, so the passage missing from it says nothing about retrieval (a payload that does not
-            # parse is a different matter: its values were owed in full).
-            info = None
+        info = information_evidence(v, answer_owed_whole=certain.rule != "instructions")
         if info is not None:
             return Verdict("both", (certain.subtypes[0], info), min(0.9, certain.confidence),
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)

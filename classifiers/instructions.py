@@ -535,18 +535,18 @@ def _rule_code_unchanged(instr: str, output: str, prompt: str) -> InstructionRes
                              f"redefines {redefined[0]}" if redefined else "not redefined")
 
 
-_BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|'[^']{1,30}'|"
-                          r"\"[^\"]{1,30}\"|SELECT \*|(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY "
-                          r"RAND|GOTO)\b)")
+# (A quoted word, "never use 'guarantee'", is the forbidden-words rule's: `_rule_keywords`.)
+_BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|SELECT \*|"
+                          r"(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b)")
 
 
 def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
-    """'Never use SELECT *', "don't use `any`": a code construct that must not appear, found literally."""
+    """'Never use SELECT *', "don't use `any`": a code construct that must not appear, found in any case."""
     m = _BANNED_CODE.search(instr)
     if not m:
         return None
-    token = m.group(1).strip("`'\"")
-    if token.lower() in {"i", "a"} or not token.strip():
+    token = m.group(1).strip("`")
+    if not token.strip():
         return None
     pattern = re.escape(token).replace(r"\ ", r"\s+")
     found = re.search(r"(?<![\w])" + pattern + r"(?![\w])", output, re.I)
