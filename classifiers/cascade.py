@@ -25,16 +25,17 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 50
+REVISION = 51
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
-RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "check_both", "check_behavior",
-         "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register",
-         "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks",
-         "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
-         "context_prescribed", "payload_values", "same_question", "reference_fits_better", "reference_missing",
-         "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic",
-         "stated_constraints", "fallback_information")
+RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "invented_schema", "check_both",
+         "check_behavior", "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection",
+         "harm", "off_register", "thin_walkthrough", "check_retrieval", "check_fact", "context_held",
+         "context_general", "context_lacks", "context_departs", "fact_conflict", "context_followed",
+         "context_partial", "value_slip", "context_embellished", "context_prescribed", "payload_values",
+         "same_question", "reference_fits_better", "reference_missing", "reference_open", "thin_answer",
+         "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
+         "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -78,6 +79,9 @@ def information_evidence(v: dict[str, float], answer_owed_whole: bool = True) ->
     content, so that passage missing from both the context and the output says nothing about retrieval (a
     payload that does not parse is a different matter: its values were owed in full).
     """
+    if v["sql_invented"]:
+        # A table or column the given schema does not have: the model made up a fact about the database.
+        return "hallucination"
     if v["has_context"] and v["has_reference"] and v["ref_in_context"] < 0.5 and v["ref_token_recall"] < 0.5:
         return "retrieval_miss" if answer_owed_whole else None
     if not v["has_reference"]:
@@ -87,7 +91,7 @@ def information_evidence(v: dict[str, float], answer_owed_whole: bool = True) ->
         return "outdated_knowledge"
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return "missing_knowledge"
-    if v["fact_conflict_hard"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["instr_any_fail"]
+    if v["fact_conflict_hard"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["schema_fail"] or v["instr_any_fail"]
                                     or v["ref_fact_recall"] < 0.5):
         # The output states its own values where the reference states others (a policy ID, an amount, a
         # year, a flag). A payload in the wrong form, or an answer that broke a length or layout rule, should
@@ -149,6 +153,9 @@ def _certain_behavior(s: Signals) -> Verdict | None:
 def _decide(s: Signals) -> Verdict:
     v = s.values
     kinds = s.check_kinds
+    if v["sql_invented"] and not kinds.keys() - {"fact", "retrieval"}:
+        return Verdict("information", ("hallucination",), 0.85, "the query uses a table or column the given schema "
+                       "does not have", "invented_schema")
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),

@@ -13,6 +13,7 @@ or a capitalised name that does not open a sentence.
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 import re
@@ -164,12 +165,12 @@ def _is_label(value: Any) -> bool:
 
 
 def _fact_differs(ref: Any, out: Any) -> bool:
-    """Two field values state different facts (not merely different types or category labels).
+    """Two field values state different facts (not merely different types, spellings or category labels).
 
     A value where the reference has null (or null where it has one) is a difference: an invented or a
     missing fact.
     """
-    if _norm_leaf(ref) == _norm_leaf(out):
+    if _norm_leaf(ref) == _norm_leaf(out) or _same_in_other_form(ref, out):
         return False
     if isinstance(ref, str) and isinstance(out, str) and len(ref.split()) > 8 and len(out.split()) > 8:
         # Two free-text fields (a justification, a summary) differ when the output drops most of the
@@ -184,6 +185,64 @@ def _fact_differs(ref: Any, out: Any) -> bool:
     if len(kinds) == 2 and "null" not in kinds:
         return False
     return not (_is_label(ref) or _is_label(out))
+
+
+def _same_in_other_form(ref: Any, out: Any) -> bool:
+    """One value written two ways: a schema fault, not a fact fault.
+
+    `22/10/2025` for 2025-10-22 (day first), `8:15 PM` for 20:15, 87 for a share of 0.87, `851631` for HTS code
+    8516.31.0000, `Mobile Pantry` for MOBILE_PANTRY, `Meals & Entertainment` for the category Meals, a short
+    upper-case code (`HH`, `EUR`) spelled out. Two codes (`FB`, `META`) or two dates still differ.
+    """
+    if ref is None or out is None or isinstance(ref, bool) or isinstance(out, bool):
+        return False
+    r, o = str(ref).strip(), str(out).strip()
+    if _renderings(r) & _renderings(o):
+        return True
+    numbers = _kind(ref) == "number" and _kind(out) == "number"
+    short, long = sorted((re.sub(r"\D", "", r), re.sub(r"\D", "", o)), key=len)
+    if not numbers and len(short) >= 4 and len(short) + len(long) >= 0.8 * (len(r) + len(o)) \
+            and long.startswith(short) and not long[len(short):].strip("0"):
+        return True  # the same code with or without its separators or trailing zeros
+    if numbers:
+        a, b = (float(_norm_number(x)) for x in (r, o))
+        return bool(a and b) and any(abs(x - 100 * y) < 1e-6 * abs(x) and 0 < abs(y) <= 1 for x, y in ((a, b), (b, a)))
+    if _kind(ref) == "text" and _kind(out) == "text":
+        r_code, o_code = bool(_CODE.fullmatch(r)), bool(_CODE.fullmatch(o))
+        if r_code != o_code or (r_code and (r.startswith(o) or o.startswith(r))):
+            return True  # an enum code against its spelled-out name (or a longer code): the schema's business
+        if _DATE_LIKE.search(r) or _DATE_LIKE.search(o):
+            return False  # (`2025-03-02` and `2025-02-03` share their numbers, not their date)
+        rw, ow = _words(r), _words(o)
+        return bool(rw and ow) and (rw <= ow or ow <= rw)
+    return False
+
+
+def _words(value: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+(?:\.[a-z0-9]+)*", value.lower().replace("_", " ")))
+
+
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,4}")
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}:\d{2}|" + _MONTH)
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})\s*([ap])\.?m\.?$", re.I)
+
+
+def _renderings(value: str) -> set[str]:
+    """ISO forms a date or clock time may stand for (both orders of an ambiguous `03/11/2025`)."""
+    m = _DMY.match(value)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        return {f"{y}-{mo:02d}-{d:02d}" for mo, d in ((a, b), (b, a)) if 1 <= mo <= 12 and 1 <= d <= 31}
+    m = _CLOCK.match(value)
+    if m:
+        h = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+        return {f"{h:02d}:{m.group(2)}"}
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}", value):
+        return {value}
+    return set()
 
 
 def _is_fact(value: Any) -> bool:
@@ -226,6 +285,41 @@ def _json(text: str) -> Any:
     return payload if isinstance(payload, (dict, list)) else None
 
 
+_FENCED = re.compile(r"```[\w-]*\n(.*?)```", re.S)
+_LINE_COMMENT = re.compile(r"(?m)(?<=[,{\[\s])\s*(?://|#)[^\n\"']*$")
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_]\w*)(\s*:)")
+
+
+def _json_lenient(text: str) -> Any:
+    """The JSON object or array in a reply that does not parse as sent, or None.
+
+    Reads the fenced block or the span from the first bracket to its last partner, without line comments or
+    trailing commas; then as a Python literal (single quotes, None/True/False), with bare keys quoted.
+    """
+    fenced = _FENCED.search(text)
+    body = fenced.group(1) if fenced else text
+    starts = [i for i in (body.find("{"), body.find("[")) if i >= 0]
+    if not starts:
+        return None
+    start = min(starts)
+    end = body.rfind("}" if body[start] == "{" else "]")
+    if end <= start:
+        return None
+    body = _TRAILING_COMMA.sub(r"\1", _LINE_COMMENT.sub("", body[start:end + 1]))
+    for attempt in (body, _BARE_KEY.sub(r'\1"\2"\3', body)):
+        try:
+            payload = json.loads(attempt)
+        except (json.JSONDecodeError, RecursionError):
+            try:
+                payload = ast.literal_eval(attempt)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                continue
+        if isinstance(payload, (dict, list)):
+            return payload
+    return None
+
+
 @dataclass(frozen=True)
 class FactAgreement:
     """How the values an output states compare with a reference's."""
@@ -248,6 +342,10 @@ def compare(output: str, reference: str, given: str = "", asked: str = "") -> Fa
     it is not part of the answer an output must carry.
     """
     ref_json, out_json = _json(reference), _json(output)
+    if ref_json is not None and out_json is None:
+        # A payload that does not parse as sent (prose around it, comments, a Python dict) still states its
+        # values field by field.
+        out_json = _json_lenient(output)
     if ref_json is not None and out_json is not None:
         try:
             return _compare_json(ref_json, out_json) or _compare_text(output, reference, given, ref_json, asked)

@@ -624,12 +624,17 @@ _CODE_FAMILIES = {name: re.compile(pattern, re.M) for name, pattern in {
                   r"^\s*(?:export )?(?:async )?function \w+\(|^\s*(?:export )?interface \w+ \{",
     "rust": r"^\s*(?:pub )?fn \w+|\blet mut \w+|^\s*impl(?:<[^>]*>)? \w+",
     "csharp": r"^\s*using System|^\s*namespace \w+|\bpublic (?:async )?(?:Task|void|string|int|bool)(?:<[^>]*>)? \w+\(",
+    "powershell": r"\b(?:Get|Set|New|Remove|Test|Compress|Expand|Write|Invoke|Start|Stop|Join|Copy|Move)-[A-Z][a-z]\w+|"
+                  r"^\s*param\s*\(",
+    "bash": r"^#!\s*/(?:usr/)?bin/(?:env )?(?:ba|z)?sh\b|^\s*set -e|^\s*(?:done|fi|esac)\s*$",
 }.items()}
-_ASKS_LANGUAGE = re.compile(r"\b(?:in|using|with)\s+(kotlin|java|python|go|golang|typescript|javascript|rust|c#)"
-                            r"(?![\w#+])|\b(kotlin|java|python|golang|typescript|javascript|rust|c#) only\b", re.I)
+_LANGUAGE_NAMES = r"(kotlin|java|python|go|golang|typescript|javascript|rust|c#|powershell|bash)"
+_ASKS_LANGUAGE = re.compile(r"\b(?:in|using|with)\s+" + _LANGUAGE_NAMES + r"(?![\w#+])|\b" + _LANGUAGE_NAMES
+                            + r" only\b|\b(?:write|give|create|generate|need|want|draft)\w* (?:me |us )?(?:a|an) "
+                            + _LANGUAGE_NAMES + r" (?:script|function|program|snippet|class|module|one-liner)\b", re.I)
 _CODE_LANGUAGES = {"kotlin": "kotlin", "java": "java", "python": "python", "go": "go", "golang": "go",
                    "typescript": "javascript", "javascript": "javascript", "rust": "rust", "c#": "csharp",
-                   "csharp": "csharp"}
+                   "csharp": "csharp", "powershell": "powershell", "bash": "bash"}
 
 
 def _rule_code_language(instr: str, output: str) -> InstructionResult | None:
@@ -638,7 +643,7 @@ def _rule_code_language(instr: str, output: str) -> InstructionResult | None:
     m = _ASKS_LANGUAGE.search(instr) if any(name in low for name in _CODE_LANGUAGES) else None
     if not m:
         return None
-    want = _CODE_LANGUAGES[(m.group(1) or m.group(2)).lower()]
+    want = _CODE_LANGUAGES[next(g for g in m.groups() if g).lower()]
     seen = {fam for fam, pat in _CODE_FAMILIES.items() if pat.search(output)}
     if not seen or want in seen:
         return None if not seen else InstructionResult(f"code in {want}", True, f"{want} code")

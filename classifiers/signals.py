@@ -23,6 +23,7 @@ from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
 from classifiers.language import failed_check_kinds, read_cues
 from classifiers.records import Evidence, FailureRecord
+from classifiers.sql_schema import invented_names
 
 CHECK_KINDS = ("format", "schema", "instruction", "unsafe", "refusal", "relevance", "context", "fact",
                "retrieval", "detail", "style")
@@ -37,7 +38,7 @@ FEATURES: tuple[str, ...] = (
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
-    "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output",
+    "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -295,6 +296,11 @@ def _cheap(rec: FailureRecord) -> Signals:
     # Asked for a message, the output opens like none (an essay on the topic instead of the email).
     v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))
     v["payload_output"] = float(bool(_PAYLOAD.match(out)))
+    invented = invented_names(out, rec.input + "\n" + "\n".join(rec.context))
+    if invented:
+        v["sql_invented"] = 1.0
+        ev.append(Evidence("facts", f"the query uses {', '.join(invented[:3])}, which the given schema does not have",
+                           0.9))
     v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from classifiers.facts import compare, fact_tokens
 
 
@@ -115,3 +117,37 @@ def test_a_date_written_out_in_a_json_field_is_the_same_date() -> None:
     agreement = compare('{"loss_date": "March 3rd, 2025", "claim": "CB-1"}', '{"loss_date": "2025-03-03", "claim": "CB-1"}')
     assert not agreement.conflict
     assert compare('{"loss_date": "March 4th, 2025"}', '{"loss_date": "2025-03-03"}').hard
+
+
+@pytest.mark.parametrize(("ref", "out"), [
+    ('{"d": "2025-10-22"}', '{"d": "22/10/2025"}'),          # day first
+    ('{"t": "20:15"}', '{"t": "8:15 PM"}'),
+    ('{"risk": 0.87}', '{"risk": 87}'),                        # a share written as a percentage
+    ('{"rate": 0.2}', '{"rate": "20%"}'),
+    ('{"hts": "8516.31.0000"}', '{"hts": "851631"}'),          # a code without its separators
+    ('{"fund": "MOBILE_PANTRY"}', '{"fund": "Mobile Pantry"}'),
+    ('{"category": "Meals"}', '{"category": "Meals & Entertainment"}'),
+    ('{"flag": "HH"}', '{"flag": "CRITICAL HIGH"}'),            # an enum code spelled out
+])
+def test_one_value_in_another_form_is_not_another_fact(ref: str, out: str) -> None:
+    assert not compare(out, ref).hard
+
+
+@pytest.mark.parametrize(("ref", "out"), [
+    ('{"ticker": "META"}', '{"ticker": "FB"}'),                # two codes
+    ('{"d": "2025-02-03"}', '{"d": "2025-03-02"}'),            # the same numbers, another date
+    ('{"min": 120000}', '{"min": 12000}'),
+    ('{"seal": null}', '{"seal": "SL-448210"}'),               # a value where the document has none
+])
+def test_another_value_is_another_fact(ref: str, out: str) -> None:
+    assert compare(out, ref).hard
+
+
+def test_a_payload_that_does_not_parse_is_still_compared_field_by_field() -> None:
+    ref = '{"store_id": "BK-114", "allows_substitutions": true, "max_price_increase_pct": 10}'
+    python_dict = "```json\n{'store_id': 'BK-114', 'allows_substitutions': None, 'max_price_increase_pct': None}  # n/a\n```"
+    assert compare(python_dict, ref).hard
+    chatty = 'Here you go:\n{\n  "store_id": "BK-114",  // from the feed\n  "allows_substitutions": true,\n  "max_price_increase_pct": 10,\n}'
+    agreement = compare(chatty, ref)
+    assert not agreement.conflict and agreement.ref_recall == 1.0
+    assert compare("{store_id: 'BK-114', allows_substitutions: true, max_price_increase_pct: 15}", ref).hard

@@ -336,6 +336,13 @@ def test_code_in_the_language_asked_for() -> None:
     assert check_instructions(("Write it in Kotlin",), kotlin, "")[0].passed
     # No code to read: nothing is said either way.
     assert check_instructions(("Answer in Python",), "Group by the key and keep the latest row.", "") == []
+    # The language named in the request itself: "write a PowerShell script", answered in Bash.
+    bash = '#!/usr/bin/env bash\nset -euo pipefail\nfor d in /d/Builds/*; do\n  zip -rq "$d.zip" "$d"\ndone'
+    powershell = "Get-ChildItem -Path D:\\Builds -Directory | ForEach-Object { Compress-Archive -Path $_.FullName }"
+    asked = "Our agents only have PowerShell. Write a PowerShell script that zips every build folder."
+    assert [(r.constraint, r.passed) for r in check_instructions((), bash, asked)
+            if r.constraint.startswith("code in")] == [("code in powershell", False)]
+    assert all(r.passed for r in check_instructions((), powershell, asked) if r.constraint.startswith("code in"))
 
 
 def test_python_naming_docstring_and_type_hint_rules_are_read_from_the_functions() -> None:

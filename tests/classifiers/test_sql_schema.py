@@ -1,0 +1,45 @@
+"""Tables and columns a query uses that the schema in its prompt does not have."""
+
+from __future__ import annotations
+
+from classifiers.sql_schema import invented_names, schema_tables, sql_in
+
+SCHEMA = """Tables (PostgreSQL 15):
+calls(call_id bigint PK, queue_id int, agent_id int NULL, started_at timestamptz, status text  -- 'open' | 'closed', talk_seconds int, wrap_seconds int)
+agents(agent_id int PK, full_name text, team_id int)
+CREATE TABLE qc.defects (defect_id BIGINT PRIMARY KEY, inspection_id BIGINT, qty INT, amount NUMERIC(10,2));
+"""
+
+
+def test_schemas_are_read_in_either_notation_with_comments_and_typed_columns() -> None:
+    tables = schema_tables(SCHEMA)
+    # A comment inside the list ("-- 'open' | 'closed'") does not end it: the columns after it are read.
+    assert tables["calls"] == {"call_id", "queue_id", "agent_id", "started_at", "status", "talk_seconds",
+                               "wrap_seconds"}
+    assert tables["qc.defects"] == tables["defects"] == {"defect_id", "inspection_id", "qty", "amount"}
+    # Prose in brackets is no table; a type's brackets (NUMERIC(10,2)) are not one either.
+    assert schema_tables('A comment ("this product is a scam, the CEO lies") and NUMERIC(10,2).') == {}
+
+
+def test_a_query_is_held_to_the_schema_through_its_aliases() -> None:
+    good = ("SELECT a.full_name, SUM(c.talk_seconds + c.wrap_seconds) AS busy FROM calls c "
+            "JOIN agents a ON a.agent_id = c.agent_id GROUP BY a.full_name")
+    assert invented_names(good, SCHEMA) == []
+    bad = "SELECT a.agent_name, AVG(c.handle_time) FROM calls c JOIN agents a ON a.agent_id = c.agent_id"
+    assert invented_names(bad, SCHEMA) == ["a.agent_name", "c.handle_time"]
+    assert invented_names("SELECT * FROM call_reschedules r JOIN calls c ON c.call_id = r.call_id", SCHEMA) == [
+        "call_reschedules"]
+    # EXTRACT(... FROM column) reads a column, and a CTE is a table the query defines itself.
+    assert invented_names("WITH busy AS (SELECT agent_id FROM calls) SELECT EXTRACT(HOUR FROM c.started_at) "
+                          "FROM calls c JOIN busy b ON b.agent_id = c.agent_id", SCHEMA) == []
+
+
+def test_the_query_is_found_in_prose_fences_and_json() -> None:
+    chatty = "Sure! Here it is:\n\n```sql\nSELECT d.line_id FROM qc.defects d\n```\n\nLet me know."
+    assert invented_names(chatty, SCHEMA) == ["d.line_id"]
+    assert invented_names('{"sql": "SELECT d.plant FROM qc.defects d", "notes": "x"}', SCHEMA) == ["d.plant"]
+    # Prose after the query is not read as SQL ("... from your team").
+    assert sql_in("SELECT 1\n\nThis counts calls from your team.") == "SELECT 1\n"
+    # No schema given, or no query: nothing to hold it to.
+    assert invented_names("SELECT x.y FROM t x", "Count the rows.") == []
+    assert invented_names("Occupancy measures busy time.", SCHEMA) == []
