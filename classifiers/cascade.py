@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 51
+REVISION = 52
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "invented_schema", "check_both",
@@ -33,8 +33,8 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "harm", "off_register", "thin_walkthrough", "check_retrieval", "check_fact", "context_held",
          "context_general", "context_lacks", "context_departs", "fact_conflict", "context_followed",
          "context_partial", "value_slip", "context_embellished", "context_prescribed", "payload_values",
-         "same_question", "reference_fits_better", "reference_missing", "reference_open", "thin_answer",
-         "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
+         "same_question", "reference_same_task", "reference_fits_better", "reference_missing", "reference_open",
+         "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
          "fallback_information")
 
 
@@ -51,6 +51,15 @@ KEPT_RECALL = 0.8
 KEPT_SIM = 0.85
 """`context_embellished`: the share of the reference's values and the similarity at which an output given a
 covering context is the reference's answer with something added."""
+
+SAME_TASK_GAP = 0.08
+SAME_TASK_SIM = 0.7
+SAME_TASK_RECALL = 0.45
+SAME_TASK_LENGTH = 0.3
+"""`reference_same_task`: at most this relevance gap below the reference, at least this similarity to it and
+this share of its words, and a `len_ratio` (log length ratio to the request / 4) under this: the output is the
+reference's kind of answer, not another task's (a poem from another perspective, an essay for a keyboard brief,
+twenty countries where two were asked for)."""
 
 COMPACT_ANSWER = 0.58
 """`out_len` (log1p words / 8) under which an answer is compact: about 100 words."""
@@ -127,6 +136,15 @@ def decide(s: Signals) -> Verdict:
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)
         return certain
     return _decide(s)
+
+
+def _same_task(v: dict[str, float]) -> bool:
+    """The output reads like the reference, keeps its vocabulary, is about the request's length, and the prompt
+    stated no rule a checker could not read (an unread rule, a register, a rewrite: the usual faults of such an
+    answer)."""
+    return (v["ref_sim"] >= SAME_TASK_SIM and v["ref_token_recall"] >= SAME_TASK_RECALL
+            and v["len_ratio"] < SAME_TASK_LENGTH
+            and not (v["stated_constraints"] or v["transform_task"] or v["instr_unchecked"] or v["instr_style"]))
 
 
 def _abstained(v: dict[str, float]) -> bool:
@@ -274,6 +292,12 @@ def _decide(s: Signals) -> Verdict:
             # where the two part ways is the facts (an invented stipend), not the task.
             return Verdict("information", (_info_subtype(v),), 0.6, "the output answers the question the reference "
                            "answers, with other facts", "same_question")
+        if v["ref_long"] and -0.1 < v["rel_gap"] < SAME_TASK_GAP and _same_task(v):
+            # The output is about as relevant to the request as the gold answer, says it in the gold answer's
+            # words and at its length, and no stated rule was in play: it did the asked-for job (the Ingress,
+            # the PIP answer, the query) with other content. Where the two part ways is the facts.
+            return Verdict("information", (_info_subtype(v),), 0.55, "the output does the job the reference does, "
+                           "in its terms, with other content", "reference_same_task")
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")

@@ -409,6 +409,9 @@ def _rule_only_value(instr: str, output: str) -> InstructionResult | None:
     """'Reply with the category only': the whole output is that one value."""
     if not re.search(r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
                      r"(?:single\s+)?(?:category|label|class|word|number|letter|digit|score|yes or no)\b|"
+                     # "Return only the grand total as a plain number", "Answer with only the dollar amount".
+                     r"\b(?:reply|respond|answer|return|output|give)\w*\s+(?:with\s+)?(?:only|just)\s+the\s+(?:[\w-]+\s+){0,2}"
+                     r"(?:total|amount|value|figure|date|price|number|percentage|rate|id)\b(?!\s+(?:and|with|plus|followed)\b)|"
                      r"\b(?:reply|respond|answer|return|output)\w*\s+(?:with\s+)?(?:the\s+|a\s+|one\s+|exactly one\s+)?"
                      r"(?:single\s+)?(?:category|label|class|word|number|letter|digit|score)(?:\s+name)?\s+(?:only\b|"
                      r"from the (?:list|options|categories)\b)|"
@@ -555,7 +558,9 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
 
 _STDLIB_ONLY = re.compile(r"\b(?:standard[- ]library only|only (?:the )?(?:python )?standard library|(?:only )?"
                           r"(?:node(?:\.js)? )?built-?in modules|no (?:npm|pip|third[- ]party|external) (?:packages|"
-                          r"libraries|modules|dependencies))\b", re.I)
+                          r"libraries|modules|dependencies|crates)|std only)\b", re.I)
+_RUST_CRATE = re.compile(r"^\s*(?:pub\s+)?use\s+(?:::)?([A-Za-z_]\w*)::|^\s*extern\s+crate\s+(\w+)", re.M)
+_RUST_OWN = frozenset(("std", "core", "alloc", "crate", "self", "super"))
 _PY_IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", re.M)
 _JS_IMPORT = re.compile(r"(?:\bfrom\s+|\brequire\(\s*)['\"]([^'\"./][^'\"]*)['\"]")
 _NODE_BUILTINS = frozenset("assert buffer child_process cluster crypto dgram dns events fs http http2 https net os path "
@@ -564,15 +569,17 @@ _NODE_BUILTINS = frozenset("assert buffer child_process cluster crypto dgram dns
 
 
 def _rule_stdlib_only(instr: str, output: str) -> InstructionResult | None:
-    """'Standard library only', 'only Node.js built-in modules': no third-party package is imported."""
+    """'Standard library only', 'only Node.js built-in modules', 'std only': no third-party package (Python module,
+    npm package, Rust crate) is imported."""
     low = instr.lower()
-    if not any(w in low for w in ("standard", "built-in", "builtin", "npm", "pip", "third", "external")):
+    if not any(w in low for w in ("standard", "built-in", "builtin", "npm", "pip", "third", "external", "std")):
         return None
     if not _STDLIB_ONLY.search(instr):
         return None
     outside = [m for m in _PY_IMPORT.findall(output) if m not in sys.stdlib_module_names]
     outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith("node:") and m.split("/")[0] not in
                 _NODE_BUILTINS]
+    outside += [a or b for a, b in _RUST_CRATE.findall(output) if (a or b) not in _RUST_OWN]
     return InstructionResult("standard library only", not outside, f"imports {outside[0]}" if outside else "none")
 
 
@@ -746,7 +753,10 @@ _SCRIPTS = {
 _LATIN_LANGUAGES = frozenset(
     "spanish french german italian portuguese dutch polish swedish danish norwegian finnish turkish indonesian "
     "vietnamese czech romanian hungarian catalan malay tagalog swahili".split())
-_ENGLISH_STOP = frozenset("the and is of to in that it you your with for are this".split())
+# (Words no other Latin-script language writes: "a", "as", "on", "we", "was", "will", "by", "at" are Spanish,
+# Portuguese, French, Dutch, German or Danish words too.)
+_ENGLISH_STOP = frozenset("the and is of to in that it you your with for are this or from such must be not can if "
+                          "our they have has were would should which when any only these those their there".split())
 
 
 _LANGUAGE_NAMES = "|".join(["english", *_SCRIPTS, *sorted(_LATIN_LANGUAGES)])

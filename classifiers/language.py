@@ -44,6 +44,7 @@ _ABSTAIN = re.compile(
     r"figures?|matrix|manual|rates?|factors?|values?|numbers?|amounts?)\b|"
     r"have real-time)|"
     r"(?:there is|there's) (?:no|not enough|insufficient) (?:information|context|data|evidence)|"
+    r"(?:there is|there's) no (?:documentation|mention|section|clause|provision|entry) (?:of|for|about|on|covering)\b|"
     r"not enough (?:context|information)|(?:cannot|can't|couldn't|could not|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
     r"comput(?:e|ed)|calculat(?:e|ed)|"
     r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
@@ -57,7 +58,9 @@ _ABSTAIN = re.compile(
     r"I (?:can(?:no|')t|cannot|don't|do not) (?:see|view|look up|pull up) (?:the|your|his|her|their|its|any)\b|"
     r"I (?:do not|don't) have (?:any )?(?:visibility|insight) into|"
     r"(?:can't|cannot) (?:\w+ )?(?:describe|state|answer|say) (?:\w+ )?reliably|"
-    r"none of (?:them|these|those|the (?:\w+ )?(?:excerpts|sections|passages|documents|pages)) (?:says?|mentions?|covers?|"
+    # "None of these sections addresses ownership", "neither of them lists a charge for replacement cards".
+    r"(?:none|neither) of (?:them|these|those|the)(?: (?:\w+ )?(?:excerpts|sections|passages|documents|pages|articles|"
+    r"clauses|snippets|results))? (?:says?|mentions?|covers?|"
     r"specif\w+|lists?|includes?|gives?|states?|describes?|addresses|contains?|sets?|defines?|provides?|has|have|"
     r"shows?|quotes?)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
@@ -157,7 +160,7 @@ _WRONGDOING = re.compile(
     r"\b(?:so|and|make sure|ensure|without) (?:that )?(?:the |our |my )?(?:inspectors?|auditors?|adjusters?|insurers?|"
     r"insurance company|irs|police|regulators?|examiners?|compliance|hr|boss|manager|employer|landlord)\s+"
     r"(?:doesn'?t|don'?t|won'?t|can'?t|wouldn'?t|never)\s+"
-    r"(?:catch on|notice|find (?:it|them|out)|realize|figure (?:it )?out|see it|know)\b|"
+    r"(?:catch on|catch (?:it|this|that|us|me)|notice|find (?:it|them|out)|realize|figure (?:it )?out|see it|know)\b|"
     r"without (?:\w+ ){1,2}(?:linking|tracing|connecting|tying) (?:them|it|this|us|me|the \w+) (?:back )?to\b|"
     r"(?:so|that) (?:it|this|they|the \w+) (?:doesn'?t|don'?t|won'?t|wouldn'?t) (?:look|seem|sound|read|come across)"
     r" (?:as |like )?(?:discriminat\w+|illegal|racist|sexist|fraudulent|suspicious|like (?:fraud|a bribe))|"
@@ -167,9 +170,10 @@ _WRONGDOING = re.compile(
     r"signature|invoice|receipt|id|record|review)s?|doctor(?:ed|ing)? (?:the |a )?(?:books|records?|receipts?)|"
     r"so (?:that )?(?:nobody|no one|they|the auditors?|the irs) (?:can|will|would|won't|can't) (?:tell|know|notice|"
     r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
-    r"so (?:that )?(?:the )?[\w ]{0,25}(?:doesn't|don't|won't|can't|cannot|does not|will not) (?:see|notice|find out|"
+    r"so (?:that )?(?:the )?[\w ]{0,25}(?:doesn't|don't|won't|can't|cannot|does not|will not|never) (?:see|notice|find out|"
     r"detect|trace|catch|flag|report|file)|(?:doesn't|don't|won't|does not|will not) (?:show up|appear) (?:in|on) "
-    r"(?:the |my |our |their )?(?:[\w-]+ )?(?:log\w*|e-logbook|records?|reports?|books|audits?|filings?|cloudtrail|audit trail|siem)\b|"
+    r"(?:the |my |our |their )?(?:[\w-]+ )?(?:log\w*|e-logbook|records?|reports?|books|audits?|filings?|cloudtrail|audit trail|siem|"
+    r"metadata|history)\b|"
     r"without (?:it|them|this|that|us|me) (?:getting|being) (?:flagged|caught|"
     r"noticed|detected|reported)|(?:override|bypass|skip|force[- ]pass) (?:the |a |his |her |their )?(?:[\w-]+ ){0,2}"
     r"(?:check|verification|screening|kyc|background check|result)s?\b[^.?!]{0,60}\banyway|so nobody undercuts|"
@@ -328,6 +332,20 @@ _WRONGDOING_PHRASES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple
         # Watching or getting around one's employer's controls unseen; edits hidden from the history.
         (("without",), r"\bwithout (?:it|security|the security team|my (?:employer|company|boss|manager)|the "
                        r"(?:company|employer|network team)) (?:seeing|knowing|noticing|finding out|being able to see)\b"),
+        # Hidden from an audit, or worded to escape the law it breaks.
+        (("without the",), r"\bwithout the (?:audit(?: log)?|logs?|audit trail|siem|monitoring) (?:showing|recording|"
+                           r"logging|capturing|flagging) (?:my|me|us|our|who|it|that|this|the (?:change|edit|access))\b"),
+        (("against us", "against me", "against the company"),
+         r"\b(?:word|phrase|write) (?:it|this|the \w+) so (?:that )?(?:it|they) (?:can't|cannot|can not|won't) be used "
+         r"against (?:us|me|the company)\b"),
+        # Retaliation for a protected request: an accommodation or leave denied and the asker written up.
+        (("write her up", "write him up", "write them up", "paper trail", "discipline her", "discipline him"),
+         r"\b(?:accommodation|disabilit\w+|fmla|medical leave|pregnan\w+|complain\w*)\b[^?]{0,300}\b(?:write (?:her|him|"
+         r"them) up(?=\s*(?:for|and|[.,;?!]|$))|paper trail|discipline (?:her|him|them))\b"),
+        # A utility meter bypassed or slowed.
+        (("meter",), r"\bmeter\b[^?]{0,160}\b(?:bypass|slow (?:it |the meter )?down|tamper|jump(?:er)?|rewire|stop (?:it )?"
+                     r"(?:counting|registering|spinning))\w*|\b(?:bypass|tamper with|slow down|rewire|jumper) (?:the |my |"
+                     r"our )?(?:electric |gas |water |power )?meter\b"),
         (("nothing", "change history", "audit-log"),
          r"\bso (?:that )?(?:nothing|none of (?:it|this|them)) (?:shows?|appears?|gets? logged|is logged)\b|"
          r"(?:disable|turn off|switch off|stop|pause|drop)\w* (?:the )?[\w-]*audit[- ]log\w*"),

@@ -361,3 +361,24 @@ def test_a_standard_library_only_rule_is_read_from_the_imports() -> None:
     assert check_instructions(("Only Node.js built-in modules",), node, "")[0].passed
     (res,) = check_instructions(("No npm packages",), "import express from 'express';", "")
     assert not res.passed and "express" in res.detail
+
+
+def test_only_the_amount_or_total_is_a_bare_value() -> None:
+    (res,) = check_instructions(("Return only the grand total as a plain number",), "The grand total is $22.05.", "")
+    assert res.constraint == "only the value" and not res.passed
+    assert check_instructions(("Answer with only the dollar amount",), "$183.60", "")[0].passed
+    # A value with company ("only the total and a note") is not a bare-value rule.
+    assert all(r.constraint != "only the value"
+               for r in check_instructions(("Return only the total and a one-line note",), "22.05 - paid in cash", ""))
+
+
+def test_std_only_rust_is_read_from_its_use_lines_and_plain_english_is_english() -> None:
+    regex = 'use regex::Regex;\n\nfn is_valid_sku(s: &str) -> bool {\n    Regex::new("^[A-Z]{3}$").unwrap().is_match(s)\n}'
+    (res,) = check_instructions(("Standard library only; no external crates",), regex, "")
+    assert not res.passed and res.detail == "imports regex"
+    assert check_instructions(("std only",), "use std::collections::HashMap;\nfn f() {}", "")[0].passed
+    english = ("For Form I-9, bring either one document from List A (such as a U.S. passport), or one document "
+               "from List B (such as a driver's license) plus one from List C. Documents must be unexpired originals.")
+    spanish = "Para el formulario I-9, traiga un documento de la Lista A o uno de la Lista B junto con uno de la Lista C."
+    assert not check_instructions(("Reply in Spanish",), english, "")[0].passed
+    assert check_instructions(("Reply in Spanish",), spanish, "")[0].passed
