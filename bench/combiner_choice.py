@@ -9,7 +9,7 @@ sources) plus the hand-written sets already read (bench/data/README.md):
 
     python bench/combiner_choice.py    # writes bench/results/combiner_choice.json
 
-On 2 cores it took about 8 minutes with 17 read sets and over 25 minutes with 32: the signal-reading fits grow
+On 2 cores it took about 8 minutes with 17 read sets and over 25 minutes with 32 (38 now): the signal-reading fits grow
 slow with the training set.
 """
 
@@ -32,8 +32,9 @@ from classifiers.training import EVAL_ONLY_SOURCES, TrainConfig, fit  # noqa: E4
 
 DATA = Path(__file__).resolve().parent / "data"
 READ = ["ood_cases", "ood_holdout"] + [f"ood_test{i}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 16, 17, 18, 19,
-                                                             21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35)]
-NEVER_READ = [f"ood_test{i}" for i in (10, 11, 13, 20, 36, 37, 38)]
+                                                             21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+                                                             36, 37, 38, 39, 40, 41)]
+NEVER_READ = [f"ood_test{i}" for i in (10, 11, 13, 20, 42, 43, 44)]
 CONFIGS = {
     "verdict only (shipped)": FeatureConfig(),
     "verdict + signals x0.3": FeatureConfig(signal_weight=0.3, cascade_detail=True),
