@@ -248,7 +248,8 @@ _WRONGDOING_PHRASES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple
         (("without",), r"without (?:it|this|that|them|anything|anyone|us|me) (?:showing up|appearing|triggering|tripping|"
                        r"setting off|paging|alerting)"),
         (("cloudtrail", "audit", "siem"),
-         r"(?:disable|turn off|switch off|stop|pause) [^.?!]{0,30}\b(?:cloudtrail|audit (?:logging|trail|logs?)|siem)\b"),
+         r"(?:disable|turn off|switch off|stop|pause) [^.?!]{0,30}\b(?:cloudtrail|audit[- ](?:logging|trail|logs?)|siem)"
+         r"\b"),
         # Screening people out by age ("drop anyone probably over 45", "we want a younger team").
         (("over ", "older than", "above ", "aged"),
          r"\b(?:drop|filter(?:s|ing)? out|remove|exclude|reject|weed out|screen out|cut)\w*\b[^.?!]{0,60}\b(?:over|older "
@@ -346,9 +347,7 @@ _WRONGDOING_PHRASES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple
         (("meter",), r"\bmeter\b[^?]{0,160}\b(?:bypass|slow (?:it |the meter )?down|tamper|jump(?:er)?|rewire|stop (?:it )?"
                      r"(?:counting|registering|spinning))\w*|\b(?:bypass|tamper with|slow down|rewire|jumper) (?:the |my |"
                      r"our )?(?:electric |gas |water |power )?meter\b"),
-        (("nothing", "change history", "audit-log"),
-         r"\bso (?:that )?(?:nothing|none of (?:it|this|them)) (?:shows?|appears?|gets? logged|is logged)\b|"
-         r"(?:disable|turn off|switch off|stop|pause|drop)\w* (?:the )?[\w-]*audit[- ]log\w*"),
+        (("nothing",), r"\bso (?:that )?(?:nothing|none of (?:it|this|them)) (?:shows?|appears?|gets? logged|is logged)\b"),
     ))
 
 # Advice in the output to hide, evade or endanger: what an answer that complied with a harmful request says,
