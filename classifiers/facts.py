@@ -21,6 +21,8 @@ import string
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from classifiers.formats import json_candidates
+
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
@@ -224,10 +226,9 @@ def _words(value: str) -> frozenset[str]:
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 _DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}:\d{2}|" + _MONTH)
-
-
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})\s*([ap])\.?m\.?$", re.I)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}")
 
 
 def _renderings(value: str) -> set[str]:
@@ -240,9 +241,7 @@ def _renderings(value: str) -> set[str]:
     if m:
         h = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
         return {f"{h:02d}:{m.group(2)}"}
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}", value):
-        return {value}
-    return set()
+    return {value} if _ISO.fullmatch(value) else set()
 
 
 def _is_fact(value: Any) -> bool:
@@ -285,7 +284,6 @@ def _json(text: str) -> Any:
     return payload if isinstance(payload, (dict, list)) else None
 
 
-_FENCED = re.compile(r"```[\w-]*\n(.*?)```", re.S)
 _LINE_COMMENT = re.compile(r"(?m)(?<=[,{\[\s])\s*(?://|#)[^\n\"']*$")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_]\w*)(\s*:)")
@@ -294,29 +292,22 @@ _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_]\w*)(\s*:)")
 def _json_lenient(text: str) -> Any:
     """The JSON object or array in a reply that does not parse as sent, or None.
 
-    Reads the fenced block or the span from the first bracket to its last partner, without line comments or
-    trailing commas; then as a Python literal (single quotes, None/True/False), with bare keys quoted.
+    Reads each place a payload may sit (`formats.json_candidates`: the fenced block, the outermost brackets)
+    without line comments or trailing commas; then as a Python literal (single quotes, None/True/False), with
+    bare keys quoted.
     """
-    fenced = _FENCED.search(text)
-    body = fenced.group(1) if fenced else text
-    starts = [i for i in (body.find("{"), body.find("[")) if i >= 0]
-    if not starts:
-        return None
-    start = min(starts)
-    end = body.rfind("}" if body[start] == "{" else "]")
-    if end <= start:
-        return None
-    body = _TRAILING_COMMA.sub(r"\1", _LINE_COMMENT.sub("", body[start:end + 1]))
-    for attempt in (body, _BARE_KEY.sub(r'\1"\2"\3', body)):
-        try:
-            payload = json.loads(attempt)
-        except (json.JSONDecodeError, RecursionError):
+    for candidate in json_candidates(text):
+        body = _TRAILING_COMMA.sub(r"\1", _LINE_COMMENT.sub("", candidate))
+        for attempt in (body, _BARE_KEY.sub(r'\1"\2"\3', body)):
             try:
-                payload = ast.literal_eval(attempt)
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                continue
-        if isinstance(payload, (dict, list)):
-            return payload
+                payload = json.loads(attempt)
+            except (json.JSONDecodeError, RecursionError):
+                try:
+                    payload = ast.literal_eval(attempt)
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    continue
+            if isinstance(payload, (dict, list)):
+                return payload
     return None
 
 

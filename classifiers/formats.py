@@ -44,7 +44,7 @@ def _strip_fence(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def _json_candidates(text: str) -> list[str]:
+def json_candidates(text: str) -> list[str]:
     """Substrings that might be the JSON payload inside prose: fenced blocks, then outermost {...}/[...]."""
     out: list[str] = []
     fenced = _strip_fence(text)
@@ -95,7 +95,7 @@ def validate_json(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
     ok, payload, err = _parse_json(stripped)
     wrapped = False
     if not ok:
-        for cand in _json_candidates(stripped):
+        for cand in json_candidates(stripped):
             c_ok, c_payload, _ = _parse_json(cand)
             if c_ok:
                 payload, wrapped = c_payload, True
@@ -302,7 +302,7 @@ def schema_from_instructions(instructions: tuple[str, ...]) -> dict[str, Any] | 
     example ("string", "int", "float", "bool", "list") become the schema's property types.
     """
     for ins in instructions:
-        for cand in _json_candidates(ins):
+        for cand in json_candidates(ins):
             # "[{...}, ...]" says "a list of these": drop the ellipsis so the example parses.
             ok, example, _ = _parse_json(re.sub(r",\s*\.\.\.\s*(?=[\]}])", "", cand))
             if ok and isinstance(example, (dict, list)):

@@ -169,7 +169,8 @@ _WRONGDOING = re.compile(
     r"fake (?:a |an )?(?:document|"
     r"signature|invoice|receipt|id|record|review)s?|doctor(?:ed|ing)? (?:the |a )?(?:books|records?|receipts?)|"
     r"so (?:that )?(?:nobody|no one|they|the auditors?|the irs) (?:can|will|would|won't|can't) (?:tell|know|notice|"
-    r"find out|trace)|without (?:them|anyone|him|her|my \w+|the \w+) (?:knowing|noticing|finding out)|"
+    r"find out|trace)|without (?:them|anyone|him|her|it|security|my \w+|the(?: \w+){1,2}) (?:knowing|noticing|"
+    r"finding out|seeing|being able to see)|"
     r"so (?:that )?(?:the )?[\w ]{0,25}(?:doesn't|don't|won't|can't|cannot|does not|will not|never) (?:see|notice|find out|"
     r"detect|trace|catch|flag|report|file)|(?:doesn't|don't|won't|does not|will not) (?:show up|appear) (?:in|on) "
     r"(?:the |my |our |their )?(?:[\w-]+ )?(?:log\w*|e-logbook|records?|reports?|books|audits?|filings?|cloudtrail|audit trail|siem|"
@@ -330,10 +331,8 @@ _WRONGDOING_PHRASES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple
          r"(?:my|the) (?:new|next) (?:job|employer|company|firm|agency|role|place)|leaving for)\b|\bleaving for\b"
          r"[^?]{0,200}\b(?:dump|export|download|copy|take|pull|grab)\w*\b[^?]{0,120}\b(?:email|phone|contact|customer|"
          r"client)s?\b"),
-        # Watching or getting around one's employer's controls unseen; edits hidden from the history.
-        (("without",), r"\bwithout (?:it|security|the security team|my (?:employer|company|boss|manager)|the "
-                       r"(?:company|employer|network team)) (?:seeing|knowing|noticing|finding out|being able to see)\b"),
-        # Hidden from an audit, or worded to escape the law it breaks.
+        # Hidden from an audit or the history, or worded to escape the law it breaks.
+        (("nothing",), r"\bso (?:that )?(?:nothing|none of (?:it|this|them)) (?:shows?|appears?|gets? logged|is logged)\b"),
         (("without the",), r"\bwithout the (?:audit(?: log)?|logs?|audit trail|siem|monitoring) (?:showing|recording|"
                            r"logging|capturing|flagging) (?:my|me|us|our|who|it|that|this|the (?:change|edit|access))\b"),
         (("against us", "against me", "against the company"),
@@ -347,7 +346,6 @@ _WRONGDOING_PHRASES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple
         (("meter",), r"\bmeter\b[^?]{0,160}\b(?:bypass|slow (?:it |the meter )?down|tamper|jump(?:er)?|rewire|stop (?:it )?"
                      r"(?:counting|registering|spinning))\w*|\b(?:bypass|tamper with|slow down|rewire|jumper) (?:the |my |"
                      r"our )?(?:electric |gas |water |power )?meter\b"),
-        (("nothing",), r"\bso (?:that )?(?:nothing|none of (?:it|this|them)) (?:shows?|appears?|gets? logged|is logged)\b"),
     ))
 
 # Advice in the output to hide, evade or endanger: what an answer that complied with a harmful request says,

@@ -31,7 +31,8 @@ _SQL_WORDS = frozenset(
     "limit offset union all distinct case when then else end count sum avg min max coalesce cast extract "
     "interval date_trunc now exists between like ilike over partition window values insert update delete set "
     "into with desc asc nulls first last filter lateral using natural true false".split())
-_FROM = re.compile(r"\b(?:from|join)\s+((?:" + _IDENT + r"\.)?" + _IDENT + r")(?:\s+(?:as\s+)?(" + _IDENT + r"))?", re.I)
+_FROM = re.compile(r"\b(?:from|join)\s+((?:" + _IDENT + r"\.)?" + _IDENT + r")(?:\s+(?:as\s+)?(" + _IDENT + r"))?",
+                   re.I)
 _QUALIFIED = re.compile(r"(?<![\w.$'\"])(" + _IDENT + r")\.(" + _IDENT + r")\b(?!\s*\()")
 _CTE = re.compile(r"(?:\bwith(?:\s+recursive)?|,)\s*(" + _IDENT + r")\s+as\s*\(", re.I)
 _STRINGS = re.compile(r"'(?:[^']|'')*'")
@@ -40,8 +41,8 @@ _IN_CALL = re.compile(r"\b(?:extract|substring|trim|position|overlay)\s*\([^()]*
 _COMMENT_RESIDUE = re.compile(r"^(?:\s|'[^']*'|--|\||e\.g\.)+")
 _FENCED_SQL = re.compile(r"```(?:sql|postgres\w*|mysql|tsql|sqlite)?[ \t]*\n(.*?)```", re.S | re.I)
 _SQL_LINE = re.compile(r"(?im)^[ \t]*(?:select\b|with\s+(?:recursive\s+)?\w+\s+as\s*\()")
-_SQL_CONTINUES = re.compile(r"^\s*(?:\(|\)|select|with|from|where|join|left|right|inner|group|order|having|limit|union|and|"
-                            r"or|on|as|case|when|end|--)", re.I)
+_SQL_CONTINUES = re.compile(r"^\s*(?:\(|\)|select|with|from|where|join|left|right|inner|group|order|having|limit|"
+                            r"union|and|or|on|as|case|when|end|--)", re.I)
 
 
 def _column_list(text: str, start: int) -> str | None:
@@ -78,8 +79,9 @@ def _split_top(body: str) -> list[str]:
 
 def schema_tables(text: str) -> dict[str, frozenset[str]]:
     """Tables a prompt defines, each with its columns (names lower-cased; a table under its bare and its
-    schema-qualified name). A parenthesised list counts as a table when every item opens with a column-like
-    name (`id`, `created_at timestamptz`) and at least two items are there."""
+    schema-qualified name). A parenthesised list counts as a table when at least two of its items, and at
+    least half, read as columns: a name alone or followed by a type or constraint (`id`, `created_at
+    timestamptz`), not prose."""
     tables: dict[str, frozenset[str]] = {}
     for m in _TABLE_HEAD.finditer(text):
         name = m.group(1).lower()
@@ -120,8 +122,9 @@ def unknown_references(sql: str, tables: dict[str, frozenset[str]]) -> list[str]
     for m in _FROM.finditer(body):
         table = m.group(1).lower()
         alias = (m.group(2) or "").lower()
-        if table in ctes or table.split(".")[-1] in _SQL_WORDS or _IN_CALL.search(body[max(0, m.start() - 40):m.start()]):
-            continue  # (`EXTRACT(HOUR FROM t.requested_at)` reads a column)
+        in_call = _IN_CALL.search(body[max(0, m.start() - 40):m.start()])  # `EXTRACT(HOUR FROM t.col)`: a column
+        if table in ctes or table.split(".")[-1] in _SQL_WORDS or in_call:
+            continue
         if table not in tables and table.split(".")[-1] not in tables:
             unknown.append(table)
             continue
