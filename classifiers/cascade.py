@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 52
+REVISION = 53
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "invented_schema", "check_both",
@@ -60,6 +60,13 @@ SAME_TASK_LENGTH = 0.3
 this share of its words, and a `len_ratio` (log length ratio to the request / 4) under this: the output is the
 reference's kind of answer, not another task's (a poem from another perspective, an essay for a keyboard brief,
 twenty countries where two were asked for)."""
+
+OTHERWISE_SIM = 0.45
+OTHERWISE_GAP = 0.1
+OTHERWISE_LENGTH = 0.4
+"""`reference_same_task`, second way: a question answered with values that contradict the reference needs only
+this similarity to it, at most this relevance gap below it and a `len_ratio` under this length (the
+contradiction is the evidence the words' overlap gives otherwise)."""
 
 COMPACT_ANSWER = 0.58
 """`out_len` (log1p words / 8) under which an answer is compact: about 100 words."""
@@ -131,6 +138,10 @@ def decide(s: Signals) -> Verdict:
                        "the payload", "refusal")
     if certain is not None:
         info = information_evidence(v, answer_owed_whole=certain.rule != "instructions")
+        if info is None and s.check_kinds.keys() & {"fact", "retrieval"}:
+            # The pipeline's own correctness or retrieval check failed beside the broken form ("'$130,000' not
+            # found" next to a table without its delimiter row): the facts are at fault too.
+            info = "retrieval_miss" if "retrieval" in s.check_kinds else _info_subtype(v)
         if info is not None:
             return Verdict("both", (certain.subtypes[0], info), min(0.9, certain.confidence),
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)
@@ -145,6 +156,12 @@ def _same_task(v: dict[str, float]) -> bool:
     return (v["ref_sim"] >= SAME_TASK_SIM and v["ref_token_recall"] >= SAME_TASK_RECALL
             and v["len_ratio"] < SAME_TASK_LENGTH
             and not (v["stated_constraints"] or v["transform_task"] or v["instr_unchecked"] or v["instr_style"]))
+
+
+def _answers_otherwise(v: dict[str, float]) -> bool:
+    """A question answered on the reference's topic, at about its length, with values that contradict it."""
+    return (bool(v["fact_conflict"] and v["n_questions"]) and v["ref_sim"] >= OTHERWISE_SIM
+            and v["rel_gap"] < OTHERWISE_GAP and v["len_ratio"] < OTHERWISE_LENGTH and not v["open_task"])
 
 
 def _abstained(v: dict[str, float]) -> bool:
@@ -292,10 +309,13 @@ def _decide(s: Signals) -> Verdict:
             # where the two part ways is the facts (an invented stipend), not the task.
             return Verdict("information", (_info_subtype(v),), 0.6, "the output answers the question the reference "
                            "answers, with other facts", "same_question")
-        if v["ref_long"] and -0.1 < v["rel_gap"] < SAME_TASK_GAP and _same_task(v):
+        if v["ref_long"] and -0.1 < v["rel_gap"] and ((v["rel_gap"] < SAME_TASK_GAP and _same_task(v))
+                                                       or _answers_otherwise(v)):
             # The output is about as relevant to the request as the gold answer, says it in the gold answer's
             # words and at its length, and no stated rule was in play: it did the asked-for job (the Ingress,
-            # the PIP answer, the query) with other content. Where the two part ways is the facts.
+            # the PIP answer, the query) with other content. Or it answers the question asked, on the
+            # reference's topic and at its length, with values that contradict it ("returns are always free"
+            # where the gold answer quotes a $6.95 fee). Either way the two part ways on the facts.
             return Verdict("information", (_info_subtype(v),), 0.55, "the output does the job the reference does, "
                            "in its terms, with other content", "reference_same_task")
         if v["ref_long"] and v["rel_gap"] > -0.1:

@@ -206,12 +206,14 @@ def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
 _SQL_BROKEN = re.compile(r"\b(?:group|order|partition)\s+(?!by\b)\w+|\b(?:select|from|where|and|or|by|join|on|"
                          r"having|limit|set|values)\s*;?\s*$", re.I)
 _SQL_START = re.compile(r"^\s*(with|select|insert|update|delete|create|alter|drop|merge|replace|explain)\b", re.I)
+_SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
 def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
     body = text.strip()
     fenced = _strip_fence(body)
-    target = fenced if fenced is not None else body
+    # Comments are SQL too ("-- assumes a 48-hour window" above the query); an apostrophe in one is no quote.
+    target = _SQL_COMMENT.sub(" ", fenced if fenced is not None else body)
     if not _SQL_START.match(target):
         return FormatResult(False, "output does not start with a SQL statement")
     # Balanced quotes and parentheses outside string literals: a cheap, dialect-free syntax check.
@@ -230,7 +232,7 @@ def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatRe
                 return FormatResult(False, "SQL has an unmatched ')'")
     if quote or depth:
         return FormatResult(False, "SQL has an unclosed quote or parenthesis")
-    bare = re.sub(r"--[^\n]*", " ", re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", " x ", target))
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", " x ", target)
     m = _SQL_BROKEN.search(bare)
     if m:
         return FormatResult(False, f"SQL does not parse near {m.group(0).strip()!r}")

@@ -506,13 +506,14 @@ _STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|
 
 _ASKS_FULL_CODE = re.compile(r"\b(?:implement|(?:write|generate|give me|provide|build|create) (?:a |an |the )?(?:complete|"
                              r"full|working|entire)|complete,? (?:typed|working)? ?(?:implementation|function|hook|class|"
-                             r"module|script))\b", re.I)
+                             r"module|script)|complete,? (?:and )?(?:runnable|working) code|runnable code)\b", re.I)
 
 
 def _rule_complete_code(instr: str, output: str) -> InstructionResult | None:
     """'Implement ...', 'write a complete ...': the code given has no stubbed-out bodies."""
     low = instr.lower()
-    if not any(w in low for w in ("implement", "complete", "full", "working")) or not _ASKS_FULL_CODE.search(instr):
+    if not any(w in low for w in ("implement", "complete", "full", "working", "runnable")) or \
+            not _ASKS_FULL_CODE.search(instr):
         return None
     stubs = _STUB.findall(output)
     return InstructionResult("complete code", not stubs, f"{len(stubs)} stubbed parts" if stubs else "no stubs")
@@ -540,7 +541,10 @@ def _rule_code_unchanged(instr: str, output: str, prompt: str) -> InstructionRes
 
 # (A quoted word, "never use 'guarantee'", is the forbidden-words rule's: `_rule_keywords`.)
 _BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|SELECT \*|"
-                          r"(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b)")
+                          r"(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b|"
+                          # A name only code has: RunSQL, eval(), os.system, raw_sql.
+                          r"[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
+                          r"[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w.-])")
 
 
 def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
@@ -551,8 +555,10 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     token = m.group(1).strip("`")
     if not token.strip():
         return None
-    pattern = re.escape(token).replace(r"\ ", r"\s+")
-    found = re.search(r"(?<![\w])" + pattern + r"(?![\w])", output, re.I)
+    pattern = re.escape(token).replace(r"\ ", r"\s+") + r"(?![\w])"
+    if token.endswith("()"):
+        pattern = re.escape(token[:-2]) + r"\s*\("  # "no eval()" is broken by eval(s)
+    found = re.search(r"(?<![\w])" + pattern, output, re.I)
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
@@ -562,7 +568,7 @@ _STDLIB_ONLY = re.compile(r"\b(?:standard[- ]library only|only (?:the )?(?:pytho
 _RUST_CRATE = re.compile(r"^\s*(?:pub\s+)?use\s+(?:::)?([A-Za-z_]\w*)::|^\s*extern\s+crate\s+(\w+)", re.M)
 _RUST_OWN = frozenset(("std", "core", "alloc", "crate", "self", "super"))
 _PY_IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", re.M)
-_JS_IMPORT = re.compile(r"(?:\bfrom\s+|\brequire\(\s*)['\"]([^'\"./][^'\"]*)['\"]")
+_JS_IMPORT = re.compile(r"(?:\bfrom\s+|\brequire\(\s*|^\s*import\s+)['\"]([^'\"./][^'\"]*)['\"]", re.M)
 _NODE_BUILTINS = frozenset("assert buffer child_process cluster crypto dgram dns events fs http http2 https net os path "
                            "perf_hooks process querystring readline stream string_decoder timers tls url util vm "
                            "worker_threads zlib".split())
@@ -583,6 +589,43 @@ def _rule_stdlib_only(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult("standard library only", not outside, f"imports {outside[0]}" if outside else "none")
 
 
+_ESM_IMPORT = re.compile(r"^\s*import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"]|^\s*export\s+(?:default|const|function|"
+                         r"class)\b", re.M)
+_CJS_REQUIRE = re.compile(r"\brequire\(\s*['\"]|\bmodule\.exports\b")
+
+
+def _rule_module_system(instr: str, output: str) -> InstructionResult | None:
+    """'Use CommonJS require' / 'use ES modules': the JavaScript given loads its modules that way."""
+    if re.search(r"\bcommon ?js\b", instr, re.I):
+        found = _ESM_IMPORT.search(output)
+        return InstructionResult("CommonJS modules", found is None,
+                                 f"uses {found.group(0).strip()[:30]!r}" if found else "require() only")
+    if re.search(r"\b(?:es|ecmascript) modules\b|\besm\b|\bimport/export syntax\b", instr, re.I):
+        found = _CJS_REQUIRE.search(output)
+        return InstructionResult("ES modules", found is None,
+                                 f"uses {found.group(0).strip()[:30]!r}" if found else "import/export only")
+    return None
+
+
+_ONLY_PACKAGES = re.compile(r"\bno (?:other )?(?:packages|dependencies|libraries|modules|gems|crates) (?:other than|"
+                            r"besides|except|apart from|beyond) ([\w@/.-]+(?:(?:,\s*|\s+(?:and|or)\s+)[\w@/.-]+)*)|"
+                            r"\bonly (?:depend on|use|import) ([\w@/.-]+(?:(?:,\s*|\s+(?:and|or)\s+)[\w@/.-]+)*) "
+                            r"(?:as (?:a |the )?(?:dependency|dependencies|packages?))\b", re.I)
+
+
+def _rule_only_packages(instr: str, output: str) -> InstructionResult | None:
+    """'No packages other than express': the code imports nothing else (a built-in module is no package)."""
+    m = _ONLY_PACKAGES.search(instr)
+    if not m:
+        return None
+    allowed = {a.lower() for a in re.split(r",\s*|\s+(?:and|or)\s+", m.group(1) or m.group(2))}
+    outside = [n for n in _PY_IMPORT.findall(output) if n not in sys.stdlib_module_names and n.lower() not in allowed]
+    outside += [n for n in _JS_IMPORT.findall(output) if not n.startswith("node:") and n.split("/")[0] not in
+                _NODE_BUILTINS and n.lower() not in allowed and n.split("/")[0].lower() not in allowed]
+    return InstructionResult(f"no packages other than {', '.join(sorted(allowed))}", not outside,
+                             f"imports {outside[0]}" if outside else "none")
+
+
 _SQL_STATEMENTS = r"(?:INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|MERGE|GRANT|CREATE)"
 _BANNED_STATEMENTS = re.compile(r"\b(?i:never|do not|don't|must not|no)\s+(?i:produce|write|generate|emit|run|use|output|"
                                 r"issue)?\s*(" + _SQL_STATEMENTS + r"(?:\s*(?:,|or|and|/)\s*(?:" + _SQL_STATEMENTS +
@@ -591,9 +634,19 @@ _NO_SUBQUERIES = re.compile(r"\bno (?:sub-?queries|nested (?:selects|queries))\b
                             r"selects)\b", re.I)
 
 
+_READ_ONLY = re.compile(r"\bselect (?:statements|queries) only\b|\bonly (?:select|read-only) (?:statements|queries)\b|"
+                        r"\b(?:statements|queries|sql) that (?:modify|change|alter|write|delete) (?:any )?(?:data|rows|"
+                        r"the database)\b|\bread-only (?:sql|queries|assistant|access)\b", re.I)
+
+
 def _rule_banned_statements(instr: str, output: str) -> InstructionResult | None:
-    """'Never produce INSERT, UPDATE, DELETE or DDL', 'no subqueries': the SQL given has none of them."""
+    """'Never produce INSERT, UPDATE, DELETE or DDL', 'SELECT statements only', 'no subqueries': the SQL given has
+    none of them."""
     m = _BANNED_STATEMENTS.search(instr)
+    if not m and _READ_ONLY.search(instr):
+        writes = re.search(r"^\s*(" + _SQL_STATEMENTS + r")\b", output, re.I | re.M)
+        return InstructionResult("read-only SQL", writes is None, f"uses {writes.group(1).upper()}" if writes else
+                                 "SELECT only")
     if m:
         banned = re.findall(_SQL_STATEMENTS, m.group(1))
         found = [b for b in banned if re.search(r"^\s*" + b + r"\b", output, re.I | re.M)]
@@ -686,6 +739,7 @@ def _rule_python_conventions(instr: str, output: str) -> InstructionResult | Non
 
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b|"
+                 r"\b(?:the )?command only\b|\b(?:only|just) the command\b|"
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
                  r"\b(?:per|each|every)\b", instr, re.I):
         lines = [ln for ln in output.strip().splitlines() if ln.strip()]
@@ -913,6 +967,8 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_banned_code,
     _rule_banned_statements,
     _rule_stdlib_only,
+    _rule_only_packages,
+    _rule_module_system,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,

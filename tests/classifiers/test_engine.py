@@ -10,7 +10,7 @@ import pytest
 from classifiers import Engine, load_engine
 from classifiers.cascade import decide
 from classifiers.engine import RULES_VERSION, default_model_dir
-from classifiers.records import FailureRecord, LabelledRecord, route_for
+from classifiers.records import Check, FailureRecord, LabelledRecord, route_for
 
 
 def test_diagnose_keeps_order_and_contract(engine: Engine, labelled_records: list[LabelledRecord]) -> None:
@@ -525,3 +525,31 @@ def test_a_well_formed_payload_from_a_document_with_an_invented_value_is_informa
                                        "due within 15 days with a 2% early-payment discount.")
     (d,) = engine.diagnose([prose])
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+
+
+def test_a_broken_form_beside_a_failed_correctness_check_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="t", input="Give a markdown table of the limit for 2023, 2024 and 2025.",
+                        output="Tax year | Max\n2023 | $120,000\n2024 | $126,500\n2025 | $126,500",
+                        expected_format="markdown", instructions=("A markdown table with columns Tax year | Max",),
+                        checks=(Check("contains_expected_value", False, reason="'$130,000' not found"),))
+    vd = decide(engine.signals([rec])[0][0])
+    assert vd.label == "both" and vd.subtypes[0] == "instruction_violation"
+    kept = dataclasses.replace(rec, checks=(Check("contains_expected_value", True),))
+    assert decide(engine.signals([kept])[0][0]).label == "behavior"
+
+
+def test_a_question_answered_with_values_that_contradict_the_reference_is_information(engine: Engine) -> None:
+    rec = FailureRecord(
+        id="q", input="You are the concierge chatbot for Harbor Crest Inn (Denver airport area). Guest question: Is "
+                      "there a shuttle from the airport to the hotel, and how often does it run? I land at 10:50 pm.",
+        output="Yes! Harbor Crest Inn runs a complimentary airport shuttle every 20 minutes between 5:00 AM and 1:00 "
+               "AM. After you collect your bags, head to Island 5 on the Ground Transportation level and look for the "
+               "blue Harbor Crest van. Since you land at 10:50 PM you'll have time to catch one of the last runs.",
+        reference="Harbor Crest Inn does not operate an airport shuttle. Guests usually take a taxi or rideshare "
+                  "(about 15 minutes), or the front desk can pre-book a private car for $32.")
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "reference_same_task")
+    # The same answer to no question (a greeting to write): the reference's better fit decides, as before.
+    told = dataclasses.replace(rec, input="You are the concierge chatbot for Harbor Crest Inn (Denver airport area). "
+                                          "Write the welcome message for a guest landing at 10:50 pm.")
+    assert decide(engine.signals([told])[0][0]).rule != "reference_same_task"

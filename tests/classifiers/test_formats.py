@@ -85,6 +85,14 @@ def test_sql_keywords_inside_literals_and_window_clauses_pass() -> None:
     assert validate("sql", "SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t;").ok
 
 
+def test_sql_comments_are_sql() -> None:
+    commented = ("-- Harbor's late-cancellation window isn't given, so this assumes 48 hours.\n"
+                 "SELECT patient_id, COUNT(*) FROM appointments /* late ones */ WHERE status = 'cancelled' "
+                 "GROUP BY patient_id;")
+    assert validate("sql", commented).ok
+    assert not validate("sql", "-- I don't have the schema, so I can't write this query.").ok
+
+
 def test_a_markdown_table_is_not_csv() -> None:
     res = validate("csv", "| name | start |\n|---|---|\n| Ana | 2025-06-02 |")
     assert not res.ok and "markdown table" in res.detail

@@ -316,9 +316,10 @@ def test_a_banned_construct_and_a_required_last_clause_are_read_from_the_sql() -
 
 def test_sql_statement_bans_subqueries_and_a_closing_limit_are_read_from_the_query() -> None:
     prompt = "System: Read-only assistant. Never produce INSERT, UPDATE, DELETE or DDL.\n\nUser: remove the duplicates."
-    (res,) = check_instructions((), "DELETE FROM gl_lines\nWHERE line_no > 6;", prompt)
-    assert res.constraint == "no INSERT/UPDATE/DELETE" and not res.passed
-    assert check_instructions((), "SELECT line_no FROM gl_lines WHERE line_no > 6;", prompt)[0].passed
+    found = check_instructions((), "DELETE FROM gl_lines\nWHERE line_no > 6;", prompt)
+    # "Read-only assistant." is a rule of its own sentence; both are broken by the DELETE.
+    assert [(r.constraint, r.passed) for r in found] == [("read-only SQL", False), ("no INSERT/UPDATE/DELETE", False)]
+    assert all(r.passed for r in check_instructions((), "SELECT line_no FROM gl_lines WHERE line_no > 6;", prompt))
     rules = ("Use CTEs only, no subqueries", "End with LIMIT 100")
     nested = check_instructions(rules, "SELECT a FROM t WHERE id IN (SELECT id FROM u)\nGROUP BY a;", "")
     assert [(r.constraint, r.passed) for r in nested] == [("no subqueries", False), ("ends with LIMIT 100", False)]
@@ -382,3 +383,43 @@ def test_std_only_rust_is_read_from_its_use_lines_and_plain_english_is_english()
     spanish = "Para el formulario I-9, traiga un documento de la Lista A o uno de la Lista B junto con uno de la Lista C."
     assert not check_instructions(("Reply in Spanish",), english, "")[0].passed
     assert check_instructions(("Reply in Spanish",), spanish, "")[0].passed
+
+
+def test_a_banned_name_only_code_has_is_looked_for_in_the_code() -> None:
+    rules = ("Use Django migration operations only", "No RunSQL or raw SQL")
+    raw = "operations = [\n    migrations.RunSQL(sql=\"ALTER TABLE t ADD CONSTRAINT c CHECK (a >= b);\")\n]"
+    assert [(r.constraint, r.passed) for r in check_instructions(rules, raw, "")] == [("no RunSQL", False)]
+    ops = "operations = [\n    migrations.AddConstraint(model_name='enrollment', constraint=check)\n]"
+    assert all(r.passed for r in check_instructions(rules, ops, ""))
+    # "no eval()" is broken by a call with arguments.
+    assert not check_instructions(("Do not use eval()",), "total = eval(expr)", "")[0].passed
+    assert check_instructions(("Do not use eval()",), "total = ast.literal_eval(expr)", "")[0].passed
+
+
+def test_the_module_system_and_the_packages_allowed_are_read_from_the_imports() -> None:
+    rules = ("Use CommonJS require", "No packages other than express")
+    esm = "import 'dotenv/config';\nimport express from 'express';\nconst app = express();"
+    assert [(r.constraint, r.passed) for r in check_instructions(rules, esm, "")] == [
+        ("CommonJS modules", False), ("no packages other than express", False)]
+    cjs = "const express = require('express');\nconst path = require('path');\nmodule.exports = express();"
+    assert [r.passed for r in check_instructions(rules, cjs, "")] == [True, True]
+    (res,) = check_instructions(("Use ES modules",), cjs, "")
+    assert res.constraint == "ES modules" and not res.passed
+
+
+def test_read_only_sql_and_a_command_only_reply() -> None:
+    rules = ("Read-only assistant: generate SELECT statements only",)
+    (res,) = check_instructions(rules, "-- keep the oldest\nDELETE FROM customers c\nUSING customers d;", "")
+    assert res.constraint == "read-only SQL" and not res.passed and "DELETE" in res.detail
+    assert check_instructions(rules, "SELECT lower(email), COUNT(*) FROM customers GROUP BY 1;", "")[0].passed
+    prose = "To see failed services you can use systemctl:\n\n```\nsystemctl --failed\n```\n\nThe second form is handy."
+    assert any(r.constraint == "one line" and not r.passed
+               for r in check_instructions(("Respond with the command only",), prose, ""))
+    assert all(r.passed for r in check_instructions(("Respond with the command only",),
+                                                    "systemctl list-units --type=service --state=failed", ""))
+
+
+def test_complete_runnable_code_has_no_todo_bodies() -> None:
+    stub = "app.get('/tasks', (req, res) => { /* ... */ });\n// TODO: PUT/DELETE\n\nmodule.exports = app;"
+    (res,) = check_instructions(("Complete, runnable code",), stub, "")
+    assert res.constraint == "complete code" and not res.passed
