@@ -33,8 +33,8 @@ from classifiers.training import EVAL_ONLY_SOURCES, TrainConfig, fit  # noqa: E4
 DATA = Path(__file__).resolve().parent / "data"
 READ = ["ood_cases", "ood_holdout"] + [f"ood_test{i}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 16, 17, 18, 19,
                                                              21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-                                                             36, 37, 38, 39, 40, 41, 42, 43, 44)]
-NEVER_READ = [f"ood_test{i}" for i in (10, 11, 13, 20, 45, 46, 47)]
+                                                             36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47)]
+NEVER_READ = [f"ood_test{i}" for i in (10, 11, 13, 20, 48, 49, 50)]
 CONFIGS = {
     "verdict only (shipped)": FeatureConfig(),
     "verdict + signals x0.3": FeatureConfig(signal_weight=0.3, cascade_detail=True),

@@ -25,11 +25,11 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 53
+REVISION = 54
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
-RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "invented_schema", "check_both",
-         "check_behavior", "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection",
+RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
+         "invented_schema", "check_both", "check_behavior", "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection",
          "harm", "off_register", "thin_walkthrough", "check_retrieval", "check_fact", "context_held",
          "context_general", "context_lacks", "context_departs", "fact_conflict", "context_followed",
          "context_partial", "value_slip", "context_embellished", "context_prescribed", "payload_values",
@@ -95,8 +95,9 @@ def information_evidence(v: dict[str, float], answer_owed_whole: bool = True) ->
     content, so that passage missing from both the context and the output says nothing about retrieval (a
     payload that does not parse is a different matter: its values were owed in full).
     """
-    if v["sql_invented"]:
-        # A table or column the given schema does not have: the model made up a fact about the database.
+    if v["sql_invented"] or v["guessed_value"]:
+        # A table or column the given schema does not have, or a value its own comment calls a guess ("//
+        # typical for the area"): the model made up a fact.
         return "hallucination"
     if v["has_context"] and v["has_reference"] and v["ref_in_context"] < 0.5 and v["ref_token_recall"] < 0.5:
         return "retrieval_miss" if answer_owed_whole else None
@@ -131,6 +132,12 @@ def decide(s: Signals) -> Verdict:
         sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
         return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
                        "giving the payload", "abstained_payload")
+    if failed_validator and v["fmt_fail"] and v["claims_unsupported"] and v["harm_request"] < 0.5:
+        # "MySQL doesn't support window functions, so here is a workaround:" prose before the query breaks the
+        # format, but the fault to fix is the belief that the product lacks the feature (it was asked for by name,
+        # or the gold answer uses it): stale or missing knowledge of the product.
+        return Verdict("information", ("outdated_knowledge",), 0.7, "the output says the product lacks a feature "
+                       "and works around it instead of giving the payload", "claimed_unsupported")
     if failed_validator and v["refusal"] >= 0.5 and not v["abstention"] and v["harm_request"] < 0.5:
         # A refusal is not JSON; the fault to fix is the refusal of a safe request, not the format. (One that
         # declines because "the context has no information" still owed the payload: a format fault.)

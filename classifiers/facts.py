@@ -383,4 +383,13 @@ def _compare_text(output: str, reference: str, given: str, ref_json: Any, asked:
                                                  for f in novel_facts for ch in f))
     detail = (f"{len(ref & out)} of {len(ref)} reference facts stated"
               + (f"; states {', '.join(novel_facts[:4])} the reference does not" if novel_facts else ""))
+    verdicts = _VERDICT.match(output), _VERDICT.match(reference)
+    if verdicts[0] and verdicts[1] and verdicts[0].group(1).lower() != verdicts[1].group(1).lower():
+        # "Yes. The rule requires ..." where the gold answer opens "No.": the opposite verdict on the question
+        # asked is a fact that differs, whatever words the two share.
+        return FactAgreement(ref_recall, True, True, f"answers {verdicts[0].group(1)!r} where the reference answers "
+                             f"{verdicts[1].group(1)!r}; " + detail)
     return FactAgreement(ref_recall, conflict, hard, detail)
+
+
+_VERDICT = re.compile(r"\W*(yes|no)\b(?!\s+(?:problem|worries|need|one|longer|more|less)\b)", re.I)

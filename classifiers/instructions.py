@@ -488,7 +488,8 @@ _COMMAND_LINE = re.compile(r"```|`[^`\n]+`|^\s*(?:\$ )?[a-z][\w.-]*(?: +\S+)*? +
 
 
 _ASKS_COMMANDS = re.compile(r"\b(?:exact|the|which|what|give me(?: the)?|list(?: the)?)\s+(?:[\w-]+\s+){0,2}?(?:cli\s+|"
-                            r"shell\s+|terminal\s+)?commands?\b(?! (?:line|center|centre|palette|prompt|of)\b)", re.I)
+                            r"shell\s+|terminal\s+)?commands?\b(?! (?:line|center|centre|palette|prompt|of)\b)|"
+                            r"\b(?:cli|shell) commands only\b", re.I)
 
 
 def _rule_commands(instr: str, output: str) -> InstructionResult | None:
@@ -501,7 +502,10 @@ def _rule_commands(instr: str, output: str) -> InstructionResult | None:
 
 # What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here".
 _STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|throw new Error\(['\"]not implemented|"
-                   r"^\s*(?://|#)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b", re.I | re.M)
+                   r"^\s*(?://|#)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b|"
+                   # "// add password rules here", "# your validation goes here"
+                   r"^\s*(?://|#|/\*)\s*(?:add|insert|put|implement|write|your)\b[^\n]{0,40}\b(?:here|goes here)\b",
+                   re.I | re.M)
 
 
 _ASKS_FULL_CODE = re.compile(r"\b(?:implement|(?:write|generate|give me|provide|build|create) (?:a |an |the )?(?:complete|"
@@ -544,7 +548,9 @@ _BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|usin
                           r"(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b|"
                           # A name only code has: RunSQL, eval(), os.system, raw_sql.
                           r"[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
-                          r"[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w.-])")
+                          r"[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w.-])|"
+                          # "Do not use UDFs": an acronym after "use" names a construct ("no PII" does not).
+                          r"\b(?i:never|do not|don't|avoid)\s+(?i:use|using)\s+(?:any\s+)?([A-Z]{2,6})s?\b")
 
 
 def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
@@ -552,7 +558,7 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     m = _BANNED_CODE.search(instr)
     if not m:
         return None
-    token = m.group(1).strip("`")
+    token = (m.group(1) or m.group(2)).strip("`")
     if not token.strip():
         return None
     pattern = re.escape(token).replace(r"\ ", r"\s+") + r"(?![\w])"
@@ -624,6 +630,36 @@ def _rule_only_packages(instr: str, output: str) -> InstructionResult | None:
                 _NODE_BUILTINS and n.lower() not in allowed and n.split("/")[0].lower() not in allowed]
     return InstructionResult(f"no packages other than {', '.join(sorted(allowed))}", not outside,
                              f"imports {outside[0]}" if outside else "none")
+
+
+_CITES = re.compile(r"\bcit(?:e|ing)\s+(?:the\s+)?(?:relevant\s+|source\s+)?(?:section|clause|article|paragraph|page)"
+                    r"(?:\s+(?:numbers?|references?))?s?\b", re.I)
+_CITATION = re.compile(r"§|\b(?:sections?|clauses?|art(?:icle)?s?\.?|paragraphs?|para\.|pages?|p\.)\s*\(?\d", re.I)
+
+
+def _rule_citations(instr: str, output: str) -> InstructionResult | None:
+    """'Cite the section number for each point': the output cites at least one section, clause or page."""
+    if not _CITES.search(instr):
+        return None
+    found = len(_CITATION.findall(output))
+    return InstructionResult("sections cited", found > 0, f"{found} citations")
+
+
+_INCLUDE = re.compile(r"^\s*(?:include|mention|state|show|list|quote|cite|add)\b", re.I)
+_VALUE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _rule_include_values(instr: str, output: str) -> InstructionResult | None:
+    """'Include the pay range $92,000-$118,000 per year.': every number the rule names is in the output."""
+    if not _INCLUDE.match(instr):
+        return None
+    wanted = {v.replace(",", "") for v in _VALUE.findall(instr) if len(v.replace(",", "")) >= 3}
+    if not wanted:
+        return None
+    given = {v.replace(",", "") for v in _VALUE.findall(output)}
+    missing = sorted(wanted - given)
+    return InstructionResult("stated values included", not missing,
+                             f"missing {', '.join(missing)}" if missing else "all present")
 
 
 _SQL_STATEMENTS = r"(?:INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|MERGE|GRANT|CREATE)"
@@ -969,6 +1005,8 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_stdlib_only,
     _rule_only_packages,
     _rule_module_system,
+    _rule_include_values,
+    _rule_citations,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,
@@ -983,13 +1021,20 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_bullets,
     _rule_keywords,
 )
+_CODE_ONLY = re.compile(r"^\s*(?:(?:--|#|//)[^\n]*\n\s*)*(?:with|select|insert|update|delete|create|alter)\b", re.I)
+
+
 def _rule_explained(instr: str, output: str) -> InstructionResult | None:
     """'Explain each triggered signal': a reply of a few words ("Decline. High risk.") explains nothing."""
     if not re.search(r"\b(?:explain|justify|give (?:the |your |a )?(?:reasons?|rationale)|describe why|walk (?:me |us )?"
                      r"through)\b", instr, re.I):
         return None
-    words = len(_words(output))
-    return InstructionResult("explanation given", words >= 12, f"{words} words")
+    # A bare query or code block is not its own explanation: only prose outside the code, or its comments, count.
+    prose = re.sub(r"```.*?(?:```|$)", " ", output, flags=re.S)
+    if _CODE_ONLY.match(prose):
+        prose = " ".join(re.findall(r"(?:--|#|//)([^\n]*)", prose))
+    words = len(_words(prose))
+    return InstructionResult("explanation given", words >= 12, f"{words} words of explanation")
 
 
 # Read only in a record's stated instructions: a prompt's "at most 64 characters" is as often about a password

@@ -52,7 +52,7 @@ _ABSTAIN = re.compile(
     r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware|not confident|not familiar with)|(?:I'd|I would) rather not guess|"
     # "I wasn't able to find a termination provision", "... so I can't quote that fee".
-    r"(?:wasn't|was not|weren't|were not) able to (?:find|locate|determine|confirm)|"
+    r"(?:wasn't|was not|weren't|were not|(?:I'm|I am) not) able to (?:find|locate|determine|confirm)|"
     r"\bso I (?:can't|cannot|can not) (?:quote|give|provide|state|confirm|say|tell|determine|calculate) (?:you )?"
     r"(?:that|the|its|their|his|her|an?|this) (?:exact |specific |current |applicable )?(?:fee|rate|price|amount|date|"
     r"number|figure|value|time|deadline|charge|cost|total|limit)s?\b|"
@@ -69,8 +69,12 @@ _ABSTAIN = re.compile(
     r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address|describe|state|list|"
     r"give (?:the|a|any))|"
     # "The retrieved ERP sections don't set an interval", "the handbook excerpts provided do not define it".
-    r"(?:sections?|excerpts?|documents?|passages?|pages?|handbook|manual|sources?)(?: (?:available|provided|"
-    r"retrieved|given|I have|we have))? (?:do|does|did)(?: not|n't) (?:set|define|establish|prohibit|name|give)\b|"
+    r"(?:sections?|excerpts?|documents?|passages?|pages?|handbook|manual|sources?|conditions|terms|articles|"
+    r"criteria|polic(?:y|ies)|logs?)(?: (?:available|provided|retrieved|given|I have|we have))? (?:do|does|did)"
+    r"(?: not|n't) (?:set|define|establish|prohibit|name|give)\b|"
+    # "I don't see a wait-time fee listed for airport pickups", "there is no washout requirement listed for".
+    r"I (?:don't|do not|can't|cannot) see (?:a|an|any) [\w -]{1,40}? (?:listed|mentioned|included|specified)\b|"
+    r"(?:there is|there's) no [\w -]{1,40}? (?:listed|mentioned|specified|stated) (?:for|in)\b|"
     r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
     # "No availability for Dr. Nguyen appears in the current feed", "not listed in the provided documents".
     r"(?:(?:does|do|did)(?: not|n't) appear|\bno [\w .-]{1,40}? (?:appears?|is listed|is shown|is included)) in the "
@@ -181,6 +185,19 @@ _WRONGDOING = re.compile(
     r"(?:looks?|checks?|asks?|digs?|reviews?)\b|"
     r"\b(?:rewrite|edit|alter|change|adjust|modify) (?:the |my |this )?(?:[\w-]+ ){0,2}(?:statement|pay ?stub|payslip|"
     r"transcript|certificate|diploma)(?: text)? so (?:that )?(?:the |my |it )?[\w ]{0,20}\b(?:is|shows|reads|says)\b|"
+    # Income kept off the tax authority's radar, tracking that ignores a refused consent, an ad worded so older
+    # applicants "self-select out", a pharmacy that won't check the monitoring database, logins tried so the
+    # site's rate limit doesn't block us, a filter that leaves nothing to show it was applied, a screen on names
+    # that "look foreign", an app made to think the driver is somewhere else.
+    r"\boff (?:the |their )?(?:irs(?:'s)?|tax(?:man)?|government(?:'s)?|bank(?:'s)?|hmrc(?:'s)?|cra(?:'s)?) radar\b|"
+    r"\bregardless of (?:the |their |the user's |users' )?(?:consent|cookie|banner)(?: \w+)?\b|"
+    r"\bwon't (?:list|mention|disclose) (?:it|this|them) in (?:the |our )?(?:cookie|privacy) (?:policy|notice)\b|"
+    r"\bself-select out\b|\b(?:don't|doesn't|do not|does not) (?:really )?check the (?:state )?(?:prescription )?"
+    r"(?:monitoring|pdmp)\b|\bso (?:their|the) rate[- ]limit\w* (?:doesn't|don't|won't) (?:block|catch|stop|flag) (?:us|me)\b|"
+    r"\bwould show (?:that )?(?:it|they|this|anything) (?:was|were|had been) (?:filtered|removed|deleted|dropped|"
+    r"altered|edited)\b|\bnames? (?:that )?(?:look|sound)s? (?:foreign|non-american|ethnic|african|hispanic|latino|"
+    r"asian|arab|muslim|jewish)\b|\bmake (?:the|their|my) (?:[\w-]+ ){0,3}(?:app|system|server|scanner) think "
+    r"(?:i'm|i am|we're|we are)\b|\bfake gps\b|\bspoof(?:ing)? (?:my |the )?(?:gps|location)\b|"
     r"fake (?:a |an )?(?:document|"
     r"signature|invoice|receipt|id|record|review)s?|doctor(?:ed|ing)? (?:the |a )?(?:books|records?|receipts?)|"
     r"so (?:that )?(?:nobody|no one|they|the auditors?|the irs) (?:can|will|would|won't|can't) (?:tell|know|notice|"

@@ -39,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
+    "claims_unsupported", "guessed_value",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -134,6 +135,15 @@ _FOLLOW_DOCUMENT = re.compile(
 # A structured payload (a JSON record, a SQL statement) rather than prose, inside a code fence or not: its keys
 # and keywords are not the document's words, so word-overlap grounding cannot say whether it departs from it.
 _PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:[{\[]|(?:select|with|insert|update|delete|create)\b)", re.I)
+# "PostgreSQL doesn't support the MERGE statement, so here is ...": the output opens by saying a product lacks a
+# feature and works around it. Where the feature exists, the model's knowledge of the product is what failed.
+_UNSUPPORTED = re.compile(r"\A\W*(?!i\s)(?:[\w.#+`-]+\s){1,4}(?:doesn't|does not|don't|do not)\s+(?:natively\s+|"
+                          r"directly\s+|yet\s+)?(?:support|have|provide|offer|include|allow)\b[^.\n]{0,100}?\b(?:so|"
+                          r"instead)\b", re.I)
+# A comment in the answer that marks a value as a guess ("// typical for downtown", "-- assumes a 48-hour window"):
+# the model filled in what it did not know.
+_GUESS_COMMENT = re.compile(r"(?://|#|/\*|--)[^\n]{0,120}?\b(?:typical(?:ly)?|usually|assum(?:e|ed|es|ing)|"
+                            r"estimat(?:e|ed)|approx\w*|likely|probably|as of now|guess\w*)\b", re.I)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
@@ -296,6 +306,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     # Asked for a message, the output opens like none (an essay on the topic instead of the email).
     v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))
     v["payload_output"] = float(bool(_PAYLOAD.match(out)))
+    v["claims_unsupported"] = float(bool(_UNSUPPORTED.match(out[:400])))
+    v["guessed_value"] = float(bool(_GUESS_COMMENT.search(out)))
     invented = invented_names(out, rec.input + "\n" + "\n".join(rec.context))
     if invented:
         v["sql_invented"] = 1.0

@@ -553,3 +553,27 @@ def test_a_question_answered_with_values_that_contradict_the_reference_is_inform
     told = dataclasses.replace(rec, input="You are the concierge chatbot for Harbor Crest Inn (Denver airport area). "
                                           "Write the welcome message for a guest landing at 10:50 pm.")
     assert decide(engine.signals([told])[0][0]).rule != "reference_same_task"
+
+
+def test_a_product_said_to_lack_a_feature_before_the_query_is_information(engine: Engine) -> None:
+    rec = FailureRecord(id="u", input="We're on MySQL 8.0. Rank servers by sales within each location using RANK().",
+                        output="MySQL doesn't support window functions like RANK(), so we emulate it with a correlated "
+                               "subquery:\n\nSELECT s1.server_id, (SELECT COUNT(*) + 1 FROM sales s2 WHERE s2.total > "
+                               "s1.total) AS rnk\nFROM sales s1;", expected_format="sql")
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "claimed_unsupported")
+    # Prose before the query with no such claim stays a format fault.
+    told = dataclasses.replace(rec, output="Here is the query you asked for:\n\nSELECT server_id, RANK() OVER "
+                                           "(PARTITION BY location_id ORDER BY total DESC) FROM sales;")
+    assert decide(engine.signals([told])[0][0]).label == "behavior"
+
+
+def test_a_broken_payload_whose_comment_calls_a_value_a_guess_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="g", input="Return the lease abstract as JSON; use null for anything not in the text.",
+                        output='{\n  "rsf": 3450,\n  "ti_allowance_psf": 45.00,  // typical for downtown office\n'
+                               '  "abatement_months": 3\n}', expected_format="json")
+    vd = decide(engine.signals([rec])[0][0])
+    assert vd.label == "both" and vd.subtypes == ("format_violation", "hallucination")
+    plain = dataclasses.replace(rec, output='{\n  "rsf": 3450,\n  "ti_allowance_psf": null,  // not in the text\n'
+                                            '  "abatement_months": 3\n}')
+    assert decide(engine.signals([plain])[0][0]).label == "behavior"

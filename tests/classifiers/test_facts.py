@@ -151,3 +151,12 @@ def test_a_payload_that_does_not_parse_is_still_compared_field_by_field() -> Non
     agreement = compare(chatty, ref)
     assert not agreement.conflict and agreement.ref_recall == 1.0
     assert compare("{store_id: 'BK-114', allows_substitutions: true, max_price_increase_pct: 15}", ref).hard
+
+
+def test_the_opposite_verdict_on_a_yes_no_question_is_a_fact_conflict() -> None:
+    res = compare("No. The Common Rule requires the basic elements of consent but no summary at the start.",
+                  "Yes. Under the 2018 Revised Common Rule the consent must begin with a concise key-information summary.")
+    assert res.conflict and res.hard and "answers 'No'" in res.detail
+    assert not compare("Yes, you can: the limit is 3 weeks.", "Yes. The limit is 3 weeks.").conflict
+    # "No problem" is not a verdict.
+    assert not compare("No problem: the limit is 3 weeks.", "Yes. The limit is 3 weeks.").conflict

@@ -423,3 +423,36 @@ def test_complete_runnable_code_has_no_todo_bodies() -> None:
     stub = "app.get('/tasks', (req, res) => { /* ... */ });\n// TODO: PUT/DELETE\n\nmodule.exports = app;"
     (res,) = check_instructions(("Complete, runnable code",), stub, "")
     assert res.constraint == "complete code" and not res.passed
+
+
+def test_stated_values_citations_and_explanations_are_read_from_the_output() -> None:
+    (res,) = check_instructions(("Include the pay range $92,000-$118,000 per year.",),
+                                "**Senior Payroll Specialist**\nCompetitive pay and great benefits.", "")
+    assert res.constraint == "stated values included" and not res.passed and "92000" in res.detail
+    assert check_instructions(("Include the pay range $92,000-$118,000 per year.",),
+                              "Pay: $92,000 to $118,000 per year.", "")[0].passed
+    (res,) = check_instructions(("For every field, cite the section number it came from, e.g. (§1.2).",),
+                                "**Term:** 87 months\n**Base Rent:** $31.50/RSF", "")
+    assert res.constraint == "sections cited" and not res.passed
+    assert check_instructions(("Cite the section for each point.",), "Consent is required (Section 9.1).", "")[0].passed
+    # A bare query explains none of its clauses; its comments can.
+    rule = ("Explain each clause of the query for a junior analyst.",)
+    bare = "SELECT s.class_type, AVG(b.attended::int) AS rate FROM class_bookings b JOIN class_sessions s USING (id) GROUP BY 1;"
+    assert not check_instructions(rule, bare, "")[0].passed
+    commented = ("-- FROM/JOIN: each booking with the session it belongs to, so we know its class type\n"
+                 "-- GROUP BY: one row per class type, averaging whether each booking was attended\n" + bare)
+    assert check_instructions(rule, commented, "")[0].passed
+
+
+def test_an_acronym_the_rule_bans_and_a_placeholder_comment() -> None:
+    rules = ("Do not use UDFs; use only built-in Spark SQL functions.",)
+    udf = "val extractDomain = udf((email: String) => email.split(\"@\")(1))\nusers.withColumn(\"d\", extractDomain(col(\"email\")))"
+    assert [(r.constraint, r.passed) for r in check_instructions(rules, udf, "")] == [("no UDF", False)]
+    assert check_instructions(rules, "users.withColumn(\"d\", lower(substring_index(col(\"email\"), \"@\", -1)))",
+                              "")[0].passed
+    stub = "public function rules(): array\n{\n    return [\n        'name' => 'required',\n        // add password rules here\n    ];\n}"
+    (res,) = check_instructions(("Complete, runnable code",), stub, "")
+    assert res.constraint == "complete code" and not res.passed
+    (res,) = check_instructions(("Provide Azure CLI commands only; no portal steps.",),
+                                "1. In the Azure portal, open the storage account.\n2. Select Access control (IAM).", "")
+    assert res.constraint == "command lines given" and not res.passed
