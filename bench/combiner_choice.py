@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._cache import RESULTS, read, signals  # noqa: E402
+from bench._cache import NEVER_READ_SETS, READ_SETS, RESULTS, read, signals  # noqa: E402
 from classifiers.engine import STATIC_FILE, default_model_dir  # noqa: E402
 from classifiers.evaluation import accuracy, macro_f1  # noqa: E402
 from classifiers.model import LABEL_ORDER, FeatureConfig, design_matrix, label_probabilities  # noqa: E402
@@ -31,10 +31,7 @@ from classifiers.static_embedding import StaticEmbedder  # noqa: E402
 from classifiers.training import EVAL_ONLY_SOURCES, TrainConfig, fit  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
-READ = ["ood_cases", "ood_holdout"] + [f"ood_test{i}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 16, 17, 18, 19,
-                                                             21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-                                                             36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47)]
-NEVER_READ = [f"ood_test{i}" for i in (10, 11, 13, 20, 48, 49, 50)]
+READ, NEVER_READ = READ_SETS, [n for n in NEVER_READ_SETS if (DATA / f"{n}.jsonl").is_file()]
 CONFIGS = {
     "verdict only (shipped)": FeatureConfig(),
     "verdict + signals x0.3": FeatureConfig(signal_weight=0.3, cascade_detail=True),

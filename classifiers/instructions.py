@@ -568,13 +568,15 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
-_STDLIB_ONLY = re.compile(r"\b(?:standard[- ]library only|only (?:the )?(?:python )?standard library|(?:only )?"
+_STDLIB_ONLY = re.compile(r"\b(?:standard[- ]library only|only (?:the )?(?:python |go )?standard library|(?:only )?"
                           r"(?:node(?:\.js)? )?built-?in modules|no (?:npm|pip|third[- ]party|external) (?:packages|"
                           r"libraries|modules|dependencies|crates)|std only)\b", re.I)
 _RUST_CRATE = re.compile(r"^\s*(?:pub\s+)?use\s+(?:::)?([A-Za-z_]\w*)::|^\s*extern\s+crate\s+(\w+)", re.M)
 _RUST_OWN = frozenset(("std", "core", "alloc", "crate", "self", "super"))
 _PY_IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", re.M)
 _JS_IMPORT = re.compile(r"(?:\bfrom\s+|\brequire\(\s*|^\s*import\s+)['\"]([^'\"./][^'\"]*)['\"]", re.M)
+# A Go import path under a domain ("github.com/gin-gonic/gin") is a module from outside the standard library.
+_GO_IMPORT = re.compile(r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"((?:[a-z0-9-]+\.)+[a-z]{2,}/[^"\s]+)"', re.M)
 _NODE_BUILTINS = frozenset("assert buffer child_process cluster crypto dgram dns events fs http http2 https net os path "
                            "perf_hooks process querystring readline stream string_decoder timers tls url util vm "
                            "worker_threads zlib".split())
@@ -592,6 +594,8 @@ def _rule_stdlib_only(instr: str, output: str) -> InstructionResult | None:
     outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith("node:") and m.split("/")[0] not in
                 _NODE_BUILTINS]
     outside += [a or b for a, b in _RUST_CRATE.findall(output) if (a or b) not in _RUST_OWN]
+    if re.search(r"^\s*package \w+", output, re.M):
+        outside += _GO_IMPORT.findall(output)
     return InstructionResult("standard library only", not outside, f"imports {outside[0]}" if outside else "none")
 
 
@@ -643,6 +647,22 @@ def _rule_citations(instr: str, output: str) -> InstructionResult | None:
         return None
     found = len(_CITATION.findall(output))
     return InstructionResult("sections cited", found > 0, f"{found} citations")
+
+
+_CSV_HEADER = re.compile(r"\bcsv\b[^.\n]{0,40}?\bheader(?: row| line)?(?:\s*:|\s+(?:of|is|row))?\s*[`'\"]?"
+                         r"([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)+)", re.I)
+
+
+def _rule_csv_header(instr: str, output: str) -> InstructionResult | None:
+    """'CSV with header date,category,amount,currency': the first line of the CSV is that header."""
+    m = _CSV_HEADER.search(instr)
+    if not m:
+        return None
+    body = re.sub(r"^\s*```[\w-]*\s*\n", "", output.strip())
+    first = next((ln for ln in body.splitlines() if ln.strip()), "")
+    want = re.sub(r"\s+", "", m.group(1)).lower()
+    ok = re.sub(r"\s+", "", first).lower() == want
+    return InstructionResult(f"CSV header {m.group(1)}", ok, "header as asked" if ok else f"first line {first[:40]!r}")
 
 
 _INCLUDE = re.compile(r"^\s*(?:include|mention|state|show|list|quote|cite|add)\b", re.I)
@@ -1007,6 +1027,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_module_system,
     _rule_include_values,
     _rule_citations,
+    _rule_csv_header,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,

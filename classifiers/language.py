@@ -556,7 +556,7 @@ _CHECK_KINDS = {
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
              # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
-             "citation", "citations", "citation_check", "resolve", "package_exists"),
+             "citation", "citations", "citation_check", "resolve", "package_exists", "exists"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy"),
@@ -568,6 +568,18 @@ _CHECK_KINDS = {
 
 _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:valid\w*|pars\w*|lint\w*|syntax|check|"
                            r"well_formed)")
+
+
+# What a compiler, linter or database says when code names something that is not there: an invented or removed
+# API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
+# does not exist", "cannot find symbol").
+_UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|\bundefined\b(?= \(type)|"
+                           r"has no (?:field|attribute|method|member|property)|\bunknown (?:keys?|fields?|options?|"
+                           r"functions?|methods?|attributes?|properties|directives?|flags?|modules?|resources?|"
+                           r"arguments?)\b|\bdoes not exist\b|cannot find symbol|no such (?:function|method|module|"
+                           r"option|attribute|flag)\b|unresolved (?:reference|import)|is not defined\b|no member named|"
+                           r"unrecognized (?:arguments?|options?|keys?|fields?)|call to an undefined|"
+                           r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b", re.I)
 
 
 def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
@@ -588,6 +600,8 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
             partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
                        if name.startswith(n + "_") or name.endswith("_" + n)]
             kind = max(partial)[1] if partial else None
+        if kind is None and _UNKNOWN_NAME.search(c.reason):
+            kind = "fact"  # a build, lint or query run that found a name that does not exist
         if kind is not None:
             found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found

@@ -20,6 +20,8 @@ from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens
 from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
+from classifiers.harm import THRESHOLD as HARM_THRESHOLD
+from classifiers.harm import shipped_head
 from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
 from classifiers.language import failed_check_kinds, read_cues
 from classifiers.records import Evidence, FailureRecord
@@ -39,7 +41,7 @@ FEATURES: tuple[str, ...] = (
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
-    "claims_unsupported", "guessed_value",
+    "claims_unsupported", "guessed_value", "harm_learned",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -256,9 +258,13 @@ def _cheap(rec: FailureRecord) -> Signals:
 
     # General-knowledge language only says the context was set aside where there is a context.
     cues = read_cues(rec.input, out, general=bool(rec.context))
+    # The phrase tables name the harmful requests they have seen; the learned head reads new wording.
+    head = shipped_head()
+    v["harm_learned"] = head.probability(rec.input) if head is not None else 0.0
+    harm_request = max(cues.harm_request, 0.7 if v["harm_learned"] >= HARM_THRESHOLD else 0.0)
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
-             time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=cues.harm_request,
-             harm_comply=max(cues.harm_request, cues.harmful_advice) * (1.0 - cues.refusal),
+             time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=harm_request,
+             harm_comply=max(harm_request, cues.harmful_advice) * (1.0 - cues.refusal),
              off_register=cues.off_register, general_knowledge=cues.general_knowledge)
     if cues.harmful_advice:
         ev.append(Evidence("harm", "the output advises hiding, evading or skipping a safety control",
@@ -278,6 +284,9 @@ def _cheap(rec: FailureRecord) -> Signals:
         ev.append(Evidence("cutoff", "the output cites a knowledge cutoff or stale date", cues.cutoff))
     if cues.harm_request:
         ev.append(Evidence("harm", "the prompt asks about harming people, property or privacy", cues.harm_request))
+    elif harm_request:
+        ev.append(Evidence("harm", f"the prompt reads as a harmful request to the learned head "
+                           f"(p={v['harm_learned']:.2f})", harm_request))
 
     kinds = failed_check_kinds(rec.checks)
     for k in CHECK_KINDS:

@@ -456,3 +456,17 @@ def test_an_acronym_the_rule_bans_and_a_placeholder_comment() -> None:
     (res,) = check_instructions(("Provide Azure CLI commands only; no portal steps.",),
                                 "1. In the Azure portal, open the storage account.\n2. Select Access control (IAM).", "")
     assert res.constraint == "command lines given" and not res.passed
+
+
+def test_a_csv_header_asked_for_and_go_modules_outside_the_standard_library() -> None:
+    prompt = "Turn these notes into CSV with header date,category,amount,currency (no other text)."
+    semicolons = "date;category;amount;currency\n2025-03-03;Taxi;48,20;USD"
+    assert any(r.constraint == "CSV header date,category,amount,currency" and not r.passed
+               for r in check_instructions((), semicolons, prompt))
+    assert all(r.passed for r in check_instructions((), "date,category,amount,currency\n2025-03-03,Taxi,48.20,USD",
+                                                    prompt))
+    gin = 'package main\n\nimport (\n\t"net/http"\n\n\t"github.com/gin-gonic/gin"\n)\n\nfunc main() { gin.Default() }'
+    (res,) = check_instructions(("Standard library only; no third-party modules.",), gin, "")
+    assert not res.passed and "github.com/gin-gonic/gin" in res.detail
+    stdlib = 'package main\n\nimport (\n\t"encoding/json"\n\t"net/http"\n)\n\nfunc main() { http.ListenAndServe(":8080", nil) }'
+    assert check_instructions(("Standard library only; no third-party modules.",), stdlib, "")[0].passed

@@ -390,3 +390,19 @@ def test_polite_declines_are_refusals(text: str, refused: bool) -> None:
 
 def test_a_readability_check_is_a_style_check() -> None:
     assert set(failed_check_kinds((Check("readability_grade", False, None, "grade 17.8; target <= 4"),))) == {"style"}
+
+
+@pytest.mark.parametrize(("name", "detail"), [
+    ("go_build", "./routes.go:3:14: r.PathParam undefined (type *http.Request has no field or method PathParam)"),
+    ("ci_lint", "jobs:build:artifacts config contains unknown keys: compression, compression_level"),
+    ("executes", "ERROR: function months_between(date, date) does not exist"),
+    ("request_spec", "NoMethodError: undefined method 'update_attributes' for an instance of Profile"),
+    ("maven_compile", "cannot find symbol: class WebSecurityConfigurerAdapter"),
+])
+def test_a_build_or_query_run_that_finds_no_such_name_is_a_fact_check(name: str, detail: str) -> None:
+    assert set(failed_check_kinds((Check(name, False, reason=detail),))) == {"fact"}
+
+
+def test_other_failures_of_unknown_checks_say_nothing() -> None:
+    assert failed_check_kinds((Check("escalation_tag_present", False, reason="[ESCALATE_BILLING] not found"),)) == {}
+    assert failed_check_kinds((Check("go_build", False, reason="syntax error: unexpected newline"),)) == {}
