@@ -75,6 +75,15 @@ _ABSTAIN = re.compile(
     # "I don't see a wait-time fee listed for airport pickups", "there is no washout requirement listed for".
     r"I (?:don't|do not|can't|cannot) see (?:a|an|any) [\w -]{1,40}? (?:listed|mentioned|included|specified)\b|"
     r"(?:there is|there's) no [\w -]{1,40}? (?:listed|mentioned|specified|stated) (?:for|in)\b|"
+    # "... covers only the guests table, so I can't filter to suites", "the available schema has no column for
+    # denial reasons", "no internal-account flag is documented in the available tables".
+    r"\bso I (?:can't|cannot|can not|couldn't|am unable to) (?:determine|tell|say|confirm|identify|compute|"
+    r"calculate|filter|cite|quote|know|work out)\b|"
+    r"\b(?:schema|tables?|documentation|docs|excerpts?|runbook|changelog|context|files?|records?|data)"
+    r"(?: (?:available|provided|retrieved|given|I have|I was given))? (?:has|have|contains?|includes?) no "
+    r"(?:[\w-]+ ){0,2}(?:column|field|table|entry|section|record|mention)s?\b|"
+    r"\bno [\w -]{1,40}? (?:is|are) (?:documented|defined|listed|recorded|mentioned) in the (?:available|provided|"
+    r"retrieved|given)\b|\bthere's no [\w.-]+ entry\b|"
     r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
     # "No availability for Dr. Nguyen appears in the current feed", "not listed in the provided documents".
     r"(?:(?:does|do|did)(?: not|n't) appear|\bno [\w .-]{1,40}? (?:appears?|is listed|is shown|is included)) in the "
@@ -516,8 +525,9 @@ def read_cues(prompt: str, output: str, general: bool = True) -> LanguageCues:
     low_prompt, low_out = prompt.lower(), output.lower()
     refusal = _opening_weighted(_REFUSAL, low_out, 0.5)
     abstain = _opening_weighted(_ABSTAIN, low_out, 0.4)
-    # A short output that abstains is an abstention; a long one that mentions "unknown" once is an answer.
-    if abstain and len(output) > 600:
+    # A short output that abstains is an abstention; a long one that mentions "unknown" once is an answer. (One
+    # that opens by saying the files lack the model, then works around it at length, still abstained first.)
+    if abstain and len(output) > 600 and not _ABSTAIN.search(low_out[:200]):
         abstain *= 0.5
     cutoff = _hits(_CUTOFF, low_out, 2)
     time_sensitive = _hits(_TIME_SENSITIVE, low_prompt, 2)
