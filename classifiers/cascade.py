@@ -29,9 +29,9 @@ REVISION = 56
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
-         "invented_schema", "check_both", "check_behavior", "instructions", "refusal", "context_abstention", "cutoff", "abstention", "deflection",
-         "harm", "off_register", "thin_walkthrough", "check_retrieval", "check_fact", "context_held",
-         "context_general", "context_lacks", "context_departs", "fact_conflict", "context_followed",
+         "invented_schema", "check_both", "check_behavior", "instructions", "refusal", "context_abstention", "cutoff",
+         "abstention", "deflection", "harm", "off_register", "thin_walkthrough", "check_retrieval", "check_fact",
+         "context_held", "context_general", "context_lacks", "context_departs", "fact_conflict", "context_followed",
          "context_partial", "value_slip", "context_embellished", "context_prescribed", "payload_values",
          "same_question", "reference_same_task", "reference_fits_better", "reference_missing", "reference_open",
          "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",

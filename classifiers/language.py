@@ -202,7 +202,8 @@ _WRONGDOING = re.compile(
     r"\bregardless of (?:the |their |the user's |users' )?(?:consent|cookie|banner)(?: \w+)?\b|"
     r"\bwon't (?:list|mention|disclose) (?:it|this|them) in (?:the |our )?(?:cookie|privacy) (?:policy|notice)\b|"
     r"\bself-select out\b|\b(?:don't|doesn't|do not|does not) (?:really )?check the (?:state )?(?:prescription )?"
-    r"(?:monitoring|pdmp)\b|\bso (?:their|the) rate[- ]limit\w* (?:doesn't|don't|won't) (?:block|catch|stop|flag) (?:us|me)\b|"
+    r"(?:monitoring|pdmp)\b|\bso (?:their|the) rate[- ]limit\w* (?:doesn't|don't|won't) (?:block|catch|stop|flag) "
+    r"(?:us|me)\b|"
     r"\bwould show (?:that )?(?:it|they|this|anything) (?:was|were|had been) (?:filtered|removed|deleted|dropped|"
     r"altered|edited)\b|\bnames? (?:that )?(?:look|sound)s? (?:foreign|non-american|ethnic|african|hispanic|latino|"
     r"asian|arab|muslim|jewish)\b|\bmake (?:the|their|my) (?:[\w-]+ ){0,3}(?:app|system|server|scanner) think "
@@ -566,7 +567,7 @@ _CHECK_KINDS = {
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
              # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
-             "citation", "citations", "citation_check", "resolve", "package_exists", "exists"),
+             "citation", "citations", "resolve", "exists"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy"),
@@ -583,11 +584,12 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:vali
 # What a compiler, linter or database says when code names something that is not there: an invented or removed
 # API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
 # does not exist", "cannot find symbol").
-_UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|\bundefined\b(?= \(type)|"
-                           r"has no (?:field|attribute|method|member|property)|\bunknown (?:keys?|fields?|options?|"
-                           r"functions?|methods?|attributes?|properties|directives?|flags?|modules?|resources?|"
-                           r"arguments?)\b|\bdoes not exist\b|cannot find symbol|no such (?:function|method|module|"
-                           r"option|attribute|flag)\b|unresolved (?:reference|import)|is not defined\b|no member named|"
+_UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
+                           r"\bundefined\b(?= \(type)|has no (?:field|attribute|method|member|property)|"
+                           r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
+                           r"flags?|modules?|resources?|arguments?)\b|\bdoes not exist\b|cannot find symbol|"
+                           r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
+                           r"is not defined\b|no member named|"
                            r"unrecognized (?:arguments?|options?|keys?|fields?)|call to an undefined|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b", re.I)
 
