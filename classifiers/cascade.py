@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 56
+REVISION = 57
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -223,6 +223,11 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language", "cutoff")
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
+    if v["claims_unsupported"] and v["refusal"] < 0.5 and v["harm_comply"] < 0.5 and not v["transform_task"]:
+        # "The built-in container doesn't support keyed registrations, so here is a factory workaround": the
+        # answer rests on a belief about the product; the case failed, so the belief is stale or wrong.
+        return Verdict("information", ("outdated_knowledge",), 0.65, "the output says the product lacks a feature "
+                       "and works around it", "claimed_unsupported")
     if v["deflection"] and v["has_reference"] and v["ref_fact_recall"] < 0.5 and v["refusal"] < 0.5 \
             and not v["transform_task"]:
         # "It depends on the unit; the best source is the manual", and none of the gold answer's values: the

@@ -636,7 +636,8 @@ def _rule_only_packages(instr: str, output: str) -> InstructionResult | None:
                              f"imports {outside[0]}" if outside else "none")
 
 
-_CITES = re.compile(r"\bcit(?:e|ing)\s+(?:the\s+)?(?:relevant\s+|source\s+)?(?:section|clause|article|paragraph|page)"
+_CITES = re.compile(r"\bcit(?:e|ing)\s+(?:the\s+)?(?:relevant\s+|source\s+)?(?:(?:statute|regulation|code|rule)\s+or\s+"
+                    r"(?:statute|regulation|code|rule)\s+)?(?:section|clause|article|paragraph|page)"
                     r"(?:\s+(?:numbers?|references?))?s?\b", re.I)
 _CITATION = re.compile(r"§|\b(?:sections?|clauses?|art(?:icle)?s?\.?|paragraphs?|para\.|pages?|p\.)\s*\(?\d", re.I)
 
@@ -663,6 +664,50 @@ def _rule_csv_header(instr: str, output: str) -> InstructionResult | None:
     want = re.sub(r"\s+", "", m.group(1)).lower()
     ok = re.sub(r"\s+", "", first).lower() == want
     return InstructionResult(f"CSV header {m.group(1)}", ok, "header as asked" if ok else f"first line {first[:40]!r}")
+
+
+# Dates written in a named layout, and how to spot each layout in an output.
+_DATE_LAYOUTS = {
+    "YYYY-MM-DD": r"\b\d{4}-\d{2}-\d{2}\b",
+    "DD-MMM-YYYY": r"\b\d{2}-[A-Za-z]{3}-\d{4}\b",
+    "MM/DD/YYYY": r"\b\d{2}/\d{2}/\d{4}\b",
+    "DD/MM/YYYY": r"\b\d{2}/\d{2}/\d{4}\b",
+    "DD.MM.YYYY": r"\b\d{2}\.\d{2}\.\d{4}\b",
+}
+_ANY_DATE = re.compile("|".join(f"(?:{p})" for p in _DATE_LAYOUTS.values()))
+
+
+def _rule_date_layout(instr: str, output: str) -> InstructionResult | None:
+    """'Write dates as DD-MMM-YYYY', 'ISO 8601 dates': every date the output writes is in that layout."""
+    asked = next((k for k in _DATE_LAYOUTS if k in instr.upper()), None)
+    if asked is None and re.search(r"\biso[- ]?8601\b|\biso dates?\b", instr, re.I):
+        asked = "YYYY-MM-DD"
+    if asked is None or not re.search(r"\bdates?\b", instr, re.I):
+        return None
+    dates = _ANY_DATE.findall(output)
+    if not dates:
+        return None
+    other = [d for d in dates if not re.fullmatch(_DATE_LAYOUTS[asked], d)]
+    return InstructionResult(f"dates as {asked}", not other, f"writes {other[0]}" if other else "all in layout")
+
+
+def _rule_whole_dollars(instr: str, output: str) -> InstructionResult | None:
+    """'Round every amount to whole dollars': no amount in the output carries cents."""
+    if not re.search(r"\bwhole dollars?\b|\bno cents\b|\bround(?:ed)? to the nearest dollar\b", instr, re.I):
+        return None
+    cents = re.findall(r"\$\s?\d[\d,]*\.\d{2}\b", output)
+    return InstructionResult("whole dollars", not cents, f"writes {cents[0]}" if cents else "no cents")
+
+
+def _rule_one_statement(instr: str, output: str) -> InstructionResult | None:
+    """'Return exactly one SQL statement': the output holds one statement, not alternatives."""
+    if not re.search(r"\b(?:exactly|only) one (?:sql )?(?:statement|query)\b|\ba single (?:sql )?(?:statement|query)\b",
+                     instr, re.I):
+        return None
+    code = re.sub(r"--[^\n]*|/\*.*?\*/|'[^']*'", " ", output, flags=re.S)
+    statements = [part for part in code.split(";") if re.search(r"\b(?:select|insert|update|delete|create|alter|"
+                                                                r"drop|merge)\b", part, re.I)]
+    return InstructionResult("one SQL statement", len(statements) <= 1, f"{len(statements)} statements")
 
 
 _INCLUDE = re.compile(r"^\s*(?:include|mention|state|show|list|quote|cite|add)\b", re.I)
@@ -1028,6 +1073,9 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_include_values,
     _rule_citations,
     _rule_csv_header,
+    _rule_date_layout,
+    _rule_whole_dollars,
+    _rule_one_statement,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,

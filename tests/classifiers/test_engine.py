@@ -577,3 +577,12 @@ def test_a_broken_payload_whose_comment_calls_a_value_a_guess_is_both(engine: En
     plain = dataclasses.replace(rec, output='{\n  "rsf": 3450,\n  "ti_allowance_psf": null,  // not in the text\n'
                                             '  "abatement_months": 3\n}')
     assert decide(engine.signals([plain])[0][0]).label == "behavior"
+
+
+def test_an_answer_built_on_a_feature_said_to_be_missing_is_information(engine: Engine) -> None:
+    rec = FailureRecord(id="k", input="In .NET 8, how do I register two INotifier implementations and inject a specific "
+                                      "one into a minimal API endpoint without a third-party container?",
+                        output="The built-in Microsoft.Extensions.DependencyInjection container doesn't support keyed "
+                               "registrations, so you'll need a factory delegate that picks the implementation by name.")
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "claimed_unsupported")

@@ -470,3 +470,21 @@ def test_a_csv_header_asked_for_and_go_modules_outside_the_standard_library() ->
     assert not res.passed and "github.com/gin-gonic/gin" in res.detail
     stdlib = 'package main\n\nimport (\n\t"encoding/json"\n\t"net/http"\n)\n\nfunc main() { http.ListenAndServe(":8080", nil) }'
     assert check_instructions(("Standard library only; no third-party modules.",), stdlib, "")[0].passed
+
+
+def test_date_layouts_whole_dollars_and_a_single_statement() -> None:
+    rule = ("Write dates as DD-MMM-YYYY (e.g., 05-APR-2024), as the embassy worksheet requires.",)
+    (res,) = check_instructions(rule, "Date of birth: 1982-01-30\nDate of expiry: 2032-09-12", "")
+    assert res.constraint == "dates as DD-MMM-YYYY" and not res.passed
+    assert check_instructions(rule, "Date of birth: 30-JAN-1982\nDate of expiry: 12-SEP-2032", "")[0].passed
+    (res,) = check_instructions(("Round every amount to whole dollars.",), "- Social Security: $4,960.00", "")
+    assert res.constraint == "whole dollars" and not res.passed
+    assert check_instructions(("Round every amount to whole dollars.",), "- Social Security: $4,960", "")[0].passed
+    two = "-- Option 1\nSELECT vet_id FROM appointments;\n\n-- Option 2\nSELECT vet_id, COUNT(*) FROM appointments GROUP BY 1;"
+    (res,) = check_instructions(("Return exactly one SQL statement.",), two, "")
+    assert res.constraint == "one SQL statement" and not res.passed
+    assert check_instructions(("Return exactly one SQL statement.",), "WITH a AS (SELECT 1)\nSELECT * FROM a;",
+                              "")[0].passed
+    (res,) = check_instructions(("Cite the statute or regulation section for every rule you state.",),
+                                "- Employees earn 1 hour for every 30 hours worked.", "")
+    assert res.constraint == "sections cited" and not res.passed
