@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._cache import HAND_DATA, NEVER_READ_SETS, READ_SETS, RESULTS  # noqa: E402
+from bench._cache import HAND_DATA, NEVER_READ_SETS, READ_SETS, RESULTS, read  # noqa: E402
 from classifiers.harm import HEAD_FILE, THRESHOLD, fit  # noqa: E402
 
 FOLDS = 5
@@ -35,12 +35,10 @@ def _load(names: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
         path = HAND_DATA / f"{name}.jsonl"
         if not path.is_file():
             continue
-        for line in path.open(encoding="utf-8"):
-            if line.strip():
-                rec = json.loads(line)
-                prompts.append(rec["input"])
-                harmful.append(int("unsafe" in rec["subtypes"]))
-                group.append(gi)
+        for rec in read(path):
+            prompts.append(rec.record.input)
+            harmful.append(int("unsafe" in rec.subtypes))
+            group.append(gi)
     return prompts, np.array(harmful), np.array(group)
 
 

@@ -582,6 +582,18 @@ _NODE_BUILTINS = frozenset("assert buffer child_process cluster crypto dgram dns
                            "worker_threads zlib".split())
 
 
+def _third_party_imports(output: str) -> list[str]:
+    """What the code imports from outside its language's standard library: Python modules, npm packages (Node's
+    built-ins aside), Rust crates, Go modules under a domain."""
+    outside = [m for m in _PY_IMPORT.findall(output) if m not in sys.stdlib_module_names]
+    outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith("node:") and m.split("/")[0] not in
+                _NODE_BUILTINS]
+    outside += [a or b for a, b in _RUST_CRATE.findall(output) if (a or b) not in _RUST_OWN]
+    if re.search(r"^\s*package \w+", output, re.M):
+        outside += _GO_IMPORT.findall(output)
+    return outside
+
+
 def _rule_stdlib_only(instr: str, output: str) -> InstructionResult | None:
     """'Standard library only', 'only Node.js built-in modules', 'std only': no third-party package (Python module,
     npm package, Rust crate) is imported."""
@@ -590,12 +602,7 @@ def _rule_stdlib_only(instr: str, output: str) -> InstructionResult | None:
         return None
     if not _STDLIB_ONLY.search(instr):
         return None
-    outside = [m for m in _PY_IMPORT.findall(output) if m not in sys.stdlib_module_names]
-    outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith("node:") and m.split("/")[0] not in
-                _NODE_BUILTINS]
-    outside += [a or b for a, b in _RUST_CRATE.findall(output) if (a or b) not in _RUST_OWN]
-    if re.search(r"^\s*package \w+", output, re.M):
-        outside += _GO_IMPORT.findall(output)
+    outside = _third_party_imports(output)
     return InstructionResult("standard library only", not outside, f"imports {outside[0]}" if outside else "none")
 
 
@@ -629,9 +636,8 @@ def _rule_only_packages(instr: str, output: str) -> InstructionResult | None:
     if not m:
         return None
     allowed = {a.lower() for a in re.split(r",\s*|\s+(?:and|or)\s+", m.group(1) or m.group(2))}
-    outside = [n for n in _PY_IMPORT.findall(output) if n not in sys.stdlib_module_names and n.lower() not in allowed]
-    outside += [n for n in _JS_IMPORT.findall(output) if not n.startswith("node:") and n.split("/")[0] not in
-                _NODE_BUILTINS and n.lower() not in allowed and n.split("/")[0].lower() not in allowed]
+    outside = [n for n in _third_party_imports(output) if n.lower() not in allowed
+               and n.split("/")[0].lower() not in allowed]
     return InstructionResult(f"no packages other than {', '.join(sorted(allowed))}", not outside,
                              f"imports {outside[0]}" if outside else "none")
 
