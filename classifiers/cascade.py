@@ -25,17 +25,17 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 57
+REVISION = 58
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
-         "invented_schema", "check_both", "check_behavior", "instructions", "refusal", "context_abstention", "cutoff",
-         "abstention", "deflection", "harm", "off_register", "thin_walkthrough", "check_retrieval", "check_fact",
-         "context_held", "context_general", "context_lacks", "context_departs", "fact_conflict", "context_followed",
-         "context_partial", "value_slip", "context_embellished", "context_prescribed", "payload_values",
-         "same_question", "reference_same_task", "reference_fits_better", "reference_missing", "reference_open",
-         "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
-         "fallback_information")
+         "invented_schema", "unlisted_value", "check_both", "check_behavior", "instructions", "refusal",
+         "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register", "thin_walkthrough",
+         "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks", "context_departs",
+         "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
+         "context_prescribed", "payload_values", "same_question", "reference_same_task", "reference_fits_better",
+         "reference_missing", "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task",
+         "explanation_generic", "stated_constraints", "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -95,9 +95,10 @@ def information_evidence(v: dict[str, float], answer_owed_whole: bool = True) ->
     content, so that passage missing from both the context and the output says nothing about retrieval (a
     payload that does not parse is a different matter: its values were owed in full).
     """
-    if v["sql_invented"] or v["guessed_value"]:
+    if v["sql_invented"] or v["guessed_value"] or (v["unsourced_id"] and answer_owed_whole):
         # A table or column the given schema does not have, or a value its own comment calls a guess ("//
-        # typical for the area"): the model made up a fact.
+        # typical for the area"), or, in a payload owed whole, an id the source does not hold: the model made up
+        # a fact.
         return "hallucination"
     if v["has_context"] and v["has_reference"] and v["ref_in_context"] < 0.5 and v["ref_token_recall"] < 0.5:
         return "retrieval_miss" if answer_owed_whole else None
@@ -198,6 +199,11 @@ def _decide(s: Signals) -> Verdict:
     if v["sql_invented"] and not kinds.keys() - {"fact", "retrieval"}:
         return Verdict("information", ("hallucination",), 0.85, "the query uses a table or column the given schema "
                        "does not have", "invented_schema")
+    if v["sql_unlisted_value"] and not kinds.keys() - {"fact", "context"}:
+        # `region = 'east'` where the schema's note lists 'WEST','CENTRAL','EAST': the query sets aside what it
+        # was told about the data (a filter that matches no row), a fault of reading the context.
+        return Verdict("behavior", ("context_ignored",), 0.75, "the query filters on a value the schema's notes do "
+                       "not list for that column", "unlisted_value")
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),

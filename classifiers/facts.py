@@ -393,3 +393,39 @@ def _compare_text(output: str, reference: str, given: str, ref_json: Any, asked:
 
 
 _VERDICT = re.compile(r"\W*(yes|no)\b(?!\s+(?:problem|worries|need|one|longer|more|less)\b)", re.I)
+
+
+_ID_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
+_ID_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)+", re.I)
+_ID_DATE = re.compile(r"(?:19|20)\d\d(?:[-.]\d\d?){0,2}(?:T\w*)?|\d\d?[-.]\d\d?[-.](?:19|20)?\d\d|\d{4}s")
+SOURCE_CHARS = 150
+"""`unsourced_ids`: the input and context must hold at least this much text to be a source document."""
+
+
+def unsourced_ids(output: str, source: str) -> list[str]:
+    """Identifiers the output states that its source document does not hold (a tax id, a ticket number, a UUID).
+
+    An extraction or conversion copies such values; one that appears nowhere in the source was made up. Only
+    values no rendering or arithmetic could produce count: letters mixed with at least four digits
+    ("PGE-INC-448170"), digit groups joined by hyphens with a group of five or more ("74-3318290"), or a bare
+    integer of seven or more digits. Amounts with decimals, dates, years, decades and short ranges are left out:
+    those a model computes or reformats.
+    """
+    if len(source) < SOURCE_CHARS:
+        return []
+    flat = re.sub(r"[^a-z0-9]", "", _ID_THOUSANDS.sub("", source).lower())
+    found = []
+    for m in _ID_TOKEN.finditer(_ID_THOUSANDS.sub("", output)):
+        tok = m.group(0).strip(".")
+        digits = sum(ch.isdigit() for ch in tok)
+        if digits < 4 or _ID_DATE.fullmatch(tok) or _VERSION.fullmatch(tok):
+            continue
+        groups = re.split(r"[-.]", tok)
+        mixed = any(ch.isalpha() for ch in tok)
+        if not mixed and not (len(groups) > 1 and "." not in tok and max(map(len, groups)) >= 5) \
+                and not re.fullmatch(r"\d{7,}", tok):
+            continue
+        if re.sub(r"[^a-z0-9]", "", tok.lower()) not in flat:
+            found.append(tok)
+    return sorted(set(found))

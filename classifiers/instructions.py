@@ -543,8 +543,10 @@ def _rule_code_unchanged(instr: str, output: str, prompt: str) -> InstructionRes
                              f"redefines {redefined[0]}" if redefined else "not redefined")
 
 
-# (A quoted word, "never use 'guarantee'", is the forbidden-words rule's: `_rule_keywords`.)
-_BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|SELECT \*|"
+# (A quoted word, "never use 'guarantee'", is the forbidden-words rule's: `_rule_keywords`. "Our config has no
+# ssl_protocols line" describes; it bans nothing.)
+_BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bwith )(?<!\bthere's )"
+                          r"(?<!\bthere is )(?<!\bthere are )no)\s+(?i:use\s+|using\s+)?(`[^`]{1,30}`|SELECT \*|"
                           r"(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b|"
                           # A name only code has: RunSQL, eval(), os.system, raw_sql.
                           r"[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
@@ -714,6 +716,94 @@ def _rule_one_statement(instr: str, output: str) -> InstructionResult | None:
     statements = [part for part in code.split(";") if re.search(r"\b(?:select|insert|update|delete|create|alter|"
                                                                 r"drop|merge)\b", part, re.I)]
     return InstructionResult("one SQL statement", len(statements) <= 1, f"{len(statements)} statements")
+
+
+def _sql_code(output: str) -> str | None:
+    """The output's SQL without comments and string literals, or None when it holds no query."""
+    code = re.sub(r"--[^\n]*|/\*.*?\*/", " ", output, flags=re.S)
+    if not re.search(r"\bselect\b[\s\S]+\bfrom\b|\b(?:update|delete from|insert into|merge into)\b", code, re.I):
+        return None
+    return re.sub(r"'[^'\n]*'", " ", code)
+
+
+_ROW_CAP = re.compile(r"\b(?:include|add|use|with|must have|always (?:add|use|include)|every query must (?:have|"
+                      r"include))\b[^.;]{0,30}?\bLIMIT\b(?:\s+(?:of\s+)?(\d+))?|\b(?:at most|no more than|up to|"
+                      r"cap(?:ped)? at) (\d+) rows\b|\blimit (?:the )?(?:results?|output|rows) to (\d+)\b", re.I)
+_ROW_CLAUSE = re.compile(r"\bLIMIT\s+(\d+)|\bTOP\s*\(?\s*(\d+)|\bFETCH\s+(?:FIRST|NEXT)\s+(\d+)", re.I)
+
+
+def _rule_row_cap(instr: str, output: str) -> InstructionResult | None:
+    """'Every query must include LIMIT 500 or lower': the query caps its rows (LIMIT, TOP or FETCH FIRST) at no
+    more than the stated number."""
+    m = _ROW_CAP.search(instr) if not _ENDS_WITH_CLAUSE.search(instr) else None  # "end with LIMIT 100": its own rule
+    code = _sql_code(output) if m else None
+    if m is None or code is None:
+        return None
+    cap = next((int(g) for g in m.groups() if g), None)
+    clauses = [int(next(g for g in c.groups() if g)) for c in _ROW_CLAUSE.finditer(code)]
+    ok = bool(clauses) and (cap is None or max(clauses) <= cap)
+    return InstructionResult(f"row cap{f' <= {cap}' if cap else ''}", ok,
+                             f"caps at {max(clauses)}" if clauses else "no LIMIT, TOP or FETCH FIRST")
+
+
+_DECLINES = re.compile(r"\b(?:can't|cannot|can not|unable to|not able to|won't|will not|don't have|do not have|"
+                       r"doesn't (?:include|have|contain)|does not (?:include|have|contain)|isn't possible)\b", re.I)
+_ASKS_QUERY = re.compile(r"^\W*(?:please\s+)?(?:write|give|generate|create|draft|return|produce)(?: me| us)? (?:a|an|the|one)"
+                         r" (?:(?:sql|postgres(?:ql)?|mysql|sqlite|t-sql|single|read-only) )*(?:query|select statement)\b",
+                         re.I)
+
+
+def _rule_query_given(instr: str, output: str) -> InstructionResult | None:
+    """'Write a query: ...': the output holds a query, not advice on the topic of the question."""
+    if not _ASKS_QUERY.search(instr) or _DECLINES.search(output[:600]):
+        return None  # a reply that says why it wrote no query is a refusal or an abstention, read elsewhere
+    return InstructionResult("a query given", _sql_code(output) is not None,
+                             "has a query" if _sql_code(output) is not None else "no query in the output")
+
+
+_ONE_OF = re.compile(r"\b(?:return|answer|reply|respond|output|choose|pick|select|label|classify)\w*\b[^.\n]{0,40}?"
+                     r"(?<!exactly )\bone of\s*:?\s*([^.\n]+)", re.I)
+
+
+def _rule_one_of(instr: str, output: str) -> InstructionResult | None:
+    """'Return one of: POSITIVE, NEUTRAL, NEGATIVE': the output names at least one of the options (labels in
+    capitals as written)."""
+    m = _ONE_OF.search(instr)
+    if not m or _rule_only_value(instr, output) is not None:
+        return None  # "reply with the label only": the label alone was asked for, a rule of its own
+    listed = re.split(r"\s+and\s+(?:a|an|the)\b", m.group(1))[0]
+    options = [o.strip(" '\"`*()[]") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|\s*/\s*|\s*\|\s*", listed)]
+    options = [o for o in options if o and len(o.split()) <= 3 and not re.search(r"\bfollowing\b", o, re.I)]
+    if len(options) < 2:
+        return None
+    caps = all(o.upper() == o for o in options)
+    named = [o for o in options if re.search(r"(?<!\w)" + re.escape(o) + r"(?!\w)", output, 0 if caps else re.I)]
+    return InstructionResult(f"one of {', '.join(options[:4])}", bool(named),
+                             f"names {named[0]}" if named else "names none of them")
+
+
+# Syntax one SQL dialect has and a named other lacks: Postgres casts and LIMIT in T-SQL, TOP in PostgreSQL...
+_DIALECTS = {
+    "T-SQL": (r"\bT-?SQL\b|\bSQL Server\b|\bMSSQL\b|\bAzure SQL\b",
+              r"\bLIMIT\s+\d|::\s*[a-z]\w*|\bILIKE\b|\bNOW\(\)|\bINTERVAL\b|\bDATE_TRUNC\s*\(|`\w+`"),
+    "MySQL": (r"\bMySQL\b|\bMariaDB\b", r"::\s*[a-z]\w*|\bILIKE\b|\bDATE_TRUNC\s*\(|\bTOP\s*\(?\d|\bGETDATE\s*\("),
+    "SQLite": (r"\bSQLite\b", r"::\s*[a-z]\w*|\bILIKE\b|\bDATE_TRUNC\s*\(|\bTOP\s*\(?\d|\bNOW\(\)|\bGETDATE\s*\("),
+    "Oracle": (r"\bOracle\b", r"\bLIMIT\s+\d|::\s*[a-z]\w*|\bILIKE\b|\bTOP\s*\(?\d|`\w+`|\bGETDATE\s*\("),
+    "PostgreSQL": (r"\bPostgres(?:QL)?\b", r"\bTOP\s*\(?\d|`\w+`|\bGETDATE\s*\(|\bDATEADD\s*\(|\bIFNULL\s*\(|"
+                                          r"\bISNULL\s*\("),
+}
+
+
+def _rule_sql_dialect(instr: str, output: str) -> InstructionResult | None:
+    """'Target database: SQL Server 2019, T-SQL only': the query uses no syntax that dialect lacks (a Postgres
+    `::date` cast or LIMIT). A sentence naming two dialects (a migration) sets no target."""
+    named = [d for d, (name, _) in _DIALECTS.items() if re.search(name, instr, re.I)]
+    code = _sql_code(output) if len(named) == 1 else None
+    if code is None:
+        return None
+    foreign = re.search(_DIALECTS[named[0]][1], code, re.I)
+    return InstructionResult(f"{named[0]} syntax", foreign is None,
+                             f"uses {foreign.group(0).strip()!r}" if foreign else "no foreign syntax")
 
 
 _INCLUDE = re.compile(r"^\s*(?:include|mention|state|show|list|quote|cite|add)\b", re.I)
@@ -1076,12 +1166,15 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_stdlib_only,
     _rule_only_packages,
     _rule_module_system,
-    _rule_include_values,
     _rule_citations,
     _rule_csv_header,
     _rule_date_layout,
     _rule_whole_dollars,
     _rule_one_statement,
+    _rule_row_cap,
+    _rule_sql_dialect,
+    _rule_query_given,
+    _rule_one_of,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,
@@ -1117,6 +1210,8 @@ def _rule_explained(instr: str, output: str) -> InstructionResult | None:
 _STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _length_rule("characters", lambda t: len(t.strip()), r"char(?:acter)?s\b"),
     _rule_explained,
+    # A prompt's "Add graceful shutdown to my axum 0.8 server" is the task, not a value to include.
+    _rule_include_values,
 )
 
 

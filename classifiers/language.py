@@ -43,7 +43,8 @@ _ABSTAIN = re.compile(
     # ("I don't have Port Carrow's published MCT table", "... the Calloway Hotel's specific policy".)
     r"\b(I (?:do not|don't) (?:know|have (?:any |enough |the |your |that |this |a |an )?(?:[\w'’-]+ ){0,4}?(?:information|"
     r"data|details|access|schema|documentation|records?|polic(?:y|ies)|specifics|table|list|listing|schedule|"
-    r"figures?|matrix|manual|rates?|factors?|values?|numbers?|amounts?)\b|"
+    r"figures?|matrix|manual|rates?|factors?|values?|numbers?|amounts?|deadlines?|dates?|guidance|rules?|"
+    r"requirements?|thresholds?|limits?|timelines?)\b|"
     r"have real-time)|"
     r"(?:there is|there's) (?:no|not enough|insufficient) (?:information|context|data|evidence)|"
     r"(?:there is|there's) no (?:documentation|mention|section|clause|provision|entry) (?:of|for|about|on|covering)\b|"
@@ -567,7 +568,14 @@ _CHECK_KINDS = {
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
              # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
-             "citation", "citations", "resolve", "exists"),
+             "citation", "citations", "resolve", "exists", "lookup",
+             # A value an extraction gives that the source document does not hold ("span_grounding:end_date",
+             # "tin_present_in_source"): an invented value, not a departure from the context's wording.
+             "span_grounding", "present_in_source", "in_source", "source_span",
+             # Values checked against the gold record or the document's own total ("field_match_vs_gold",
+             # "sum_matches_total"): a field or line with another value.
+             "vs_gold", "gold_match", "matches_gold", "field_match", "sum_matches_total", "matches_total",
+             "total_matches", "totals_match"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy"),
@@ -587,11 +595,14 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:vali
 _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
                            r"\bundefined\b(?= \(type)|has no (?:field|attribute|method|member|property)|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
-                           r"flags?|modules?|resources?|arguments?)\b|\bdoes not exist\b|cannot find symbol|"
+                           r"flags?|modules?|resources?|arguments?)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
                            r"is not defined\b|no member named|"
                            r"unrecognized (?:arguments?|options?|keys?|fields?)|call to an undefined|"
-                           r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b", re.I)
+                           r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
+                           r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
+                           r"information_schema)\b|"
+                           r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|\bis deprecated\b", re.I)
 
 
 def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
-from classifiers.facts import fact_tokens
+from classifiers.facts import fact_tokens, unsourced_ids
 from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
@@ -25,7 +25,7 @@ from classifiers.harm import shipped_head
 from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
 from classifiers.language import failed_check_kinds, read_cues
 from classifiers.records import Evidence, FailureRecord
-from classifiers.sql_schema import invented_names
+from classifiers.sql_schema import invented_names, unlisted_values
 
 CHECK_KINDS = ("format", "schema", "instruction", "unsafe", "refusal", "relevance", "context", "fact",
                "retrieval", "detail", "style")
@@ -41,7 +41,7 @@ FEATURES: tuple[str, ...] = (
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
-    "claims_unsupported", "guessed_value", "harm_learned",
+    "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -317,6 +317,17 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["payload_output"] = float(bool(_PAYLOAD.match(out)))
     v["claims_unsupported"] = float(bool(_UNSUPPORTED.match(out[:400])))
     v["guessed_value"] = float(bool(_GUESS_COMMENT.search(out)))
+    source = "\n".join((rec.input, *rec.context, *rec.instructions))
+    unsourced = unsourced_ids(out, source)
+    v["unsourced_id"] = float(bool(unsourced))
+    if unsourced:
+        ev.append(Evidence("facts", f"the output states {', '.join(unsourced[:3])}, which the input and context "
+                           "do not hold", 0.7))
+    unlisted = unlisted_values(out, rec.input + "\n" + "\n".join(rec.context))
+    v["sql_unlisted_value"] = float(bool(unlisted))
+    if unlisted:
+        ev.append(Evidence("context", f"the query compares {', '.join(unlisted[:2])}, a value the schema's notes do "
+                           "not list", 0.75))
     invented = invented_names(out, rec.input + "\n" + "\n".join(rec.context))
     if invented:
         v["sql_invented"] = 1.0

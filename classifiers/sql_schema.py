@@ -184,3 +184,34 @@ def invented_names(output: str, given: str) -> list[str]:
         return []
     tables = schema_tables(given)
     return unknown_references(query, tables) if tables else []
+
+
+# `region TEXT -- 'WEST','CENTRAL','EAST'`: a column whose comment lists the values it holds (an example,
+# "e.g. 'RNO1'", lists none).
+_LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\n,]*?)?--(?![^\n]*\be\.g\.)\s*"
+                     r"((?:'[^'\n]*'\s*(?:,|/|\||or)?\s*){2,})")
+_COMPARED = re.compile(r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s*(?:=|<>|!=)\s*'([^'\n]*)'|"
+                       r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+(?:not\s+)?in\s*\(((?:\s*'[^'\n]*'\s*,?)+)\)",
+                       re.I)
+
+
+def unlisted_values(output: str, given: str) -> list[str]:
+    """Values the query compares a column with that the schema's comment for that column does not list: a
+    filter on `region = 'east'` where the schema notes `region -- 'WEST','CENTRAL','EAST'`, or on
+    `status = 'completed'` where it lists 'scheduled','worked','cancelled'. The model set aside what the
+    schema it was given says about the data."""
+    listed: dict[str, set[str]] = {}
+    for m in _LISTED.finditer(given):
+        listed.setdefault(m.group(1).lower(), set()).update(re.findall(r"'([^'\n]*)'", m.group(2)))
+    query = sql_in(output) if listed else None
+    if query is None:
+        return []
+    body = re.sub(r"--[^\n]*", " ", query)
+    found = []
+    for m in _COMPARED.finditer(body):
+        column = (m.group(1) or m.group(3)).lower()
+        values = [m.group(2)] if m.group(1) else re.findall(r"'([^'\n]*)'", m.group(4))
+        allowed = listed.get(column)
+        if allowed:
+            found += [f"{column} = '{v}'" for v in values if v not in allowed]
+    return sorted(set(found))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.facts import compare, fact_tokens
+from classifiers.facts import compare, fact_tokens, unsourced_ids
 
 
 def test_fact_tokens_normalise_numbers_dates_and_number_words() -> None:
@@ -160,3 +160,15 @@ def test_the_opposite_verdict_on_a_yes_no_question_is_a_fact_conflict() -> None:
     assert not compare("Yes, you can: the limit is 3 weeks.", "Yes. The limit is 3 weeks.").conflict
     # "No problem" is not a verdict.
     assert not compare("No problem: the limit is 3 weeks.", "Yes. The limit is 3 weeks.").conflict
+
+
+def test_identifiers_the_source_document_does_not_hold() -> None:
+    source = ("Convert these W-9 extractions to CSV.\n1) Hollis Architects LLP - EIN 61-2093384 - OR\n"
+              "2) Okonkwo Freight Services - EIN [illegible in scan] - TX\nLoan amount $12,000,000, unlimited guaranty.")
+    out = ("Hollis Architects LLP,EIN,61-2093384,OR\nOkonkwo Freight Services,EIN,74-3318290,TX\n"
+           "cap: 3000000\nticket: PGE-INC-448170\nloan: 12000000")
+    assert unsourced_ids(out, source) == ["3000000", "74-3318290", "PGE-INC-448170"]
+    # Dates, versions, decades, computed amounts and short ranges are what a model reformats or works out.
+    assert unsourced_ids("2025-06-16, v4.21.2, 1960s, 1088150.93, 15-20, 2015-2017", source) == []
+    # Without a source document there is nothing to hold the output to.
+    assert unsourced_ids("EIN 74-3318290", "Make up a sample W-9.") == []

@@ -488,3 +488,43 @@ def test_date_layouts_whole_dollars_and_a_single_statement() -> None:
     (res,) = check_instructions(("Cite the statute or regulation section for every rule you state.",),
                                 "- Employees earn 1 hour for every 30 hours worked.", "")
     assert res.constraint == "sections cited" and not res.passed
+
+
+def test_a_row_cap_and_a_target_sql_dialect() -> None:
+    query = "SELECT w.code, i.sku FROM inventory i JOIN warehouses w ON w.warehouse_id = i.warehouse_id ORDER BY 1;"
+    (res,) = check_instructions(("Every query must include LIMIT 500 or lower.",), query, "")
+    assert res.constraint == "row cap <= 500" and not res.passed
+    assert check_instructions(("Every query must include LIMIT 500 or lower.",), query.replace(";", " LIMIT 100;"),
+                              "")[0].passed
+    (res,) = check_instructions(("Every query must include LIMIT 500 or lower.",), query.replace(";", " LIMIT 900;"),
+                                "")
+    assert not res.passed and res.detail == "caps at 900"
+    tsql = ("Target database: Microsoft SQL Server 2019. Use T-SQL syntax only.",)
+    (res,) = check_instructions(tsql, "SELECT name FROM swaps WHERE approved_at::date >= '2025-01-01' LIMIT 10;", "")
+    assert res.constraint == "T-SQL syntax" and not res.passed
+    assert check_instructions(tsql, "SELECT TOP 10 name FROM swaps WHERE approved_at >= '2025-01-01';", "")[0].passed
+    # Syntax inside a string literal or a comment is no use of it, and a migration names no single target.
+    assert check_instructions(tsql, "SELECT TOP 5 note FROM t WHERE note = 'LIMIT 3' -- not LIMIT 3", "")[0].passed
+    assert check_instructions(("Port this query from MySQL to PostgreSQL.",), "SELECT TOP 5 a FROM t", "") == []
+
+
+def test_a_query_asked_for_and_a_label_from_a_list() -> None:
+    prompt = "Write a query: for each user, total training volume per week over the last 8 weeks."
+    (res,) = check_instructions((), "Tracking weekly volume is a great way to manage progressive overload!", prompt)
+    assert res.constraint == "a query given" and not res.passed
+    assert check_instructions((), "SELECT user_id, SUM(reps * weight_kg) FROM sets GROUP BY 1", prompt)[0].passed
+    # A reply that says why it wrote none is an abstention or a refusal, read elsewhere.
+    assert check_instructions((), "I can't write this query: the schema has no sets table.", prompt) == []
+    prompt = "Classify the message. Return one of: POSITIVE, NEUTRAL, NEGATIVE and a category from: LATE, OTHER."
+    (res,) = check_instructions((), "Hi there! Thanks for letting us know about the late delivery.", prompt)
+    assert res.constraint.startswith("one of POSITIVE") and not res.passed
+    assert check_instructions((), "NEGATIVE, LATE", prompt)[0].passed
+
+
+def test_a_prompt_that_describes_its_config_bans_nothing() -> None:
+    prompt = "Our config has no ssl_protocols line. Do we need to add one?"
+    assert check_instructions((), "Yes. Add `ssl_protocols TLSv1.2 TLSv1.3;` and reload.", prompt) == []
+    (res,) = check_instructions(("No ssl_protocols directive.",), "ssl_protocols TLSv1.2;", "")
+    assert not res.passed
+    # "Add ... to my axum 0.8 server" is the task; only a stated rule asks for values to be included.
+    assert check_instructions((), "async fn shutdown() {}", "Add graceful shutdown to my axum 0.8 server.") == []

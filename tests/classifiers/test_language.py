@@ -421,3 +421,17 @@ def test_a_long_answer_that_opens_by_abstaining_still_abstains() -> None:
     # Mentioned once, late in a long answer, it is part of an answer.
     late = "Add the field below.\n\n" + code + "\n\nIf you couldn't find the model, check the app label."
     assert read_cues("Add the FK.", late).abstention < 0.8
+
+
+def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_checks() -> None:
+    kinds = failed_check_kinds((Check("rubygems_lookup", False, reason="sinatra-throttle_guard: 404 Not Found"),))
+    assert set(kinds) == {"fact"}
+    for check in (Check("span_grounding:end_date", False, reason="'2025-06-16' has no supporting span"),
+                  Check("tin_present_in_source", False, reason="'74-3318290' not found in source text"),
+                  Check("field_match_vs_gold", False, reason="13/14 fields match"),
+                  Check("sum_matches_total", False, reason="sum 20958.00, header total 18742.60"),
+                  Check("warnings_as_errors", False, reason="DeprecationWarning: on_event is deprecated"),
+                  Check("cargo_build", False, reason="error[E0425]: cannot find function `sigterm` in module")):
+        assert set(failed_check_kinds((check,))) == {"fact"}, check.name
+    # A passed check says nothing.
+    assert failed_check_kinds((Check("rubygems_lookup", True, reason="found"),)) == {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.sql_schema import invented_names, schema_tables, sql_in
+from classifiers.sql_schema import invented_names, schema_tables, sql_in, unlisted_values
 
 SCHEMA = """Tables (PostgreSQL 15):
 calls(call_id bigint PK, queue_id int, agent_id int NULL, started_at timestamptz, status text  -- 'open' | 'closed', talk_seconds int, wrap_seconds int)
@@ -43,3 +43,16 @@ def test_the_query_is_found_in_prose_fences_and_json() -> None:
     # No schema given, or no query: nothing to hold it to.
     assert invented_names("SELECT x.y FROM t x", "Count the rows.") == []
     assert invented_names("Occupancy measures busy time.", SCHEMA) == []
+
+
+def test_a_filter_on_a_value_the_schema_notes_do_not_list() -> None:
+    schema = ("CREATE TABLE warehouses (\n  warehouse_id INT PRIMARY KEY,\n  code TEXT NOT NULL,  -- e.g. 'RNO1'\n"
+              "  region TEXT  -- 'WEST','CENTRAL','EAST'\n);\n"
+              "shifts(shift_id, unit_id, status -- 'scheduled','worked','cancelled')")
+    assert unlisted_values("SELECT * FROM warehouses w WHERE w.region = 'east'", schema) == ["region = 'east'"]
+    assert unlisted_values("SELECT * FROM shifts WHERE status IN ('worked', 'completed')", schema) == [
+        "status = 'completed'"]
+    assert unlisted_values("SELECT * FROM warehouses WHERE region = 'EAST' AND code = 'PHX2'", schema) == []
+    # A value in a comment of the query, or a schema note with no listed values, holds the query to nothing.
+    assert unlisted_values("SELECT * FROM shifts -- status = 'done'\nWHERE status = 'worked'", schema) == []
+    assert unlisted_values("SELECT * FROM t WHERE region = 'east'", "t(id, region TEXT)") == []
