@@ -25,17 +25,17 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 58
+REVISION = 59
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
          "invented_schema", "unlisted_value", "check_both", "check_behavior", "instructions", "refusal",
          "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register", "thin_walkthrough",
-         "check_retrieval", "check_fact", "context_held", "context_general", "context_lacks", "context_departs",
-         "fact_conflict", "context_followed", "context_partial", "value_slip", "context_embellished",
-         "context_prescribed", "payload_values", "same_question", "reference_same_task", "reference_fits_better",
-         "reference_missing", "reference_open", "thin_answer", "not_a_message", "unrelated", "transform_task",
-         "explanation_generic", "stated_constraints", "fallback_information")
+         "check_retrieval", "check_fact", "context_held", "context_general", "context_unused", "context_lacks",
+         "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip",
+         "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
+         "reference_fits_better", "reference_missing", "reference_open", "thin_answer", "not_a_message", "unrelated",
+         "transform_task", "explanation_generic", "stated_constraints", "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -51,6 +51,11 @@ KEPT_RECALL = 0.8
 KEPT_SIM = 0.85
 """`context_embellished`: the share of the reference's values and the similarity at which an output given a
 covering context is the reference's answer with something added."""
+
+UNUSED_REF_IN_CONTEXT = 0.55
+UNUSED_OUT_SUPPORT = 0.45
+"""`context_unused`: one passage holds at least this share of the reference's words while under this share of
+the output's words are in the context: the answer was retrieved and the model did not use it."""
 
 SAME_TASK_GAP = 0.08
 SAME_TASK_SIM = 0.7
@@ -288,6 +293,12 @@ def _decide(s: Signals) -> Verdict:
                                "document; the output does not do what it prescribes", "context_prescribed")
             if v["thin_answer"]:
                 return _thin_answer()
+            if v["ref_in_context"] >= UNUSED_REF_IN_CONTEXT and v["out_support"] < UNUSED_OUT_SUPPORT:
+                # Most of the gold answer's words stand in one passage, and under half of the output's words come
+                # from the context at all: the answer was there, and the model answered from elsewhere (a DNS
+                # theory beside a log that says the port is taken; "a clean title" beside "BRAND: SALVAGE").
+                return Verdict("behavior", ("context_ignored",), 0.6, "the context holds most of the reference; "
+                               "the output draws little on the context", "context_unused")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
         if (v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"]

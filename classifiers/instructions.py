@@ -782,6 +782,31 @@ def _rule_one_of(instr: str, output: str) -> InstructionResult | None:
                              f"names {named[0]}" if named else "names none of them")
 
 
+_STARTS_WITH = re.compile(r"\b(?:start|begin|open)\w*\s+(?:(?:your|the|each|every)\s+)?(?:answer|response|reply|"
+                          r"output|message)?\s*with\s+(?:either\s+)?([\"'“‘][^\"'”’]{1,30}[\"'”’]|yes)\s+or\s+"
+                          r"([\"'“‘][^\"'”’]{1,30}[\"'”’]|no)(?!\w)", re.I)
+
+
+def _rule_starts_with(instr: str, output: str) -> InstructionResult | None:
+    """'Start the answer with Yes or No': the output's first word is one of the options."""
+    m = _STARTS_WITH.search(instr)
+    if not m:
+        return None
+    options = [o.strip("\"'“”‘’").lower() for o in m.groups()]
+    opening = re.sub(r"^[\s*_#>\"'`]+", "", output).lower()
+    ok = any(opening.startswith(o) and not opening[len(o):len(o) + 1].isalnum() for o in options)
+    return InstructionResult(f"starts with {' or '.join(options)}", ok, f"opens with {opening[:30]!r}")
+
+
+def _rule_semicolon(instr: str, output: str) -> InstructionResult | None:
+    """'One statement terminated by a semicolon': the statement's last character is `;`."""
+    if not re.search(r"\b(?:terminated|ended|end|ending|finish\w*)\s+(?:it\s+|each\s+statement\s+|the\s+statement\s+)?"
+                     r"(?:by|with)\s+(?:a\s+)?(?:semicolon|`;`|';')", instr, re.I):
+        return None
+    tail = re.sub(r"```\s*$", "", output.strip()).strip()
+    return InstructionResult("ends with a semicolon", tail.endswith(";"), f"ends with {tail[-12:]!r}")
+
+
 # Syntax one SQL dialect has and a named other lacks: Postgres casts and LIMIT in T-SQL, TOP in PostgreSQL...
 _DIALECTS = {
     "T-SQL": (r"\bT-?SQL\b|\bSQL Server\b|\bMSSQL\b|\bAzure SQL\b",
@@ -1175,6 +1200,8 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_sql_dialect,
     _rule_query_given,
     _rule_one_of,
+    _rule_starts_with,
+    _rule_semicolon,
     _rule_ends_with_clause,
     _rule_code_language,
     _rule_python_conventions,
@@ -1189,6 +1216,8 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_bullets,
     _rule_keywords,
 )
+_SQL_MORE = re.compile(r"^\s*(?:\(|\)|from|where|join|left|right|inner|group|order|having|limit|union|and|or|on|"
+                       r"case|when|end)\b", re.I)
 _CODE_ONLY = re.compile(r"^\s*(?:(?:--|#|//)[^\n]*\n\s*)*(?:with|select|insert|update|delete|create|alter)\b", re.I)
 
 
@@ -1200,7 +1229,10 @@ def _rule_explained(instr: str, output: str) -> InstructionResult | None:
     # A bare query or code block is not its own explanation: only prose outside the code, or its comments, count.
     prose = re.sub(r"```.*?(?:```|$)", " ", output, flags=re.S)
     if _CODE_ONLY.match(prose):
-        prose = " ".join(re.findall(r"(?:--|#|//)([^\n]*)", prose))
+        # An unfenced query: its comments, and any paragraph after it that is not more SQL.
+        paragraphs = re.split(r"\n\s*\n", prose)
+        prose = " ".join(re.findall(r"(?:--|#|//)([^\n]*)", prose) + [
+            p for p in paragraphs[1:] if not _CODE_ONLY.match(p) and not _SQL_MORE.match(p)])
     words = len(_words(prose))
     return InstructionResult("explanation given", words >= 12, f"{words} words of explanation")
 
@@ -1213,6 +1245,21 @@ _STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     # A prompt's "Add graceful shutdown to my axum 0.8 server" is the task, not a value to include.
     _rule_include_values,
 )
+
+
+_ARTIFACT_AND_WHY = re.compile(r"\b(?:write|give|create|generate|draft|provide)\b[^.?!]{0,120}?\b(?:query|function|script|"
+                               r"code|regex|snippet|config\w*|command|formula|class|module|method|migration)\b[^.?!]{0,200}?"
+                               r"\band\s+(?:then\s+)?(?:briefly\s+)?(?:explain|walk (?:me|us) through|describe)\b", re.I)
+
+
+def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | None:
+    """A prompt's 'Write a query for ... and briefly explain the logic': the artifact comes with its explanation
+    (a prompt's bare "explain" is the question itself, and no rule)."""
+    return _rule_explained(instr, output) if _ARTIFACT_AND_WHY.search(instr) else None
+
+
+# Read only in a prompt's sentences: a stated rule of the same kind is read by `_STATED_RULES`.
+_PROMPT_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (_rule_artifact_explained,)
 
 
 def check_instructions(instructions: tuple[str, ...], output: str, prompt: str = "") -> list[InstructionResult]:
@@ -1237,7 +1284,7 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
             results.append(kept_code)
         # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
         # loose keyword rule only speaks when no specific rule recognised the sentence.
-        rules = _RULES[:-1] + _STATED_RULES if instructions else _RULES[:-1]
+        rules = _RULES[:-1] + (_STATED_RULES if instructions else _PROMPT_RULES)
         found = [res for rule in rules if (res := rule(text, output)) is not None]
         if not found and (res := _RULES[-1](text, output)) is not None:
             found.append(res)

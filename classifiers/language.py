@@ -589,20 +589,25 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:vali
                            r"well_formed)")
 
 
+_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check")
+_NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
+
+
 # What a compiler, linter or database says when code names something that is not there: an invented or removed
 # API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
 # does not exist", "cannot find symbol").
 _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
                            r"\bundefined\b(?= \(type)|has no (?:field|attribute|method|member|property)|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
-                           r"flags?|modules?|resources?|arguments?)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
+                           r"flags?|modules?|resources?|arguments?|property)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
                            r"is not defined\b|no member named|"
-                           r"unrecognized (?:arguments?|options?|keys?|fields?)|call to an undefined|"
+                           r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
+                           r"unexpected key\b|invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
-                           r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|\bis deprecated\b", re.I)
+                           r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|\b(?:is|was|are|were|has been) deprecated\b", re.I)
 
 
 def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
@@ -625,6 +630,8 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
             kind = max(partial)[1] if partial else None
         if kind is None and _UNKNOWN_NAME.search(c.reason):
             kind = "fact"  # a build, lint or query run that found a name that does not exist
+        if kind is None and _LINTER.search(name) and not _NOT_RUN.search(c.reason):
+            kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
         if kind is not None:
             found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found

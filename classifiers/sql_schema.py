@@ -190,6 +190,10 @@ def invented_names(output: str, given: str) -> list[str]:
 # "e.g. 'RNO1'", lists none).
 _LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\n,]*?)?--(?![^\n]*\be\.g\.)\s*"
                      r"((?:'[^'\n]*'\s*(?:,|/|\||or)?\s*){2,})")
+# A data note in prose: "status takes exactly these values: 'Open', 'Assigned', 'Closed'", "-- status in
+# ('waiting','ready','filled')".
+_LISTED_NOTE = re.compile(r"(?<![\w.$])(" + _IDENT + r")\s+(?:takes|has|holds|uses|is one of|in\b|values?\b)[^'\n:]{0,30}?"
+                          r"[:(]?\s*((?:'[^'\n]*'\s*(?:,|/|\||or|and)?\s*){2,})", re.I)
 _COMPARED = re.compile(r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s*(?:=|<>|!=)\s*'([^'\n]*)'|"
                        r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+(?:not\s+)?in\s*\(((?:\s*'[^'\n]*'\s*,?)+)\)",
                        re.I)
@@ -201,7 +205,7 @@ def unlisted_values(output: str, given: str) -> list[str]:
     `status = 'completed'` where it lists 'scheduled','worked','cancelled'. The model set aside what the
     schema it was given says about the data."""
     listed: dict[str, set[str]] = {}
-    for m in _LISTED.finditer(given):
+    for m in [*_LISTED.finditer(given), *_LISTED_NOTE.finditer(given)]:
         listed.setdefault(m.group(1).lower(), set()).update(re.findall(r"'([^'\n]*)'", m.group(2)))
     query = sql_in(output) if listed else None
     if query is None:

@@ -344,10 +344,15 @@ def test_answering_from_general_knowledge_against_a_covering_context_is_context_
                             reference=reference, context=context)
     (d,) = engine.diagnose([general])
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
-    # Without the general-knowledge language, a context short of the reference's words reads as a retrieval miss.
+    # Without the general-knowledge language, an answer that contradicts the limit the passage states still set
+    # the passage aside (context_unused); only a context that lacks the limit makes it a retrieval miss.
     plain = FailureRecord(id="p", input=general.input, reference=reference, context=context,
                           output="Probably not: the jewelry sublimit on this policy is $1,500, less the deductible.")
     (d,) = engine.diagnose([plain])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+    short = dataclasses.replace(plain, context=("Policy HA-3, Coverage C special limits: (g) $2,500 for theft of "
+                                                "silverware; (i) $3,000 for theft of firearms.",))
+    (d,) = engine.diagnose([short])
     assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
 
 
@@ -586,3 +591,24 @@ def test_an_answer_built_on_a_feature_said_to_be_missing_is_information(engine: 
                                "registrations, so you'll need a factory delegate that picks the implementation by name.")
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.rule) == ("information", "claimed_unsupported")
+
+
+def test_an_answer_from_elsewhere_beside_a_passage_that_holds_most_of_the_reference_ignores_it(
+        engine: Engine) -> None:
+    rec = FailureRecord(id="u", input="Why does the api service fail to start after the deploy?",
+                        output="This is most likely a DNS resolution problem. Check resolv.conf and make sure your "
+                               "upstream nameservers answer, then restart the resolver.",
+                        context=("Deploy runbook. If the api will not start after a deploy, the usual cause is that "
+                                 "an old worker still holds the port, so the api cannot bind and exits. Stop the old "
+                                 "worker, or move the api to a free port, then start it again.",),
+                        reference="An old worker process still holds port 8080 so the api cannot bind; kill PID 311 "
+                                  "first.")
+    (sig,), _ = engine.signals([rec])
+    assert decide(sig).rule == "context_unused"
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+    # An output built from the passage's words used it: what it lacks (the port, the PID) the passage lacks too.
+    used = dataclasses.replace(rec, output="After a deploy the api will not start when an old worker still holds "
+                                           "the port; stop the old worker, then start the api again.")
+    (sig,), _ = engine.signals([used])
+    assert decide(sig).rule != "context_unused"

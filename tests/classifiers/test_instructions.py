@@ -528,3 +528,33 @@ def test_a_prompt_that_describes_its_config_bans_nothing() -> None:
     assert not res.passed
     # "Add ... to my axum 0.8 server" is the task; only a stated rule asks for values to be included.
     assert check_instructions((), "async fn shutdown() {}", "Add graceful shutdown to my axum 0.8 server.") == []
+
+
+def test_a_yes_or_no_opening_and_a_semicolon_terminator() -> None:
+    rule = ("Start your answer with 'Yes' or 'No'.",)
+    (res,) = check_instructions(rule, "It depends on the plan: the Pro tier covers it.", "")
+    assert res.constraint == "starts with yes or no" and not res.passed
+    assert check_instructions(rule, "**Yes** - the Pro tier covers it.", "")[0].passed
+    # "Nobody" does not open with "No".
+    assert not check_instructions(rule, "Nobody on the Pro tier pays for it.", "")[0].passed
+    rule = ("Return one SQL statement terminated by a semicolon.",)
+    (res,) = check_instructions(rule, "```sql\nSELECT id FROM t\n```", "")
+    assert res.constraint == "ends with a semicolon" and not res.passed
+    assert check_instructions(rule, "```sql\nSELECT id FROM t;\n```", "")[0].passed
+
+
+def test_a_prompt_that_asks_for_an_artifact_and_its_explanation() -> None:
+    prompt = "Write a query for monthly churn by plan and briefly explain the logic."
+
+    def explained(output: str) -> bool:
+        (res,) = [r for r in check_instructions((), output, prompt) if r.constraint == "explanation given"]
+        return res.passed
+
+    assert not explained("SELECT plan, COUNT(*) FROM subs WHERE cancelled_at IS NOT NULL GROUP BY plan;")
+    # An unfenced query followed by a paragraph of prose is explained; a second SQL paragraph is no prose.
+    assert explained("SELECT plan, COUNT(*) FROM subs GROUP BY plan;\n\nThis counts each plan's cancelled "
+                     "subscriptions, grouping by plan so every plan gets its own monthly churn figure.")
+    assert not explained("SELECT plan, COUNT(*)\n\nFROM subs WHERE cancelled_at IS NOT NULL AND plan <> 'free' "
+                         "GROUP BY plan;")
+    # A bare "explain" is the question itself.
+    assert check_instructions((), "Churn is the share of customers who leave.", "Explain churn.") == []

@@ -435,3 +435,16 @@ def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_c
         assert set(failed_check_kinds((check,))) == {"fact"}, check.name
     # A passed check says nothing.
     assert failed_check_kinds((Check("rubygems_lookup", True, reason="found"),)) == {}
+
+
+def test_a_linter_enforces_a_teams_rules_unless_it_did_not_run() -> None:
+    kinds = failed_check_kinds((Check("sqlfluff_lint", False, None, "L044: query produces an unknown number of "
+                                      "result columns (SELECT *)"),))
+    assert set(kinds) == {"instruction"}
+    assert failed_check_kinds((Check("rubocop", False, None, "skipped: file could not be parsed"),)) == {}
+    # A linter that finds a name that is not there reports an invented API: a fact.
+    kinds = failed_check_kinds((Check("eslint", False, None, "import/no-unresolved: could not resolve 'zod/v5'"),))
+    assert set(kinds) == {"fact"}
+    assert set(failed_check_kinds((Check("config_validate", False, None, "unexpected key 'retries_max'"),))) == {
+        "fact"}
+    assert set(failed_check_kinds((Check("build", False, None, "the option was deprecated in 3.0"),))) == {"fact"}

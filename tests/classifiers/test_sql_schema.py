@@ -56,3 +56,7 @@ def test_a_filter_on_a_value_the_schema_notes_do_not_list() -> None:
     # A value in a comment of the query, or a schema note with no listed values, holds the query to nothing.
     assert unlisted_values("SELECT * FROM shifts -- status = 'done'\nWHERE status = 'worked'", schema) == []
     assert unlisted_values("SELECT * FROM t WHERE region = 'east'", "t(id, region TEXT)") == []
+    # A data note in prose lists values as well.
+    note = "tickets(id, status, opened_at). status takes exactly these values: 'Open', 'Assigned', 'Closed'."
+    assert unlisted_values("SELECT id FROM tickets WHERE status = 'resolved'", note) == ["status = 'resolved'"]
+    assert unlisted_values("SELECT id FROM tickets WHERE status = 'Closed'", note) == []
