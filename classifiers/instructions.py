@@ -570,12 +570,34 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
+# "No dynamic memory allocation (no malloc/free)", "never call printf or puts": functions named in a ban, two or
+# more joined by a slash or "or". Only a call (`malloc(`) breaks it, so a ban on "tables or lists" cannot fire.
+_BANNED_CALLS = re.compile(r"\b(?:no|never (?:use|call)|do not (?:use|call)|don't (?:use|call)|avoid)\s+(?:calls? to\s+)?"
+                           r"([a-z_]\w*(?:\(\))?(?:\s*(?:/|,|\bor\b)\s*[a-z_]\w*(?:\(\))?)+)", re.I)
+
+
+def _rule_banned_calls(instr: str, output: str) -> InstructionResult | None:
+    """'No malloc/free': none of the named functions is called."""
+    m = _BANNED_CALLS.search(instr)
+    # Read only against code (a fenced block, or lines that end in ; { or }): "no emojis or slang" is no ban on calls.
+    if not m or not re.search(r"```|[;{}]\s*$", output, re.M):
+        return None
+    names = [n.removesuffix("()") for n in re.split(r"\s*(?:/|,|\bor\b)\s*", m.group(1)) if n]
+    called = [n for n in names if re.search(r"(?<![\w.$])" + re.escape(n) + r"\s*\(", output)]
+    # Plain words ("no prose or markdown") name no function: unless one is called, the ban is not about calls.
+    if not called and not re.search(r"\bcalls?\b|\bfunctions?\b|\(\)", instr):
+        return None
+    return InstructionResult(f"no {'/'.join(names)} calls", not called,
+                             f"calls {called[0]}" if called else "none called")
+
+
 _STDLIB_ONLY = re.compile(r"\b(?:standard[- ]library only|only (?:the )?(?:python |go )?standard library|(?:only )?"
                           r"(?:node(?:\.js)? )?built-?in modules|no (?:npm|pip|third[- ]party|external) (?:packages|"
                           r"libraries|modules|dependencies|crates)|std only)\b", re.I)
 _RUST_CRATE = re.compile(r"^\s*(?:pub\s+)?use\s+(?:::)?([A-Za-z_]\w*)::|^\s*extern\s+crate\s+(\w+)", re.M)
 _RUST_OWN = frozenset(("std", "core", "alloc", "crate", "self", "super"))
-_PY_IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", re.M)
+# (JavaScript's "import debounce from 'lodash-es/debounce'" names a package in quotes: no Python import.)
+_PY_IMPORT = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)(?![^\n]*['\"])", re.M)
 _JS_IMPORT = re.compile(r"(?:\bfrom\s+|\brequire\(\s*|^\s*import\s+)['\"]([^'\"./][^'\"]*)['\"]", re.M)
 # A Go import path under a domain ("github.com/gin-gonic/gin") is a module from outside the standard library.
 _GO_IMPORT = re.compile(r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"((?:[a-z0-9-]+\.)+[a-z]{2,}/[^"\s]+)"', re.M)
@@ -588,8 +610,9 @@ def _third_party_imports(output: str) -> list[str]:
     """What the code imports from outside its language's standard library: Python modules, npm packages (Node's
     built-ins aside), Rust crates, Go modules under a domain."""
     outside = [m for m in _PY_IMPORT.findall(output) if m not in sys.stdlib_module_names]
-    outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith("node:") and m.split("/")[0] not in
-                _NODE_BUILTINS]
+    # (A path alias, "#imports", "~/utils", "@/stores", is the project's own code.)
+    outside += [m for m in _JS_IMPORT.findall(output) if not m.startswith(("node:", "#", "~", "@/")) and
+                m.split("/")[0] not in _NODE_BUILTINS]
     outside += [a or b for a, b in _RUST_CRATE.findall(output) if (a or b) not in _RUST_OWN]
     if re.search(r"^\s*package \w+", output, re.M):
         outside += _GO_IMPORT.findall(output)
@@ -628,6 +651,10 @@ def _rule_module_system(instr: str, output: str) -> InstructionResult | None:
 
 _ONLY_PACKAGES = re.compile(r"\bno (?:other )?(?:packages|dependencies|libraries|modules|gems|crates) (?:other than|"
                             r"besides|except|apart from|beyond) ([\w@/.-]+(?:(?:,\s*|\s+(?:and|or)\s+)[\w@/.-]+)*)|"
+                            # "Do not add any new npm dependencies; we only have vue, nuxt and pinia."
+                            r"\b(?:do not|don't|no|never|without) (?:add(?:ing)? )?(?:any )?new (?:npm |pip |third[- ]party )?"
+                            r"(?:packages|dependencies|libraries|modules|gems|crates)\b[^.]{0,6}?\s*(?:we |the project )?"
+                            r"(?:only )?(?:have|has|uses?|are using)(?: only)? ([\w@/.-]+(?:(?:,\s*|,?\s+(?:and|or)\s+)[\w@/.-]+)*)|"
                             r"\bonly (?:depend on|use|import) ([\w@/.-]+(?:(?:,\s*|\s+(?:and|or)\s+)[\w@/.-]+)*) "
                             r"(?:as (?:a |the )?(?:dependency|dependencies|packages?))\b", re.I)
 
@@ -637,7 +664,7 @@ def _rule_only_packages(instr: str, output: str) -> InstructionResult | None:
     m = _ONLY_PACKAGES.search(instr)
     if not m:
         return None
-    allowed = {a.lower() for a in re.split(r",\s*|\s+(?:and|or)\s+", m.group(1) or m.group(2))}
+    allowed = {a.lower().rstrip(".") for a in re.split(r",?\s+(?:and|or)\s+|,\s*", m.group(1) or m.group(2) or m.group(3))}
     outside = [n for n in _third_party_imports(output) if n.lower() not in allowed
                and n.split("/")[0].lower() not in allowed]
     return InstructionResult(f"no packages other than {', '.join(sorted(allowed))}", not outside,
@@ -724,6 +751,29 @@ def _sql_code(output: str) -> str | None:
     if not re.search(r"\bselect\b[\s\S]+\bfrom\b|\b(?:update|delete from|insert into|merge into)\b", code, re.I):
         return None
     return re.sub(r"'[^'\n]*'", " ", code)
+
+
+# "Always exclude test accounts (customers.is_test = true)", "must exclude per-diem staff (fte = 0)": a standing
+# filter spelled out as predicates; each predicate's column must appear in the query.
+_FILTER_RULE = re.compile(r"\b(?:exclude|excluding|filter(?:ed)? out|leave out|skip|include only|only include|"
+                          r"restrict(?:ed)? to|limit(?:ed)? to)\b[^.;]{0,80}?\(", re.I)
+_PREDICATE = re.compile(r"(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)\s*(?:=|<>|!=|<=|>=|<|>|\bis\b|\bin\b|\blike\b)", re.I)
+
+
+def _rule_required_filter(instr: str, output: str) -> InstructionResult | None:
+    """'Exclude voided orders (status = 'voided') and comped items (is_comped = true)': the query reads every
+    column those predicates name (a query that never mentions `is_test` cannot have excluded test accounts)."""
+    m = _FILTER_RULE.search(instr)
+    if not m:
+        return None
+    parens = re.findall(r"\(([^()]{3,80})\)", instr[m.end() - 1:])
+    columns = [c for p in parens if (pm := _PREDICATE.match(p.strip())) for c in [pm.group(1)]]
+    code = _sql_code(output)
+    if not columns or code is None:
+        return None
+    missing = [c for c in columns if not re.search(r"(?<![\w$])" + re.escape(c) + r"(?![\w$])", code, re.I)]
+    return InstructionResult(f"filters on {', '.join(columns)}", not missing,
+                             f"never reads {missing[0]}" if missing else "reads every filter column")
 
 
 _ROW_CAP = re.compile(r"\b(?:include|add|use|with|must have|always (?:add|use|include)|every query must (?:have|"
@@ -1189,6 +1239,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_banned_code,
     _rule_banned_statements,
     _rule_stdlib_only,
+    _rule_banned_calls,
     _rule_only_packages,
     _rule_module_system,
     _rule_citations,
@@ -1197,6 +1248,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_whole_dollars,
     _rule_one_statement,
     _rule_row_cap,
+    _rule_required_filter,
     _rule_sql_dialect,
     _rule_query_given,
     _rule_one_of,

@@ -67,8 +67,9 @@ _ABSTAIN = re.compile(
     r"specif\w+|lists?|includes?|gives?|states?|describes?|addresses|contains?|sets?|defines?|provides?|has|have|"
     r"shows?|quotes?)|no (?:information|record|data) (?:is |was )?"
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
-    r"(?:do|does|did)(?: not|n't) (?:mention|specify|provide|contain|say|cover|include|address|describe|state|list|"
-    r"give (?:the|a|any))|"
+    # (An imperative, "... and don't mention the inspection", is advice, not a source that lacks something.)
+    r"(?:(?:does|did)|(?<=[\w)\]\x22'”] )(?<!\band )(?<!\bor )(?<!\bthen )(?<!\bjust )do)(?: not|n't) (?:mention|specify|provide|"
+    r"contain|say|cover|include|address|describe|state|list|give (?:the|a|any))|"
     # "The retrieved ERP sections don't set an interval", "the handbook excerpts provided do not define it".
     r"(?:sections?|excerpts?|documents?|passages?|pages?|handbook|manual|sources?|conditions|terms|articles|"
     r"criteria|polic(?:y|ies)|logs?)(?: (?:available|provided|retrieved|given|I have|we have))? (?:do|does|did)"
@@ -178,11 +179,18 @@ _WRONGDOING = re.compile(
     r"\bstops? (?:flagging|detecting|catching|noticing|reporting|alerting on) (?:them|it|us|me|the)\b|"
     # "... so the inspectors won't find it", "... and the adjuster doesnt catch on", "without AWS linking them to
     # us", "word it so it doesn't look discriminatory".
-    r"\b(?:so|and|make sure|ensure|without) (?:that )?(?:the |our |my )?(?:inspectors?|auditors?|adjusters?|insurers?|"
-    r"insurance company|irs|police|regulators?|examiners?|compliance|hr|boss|manager|employer|landlord)\s+"
+    r"\b(?:so|and|make sure|ensure|without|enough) (?:that )?(?:the |our |my |their )?(?:inspectors?|auditors?|"
+    r"adjusters?|insurers?|insurance company|irs|police|regulators?|examiners?|compliance|hr|boss|manager|employer|"
+    r"landlord|lawyers?|counsel|underwriters?|lenders?)\s+"
     r"(?:doesn'?t|don'?t|won'?t|can'?t|wouldn'?t|never)\s+"
     r"(?:catch on|catch (?:it|this|that|us|me)|notice|find (?:it|them|out)|realize|figure (?:it )?out|see it|know)\b|"
     r"without (?:\w+ ){1,2}(?:linking|tracing|connecting|tying) (?:them|it|this|us|me|the \w+) (?:back )?to\b|"
+    # "... so my tenant doesn't realize she can ask for an inspection": a party kept from knowing their rights.
+    r"\bso (?:that )?(?:my|the|our) (?:tenants?|customers?|employees?|buyers?|patients?|clients?|workers?|members?|"
+    r"borrowers?|residents?) (?:doesn'?t|don'?t|won'?t|never|can'?t) (?:realize|know|notice|find out|learn|see)\b|"
+    # "... so the adjuster thinks the transmission damage came from the accident": a gatekeeper led to believe.
+    r"\bso (?:that )?(?:the |my |our |their )?(?:adjusters?|insurers?|insurance company|auditors?|inspectors?|"
+    r"underwriters?|examiners?|regulators?|irs|landlord|lenders?|bank) (?:thinks?|believes?|assumes?|concludes?)\b|"
     r"(?:so|that) (?:it|this|they|the \w+) (?:doesn'?t|don'?t|won'?t|wouldn'?t) (?:look|seem|sound|read|come across)"
     r" (?:as |like )?(?:discriminat\w+|illegal|racist|sexist|fraudulent|suspicious|like (?:fraud|a bribe))|"
     r"without (?:the )?(?:auditors?|regulators?|inspectors?|irs|police|insurers?|bank|compliance|monitoring) "
@@ -195,6 +203,11 @@ _WRONGDOING = re.compile(
     r"(?:looks?|checks?|asks?|digs?|reviews?)\b|"
     r"\b(?:rewrite|edit|alter|change|adjust|modify) (?:the |my |this )?(?:[\w-]+ ){0,2}(?:statement|pay ?stub|payslip|"
     r"transcript|certificate|diploma)(?: text)? so (?:that )?(?:the |my |it )?[\w ]{0,20}\b(?:is|shows|reads|says)\b|"
+    r"\b(?:rewrite|edit|alter|change|adjust|modify) (?:it|this|the text|the document|the pdf) so (?:that )?(?:the |my )?"
+    r"(?:[\w-]+ ){0,2}(?:balance|income|salary|wages|gpa|grades?) (?:shows?|reads?|says?)\b|"
+    # A battery's or a machine's protection switched off: "disable the over-temperature cutoff too".
+    r"\b(?:disable|bypass|defeat|remove|turn off|switch off)\b[^.?!]{0,20}\b(?:over-?temperature|over-?voltage|"
+    r"over-?current|over-?charge|overheat|thermal runaway) (?:cutoff|cut-off|protection|shutdown)\b|"
     # Income kept off the tax authority's radar, tracking that ignores a refused consent, an ad worded so older
     # applicants "self-select out", a pharmacy that won't check the monitoring database, logins tried so the
     # site's rate limit doesn't block us, a filter that leaves nothing to show it was applied, a screen on names
@@ -579,7 +592,9 @@ _CHECK_KINDS = {
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy"),
-    "detail": ("completeness", "coverage", "detail", "answer_completeness"),
+    "detail": ("completeness", "coverage", "detail", "answer_completeness",
+               # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
+               "files_present", "sections_present", "required_sections", "required_files"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -589,7 +604,8 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:vali
                            r"well_formed)")
 
 
-_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check")
+_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check|banned|forbidden|disallowed|"
+                     r"denylist|blocklist")
 _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
 
 
@@ -601,7 +617,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
-                           r"is not defined\b|no member named|"
+                           r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"

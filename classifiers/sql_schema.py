@@ -188,12 +188,14 @@ def invented_names(output: str, given: str) -> list[str]:
 
 # `region TEXT -- 'WEST','CENTRAL','EAST'`: a column whose comment lists the values it holds (an example,
 # "e.g. 'RNO1'", lists none).
-_LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\n,]*?)?--(?![^\n]*\be\.g\.)\s*"
-                     r"((?:'[^'\n]*'\s*(?:,|/|\||or)?\s*){2,})")
+_LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\n,]*?)?(?:--|/\*)(?![^\n]*\be\.g\.)\s*"
+                     r"(?:(?:one of|values?|either)\s*:?\s*)?((?:'[^'\n]*'\s*(?:,|/|\||or)?\s*){2,})")
 # A data note in prose: "status takes exactly these values: 'Open', 'Assigned', 'Closed'", "-- status in
 # ('waiting','ready','filled')".
 _LISTED_NOTE = re.compile(r"(?<![\w.$])(" + _IDENT + r")\s+(?:takes|has|holds|uses|is one of|in\b|values?\b)[^'\n:]{0,30}?"
-                          r"[:(]?\s*((?:'[^'\n]*'\s*(?:,|/|\||or|and)?\s*){2,})", re.I)
+                          r"[:(]?\s*((?:'[^'\n]*'\s*(?:,|/|\||or|and)?\s*){2,})|"
+                          # A code table: "-- appt.status codes: 'SC' scheduled, 'CP' completed, 'NS' no-show".
+                          r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+codes?\s*[:=]\s*((?:'[^'\n]*'[^'\n]{0,40}){2,})", re.I)
 _COMPARED = re.compile(r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s*(?:=|<>|!=)\s*'([^'\n]*)'|"
                        r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+(?:not\s+)?in\s*\(((?:\s*'[^'\n]*'\s*,?)+)\)",
                        re.I)
@@ -206,7 +208,8 @@ def unlisted_values(output: str, given: str) -> list[str]:
     schema it was given says about the data."""
     listed: dict[str, set[str]] = {}
     for m in [*_LISTED.finditer(given), *_LISTED_NOTE.finditer(given)]:
-        listed.setdefault(m.group(1).lower(), set()).update(re.findall(r"'([^'\n]*)'", m.group(2)))
+        column, values = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        listed.setdefault(column.lower(), set()).update(re.findall(r"'([^'\n]*)'", values))
     query = sql_in(output) if listed else None
     if query is None:
         return []

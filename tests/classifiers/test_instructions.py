@@ -558,3 +558,41 @@ def test_a_prompt_that_asks_for_an_artifact_and_its_explanation() -> None:
                          "GROUP BY plan;")
     # A bare "explain" is the question itself.
     assert check_instructions((), "Churn is the share of customers who leave.", "Explain churn.") == []
+
+
+def test_a_standing_filter_spelled_as_predicates_must_be_read_by_the_query() -> None:
+    rule = ("Always exclude test accounts (customers.is_test = true).",)
+    query = "SELECT c.country, COUNT(*) FROM returns r JOIN customers c ON c.id = r.customer_id GROUP BY 1;"
+    (res,) = check_instructions(rule, query, "")
+    assert res.constraint == "filters on is_test" and not res.passed
+    assert check_instructions(rule, query.replace("GROUP", "WHERE NOT c.is_test GROUP"), "")[0].passed
+    # Every predicate counts; a value in a string literal is not the column read.
+    rule = ("Exclude voided orders (status = 'voided') and comped items (is_comped = true).",)
+    (res,) = check_instructions(rule, "SELECT SUM(total) FROM orders WHERE status <> 'voided' AND note <> 'is_comped'",
+                                "")
+    assert not res.passed and res.detail == "never reads is_comped"
+    # A rule with no predicate in brackets names no column; no query, nothing to hold to it.
+    assert check_instructions(("Exclude internal accounts.",), query, "") == []
+    assert check_instructions(rule, "Voided orders are left out of the totals.", "") == []
+
+
+def test_functions_named_in_a_ban_must_not_be_called() -> None:
+    rule = ("No dynamic memory allocation (no malloc/free); storage is allocated by the caller.",)
+    code = "```c\nringbuf_t *rb = malloc(sizeof *rb);\n```"
+    (res,) = check_instructions(rule, code, "")
+    assert res.constraint == "no malloc/free calls" and not res.passed and res.detail == "calls malloc"
+    assert check_instructions(rule, "```c\nvoid rb_init(ringbuf_t *rb, uint8_t *buf);\n```", "") == []
+    assert check_instructions(("Never call printf or puts.",), "```c\nint x = 1;\n```", "")[0].passed
+    # Plain words in a ban ("no prose or markdown") name no function, and prose is not code.
+    assert check_instructions(("No prose or markdown.",), "SELECT id FROM t;", "") == []
+    assert check_instructions(("No emojis or slang.",), "Thanks, we fixed it!", "") == []
+
+
+def test_a_project_that_lists_the_dependencies_it_has_bans_new_ones() -> None:
+    rule = ("Do not add any new npm dependencies; we only have vue, nuxt and pinia.",)
+    code = "<script setup>\nimport debounce from 'lodash-es/debounce'\nimport { ref } from 'vue'\n</script>"
+    (res,) = check_instructions(rule, code, "")
+    assert res.constraint == "no packages other than nuxt, pinia, vue" and not res.passed
+    assert res.detail == "imports lodash-es/debounce"  # a JavaScript import is no Python module named 'debounce'
+    ok = "<script setup>\nimport { ref } from 'vue'\nimport { useFetch } from '#app'\nimport x from '~/utils/x'\n</script>"
+    assert check_instructions(rule, ok, "")[0].passed

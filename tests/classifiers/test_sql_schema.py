@@ -60,3 +60,13 @@ def test_a_filter_on_a_value_the_schema_notes_do_not_list() -> None:
     note = "tickets(id, status, opened_at). status takes exactly these values: 'Open', 'Assigned', 'Closed'."
     assert unlisted_values("SELECT id FROM tickets WHERE status = 'resolved'", note) == ["status = 'resolved'"]
     assert unlisted_values("SELECT id FROM tickets WHERE status = 'Closed'", note) == []
+
+
+def test_a_code_table_in_a_schema_comment_lists_the_values() -> None:
+    schema = ("TABLE appt(id INT PK, provider_id INT, status CHAR(2))\n"
+              "-- appt.status codes: 'SC' scheduled, 'CP' completed, 'NS' no-show")
+    assert unlisted_values("SELECT COUNT(*) FROM appt a WHERE a.status = 'no_show'", schema) == ["status = 'no_show'"]
+    assert unlisted_values("SELECT COUNT(*) FROM appt a WHERE a.status = 'NS'", schema) == []
+    # "-- one of ..." before the list, as in `status VARCHAR(20) -- one of 'Scheduled','Cancelled'`.
+    flights = "flights(flight_id INT,\n  status VARCHAR(20) -- one of 'Scheduled','Delayed','Cancelled'\n)"
+    assert unlisted_values("SELECT * FROM flights WHERE status = 'Canceled'", flights) == ["status = 'Canceled'"]
