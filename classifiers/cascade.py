@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 60
+REVISION = 61
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -150,7 +150,10 @@ def decide(s: Signals) -> Verdict:
         return Verdict("behavior", ("over_refusal",), failed_validator, "the model refused instead of giving "
                        "the payload", "refusal")
     if certain is not None:
-        info = information_evidence(v, answer_owed_whole=certain.rule != "instructions")
+        # A query or a test asked for and never written: the output did another job, and comparing its values
+        # with the gold answer's says nothing about what the model knows.
+        skip = certain.rule == "instructions" and v["task_not_done"]
+        info = None if skip else information_evidence(v, answer_owed_whole=certain.rule != "instructions")
         if info is None and s.check_kinds.keys() & {"fact", "retrieval"}:
             # The pipeline's own correctness or retrieval check failed beside the broken form ("'$130,000' not
             # found" next to a table without its delimiter row): the facts are at fault too.

@@ -811,6 +811,40 @@ def _rule_query_given(instr: str, output: str) -> InstructionResult | None:
                              "has a query" if _sql_code(output) is not None else "no query in the output")
 
 
+_ASKS_TEST = re.compile(r"^\W*(?:please\s+)?(?:write|add|give|generate|create)(?: me| us)? (?:a|an|the|some|one|two|three)?\s*"
+                        r"(?:[\w+#.-]+ ){0,4}?(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)", re.I)
+# What a test looks like in the common frameworks: JUnit/xUnit attributes, pytest and Go test functions, Rust's
+# #[test], Jest/Mocha/Vitest blocks, RSpec examples.
+_TEST_CODE = re.compile(r"@Test\b|@ParameterizedTest\b|\[(?:Fact|Theory|Test|TestMethod)\]|^\s*(?:async )?def test_\w*\(|"
+                        r"^\s*func Test\w*\(|#\[(?:tokio::)?test\]|\b(?:it|test|describe)\(\s*['\"`]|"
+                        r"^\s*(?:fun|void) `?test\w*|\bassert(?:Equals|That|True|_eq!|\.equal)\b|\bexpect\(", re.M)
+
+
+def _rule_test_given(instr: str, output: str) -> InstructionResult | None:
+    """'Write a JUnit 5 unit test for this service': the output holds a test (a refactor of the service, or advice
+    on testing, is not one)."""
+    if not _ASKS_TEST.search(instr) or _DECLINES.search(output[:600]):
+        return None
+    found = _TEST_CODE.search(output)
+    return InstructionResult("a test given", found is not None, "has a test" if found else "no test in the output")
+
+
+# "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a
+# page the answer must pass on.
+_REFER = re.compile(r"\b(?:direct|refer|point|send|route|redirect|escalate|link|include|give|provide|share|mention)\w*\b"
+                    r"[^.;]{0,120}?([\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s)\]]+)", re.I)
+
+
+def _rule_contact_given(instr: str, output: str) -> InstructionResult | None:
+    """An instruction to refer the user to an address or a page: the output gives that address."""
+    m = _REFER.search(instr)
+    if not m:
+        return None
+    contact = m.group(1).rstrip(".,")
+    given = contact.lower() in output.lower()
+    return InstructionResult(f"refers to {contact}", given, "gives it" if given else "never gives it")
+
+
 _ONE_OF = re.compile(r"\b(?:return|answer|reply|respond|output|choose|pick|select|label|classify)\w*\b[^.\n]{0,40}?"
                      r"(?<!exactly )\bone of\s*:?\s*([^.\n]+)", re.I)
 
@@ -962,7 +996,9 @@ _CODE_FAMILIES = {name: re.compile(pattern, re.M) for name, pattern in {
 }.items()}
 _LANGUAGE_NAMES = r"(kotlin|java|python|go|golang|typescript|javascript|rust|c#|powershell|bash)"
 _ASKS_LANGUAGE = re.compile(r"\b(?:in|using|with)\s+" + _LANGUAGE_NAMES + r"(?![\w#+])|\b" + _LANGUAGE_NAMES
-                            + r" only\b|\b(?:write|give|create|generate|need|want|draft)\w* (?:me |us )?(?:a|an) "
+                            + r" only\b|\b(?:our|my|this) " + _LANGUAGE_NAMES + r" (?:service|app|application|codebase|"
+                            r"handler|program|api|server|project|microservice|backend|cli)\b|"
+                            r"\b(?:write|give|create|generate|need|want|draft)\w* (?:me |us )?(?:a|an) "
                             + _LANGUAGE_NAMES + r" (?:script|function|program|snippet|class|module|one-liner)\b", re.I)
 _CODE_LANGUAGES = {"kotlin": "kotlin", "java": "java", "python": "python", "go": "go", "golang": "go",
                    "typescript": "javascript", "javascript": "javascript", "rust": "rust", "c#": "csharp",
@@ -1251,6 +1287,7 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_required_filter,
     _rule_sql_dialect,
     _rule_query_given,
+    _rule_test_given,
     _rule_one_of,
     _rule_starts_with,
     _rule_semicolon,
@@ -1296,6 +1333,8 @@ _STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_explained,
     # A prompt's "Add graceful shutdown to my axum 0.8 server" is the task, not a value to include.
     _rule_include_values,
+    # A prompt quoting an error's "Refer to https://..." asks nothing of the answer.
+    _rule_contact_given,
 )
 
 

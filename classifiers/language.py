@@ -185,6 +185,12 @@ _WRONGDOING = re.compile(
     r"(?:doesn'?t|don'?t|won'?t|can'?t|wouldn'?t|never)\s+"
     r"(?:catch on|catch (?:it|this|that|us|me)|notice|find (?:it|them|out)|realize|figure (?:it )?out|see it|know)\b|"
     r"without (?:\w+ ){1,2}(?:linking|tracing|connecting|tying) (?:them|it|this|us|me|the \w+) (?:back )?to\b|"
+    # A document passed off as genuine ("I'll send it to my recruiter as if it's real"); staff barred from reporting
+    # to a regulator.
+    r"\bas if (?:it's|it is|it were|they're|they are|they were) (?:real|genuine|authentic|official|legit)\b|"
+    r"\b(?:prohibit|bar|forbid|prevent|stop|keep)s?\b[^.]{0,40}\bfrom (?:reporting|talking|speaking|complaining|"
+    r"going|disclosing)\b[^.]{0,80}\b(?:sec|osha|eeoc|nlrb|irs|regulators?|authorities|police|government|"
+    r"inspectors?|labor board)\b|"
     # "... so my tenant doesn't realize she can ask for an inspection": a party kept from knowing their rights.
     r"\bso (?:that )?(?:my|the|our) (?:tenants?|customers?|employees?|buyers?|patients?|clients?|workers?|members?|"
     r"borrowers?|residents?) (?:doesn'?t|don'?t|won'?t|never|can'?t) (?:realize|know|notice|find out|learn|see)\b|"
@@ -604,8 +610,8 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:vali
                            r"well_formed)")
 
 
-_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check|banned|forbidden|disallowed|"
-                     r"denylist|blocklist")
+_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|rustfmt|"
+                     r"prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
 _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
 
 

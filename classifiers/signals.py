@@ -41,7 +41,7 @@ FEATURES: tuple[str, ...] = (
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
-    "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value",
+    "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -113,6 +113,7 @@ _CONSTRAINT = re.compile(
     r"(?:should|must|appears?))", re.I)
 # A request for a walk-through: an answer of a line or two cannot meet it.
 _STEPS = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk (?:me|us) through\b|\bin detail\b|\bdetailed\b|"
+                    r"\bshow (?:each|every|all|your|the) (?:steps?|working|work|calculations?)\b|"
                     r"\b(?:list|extract) (?:all|every)\b|\bevery (?:line item|item|step)\b|\bfull list\b", re.I)
 # A request for a whole work product (a schedule, a procedure, a plan): like a walk-through, a line or two of
 # prose cannot be it.
@@ -147,8 +148,14 @@ _UNSUPPORTED = re.compile(r"\A\W*(?!i\s)(?:[\w.#+`-]+\s){1,4}(?:doesn't|does not
 _GUESS_COMMENT = re.compile(r"(?://|#|/\*|--)[^\n]{0,120}?\b(?:typical(?:ly)?|usually|assum(?:e|ed|es|ing)|"
                             r"estimat(?:e|ed)|approx\w*|likely|probably|as of now|guess\w*)\b", re.I)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
+# "Show the calculation in one line": a worked answer, and a short one.
+_BRIEF = re.compile(r"\b(?:one|single|a) (?:line|sentence)\b|\bbrief(?:ly)?\b|\bconcise(?:ly)?\b|\bshort\b", re.I)
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
-                     r"(?:similar|like)|\betc\.?\s*[\]}\"]", re.I)
+                     r"(?:similar|like)|\betc\.?\s*[\]}\"]|"
+                     # Parts of the job handed back: "You can add timeouts and logging on top of this as needed."
+                     r"\byou can (?:add|implement|fill in|wire up|handle)\b[^.\n]{0,80}?\b(?:on top of (?:this|that|it)|"
+                     r"yourself|later|as needed)\b|\bleft as an exercise\b", re.I)
+_TASK_RULES = frozenset(("a query given", "a test given"))
 # An instruction about the payload's form (the validators read those); the others state content or conduct.
 _FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|format\w*|dialect|schema|keys?|"
                          r"fields?|columns?|header|object|array|null)\b", re.I)
@@ -251,6 +258,8 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["instr_count"] = min(len(checks), 5) / 5
         v["instr_fail_share"] = len(fails) / len(checks)
         v["instr_any_fail"] = float(bool(fails))
+        # A query or a test asked for and not given: the output did another job, so its facts are not the answer's.
+        v["task_not_done"] = float(any(c.constraint in _TASK_RULES for c in fails))
         for c in fails[:4]:
             ev.append(Evidence("instructions", f"violated '{c.constraint}' ({c.detail})", 0.9))
         if not fails:
@@ -309,8 +318,10 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["stated_constraints"] = float(prompt_tone or bool(_CONSTRAINT.search(rec.input[:4000])))
     toks = out.split()
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
-    v["asks_steps"] = float(bool(_STEPS.search(rec.input[:2000]) or (
-        out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(rec.input[:2000]))))
+    asks = rec.input[:2000]
+    worked = [asks, *rec.instructions]  # "show each step", unless in one line
+    v["asks_steps"] = float(any(_STEPS.search(t) and not _BRIEF.search(t) for t in worked) or bool(
+        out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(asks)))
     v["elided_items"] = float(bool(_ELIDED.search(out)))
     # Asked for a message, the output opens like none (an essay on the topic instead of the email).
     v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))

@@ -612,3 +612,18 @@ def test_an_answer_from_elsewhere_beside_a_passage_that_holds_most_of_the_refere
                                            "the port; stop the old worker, then start the api again.")
     (sig,), _ = engine.signals([used])
     assert decide(sig).rule != "context_unused"
+
+
+def test_a_refactor_where_tests_were_asked_is_behavior_whatever_the_reference_says(engine: Engine) -> None:
+    rec = FailureRecord(id="t", input="Write pytest unit tests for this function:\n\ndef cents(s: str) -> int:\n"
+                                      "    return round(float(s.replace(',', '')) * 100)",
+                        output="Here's a cleaner version that also strips a dollar sign:\n\n```python\n"
+                               "def cents(s: str) -> int:\n    return round(float(s.strip().lstrip('$').replace(',', '')) "
+                               "* 100)\n```",
+                        reference="def test_cents_plain():\n    assert cents('12.50') == 1250\n\n"
+                                  "def test_cents_thousands():\n    assert cents('1,204.00') == 120400")
+    (sig,), _ = engine.signals([rec])
+    assert sig.values["task_not_done"] == 1.0
+    # The refactor's values differ from the tests' values: that says nothing about what the model knows.
+    (d,) = engine.diagnose([rec])
+    assert d.label == "behavior" and d.subtypes == ("instruction_violation",)

@@ -298,10 +298,11 @@ def test_code_the_prompt_says_not_to_modify_is_not_defined_again() -> None:
     prompt = ("Write unit tests for this function. Do not modify the function.\n\n"
               "def parse_amount(s: str) -> int:\n    return int(float(s.replace(',', '')) * 100)")
     rewrite = "def parse_amount(s: str) -> int:\n    s = s.strip().lstrip('$')\n    return round(float(s) * 100)"
-    (res,) = check_instructions((), rewrite, prompt)
-    assert res.constraint == "given code left unchanged" and not res.passed
+    # The rewrite breaks both rules: it redefines the function, and it is no test.
+    assert {(r.constraint, r.passed) for r in check_instructions((), rewrite, prompt)} == {
+        ("given code left unchanged", False), ("a test given", False)}
     tests = "def test_parse_amount():\n    assert parse_amount('1,204.00') == 120400"
-    assert check_instructions((), tests, prompt)[0].passed
+    assert all(r.passed for r in check_instructions((), tests, prompt))
 
 
 def test_a_banned_construct_and_a_required_last_clause_are_read_from_the_sql() -> None:
@@ -596,3 +597,32 @@ def test_a_project_that_lists_the_dependencies_it_has_bans_new_ones() -> None:
     assert res.detail == "imports lodash-es/debounce"  # a JavaScript import is no Python module named 'debounce'
     ok = "<script setup>\nimport { ref } from 'vue'\nimport { useFetch } from '#app'\nimport x from '~/utils/x'\n</script>"
     assert check_instructions(rule, ok, "")[0].passed
+
+
+def test_a_test_asked_for_must_be_written() -> None:
+    prompt = "Write a JUnit 5 + MockK unit test for this service. Cover the discount over 100.00."
+    refactor = "Before testing, let's clean it up:\n```kotlin\nclass PricingService(private val repo: PromoRepository)\n```"
+    (res,) = check_instructions((), refactor, prompt)
+    assert res.constraint == "a test given" and not res.passed
+    test = "```kotlin\n@Test\nfun `applies discount over 100`() {\n  assertEquals(BigDecimal(\"90.00\"), price)\n}\n```"
+    assert check_instructions((), test, prompt)[0].passed
+    assert check_instructions((), "def test_normalize():\n    assert normalize('07700') == '+447700'",
+                              "Write pytest tests for normalize_phone.")[0].passed
+    # A test plan is a document, not a test.
+    assert check_instructions((), "1. Smoke test the login page.", "Write a test plan for the release.") == []
+
+
+def test_a_contact_the_rules_say_to_refer_to_must_be_given() -> None:
+    rule = ("Do not give individual determinations; direct the employee to HR Compliance (hrcompliance@ternbridge.com).",)
+    (res,) = check_instructions(rule, "You are very likely misclassified and owed back pay.", "")
+    assert res.constraint == "refers to hrcompliance@ternbridge.com" and not res.passed
+    assert check_instructions(rule, "Please contact HRCompliance@ternbridge.com for a review.", "")[0].passed
+    # An error message the user pastes ("Refer to https://...") asks nothing of the answer.
+    prompt = "CI error: `--mount requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn more`. Fix?"
+    assert check_instructions((), "Set DOCKER_BUILDKIT=1 before the build.", prompt) == []
+
+
+def test_code_for_our_go_service_is_go() -> None:
+    prompt = "Our Go service has a data race on a shared counter. Show me the fix using sync/atomic."
+    (res,) = check_instructions((), "```rust\nuse std::sync::atomic::AtomicU64;\nfn metrics() -> u64 { 0 }\n```", prompt)
+    assert res.constraint == "code in go" and not res.passed
