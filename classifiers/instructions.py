@@ -994,12 +994,14 @@ _CODE_FAMILIES = {name: re.compile(pattern, re.M) for name, pattern in {
                   r"^\s*param\s*\(",
     "bash": r"^#!\s*/(?:usr/)?bin/(?:env )?(?:ba|z)?sh\b|^\s*set -e|^\s*(?:done|fi|esac)\s*$",
 }.items()}
-_LANGUAGE_NAMES = r"(kotlin|java|python|go|golang|typescript|javascript|rust|c#|powershell|bash)"
-_ASKS_LANGUAGE = re.compile(r"\b(?:in|using|with)\s+" + _LANGUAGE_NAMES + r"(?![\w#+])|\b" + _LANGUAGE_NAMES
-                            + r" only\b|\b(?:our|my|this) " + _LANGUAGE_NAMES + r" (?:service|app|application|codebase|"
-                            r"handler|program|api|server|project|microservice|backend|cli)\b|"
-                            r"\b(?:write|give|create|generate|need|want|draft)\w* (?:me |us )?(?:a|an) "
-                            + _LANGUAGE_NAMES + r" (?:script|function|program|snippet|class|module|one-liner)\b", re.I)
+_CODE_LANGUAGE_NAMES = r"(kotlin|java|python|go|golang|typescript|javascript|rust|c#|powershell|bash)"
+_ASKS_LANGUAGE = re.compile(
+    r"\b(?:in|using|with)\s+" + _CODE_LANGUAGE_NAMES + r"(?![\w#+])|\b" + _CODE_LANGUAGE_NAMES + r" only\b|"
+    # "Our Go service has a data race": the code to fix is in that language.
+    r"\b(?:our|my|this) " + _CODE_LANGUAGE_NAMES + r" (?:service|app|application|codebase|handler|program|api|server|"
+    r"project|microservice|backend|cli)\b|"
+    r"\b(?:write|give|create|generate|need|want|draft)\w* (?:me |us )?(?:a|an) " + _CODE_LANGUAGE_NAMES
+    + r" (?:script|function|program|snippet|class|module|one-liner)\b", re.I)
 _CODE_LANGUAGES = {"kotlin": "kotlin", "java": "java", "python": "python", "go": "go", "golang": "go",
                    "typescript": "javascript", "javascript": "javascript", "rust": "rust", "c#": "csharp",
                    "csharp": "csharp", "powershell": "powershell", "bash": "bash"}
@@ -1093,7 +1095,7 @@ def _rule_language(instr: str, output: str) -> InstructionResult | None:
     if not m:
         # "Write it in Spanish", "Respond in German only", "French only": a named language, read by its words.
         n = re.search(r"(?:^\W*|\b(?:write|respond|reply|answer|output|draft|compose|produce|translated?)\b[^.]{0,30}?)"
-                      r"\bin\s+(" + _LANGUAGE_NAMES + r")\b|^\W*(" + _LANGUAGE_NAMES + r")\s+only\b", instr, re.I)
+                      r"\bin\s+(" + _HUMAN_LANGUAGE_NAMES + r")\b|^\W*(" + _HUMAN_LANGUAGE_NAMES + r")\s+only\b", instr, re.I)
         return _in_language((n.group(1) or n.group(2)).lower(), output) if n else None
     letters = [c for c in output if c.isalpha()]
     ascii_share = sum(c.isascii() for c in letters) / max(1, len(letters))
@@ -1121,7 +1123,7 @@ _ENGLISH_STOP = frozenset("the and is of to in that it you your with for are thi
                           "our they have has were would should which when any only these those their there".split())
 
 
-_LANGUAGE_NAMES = "|".join(["english", *_SCRIPTS, *sorted(_LATIN_LANGUAGES)])
+_HUMAN_LANGUAGE_NAMES = "|".join(["english", *_SCRIPTS, *sorted(_LATIN_LANGUAGES)])
 
 
 def _in_language(lang: str, output: str) -> InstructionResult:

@@ -206,16 +206,17 @@ def unlisted_values(output: str, given: str) -> list[str]:
     filter on `region = 'east'` where the schema notes `region -- 'WEST','CENTRAL','EAST'`, or on
     `status = 'completed'` where it lists 'scheduled','worked','cancelled'. The model set aside what the
     schema it was given says about the data."""
+    # The query first: most outputs compare no column with a literal, and the schema's notes are long to scan.
+    query = sql_in(output) if "'" in output else None
+    compared = list(_COMPARED.finditer(re.sub(r"--[^\n]*", " ", query))) if query is not None else []
+    if not compared:
+        return []
     listed: dict[str, set[str]] = {}
     for m in [*_LISTED.finditer(given), *_LISTED_NOTE.finditer(given)]:
         column, values = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         listed.setdefault(column.lower(), set()).update(re.findall(r"'([^'\n]*)'", values))
-    query = sql_in(output) if listed else None
-    if query is None:
-        return []
-    body = re.sub(r"--[^\n]*", " ", query)
     found = []
-    for m in _COMPARED.finditer(body):
+    for m in compared:
         column = (m.group(1) or m.group(3)).lower()
         values = [m.group(2)] if m.group(1) else re.findall(r"'([^'\n]*)'", m.group(4))
         allowed = listed.get(column)
