@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 61
+REVISION = 62
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -34,8 +34,9 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "check_retrieval", "check_fact", "context_held", "context_general", "context_unused", "context_lacks",
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip",
          "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
-         "reference_fits_better", "reference_missing", "reference_open", "thin_answer", "not_a_message", "unrelated",
-         "transform_task", "explanation_generic", "stated_constraints", "fallback_information")
+         "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
+         "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
+         "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -56,6 +57,12 @@ UNUSED_REF_IN_CONTEXT = 0.55
 UNUSED_OUT_SUPPORT = 0.45
 """`context_unused`: one passage holds at least this share of the reference's words while under this share of
 the output's words are in the context: the answer was retrieved and the model did not use it."""
+
+ANSWERED_OTHERWISE_SIM = 0.6
+ANSWERED_OTHERWISE_LENGTH = 0.3
+"""`question_answered_otherwise`: the similarity to a long reference, and the most `len_ratio` (the output's
+length against the input's, on a log scale), at which an output to a question answered it with other content
+rather than doing another task."""
 
 SAME_TASK_GAP = 0.08
 SAME_TASK_SIM = 0.7
@@ -350,6 +357,16 @@ def _decide(s: Signals) -> Verdict:
             # where the gold answer quotes a $6.95 fee). Either way the two part ways on the facts.
             return Verdict("information", (_info_subtype(v),), 0.55, "the output does the job the reference does, "
                            "in its terms, with other content", "reference_same_task")
+        if (v["ref_long"] and v["rel_gap"] > -0.1 and v["n_questions"] > 0 and not v["open_task"]
+                and not v["transform_task"] and v["ref_sim"] >= ANSWERED_OTHERWISE_SIM
+                and v["len_ratio"] < ANSWERED_OTHERWISE_LENGTH and v["ref_fact_recall"] < 1.0):
+            # A question (not an open task), and an answer, not an essay, that says much what the gold answer says
+            # but leaves out some of its facts: it answered the question, with other facts ("Pinia persists state
+            # out of the box" where the reference says a plugin is needed). The reference fitting the question
+            # better is the facts, not the task. (One that keeps every fact the reference states did something
+            # else with them: LLMBar's answers to a neighbouring instruction.)
+            return Verdict("information", (_info_subtype(v),), 0.55, "the output answers the question in the "
+                           "reference's terms, with other content", "question_answered_otherwise")
         if v["ref_long"] and v["rel_gap"] > -0.1:
             return Verdict("behavior", ("off_task",), 0.55 + min(0.35, max(0.0, v["rel_gap"])),
                            "the reference answer fits the input better than the output does", "reference_fits_better")

@@ -627,3 +627,21 @@ def test_a_refactor_where_tests_were_asked_is_behavior_whatever_the_reference_sa
     # The refactor's values differ from the tests' values: that says nothing about what the model knows.
     (d,) = engine.diagnose([rec])
     assert d.label == "behavior" and d.subtypes == ("instruction_violation",)
+
+
+def test_a_question_answered_in_the_references_terms_with_other_facts_is_information(engine: Engine) -> None:
+    rec = FailureRecord(id="p", input="In our Nuxt 3 app, the Pinia cart store should survive page reloads. What's "
+                                      "the simplest way?",
+                        output="Pinia supports this out of the box. Just add `persist: true` to your store definition "
+                               "and it will sync state to localStorage automatically. No extra packages are needed.",
+                        reference="Install the pinia-plugin-persistedstate Nuxt module, add it to modules in "
+                                  "nuxt.config.ts, then set `persist: true` on the store. Pinia alone does not persist "
+                                  "state across reloads.")
+    (sig,), _ = engine.signals([rec])
+    assert decide(sig).rule == "question_answered_otherwise"
+    (d,) = engine.diagnose([rec])
+    assert d.label == "information"
+    # The same words where no question was asked (a task to carry out) are not an answer with other facts.
+    task = dataclasses.replace(rec, input="Make the Pinia cart store in our Nuxt 3 app survive page reloads.")
+    (sig,), _ = engine.signals([task])
+    assert decide(sig).rule != "question_answered_otherwise"
