@@ -803,16 +803,23 @@ _ASKS_QUERY = re.compile(r"^\W*(?:please\s+)?(?:write|give|generate|create|draft
                          re.I)
 
 
+def _artifact_given(what: str, asked: bool, given: bool, output: str) -> InstructionResult | None:
+    """A query or a test asked for: is one in the output? (A reply that says why it wrote none is a refusal or an
+    abstention, read elsewhere.)"""
+    if not asked or _DECLINES.search(output[:600]):
+        return None
+    return InstructionResult(f"a {what} given", given, f"has a {what}" if given else f"no {what} in the output")
+
+
 def _rule_query_given(instr: str, output: str) -> InstructionResult | None:
     """'Write a query: ...': the output holds a query, not advice on the topic of the question."""
-    if not _ASKS_QUERY.search(instr) or _DECLINES.search(output[:600]):
-        return None  # a reply that says why it wrote no query is a refusal or an abstention, read elsewhere
-    return InstructionResult("a query given", _sql_code(output) is not None,
-                             "has a query" if _sql_code(output) is not None else "no query in the output")
+    asked = _ASKS_QUERY.search(instr) is not None
+    return _artifact_given("query", asked, asked and _sql_code(output) is not None, output)
 
 
-_ASKS_TEST = re.compile(r"^\W*(?:please\s+)?(?:write|add|give|generate|create)(?: me| us)? (?:a|an|the|some|one|two|three)?\s*"
-                        r"(?:[\w+#.-]+ ){0,4}?(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)", re.I)
+_ASKS_TEST = re.compile(r"^\W*(?:please\s+)?(?:write|add|give|generate|create)(?: me| us)? "
+                        r"(?:a|an|the|some|one|two|three)?\s*(?:[\w+#.-]+ ){0,4}?"
+                        r"(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)", re.I)
 # What a test looks like in the common frameworks: JUnit/xUnit attributes, pytest and Go test functions, Rust's
 # #[test], Jest/Mocha/Vitest blocks, RSpec examples.
 _TEST_CODE = re.compile(r"@Test\b|@ParameterizedTest\b|\[(?:Fact|Theory|Test|TestMethod)\]|^\s*(?:async )?def test_\w*\(|"
@@ -823,10 +830,8 @@ _TEST_CODE = re.compile(r"@Test\b|@ParameterizedTest\b|\[(?:Fact|Theory|Test|Tes
 def _rule_test_given(instr: str, output: str) -> InstructionResult | None:
     """'Write a JUnit 5 unit test for this service': the output holds a test (a refactor of the service, or advice
     on testing, is not one)."""
-    if not _ASKS_TEST.search(instr) or _DECLINES.search(output[:600]):
-        return None
-    found = _TEST_CODE.search(output)
-    return InstructionResult("a test given", found is not None, "has a test" if found else "no test in the output")
+    asked = _ASKS_TEST.search(instr) is not None
+    return _artifact_given("test", asked, asked and _TEST_CODE.search(output) is not None, output)
 
 
 # "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a
