@@ -803,6 +803,10 @@ _ASKS_QUERY = re.compile(r"^\W*(?:please\s+)?(?:write|give|generate|create|draft
                          re.I)
 
 
+ARTIFACT_CONSTRAINTS = frozenset(f"a {what} given" for what in ("query", "test"))
+"""The constraints `_artifact_given` reports: a failed one means the output did another job than the one asked."""
+
+
 def _artifact_given(what: str, asked: bool, given: bool, output: str) -> InstructionResult | None:
     """A query or a test asked for: is one in the output? (A reply that says why it wrote none is a refusal or an
     abstention, read elsewhere.)"""

@@ -22,7 +22,8 @@ from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
-from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
+from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_reading_level,
+                                     check_reply_language)
 from classifiers.language import failed_check_kinds, read_cues
 from classifiers.records import Evidence, FailureRecord
 from classifiers.sql_schema import invented_names, unlisted_values
@@ -155,7 +156,6 @@ _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\
                      # Parts of the job handed back: "You can add timeouts and logging on top of this as needed."
                      r"\byou can (?:add|implement|fill in|wire up|handle)\b[^.\n]{0,80}?\b(?:on top of (?:this|that|it)|"
                      r"yourself|later|as needed)\b|\bleft as an exercise\b", re.I)
-_TASK_RULES = frozenset(("a query given", "a test given"))
 # An instruction about the payload's form (the validators read those); the others state content or conduct.
 _FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|format\w*|dialect|schema|keys?|"
                          r"fields?|columns?|header|object|array|null)\b", re.I)
@@ -259,7 +259,7 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["instr_fail_share"] = len(fails) / len(checks)
         v["instr_any_fail"] = float(bool(fails))
         # A query or a test asked for and not given: the output did another job, so its facts are not the answer's.
-        v["task_not_done"] = float(any(c.constraint in _TASK_RULES for c in fails))
+        v["task_not_done"] = float(any(c.constraint in ARTIFACT_CONSTRAINTS for c in fails))
         for c in fails[:4]:
             ev.append(Evidence("instructions", f"violated '{c.constraint}' ({c.detail})", 0.9))
         if not fails:
