@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 62
+REVISION = 63
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -36,7 +36,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
          "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
          "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
-         "fallback_information")
+         "invented_citation", "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -235,6 +235,8 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("information", ("retrieval_miss",), 0.75, "the model says the given context lacks the "
                        "answer", "context_abstention")
     if v["has_context"] and not v["has_reference"] and v["unsupported_sentences"] > 0 and not v["payload_output"]:
+        if v["invented_citation"]:
+            return _invented_citation()
         # Given a source and no gold answer, saying "the passage has no information" while adding claims
         # the passage lacks is a failure to use the context, not a knowledge gap.
         return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
@@ -330,6 +332,8 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("information", ("hallucination",), 0.55, "a well-formed payload built from the given "
                            "context; a value in it is the likely fault", "payload_values")
         if v["unsupported_sentences"] > 0 or v["out_support"] < 0.9:
+            if v["invented_citation"]:
+                return _invented_citation()
             return Verdict("behavior", ("context_ignored",), 0.6 + 0.3 * v["unsupported_sentences"],
                            "the output departs from the given context", "context_departs")
     if v["has_reference"]:
@@ -421,6 +425,14 @@ def _value_slip(v: dict[str, float]) -> bool:
 def _slip() -> Verdict:
     return Verdict("information", ("hallucination",), 0.7, "the output matches the reference in form and in most "
                    "values, and states other values for the rest", "value_slip")
+
+
+def _invented_citation() -> Verdict:
+    # The output departs from the document and, where it does, cites a section the document does not have
+    # ("under §7.4 you get two more unpaid days" beside a handbook excerpt of §7.3 alone): the claim rests on a
+    # made-up part of the source, an invented fact, not the document's own words set aside.
+    return Verdict("information", ("hallucination",), 0.7, "the output cites a section the given document does "
+                   "not have", "invented_citation")
 
 
 def _thin_answer() -> Verdict:

@@ -429,3 +429,18 @@ def unsourced_ids(output: str, source: str) -> list[str]:
         if re.sub(r"[^a-z0-9]", "", tok.lower()) not in flat:
             found.append(tok)
     return sorted(set(found))
+
+
+_CITATION = re.compile(r"(?:§§?\s*|\b(?:[Ss]ection|[Ss]ec\.|[Cc]lause|[Aa]rticle|[Aa]rt\.|[Cc]ondition|[Pp]aragraph)\s+)"
+                       r"(\d+(?:\.\d+)*)")
+_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def invented_citations(output: str, source: str) -> list[str]:
+    """Sections, clauses or articles the output cites by a number its source document never states.
+
+    An answer over a handbook or a contract that quotes "§7.4" or "Section 6.5 (Tolling)" where the excerpt stops at
+    6.3 has made up a part of the document, and the claim it hangs on it: an invented fact, not a passage set aside.
+    """
+    stated = set(_SECTION_NUMBER.findall(source))
+    return sorted({m.group(1) for m in _CITATION.finditer(output) if m.group(1) not in stated})

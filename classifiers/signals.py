@@ -17,7 +17,7 @@ import numpy as np
 
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
-from classifiers.facts import fact_tokens, unsourced_ids
+from classifiers.facts import fact_tokens, invented_citations, unsourced_ids
 from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
@@ -43,6 +43,7 @@ FEATURES: tuple[str, ...] = (
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
+    "invented_citation",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -368,6 +369,11 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["has_context"] = 1.0
         v["follow_context"] = float(bool(_FOLLOW_DOCUMENT.search(rec.input[:4000])))
         g = ground(rec.input, out, rec.reference, rec.context)
+        cited = invented_citations(out, source)
+        v["invented_citation"] = float(bool(cited))
+        if cited:
+            ev.append(Evidence("facts", f"the output cites {', '.join(cited[:3])}, a section number the given "
+                               "document does not state", 0.7))
         v.update(out_support=g.out_support, unsupported_sentences=g.unsupported_sentences,
                  ref_in_context=g.ref_in_context, ref_in_top_bm25=g.ref_in_top_bm25)
         ev.append(Evidence("grounding", f"{g.out_support:.0%} of the output's words are in the context; "

@@ -645,3 +645,22 @@ def test_a_question_answered_in_the_references_terms_with_other_facts_is_informa
     task = dataclasses.replace(rec, input="Make the Pinia cart store in our Nuxt 3 app survive page reloads.")
     (sig,), _ = engine.signals([task])
     assert decide(sig).rule != "question_answered_otherwise"
+
+
+def test_citing_a_section_the_excerpt_does_not_have_is_an_invented_fact(engine: Engine) -> None:
+    rec = FailureRecord(id="s", input="My uncle died last week. How many paid days off can I take for the funeral?",
+                        output="I'm sorry for your loss. Under Section 5.2 you get three paid days for an uncle, and "
+                               "Section 5.6 adds two unpaid travel days if the funeral is over 300 miles away.",
+                        context=("Harlow Tools Handbook 5.2 Bereavement: five paid days for a spouse, child or parent; "
+                                 "three paid days for other relatives, including aunts, uncles and grandparents.",))
+    (sig,), _ = engine.signals([rec])
+    assert sig.values["invented_citation"] == 1.0
+    assert decide(sig).rule == "invented_citation"
+    (d,) = engine.diagnose([rec])
+    assert d.label == "information" and d.route == "rag"
+    # Citing only the section the excerpt has, while departing from it, stays a context fault.
+    honest = dataclasses.replace(rec, output="Under Section 5.2 you can take five paid days for an uncle, plus two "
+                                             "more if you travel far for the funeral.")
+    (sig,), _ = engine.signals([honest])
+    assert sig.values["invented_citation"] == 0.0
+    assert decide(sig).rule != "invented_citation"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.facts import compare, fact_tokens, unsourced_ids
+from classifiers.facts import compare, fact_tokens, invented_citations, unsourced_ids
 
 
 def test_fact_tokens_normalise_numbers_dates_and_number_words() -> None:
@@ -172,3 +172,14 @@ def test_identifiers_the_source_document_does_not_hold() -> None:
     assert unsourced_ids("2025-06-16, v4.21.2, 1960s, 1088150.93, 15-20, 2015-2017", source) == []
     # Without a source document there is nothing to hold the output to.
     assert unsourced_ids("EIN 74-3318290", "Make up a sample W-9.") == []
+
+
+def test_sections_the_source_document_does_not_state() -> None:
+    source = ("Tenant handbook. 4.1 Rent is due on the 1st. 4.2 A late fee of $40 applies after the 5th. "
+              "§ 6 Pets: one cat or dog under 25 lb, with a $300 deposit.")
+    out = "Under Section 4.2 a $40 fee applies; §6 allows one pet, and Clause 4.7 waives the fee for autopay."
+    assert invented_citations(out, source) == ["4.7"]
+    # A section number inside a longer one ("14.2") is not the section ("4.2") stated.
+    assert invented_citations("See Article 14.2.", source) == ["14.2"]
+    # Numbers that are not cited as a part of the document are left to the other fact checks.
+    assert invented_citations("Pay $55 by the 10th, or call 555-0100.", source) == []
