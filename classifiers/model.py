@@ -285,14 +285,15 @@ class LearnedCombiner:
                 # The validator failed only because the model said what it lacked instead of the payload; or
                 # the cascade found a behavior fault and values that contradict the reference: a conjunction
                 # of two pieces of evidence that the heads, trained on single-label cases, cannot weigh.
-                label, conf = vd.label, max(conf, vd.confidence)
+                label, conf = vd.label, rule_capped(max(conf, vd.confidence), vd.rule, self.rule_record)
             elif s.certain is not None:
                 # A deterministic validator that failed keeps the last word: this is a behavior problem
-                # (and "both" where the cascade also found the facts wrong or missing).
+                # (and "both" where the cascade also found the facts wrong or missing). The behavior is
+                # certain, the label less so: its rule's record says how often the facts were wrong as well.
                 beh_sub = next((x for x in vd.subtypes if x in BEHAVIOR_SUBTYPES), s.certain[1])
                 label = "both" if vd.label == "both" or p_info[i] >= 0.9 else "behavior"
-                conf = max(conf, vd.confidence)
-            if conf < self.threshold:
+                conf = rule_capped(max(conf, vd.confidence), vd.rule, self.rule_record)
+            if conf < self.threshold and s.certain is None:  # a failed validator is never sent to review
                 out.append(Verdict("unknown", (), round(conf, 4), f"confidence {conf:.2f} below threshold "
                                    f"{self.threshold:.2f}; {reason}"))
                 continue

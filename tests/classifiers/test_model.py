@@ -160,3 +160,26 @@ def test_rule_record_is_saved_and_a_bad_one_refused(trained_dir: Path, tmp_path:
     (bad / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="rule_record"):
         LearnedCombiner.load(bad)
+
+
+def test_a_failed_validator_keeps_its_label_with_the_confidence_its_record_allows(engine) -> None:
+    from classifiers.engine import Engine, default_model_dir
+    from classifiers.records import FailureRecord
+
+    rec = FailureRecord(id="j", input="Give the capital of Peru as JSON.", expected_format="json",
+                        output='Sure! Here is the answer:\n```json\n{"capital": "Lima"}\n```')
+    (sig,), emb = engine.signals([rec])
+    assert sig.certain is not None
+    combiner = LearnedCombiner.load(default_model_dir())
+    base = LearnedCombiner(combiner.heads, combiner.cfg, combiner.threshold, combiner.version,
+                           calibration=combiner.calibration, rule_record={})
+    (free,) = base.predict([sig], emb)
+    # A validator right 1 time in 10 on the training cases: the payload is still a format fault (never sent to
+    # review), and the confidence in the label drops towards that record.
+    poor = LearnedCombiner(combiner.heads, combiner.cfg, combiner.threshold, combiner.version,
+                           calibration=combiner.calibration, rule_record={"validator": (200, 20)})
+    (capped,) = poor.predict([sig], emb)
+    assert free.label == capped.label == "behavior" and capped.subtypes == ("format_violation",)
+    assert free.confidence >= 0.97
+    assert capped.confidence < combiner.threshold
+    assert Engine(combiner=poor, embedder=engine.embedder).diagnose([rec])[0].label == "behavior"
