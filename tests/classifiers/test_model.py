@@ -170,16 +170,18 @@ def test_a_failed_validator_keeps_its_label_with_the_confidence_its_record_allow
                         output='Sure! Here is the answer:\n```json\n{"capital": "Lima"}\n```')
     (sig,), emb = engine.signals([rec])
     assert sig.certain is not None
-    combiner = LearnedCombiner.load(default_model_dir())
-    base = LearnedCombiner(combiner.heads, combiner.cfg, combiner.threshold, combiner.version,
-                           calibration=combiner.calibration, rule_record={})
-    (free,) = base.predict([sig], emb)
+    shipped = LearnedCombiner.load(default_model_dir())
+
+    def with_record(record: dict[str, tuple[int, int]]) -> LearnedCombiner:
+        return LearnedCombiner(shipped.heads, shipped.cfg, shipped.threshold, shipped.version,
+                               calibration=shipped.calibration, rule_record=record)
+
+    (free,) = with_record({}).predict([sig], emb)
     # A validator right 1 time in 10 on the training cases: the payload is still a format fault (never sent to
     # review), and the confidence in the label drops towards that record.
-    poor = LearnedCombiner(combiner.heads, combiner.cfg, combiner.threshold, combiner.version,
-                           calibration=combiner.calibration, rule_record={"validator": (200, 20)})
+    poor = with_record({"validator": (200, 20)})
     (capped,) = poor.predict([sig], emb)
     assert free.label == capped.label == "behavior" and capped.subtypes == ("format_violation",)
     assert free.confidence >= 0.97
-    assert capped.confidence < combiner.threshold
+    assert capped.confidence < shipped.threshold
     assert Engine(combiner=poor, embedder=engine.embedder).diagnose([rec])[0].label == "behavior"
