@@ -129,6 +129,23 @@ def reliability(correct: Sequence[bool], confidence: Sequence[float], bins: int 
     return {"bins": rows, "ece": float(ece)}
 
 
+REVIEW_SHARES = (0.9, 0.8)
+"""Coverages `formfact eval` reports accuracy at: the most confident 90% and 80% of the cases."""
+
+
+def accuracy_at_coverage(correct: Sequence[bool], confidence: Sequence[float], share: float) -> float:
+    """Accuracy on the most confident `share` of the cases: what is left if the least confident rest went to review.
+
+    The threshold a model ships with is chosen on its training data; on another team's cases this says what a
+    review queue of a given size would buy. Ties in confidence keep file order, so the figure is deterministic.
+    """
+    if not correct:
+        return 0.0
+    keep = max(1, round(share * len(correct)))
+    order = sorted(range(len(correct)), key=lambda i: -confidence[i])[:keep]
+    return sum(bool(correct[i]) for i in order) / keep
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything `formfact eval` reports, as plain numbers."""
@@ -144,6 +161,8 @@ class Report:
     confusion_labels: tuple[str, ...]
     subtype_recall: Mapping[str, Mapping[str, float]]
     reliability: Mapping[str, object]
+    accuracy_at_coverage: Mapping[str, float]
+    """Keyed by coverage ("0.90"): accuracy on that most confident share of the cases (see REVIEW_SHARES)."""
 
     def to_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -154,6 +173,7 @@ def report(truth: Sequence[str], pred: Sequence[str], truth_subtypes: Sequence[S
     """All metrics of one evaluation run."""
     base: tuple[str, ...] = EVAL_LABELS + ("unknown",)
     labels = base + tuple(sorted((set(truth) | set(pred)) - set(base)))
+    right = [t == p for t, p in zip(truth, pred)]
     return Report(
         n=len(truth),
         accuracy=accuracy(truth, pred),
@@ -165,5 +185,6 @@ def report(truth: Sequence[str], pred: Sequence[str], truth_subtypes: Sequence[S
         confusion=confusion_matrix(truth, pred, labels),
         confusion_labels=labels,
         subtype_recall=subtype_recall(truth_subtypes, pred_subtypes),
-        reliability=reliability([t == p for t, p in zip(truth, pred)], confidence),
+        reliability=reliability(right, confidence),
+        accuracy_at_coverage={f"{share:.2f}": accuracy_at_coverage(right, confidence, share) for share in REVIEW_SHARES},
     )

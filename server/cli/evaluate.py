@@ -118,7 +118,9 @@ def render(rep: dict[str, Any]) -> str:
     lines = [f"{rep['n']} cases, classifier {rep['classifier_version']}",
              f"accuracy {rep['accuracy']:.3f}   macro-F1 {rep['macro_f1']:.3f}   kappa {rep['kappa']:.3f}",
              f"coverage {rep['coverage']:.3f}   accuracy on covered {rep['covered_accuracy']:.3f}   "
-             f"ECE {rep['reliability']['ece']:.3f}", "",
+             f"ECE {rep['reliability']['ece']:.3f}",
+             "accuracy on the most confident " + "   ".join(
+                 f"{float(share):.0%}: {acc:.3f}" for share, acc in rep["accuracy_at_coverage"].items()), "",
              f"{'label':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}"]
     for lab, row in rep["per_label"].items():
         lines.append(f"{lab:<14}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}{int(row['support']):>9}")

@@ -21,6 +21,9 @@ def test_eval_counts_every_case_and_writes_report(labelled_file: Path, tmp_path:
     assert rep["unreadable_lines"] == 2 and rep["errors"] == 2
     assert 0.0 <= rep["macro_f1"] <= 1.0 and rep["coverage"] < 1.0
     assert sum(map(sum, rep["confusion"])) == n_lines
+    # The two unreadable lines carry no confidence: the first to leave when the least confident go to review.
+    assert set(rep["accuracy_at_coverage"]) == {"0.90", "0.80"}
+    assert rep["accuracy_at_coverage"]["0.90"] > rep["accuracy"]
     assert out_png.stat().st_size > 1000
     assert "accuracy" in capsys.readouterr().out
 

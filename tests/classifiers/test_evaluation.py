@@ -6,6 +6,7 @@ import pytest
 
 from classifiers.evaluation import (
     accuracy,
+    accuracy_at_coverage,
     cohen_kappa,
     confusion_matrix,
     coverage,
@@ -61,3 +62,15 @@ def test_report_counts_error_predictions() -> None:
     assert rep.n == 6 and rep.accuracy == pytest.approx(3 / 6)
     assert rep.confusion_labels == ("information", "behavior", "both", "unknown", "error")
     assert sum(map(sum, rep.confusion)) == 6
+
+
+def test_accuracy_on_the_most_confident_share_leaves_the_least_confident_to_review() -> None:
+    right = [True, False, True, True, False, True, True, True, True, False]
+    conf = [0.9, 0.3, 0.8, 0.7, 0.95, 0.6, 0.85, 0.75, 0.65, 0.5]
+    # Keeping 8 of 10 drops the two least confident (0.3 wrong, 0.5 wrong): 7 right of 8.
+    assert accuracy_at_coverage(right, conf, 0.8) == pytest.approx(7 / 8)
+    # All of them: plain accuracy; the single most confident (0.95) is wrong.
+    assert accuracy_at_coverage(right, conf, 1.0) == pytest.approx(7 / 10)
+    assert accuracy_at_coverage(right, conf, 0.1) == 0.0
+    rep = report(["behavior"] * 10, ["behavior" if r else "information" for r in right], [()] * 10, [()] * 10, conf)
+    assert rep.accuracy_at_coverage == {"0.90": pytest.approx(7 / 9), "0.80": pytest.approx(7 / 8)}
