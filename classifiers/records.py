@@ -296,8 +296,18 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
 
     checks: list[Check] = []
     raw_checks = data.get("checks") or []
+    if isinstance(raw_checks, str):
+        raw_checks = [raw_checks]
+    if isinstance(raw_checks, Mapping):
+        # {"json_parse": false, "toxicity": "pass"}: each check's name with its outcome.
+        raw_checks = [{"name": str(k), **({"status": v} if isinstance(v, str) else {"passed": v})}
+                      for k, v in raw_checks.items()]
+    if isinstance(raw_checks, list):
+        # ["json_parse", "faithfulness"]: a case in a failure file listed by the checks it failed.
+        raw_checks = [{"name": c, "passed": False} if isinstance(c, str) else c for c in raw_checks]
     if not isinstance(raw_checks, list) or len(raw_checks) > limits.max_list_items:
-        bad.append(FieldViolation("checks", f"must be a list of at most {limits.max_list_items} objects"))
+        bad.append(FieldViolation("checks", f"must be a list of at most {limits.max_list_items} checks (objects, "
+                                            "or names of failed checks) or an object of names and outcomes"))
     else:
         for i, c in enumerate(raw_checks):
             if not isinstance(c, Mapping) or not isinstance(c.get("name"), str) or not c.get("name"):

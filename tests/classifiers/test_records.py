@@ -22,6 +22,17 @@ def test_check_explanations_and_statuses_under_other_tools_names_are_read() -> N
         ("toxicity", True, "")]
 
 
+def test_checks_listed_by_name_failed_and_checks_mapped_to_outcomes_are_read() -> None:
+    rec = _parse(checks=["json_parse", {"name": "toxicity", "passed": True}]).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("json_parse", False), ("toxicity", True)]
+    rec = _parse(checks={"json_parse": False, "answer_match": "FAIL", "toxicity": "pass"}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("json_parse", False), ("answer_match", False),
+                                                        ("toxicity", True)]
+    with pytest.raises(RecordError) as err:
+        _parse(checks={"json_parse": "maybe", "": False})
+    assert [v.field for v in err.value.violations] == ["checks[0].passed", "checks[1].name"]
+
+
 def test_a_check_without_a_readable_outcome_is_refused_by_field() -> None:
     with pytest.raises(RecordError) as err:
         _parse(checks=[{"name": "json_parse", "status": "maybe"}])
