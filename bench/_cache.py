@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from classifiers.embedding import Embedder
-from classifiers.records import LabelledRecord, parse_record
+from classifiers.records import BadLine, LabelledRecord, read_jsonl
 from classifiers.signals import Signals, extract
 
 DATA = Path("/work/shared/data/failures.jsonl")
@@ -28,7 +28,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def read(path: Path = DATA, drop_fields: bool = False) -> list[LabelledRecord]:
-    recs = [parse_record(json.loads(line)) for line in path.open(encoding="utf-8") if line.strip()]
+    recs = []
+    with path.open(encoding="utf-8") as fh:
+        for line_no, item in read_jsonl(fh):
+            if isinstance(item, BadLine):
+                # A benchmark that skipped a case would report on another set than it names.
+                raise SystemExit(f"{path}:{line_no}: {item.message}")
+            recs.append(item)
     if drop_fields:
         # input + output [+ reference] only: what a pipeline that sends nothing else gives the engine.
         recs = [dataclasses.replace(r, record=dataclasses.replace(
