@@ -204,8 +204,10 @@ def capped_confidence(probs: np.ndarray, verdicts: Sequence[Verdict], certain: S
     sent it wholesale to review: coverage 0.13 on halueval2 without optional fields). The cascade's
     confidence says how much evidence backs this one case (an information verdict reached only by finding no
     behavior problem in generic prose is weak), which carried over between sources (bench/loso.py
-    --ship-sources: covered accuracy 0.958 at coverage 0.973, where the heads' confidence gave 0.927 at 1.000). Where the heads overrule the cascade their calibrated probability stands, and a
-    certain validator keeps the larger of the two. With a `calibration` table the cascade's confidence is
+    --ship-sources: covered accuracy 0.958 at coverage 0.973, where the heads' confidence gave 0.927 at
+    1.000). Where the heads overrule the cascade, and where a validator failed, their calibrated probability
+    stands here (`LearnedCombiner.predict` then gives a failed validator the larger of it and the validator's
+    confidence, capped by the validator's record). With a `calibration` table the cascade's confidence is
     read through it (same order, so the same cases go to review, but the number is a probability), then capped
     by the deciding rule's `rule_record` (see `rule_capped`).
     """
