@@ -5,7 +5,10 @@ A `Diagnosis` is what formfact says about it. Both are plain frozen dataclasses:
 about protobuf messages, and it converts at the boundary.
 
 `parse_record` is the single validator for incoming records; the CLI (JSONL) and the gRPC edge both call it,
-so a bad record gets the same field-level complaint whichever way it arrives.
+so a bad record gets the same field-level complaint whichever way it arrives. It reads what eval tools commonly
+write (DeepEval's and Ragas's field names, chat messages, outputs given as JSON objects, checks under other keys,
+formats given as descriptions): a case refused for its spelling would be a case lost, and `formfact eval`
+would score it as a wrong answer.
 """
 
 from __future__ import annotations
@@ -45,13 +48,62 @@ FORMAT_ALIASES = {"yml": "yaml", "md": "markdown", "htm": "html"}
 NO_FORMAT = frozenset({"", "text", "plain", "plaintext", "plain_text", "prose", "free_text", "freeform", "free-form",
                        "natural_language", "none", "null", "any"})
 """`expected_format` values that say "no particular format": read as absent."""
+SQL_DIALECTS = frozenset({"postgresql", "postgres", "psql", "mysql", "mariadb", "sqlite", "tsql", "mssql", "plsql",
+                          "oracle", "bigquery", "snowflake", "redshift", "duckdb", "hiveql", "sparksql", "trino",
+                          "presto", "ansi"})
+"""Words that name a SQL dialect: an `expected_format` of "PostgreSQL" asks for SQL."""
+CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerfile", "hcl", "terraform", "go", "golang",
+                            "java", "kotlin", "swift", "rust", "ruby", "php", "cpp", "csharp", "scala", "perl", "lua",
+                            "dart", "elixir", "haskell", "julia", "matlab", "jsx", "tsx", "vue", "solidity"})
+"""Programming languages given as `expected_format`: carried as "code" (not validated)."""
+FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
+                           "essay", "outline", "sentence", "summary", "report", "memo", "steps"})
+"""Shapes of prose ("bullet list", "email") given as `expected_format`: read as an instruction, not a format."""
 CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation")
 """Where eval tools put a check's explanation (formfact's own name first)."""
-_CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "fail": False, "failed": False,
-                 "failure": False, "error": False}
-_PASSAGE_KEYS = ("text", "content", "page_content", "passage")
+CHECK_NAME_KEYS = ("name", "metric", "check", "type", "test", "evaluator", "assertion")
+"""Where eval tools put a check's name: DeepEval and Ragas say `metric`, promptfoo `assertion.type`."""
+CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict")
+_CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
+                 "failed": False, "failure": False, "error": False, "false": False}
+_PASSAGE_KEYS = ("text", "content", "page_content", "passage", "body", "snippet", "chunk", "document")
+_INSTRUCTION_KEYS = ("text", "instruction", "description", "content", "constraint", "rule")
 LABEL_ALIASES = {"behaviour": "behavior", "behavior-based": "behavior", "behavior_based": "behavior",
-                 "information-based": "information", "information_based": "information", "info": "information"}
+                 "information-based": "information", "information_based": "information", "info": "information",
+                 "information+behavior": "both", "behavior+information": "both", "information_and_behavior": "both",
+                 "behavior_and_information": "both", "information & behavior": "both", "mixed": "both"}
+FIELD_ALIASES = {
+    "input": ("prompt", "question", "query", "user_input"),
+    "output": ("actual_output", "response", "completion", "model_output", "generation", "prediction"),
+    "reference": ("expected_output", "ground_truth", "gold_answer", "reference_answer"),
+    "context": ("retrieval_context", "retrieved_contexts", "contexts"),
+}
+"""Other tools' names for formfact's fields (DeepEval, Ragas, OpenAI evals): read where formfact's name is absent."""
+SUBTYPE_ALIASES = {
+    **dict.fromkeys(("factual_error", "factual_inaccuracy", "incorrect_fact", "wrong_fact", "fabrication",
+                     "fabricated_fact", "made_up_fact", "confabulation"), "hallucination"),
+    **dict.fromkeys(("outdated", "stale_knowledge", "outdated_information", "outdated_fact", "stale_fact"),
+                    "outdated_knowledge"),
+    **dict.fromkeys(("missing_information", "knowledge_gap", "lack_of_knowledge", "unknown_fact"),
+                    "missing_knowledge"),
+    **dict.fromkeys(("retrieval_failure", "retrieval_error", "bad_retrieval", "irrelevant_context"), "retrieval_miss"),
+    **dict.fromkeys(("format_error", "invalid_format", "invalid_json", "malformed_output", "parse_error"),
+                    "format_violation"),
+    **dict.fromkeys(("schema_error", "schema_mismatch", "missing_field", "missing_key", "wrong_type"),
+                    "schema_violation"),
+    **dict.fromkeys(("instruction_following", "ignored_instruction", "instruction_not_followed",
+                     "constraint_violation"), "instruction_violation"),
+    **dict.fromkeys(("off_topic", "irrelevant_answer", "wrong_task"), "off_task"),
+    **dict.fromkeys(("incomplete", "incomplete_answer", "too_short", "lack_of_detail", "insufficient_details",
+                     "missing_detail"), "insufficient_detail"),
+    **dict.fromkeys(("tone", "wrong_tone", "verbosity", "too_verbose"), "style"),
+    **dict.fromkeys(("harmful", "toxicity", "toxic", "safety", "unsafe_content", "pii_leak", "privacy_leak"),
+                    "unsafe"),
+    **dict.fromkeys(("overrefusal", "excessive_refusal", "unnecessary_refusal", "refusal"), "over_refusal"),
+    **dict.fromkeys(("unfaithful", "unfaithfulness", "ignored_context", "context_contradiction", "ungrounded"),
+                    "context_ignored"),
+}
+"""Common names for formfact's subtypes in other taxonomies."""
 ROUTES = ("rag", "finetune", "review")
 
 
@@ -199,11 +251,125 @@ class LabelledRecord:
     subtypes: tuple[str, ...] = ()
 
 
-def _passage_text(passage: Any) -> Any:
+def _passage_text(passage: Any, keys: tuple[str, ...] = _PASSAGE_KEYS) -> Any:
     """A passage's text when it comes as an object; anything else as it is (the caller validates)."""
     if isinstance(passage, Mapping):
-        return next((passage[k] for k in _PASSAGE_KEYS if isinstance(passage.get(k), str)), passage)
+        return next((passage[k] for k in keys if isinstance(passage.get(k), str)), passage)
     return passage
+
+
+def _as_text(value: Any, answers: bool = False) -> Any:
+    """A structured output or gold answer as the text a validator reads; a string or null as it is.
+
+    A JSON payload given as an object or array is serialised (it is valid JSON by construction), a chat message
+    gives its content, a number is written out, and a gold answer given as a list of accepted answers (`answers`)
+    is joined.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and isinstance(value.get("content"), str) and "role" in value:
+        return value["content"]
+    if answers and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _messages_text(value: Any) -> Any:
+    """A prompt given as chat messages ([{"role", "content"}, ...]) as one text; anything else as it is."""
+    if isinstance(value, list) and value and all(isinstance(m, Mapping) and isinstance(m.get("content"), str)
+                                                 for m in value):
+        return "\n\n".join(m["content"] for m in value)
+    return value
+
+
+def _instruction_items(value: Any) -> Any:
+    """Instructions given as objects ({"text": ...}) or as a name -> value map ({"max_words": 50}) as strings."""
+
+    def one(item: Any) -> Any:
+        if not isinstance(item, Mapping):
+            return item
+        text = _passage_text(item, _INSTRUCTION_KEYS)
+        # An object with no text of its own ({"id": "length", "kwargs": {...}}) is read whole.
+        return text if isinstance(text, str) else json.dumps(item, ensure_ascii=False)
+
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}" for k, v in value.items()]
+    if isinstance(value, list):
+        return [one(v) for v in value]
+    return value
+
+
+def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Other tools' field names and shapes read as formfact's; what still does not fit is left to validation."""
+    data = dict(data)
+    for name, aliases in FIELD_ALIASES.items():
+        if data.get(name) is None:
+            data[name] = next((data[a] for a in aliases if data.get(a) is not None), None)
+    if isinstance(data.get("id"), int) and not isinstance(data["id"], bool):
+        data["id"] = str(data["id"])
+    data["input"] = _messages_text(data.get("input"))
+    data["output"] = _as_text(data.get("output"))
+    data["reference"] = _as_text(data.get("reference"), answers=True)
+    context = data.get("context")
+    if isinstance(context, Mapping) and not any(k in context for k in _PASSAGE_KEYS):
+        context = list(context.values())  # {"doc-1": "...", "doc-2": "..."}
+    if isinstance(context, (list, Mapping)):
+        # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
+        data["context"] = [_passage_text(p) for p in (context if isinstance(context, list) else [context])]
+    data["instructions"] = _instruction_items(data.get("instructions"))
+    for name in ("task", "model"):
+        value = data.get(name)
+        if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+            data[name] = value["name"]
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            data[name] = str(value)
+    return data
+
+
+def _read_format(value: str) -> tuple[str | None, str | None, bool]:
+    """(format, instruction, understood) for an `expected_format` string.
+
+    "JSON", "application/json", "valid JSON object" and "PostgreSQL" name a format; "plain text" names none; a
+    shape of prose ("bullet list", "one paragraph") becomes an instruction the output had to follow. A single
+    unknown word ("docx", "jsn") is not understood: the caller refuses it rather than guess.
+    """
+    whole = value.strip().lower()
+    whole = FORMAT_ALIASES.get(whole, whole)
+    if whole in NO_FORMAT or whole.replace(" ", "_") in NO_FORMAT:
+        return None, None, True
+    if whole in EXPECTED_FORMATS + CARRIED_FORMATS:
+        return whole, None, True
+    words = re.findall(r"[a-z0-9]+", whole.replace("t-sql", "tsql").replace("spark sql", "sparksql"))
+    for word in words:
+        word = FORMAT_ALIASES.get(word, word)
+        if word in EXPECTED_FORMATS + CARRIED_FORMATS:
+            return word, None, True
+        if word in SQL_DIALECTS:
+            return "sql", None, True
+        if word in CODE_LANGUAGES:
+            return "code", None, True
+    if all(w in NO_FORMAT for w in words):
+        return None, None, True
+    if len(words) > 1 or (words and words[0] in FORMAT_SHAPES):
+        return None, f"Answer format: {value.strip()}", True
+    return None, None, False
+
+
+def _check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
+    """(name, outcome) of a check object under whichever keys its tool used; None where absent or unreadable."""
+    name = next((c[k] for k in CHECK_NAME_KEYS if isinstance(c.get(k), str) and c.get(k)), None)
+    if name is None and isinstance(c.get("assertion"), Mapping):
+        name = c["assertion"].get("type")  # promptfoo: {"assertion": {"type": "is-json"}, "pass": false}
+    outcome = next((c[k] for k in CHECK_OUTCOME_KEYS if c.get(k) is not None), None)
+    if isinstance(outcome, str):
+        outcome = _CHECK_STATUS.get(outcome.strip().lower())
+    score, threshold = c.get("score"), c.get("threshold")
+    if outcome is None and isinstance(score, (int, float)) and isinstance(threshold, (int, float)) \
+            and not isinstance(score, bool) and not isinstance(threshold, bool):
+        outcome = score >= threshold  # DeepEval and Ragas metrics: higher is better, passing at the threshold
+    return name, outcome
 
 
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
@@ -214,6 +380,7 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """
     if not isinstance(data, Mapping):
         raise RecordError([FieldViolation("record", "must be a JSON object")])
+    data = _normalise(data)
     bad: list[FieldViolation] = []
 
     def text(name: str, required: bool, max_chars: int = limits.max_text_chars) -> str | None:
@@ -259,31 +426,33 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     if "output" not in data or data.get("output") is None:
         bad.append(FieldViolation("output", "is required (it may be an empty string)"))
     reference = text("reference", False)
-    if isinstance(data.get("context"), list):
-        # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
-        data = {**data, "context": [_passage_text(p) for p in data["context"]]}
-    context = str_list("context", limits.max_text_chars)
-    instructions = str_list("instructions", limits.max_item_chars)
 
     fmt = data.get("expected_format")
     if fmt is not None:
-        name = FORMAT_ALIASES.get(fmt.strip().lower(), fmt.strip().lower()) if isinstance(fmt, str) else None
-        if name is not None and name in NO_FORMAT:
-            fmt = None
-        elif name is not None and name in EXPECTED_FORMATS + CARRIED_FORMATS:
-            fmt = name
-        else:
+        fmt, shape, understood = _read_format(fmt) if isinstance(fmt, str) else (None, None, False)
+        if shape is not None:
+            data["instructions"] = [*(data.get("instructions") or ()), shape]
+        if not understood:
             bad.append(FieldViolation("expected_format", f"must be one of {', '.join(EXPECTED_FORMATS)} (validated), "
-                                                         f"{', '.join(CARRIED_FORMATS)} (carried), or null"))
-            fmt = None
+                                                         f"{', '.join(CARRIED_FORMATS)} (carried), a description "
+                                                         "such as \"bullet list\", or null"))
 
     schema = data.get("schema")
     if isinstance(schema, str) and schema.strip():
-        try:
-            schema = json.loads(schema)
-        except json.JSONDecodeError as exc:
-            bad.append(FieldViolation("schema", f"is not valid JSON: {exc.msg}"))
+        if schema.lstrip()[:1] in "{[":
+            try:
+                schema = json.loads(schema)
+            except json.JSONDecodeError as exc:
+                bad.append(FieldViolation("schema", f"is not valid JSON: {exc.msg}"))
+                schema = None
+        else:
+            # "CREATE TABLE orders (...)" or "orders(id, total)": a database schema in words, which the engine
+            # reads where it reads any document the model was given.
+            context = data.get("context")
+            data["context"] = [*(context if isinstance(context, list) else [context] if context else []), schema]
             schema = None
+    context = str_list("context", limits.max_text_chars)
+    instructions = str_list("instructions", limits.max_item_chars)
     if schema is not None and schema != "":
         if not isinstance(schema, dict):
             bad.append(FieldViolation("schema", "must be a JSON Schema object"))
@@ -310,22 +479,20 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
                                             "or names of failed checks) or an object of names and outcomes"))
     else:
         for i, c in enumerate(raw_checks):
-            if not isinstance(c, Mapping) or not isinstance(c.get("name"), str) or not c.get("name"):
+            name, passed = _check_fields(c) if isinstance(c, Mapping) else (None, None)
+            if not isinstance(name, str) or not name:
                 bad.append(FieldViolation(f"checks[{i}].name", "is required"))
                 continue
-            passed = c.get("passed")
-            if passed is None and isinstance(c.get("status"), str):
-                passed = _CHECK_STATUS.get(c["status"].strip().lower())
             if not isinstance(passed, bool):
                 bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false (or a status "
-                                                                 "\"pass\"/\"fail\")"))
+                                                                 "\"pass\"/\"fail\", or a score and a threshold)"))
                 continue
             score = c.get("score")
             if score is not None and not isinstance(score, (int, float)):
                 bad.append(FieldViolation(f"checks[{i}].score", "must be a number"))
                 continue
             reason = next((c[k] for k in CHECK_REASON_KEYS if c.get(k)), "")
-            checks.append(Check(c["name"], passed, None if score is None else float(score),
+            checks.append(Check(name, passed, None if score is None else float(score),
                                 str(reason)[: limits.max_item_chars]))
 
     metadata: dict[str, str] = {}
@@ -346,10 +513,13 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     if isinstance(subtypes, str):
         subtypes = [subtypes]
     if isinstance(subtypes, list) and all(isinstance(s, str) for s in subtypes):
-        # "Format violation", "format-violation" and "format_violation" are one subtype.
+        # "Format violation", "format-violation" and "format_violation" are one subtype; "factual_error" is
+        # another taxonomy's hallucination. A subtype formfact has no name for is kept: the label is what is
+        # scored, and `formfact eval` lists such subtypes apart (formfact never names them).
         subtypes = [re.sub(r"[\s-]+", "_", s.strip().lower()) for s in subtypes]
-    if not isinstance(subtypes, list) or any(s not in SUBTYPES for s in subtypes):
-        bad.append(FieldViolation("subtypes", "must be a list of known subtypes"))
+        subtypes = [SUBTYPE_ALIASES.get(s, s) for s in subtypes if s]
+    else:
+        bad.append(FieldViolation("subtypes", "must be a list of strings"))
         subtypes = []
 
     task = text("task", False, limits.max_item_chars)

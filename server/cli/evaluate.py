@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from classifiers.records import BadLine, Diagnosis, LabelledRecord, read_jsonl
+from classifiers.records import SUBTYPES, BadLine, Diagnosis, LabelledRecord, read_jsonl
 
 BATCH = 64
 ERROR = "error"
@@ -129,8 +129,14 @@ def render(rep: dict[str, Any]) -> str:
     for lab, row in zip(labs, rep["confusion"]):
         lines.append(f"{lab:<14}" + "".join(f"{v:>12}" for v in row))
     lines += ["", f"{'subtype':<24}{'recall':>8}{'support':>9}"]
+    foreign = [sub for sub in rep["subtype_recall"] if sub not in SUBTYPES]
     for sub, row in rep["subtype_recall"].items():
-        lines.append(f"{sub:<24}{row['recall']:>8.3f}{int(row['support']):>9}")
+        if sub not in foreign:
+            lines.append(f"{sub:<24}{row['recall']:>8.3f}{int(row['support']):>9}")
+    if foreign:
+        # A file labelled in another taxonomy: its labels are scored, these subtypes cannot be.
+        lines.append("not formfact subtypes (never named, so not scored): " + ", ".join(
+            f"{sub} ({int(rep['subtype_recall'][sub]['support'])})" for sub in foreign))
     return "\n".join(lines)
 
 

@@ -28,6 +28,27 @@ def test_eval_counts_every_case_and_writes_report(labelled_file: Path, tmp_path:
     assert "accuracy" in capsys.readouterr().out
 
 
+def test_eval_scores_a_file_labelled_in_another_taxonomy(labelled_cases: list[dict], tmp_path: Path,
+                                                         capsys) -> None:
+    # DeepEval's field names and its own subtype names: every case is read and scored; the subtypes formfact
+    # has no name for are listed apart instead of scoring as misses.
+    path = tmp_path / "other.jsonl"
+    with path.open("w") as fh:
+        for c in labelled_cases:
+            other = {k: v for k, v in c.items() if k not in ("output", "reference")}
+            other.update(actual_output=c["output"], expected_output=c.get("reference"))
+            other["subtypes"] = ["tone_mismatch" if s == "style" else s for s in c.get("subtypes") or []] + ["vibes"]
+            fh.write(json.dumps(other) + "\n")
+    rc = main(["eval", str(path), "--json", str(tmp_path / "r.json"), "--png", str(tmp_path / "r.png"), "--quiet"])
+    assert rc == 0
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert rep["n"] == len(labelled_cases) and rep["unreadable_lines"] == 0 and rep["errors"] == 0
+    assert rep["subtype_recall"]["vibes"]["support"] == len(labelled_cases)
+    out = capsys.readouterr().out
+    assert "not formfact subtypes (never named, so not scored): " in out and f"vibes ({len(labelled_cases)})" in out
+    assert not any(line.startswith("vibes") for line in out.splitlines())
+
+
 def test_train_classifier_writes_a_loadable_model(labelled_file: Path, tmp_path: Path, trained_dir: Path,
                                                   capsys) -> None:
     out = tmp_path / "model"

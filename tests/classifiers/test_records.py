@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from classifiers.records import RecordError, parse_record
@@ -67,10 +69,93 @@ def test_a_carried_format_is_diagnosed_without_a_validator(engine) -> None:
     assert not any(e.signal == "format" and e.score > 0 for e in d.evidence)
 
 
-def test_label_and_subtype_spellings_are_normalised_and_unknown_ones_refused() -> None:
+def test_label_and_subtype_spellings_are_normalised() -> None:
     rec = _parse(label="Behaviour", subtypes=["Format violation", "instruction-violation"])
     assert (rec.label, rec.subtypes) == ("behavior", ("format_violation", "instruction_violation"))
     assert _parse(label="information-based", subtypes="hallucination").label == "information"
+    assert _parse(label="information+behavior").label == "both"
     with pytest.raises(RecordError) as err:
-        _parse(label="facts", subtypes=["vibes"])
+        _parse(label="facts", subtypes=[{"kind": "format"}])
     assert sorted(v.field for v in err.value.violations) == ["label", "subtypes"]
+
+
+def test_subtypes_of_another_taxonomy_are_mapped_or_kept_for_the_label_to_be_scored() -> None:
+    # A file labelled elsewhere: each case still counts (a refused line would score as a wrong answer).
+    rec = _parse(label="both", subtypes=["Factual error", "invalid-json", "tone_mismatch"])
+    assert rec.subtypes == ("hallucination", "format_violation", "tone_mismatch")
+
+
+def test_other_tools_field_names_are_read_and_formfacts_own_win() -> None:
+    deepeval = parse_record({"id": 7, "input": "Capital of Australia?", "actual_output": "Sydney",
+                             "expected_output": "Canberra", "retrieval_context": ["Canberra is the capital."]})
+    assert (deepeval.record.id, deepeval.record.output, deepeval.record.reference, deepeval.record.context) == (
+        "7", "Sydney", "Canberra", ("Canberra is the capital.",))
+    ragas = parse_record({"id": "r1", "user_input": "Capital?", "response": "Sydney", "retrieved_contexts": [],
+                          "reference": "Canberra"}).record
+    assert (ragas.input, ragas.output, ragas.reference) == ("Capital?", "Sydney", "Canberra")
+    both = _parse(response="not this one", output="this one").record
+    assert both.output == "this one"
+
+
+def test_structured_outputs_messages_and_answer_lists_are_read_as_text(engine) -> None:
+    rec = parse_record({"id": "m1", "input": [{"role": "system", "content": "Reply in JSON."},
+                                              {"role": "user", "content": "Order 42's status?"}],
+                        "output": {"order": 42, "status": "shipped"}, "expected_format": "json",
+                        "reference": ["shipped", "in transit"]}).record
+    assert rec.input == "Reply in JSON.\n\nOrder 42's status?"
+    assert rec.reference == "shipped; in transit"
+    # An output given as an object is valid JSON by construction: no format fault is found in it.
+    assert json.loads(rec.output) == {"order": 42, "status": "shipped"}
+    (d,) = engine.diagnose([rec])
+    assert "format_violation" not in d.subtypes
+    assert _parse(output={"role": "assistant", "content": "Shipped."}).record.output == "Shipped."
+    assert json.loads(_parse(output=["a", "b"]).record.output) == ["a", "b"]
+
+
+def test_context_and_instructions_in_other_shapes_are_read() -> None:
+    rec = _parse(context={"faq-1": "Orders ship in 2 days.", "faq-2": {"body": "Returns take 30 days."}},
+                 instructions=[{"id": "len", "description": "Answer in one sentence."}, "No emoji."]).record
+    assert rec.context == ("Orders ship in 2 days.", "Returns take 30 days.")
+    assert rec.instructions == ("Answer in one sentence.", "No emoji.")
+    assert _parse(instructions={"max_words": 50, "language": "German"}).record.instructions == (
+        "max_words: 50", "language: German")
+    assert _parse(instructions="Answer in French.").record.instructions == ("Answer in French.",)
+
+
+@pytest.mark.parametrize(("given", "read"), [("application/json", "json"), ("valid JSON object", "json"),
+                                             ("json_object", "json"), ("PostgreSQL 15", "sql"), ("T-SQL", "sql"),
+                                             ("Markdown table", "markdown"), ("text/plain", None),
+                                             ("plain text", None), ("bash", "code")])
+def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
+    rec = _parse(expected_format=given).record
+    assert rec.expected_format == read and rec.instructions == ()
+
+
+def test_an_expected_format_that_names_a_shape_of_prose_becomes_an_instruction() -> None:
+    rec = _parse(expected_format="bullet list", instructions=["Cite the policy."]).record
+    assert rec.expected_format is None
+    assert rec.instructions == ("Cite the policy.", "Answer format: bullet list")
+    assert _parse(expected_format="Email").record.instructions == ("Answer format: Email",)
+
+
+def test_a_schema_in_words_is_read_as_a_document_and_broken_json_is_refused() -> None:
+    ddl = "CREATE TABLE orders (id INT PRIMARY KEY, total NUMERIC);"
+    rec = _parse(schema=ddl, context="Orders table holds one row per order.").record
+    assert rec.schema is None and rec.context == ("Orders table holds one row per order.", ddl)
+    with pytest.raises(RecordError) as err:
+        _parse(schema='{"type": "object",')
+    assert [v.field for v in err.value.violations] == ["schema"]
+
+
+def test_checks_as_eval_tools_write_them_are_read() -> None:
+    rec = _parse(checks=[{"metric": "Faithfulness", "score": 0.4, "threshold": 0.7, "success": False,
+                          "reason": "2 of 5 claims unsupported"},
+                         {"assertion": {"type": "is-json"}, "pass": False, "reason": "Expected JSON"},
+                         {"metric": "answer_relevancy", "score": 0.9, "threshold": 0.5},
+                         {"check": "max_words", "result": "FAIL"}]).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("Faithfulness", False, "2 of 5 claims unsupported"), ("is-json", False, "Expected JSON"),
+        ("answer_relevancy", True, ""), ("max_words", False, "")]
+    with pytest.raises(RecordError) as err:
+        _parse(checks=[{"metric": "Faithfulness", "score": 0.4}])
+    assert [v.field for v in err.value.violations] == ["checks[0].passed"]
