@@ -42,9 +42,9 @@ SUBTYPES = INFORMATION_SUBTYPES + BEHAVIOR_SUBTYPES
 EXPECTED_FORMATS = ("json", "yaml", "xml", "html", "sql", "csv", "markdown")
 """The formats formfact validates."""
 CARRIED_FORMATS = ("toml", "ini", "jsonl", "ndjson", "tsv", "latex", "python", "javascript", "typescript", "regex",
-                   "graphql", "cron", "mermaid", "dot", "dsl", "code")
+                   "graphql", "cron", "mermaid", "dot", "dsl", "code", "diff")
 """Text formats accepted and carried (to the router's prompts and the trainer) but not validated."""
-FORMAT_ALIASES = {"yml": "yaml", "md": "markdown", "htm": "html"}
+FORMAT_ALIASES = {"yml": "yaml", "md": "markdown", "htm": "html", "patch": "diff"}
 NO_FORMAT = frozenset({"", "text", "plain", "plaintext", "plain_text", "prose", "free_text", "freeform", "free-form",
                        "natural_language", "none", "null", "any"})
 """`expected_format` values that say "no particular format": read as absent."""
@@ -258,6 +258,19 @@ def _passage_text(passage: Any, keys: tuple[str, ...] = _PASSAGE_KEYS) -> Any:
     return passage
 
 
+def _shown_text(passage: Any) -> Any:
+    """What the model was shown of a retrieved passage given as an object.
+
+    Its text under a usual key; else its one long text field ({"doc": "tbl:orders", "ddl": "CREATE TABLE ..."});
+    else the object itself as JSON (a data row: {"vendor_id": "V-42", "tax_id": "DE123"}).
+    """
+    text = _passage_text(passage)
+    if not isinstance(text, Mapping):
+        return text
+    long_texts = sorted((v for v in text.values() if isinstance(v, str) and len(v) >= 40), key=len)
+    return long_texts[-1] if long_texts else json.dumps(text, ensure_ascii=False)
+
+
 def _as_text(value: Any, answers: bool = False) -> Any:
     """A structured output or gold answer as the text a validator reads; a string or null as it is.
 
@@ -317,7 +330,7 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
         context = list(context.values())  # {"doc-1": "...", "doc-2": "..."}
     if isinstance(context, (list, Mapping)):
         # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
-        data["context"] = [_passage_text(p) for p in (context if isinstance(context, list) else [context])]
+        data["context"] = [_shown_text(p) for p in (context if isinstance(context, list) else [context])]
     data["instructions"] = _instruction_items(data.get("instructions"))
     for name in ("task", "model"):
         value = data.get(name)
@@ -326,6 +339,29 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             data[name] = str(value)
     return data
+
+
+def _checks_of_map(checks: Mapping[str, Any]) -> list[Any]:
+    """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
+
+    {"json_parse": false, "toxicity": "pass", "grounding": {"pass": false, "ungrounded": ["12%"]}} holds three
+    checks. A result that is no outcome (a row count, an error message, null for a check not run) is a
+    measurement, not a check, and is left out rather than refusing the case.
+    """
+    name, outcome = _check_fields(checks)
+    if name is not None and outcome is not None:
+        return [checks]
+    out: list[Any] = []
+    for key, value in checks.items():
+        if isinstance(value, bool):
+            out.append({"name": str(key), "passed": value})
+        elif isinstance(value, str) and value.strip().lower() in _CHECK_STATUS:
+            out.append({"name": str(key), "status": value})
+        elif isinstance(value, Mapping) and _check_fields({"name": "_", **value})[1] is not None:
+            detail = {k: v for k, v in value.items() if k not in CHECK_OUTCOME_KEYS}
+            out.append({"name": str(key), "reason": json.dumps(detail, ensure_ascii=False) if detail else "",
+                        **{k: value[k] for k in CHECK_OUTCOME_KEYS + ("score", "threshold") if k in value}})
+    return out
 
 
 def _read_format(value: str) -> tuple[str | None, str | None, bool]:
@@ -468,9 +504,7 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     if isinstance(raw_checks, str):
         raw_checks = [raw_checks]
     if isinstance(raw_checks, Mapping):
-        # {"json_parse": false, "toxicity": "pass"}: each check's name with its outcome.
-        raw_checks = [{"name": str(k), **({"status": v} if isinstance(v, str) else {"passed": v})}
-                      for k, v in raw_checks.items()]
+        raw_checks = _checks_of_map(raw_checks)
     if isinstance(raw_checks, list):
         # ["json_parse", "faithfulness"]: a case in a failure file listed by the checks it failed.
         raw_checks = [{"name": c, "passed": False} if isinstance(c, str) else c for c in raw_checks]

@@ -20,3 +20,16 @@ def test_a_bad_line_stops_a_benchmark_and_names_file_and_line(tmp_path: Path) ->
         read(path)
     path.write_text('{"id": "a", "input": "Q?", "output": "A.", "label": "information"}\n')
     assert [r.record.id for r in read(path)] == ["a"]
+
+
+def test_every_labelled_set_in_bench_data_is_read_whole() -> None:
+    # Among them sets written as a team's own eval tool exports them (bench/data/README.md, ood_free*): a
+    # reader that refused a shape they use would score those cases as wrong answers.
+    from bench._cache import HAND_DATA
+
+    sets = sorted(HAND_DATA.glob("*.jsonl"))
+    assert len(sets) >= 80
+    for path in sets:
+        n_lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        recs = read(path)  # raises SystemExit naming the line on any refusal
+        assert len(recs) == n_lines and all(r.label in ("information", "behavior", "both") for r in recs), path

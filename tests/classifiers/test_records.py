@@ -31,8 +31,19 @@ def test_checks_listed_by_name_failed_and_checks_mapped_to_outcomes_are_read() -
     assert [(c.name, c.passed) for c in rec.checks] == [("json_parse", False), ("answer_match", False),
                                                         ("toxicity", True)]
     with pytest.raises(RecordError) as err:
-        _parse(checks={"json_parse": "maybe", "": False})
-    assert [v.field for v in err.value.violations] == ["checks[0].passed", "checks[1].name"]
+        _parse(checks={"": False})
+    assert [v.field for v in err.value.violations] == ["checks[0].name"]
+
+
+def test_a_map_of_check_results_keeps_the_outcomes_and_leaves_out_measurements() -> None:
+    rec = _parse(checks={"parse": True, "executes": None, "row_count": 7, "result_match_gold": False,
+                         "parse_error": "none", "numeric_grounding": {"pass": False, "ungrounded": ["12%"]},
+                         "lint": [{"rule": "no-select-star", "pass": False}]}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("parse", True, ""), ("result_match_gold", False, ""), ("numeric_grounding", False, '{"ungrounded": ["12%"]}')]
+    # One check given as an object is one check, not a map of names.
+    single = _parse(checks={"name": "json_parse", "passed": False, "reason": "Expecting value"}).record
+    assert [(c.name, c.passed, c.reason) for c in single.checks] == [("json_parse", False, "Expecting value")]
 
 
 def test_a_check_without_a_readable_outcome_is_refused_by_field() -> None:
@@ -44,8 +55,14 @@ def test_a_check_without_a_readable_outcome_is_refused_by_field() -> None:
 def test_context_passages_given_as_objects_are_read_as_their_text() -> None:
     rec = _parse(context=[{"text": "Orders ship in 2 days.", "source": "faq"}, "Returns take 30 days."]).record
     assert rec.context == ("Orders ship in 2 days.", "Returns take 30 days.")
+    ddl = "CREATE TABLE tickets (ticket_id BIGINT PRIMARY KEY, status TEXT)"
+    rec = _parse(context=[{"doc": "tbl:tickets", "ddl": ddl, "score": 0.8},
+                          {"vendor_id": "V-42", "tax_id": "DE123", "score": 0.7}]).record
+    # Without a usual text key: its one long text field, else the whole object (a data row) as JSON.
+    assert rec.context[0] == ddl and json.loads(rec.context[1]) == {"vendor_id": "V-42", "tax_id": "DE123",
+                                                                    "score": 0.7}
     with pytest.raises(RecordError) as err:
-        _parse(context=[{"title": "no text here"}])
+        _parse(context=[["nested", "list"]])
     assert [v.field for v in err.value.violations] == ["context"]
 
 
