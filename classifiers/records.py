@@ -584,20 +584,43 @@ class BadLine:
     line_no: int
     message: str
     case_id: str | None = None
+    data: Any = None
+    """The line's decoded JSON where it was valid JSON (an evaluation still reads its label from it)."""
 
 
 def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterable[tuple[int, LabelledRecord | BadLine]]:
-    """Yield (line number, record or BadLine) for each non-blank line; a bad line never stops the rest."""
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    """Yield (line number, record or BadLine) for each non-blank line; a bad line never stops the rest.
+
+    A byte-order mark before the first line is ignored. A file that holds one JSON array of records (a `.json`
+    export) is read too: its items are numbered from 1 in place of lines.
+    """
+    lines = list(lines)
+    if lines:
+        lines[0] = lines[0].removeprefix("\ufeff")
+    first = next((line.strip() for line in lines if line.strip()), "")
+    items: list[tuple[int, Any]] | None = None
+    if first.startswith("["):
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield line_no, BadLine(line_no, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            whole = json.loads("\n".join(lines))
+        except json.JSONDecodeError:
+            whole = None
+        if isinstance(whole, list):
+            items = list(enumerate(whole, start=1))
+    if items is None:
+        items = []
+        for line_no, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append((line_no, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                items.append((line_no, BadLine(line_no, f"not valid JSON: {exc.msg} (column {exc.colno})")))
+    for line_no, data in items:
+        if isinstance(data, BadLine):
+            yield line_no, data
             continue
         try:
             yield line_no, parse_record(data, limits)
         except RecordError as exc:
             case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
-            yield line_no, BadLine(line_no, str(exc), case_id)
+            yield line_no, BadLine(line_no, str(exc), case_id, data)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from classifiers.records import SUBTYPES, BadLine, Diagnosis, LabelledRecord, read_jsonl
+from classifiers.records import LABEL_ALIASES, SUBTYPES, BadLine, Diagnosis, LabelledRecord, read_jsonl
 
 BATCH = 64
 ERROR = "error"
@@ -31,15 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _label_of_bad_line(line: str) -> tuple[str | None, tuple[str, ...]]:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError:
-        return None, ()
+def _label_of_bad_line(bad: BadLine) -> tuple[str | None, tuple[str, ...]]:
+    """The ground truth of a record that could not be read, where its JSON was valid: it still counts."""
+    data = bad.data
     if not isinstance(data, dict):
         return None, ()
-    subs = data.get("subtypes")
-    return (data.get("label") if isinstance(data.get("label"), str) else None,
+    label, subs = data.get("label"), data.get("subtypes")
+    if isinstance(label, str):
+        label = LABEL_ALIASES.get(label.strip().lower(), label.strip().lower())
+    return (label if isinstance(label, str) else None,
             tuple(s for s in subs if isinstance(s, str)) if isinstance(subs, list) else ())
 
 
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         p_sub.append(d.subtypes if d is not None else ())
         conf.append(d.confidence if d is not None else 0.0)
     for b in bad:
-        label, subs = _label_of_bad_line(lines[b.line_no - 1])
+        label, subs = _label_of_bad_line(b)
         truth.append(label or "(unreadable)")
         pred.append(ERROR)
         t_sub.append(subs)

@@ -28,6 +28,19 @@ def test_eval_counts_every_case_and_writes_report(labelled_file: Path, tmp_path:
     assert "accuracy" in capsys.readouterr().out
 
 
+def test_eval_reads_a_json_array_export_and_keeps_the_label_of_an_unreadable_case(
+        labelled_cases: list[dict], tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    broken = {"id": "broken", "input": "", "output": "x", "label": "Behaviour"}
+    path.write_text(json.dumps([*labelled_cases, broken], indent=2))
+    rc = main(["eval", str(path), "--json", str(tmp_path / "r.json"), "--png", str(tmp_path / "r.png"), "--quiet"])
+    assert rc == 0
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert rep["n"] == len(labelled_cases) + 1 and rep["unreadable_lines"] == 1 and rep["errors"] == 1
+    # The unreadable case counts as a wrong answer under its own (normalised) label.
+    assert rep["per_label"]["behavior"]["support"] == sum(c["label"] == "behavior" for c in labelled_cases) + 1
+
+
 def test_eval_scores_a_file_labelled_in_another_taxonomy(labelled_cases: list[dict], tmp_path: Path,
                                                          capsys) -> None:
     # DeepEval's field names and its own subtype names: every case is read and scored; the subtypes formfact

@@ -176,3 +176,18 @@ def test_checks_as_eval_tools_write_them_are_read() -> None:
     with pytest.raises(RecordError) as err:
         _parse(checks=[{"metric": "Faithfulness", "score": 0.4}])
     assert [v.field for v in err.value.violations] == ["checks[0].passed"]
+
+
+def test_a_byte_order_mark_and_a_json_array_file_are_read() -> None:
+    from classifiers.records import BadLine, read_jsonl
+
+    rec = json.dumps({**BASE, "label": "behavior"})
+    got = list(read_jsonl(["\ufeff" + rec, rec.replace("c1", "c2")]))
+    assert [(n, item.record.id) for n, item in got] == [(1, "c1"), (2, "c2")]
+    # A .json export: one array of records, pretty-printed over many lines; its items are numbered from 1.
+    array = json.dumps([{**BASE, "id": "a1"}, {"id": "a2", "input": "", "output": "x", "label": "Behaviour"}],
+                       indent=2).splitlines()
+    (n1, first), (n2, second) = read_jsonl(array)
+    assert (n1, first.record.id) == (1, "a1")
+    assert n2 == 2 and isinstance(second, BadLine) and "input" in second.message
+    assert second.data["label"] == "Behaviour"
