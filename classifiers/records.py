@@ -59,13 +59,18 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
 FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
                            "essay", "outline", "sentence", "summary", "report", "memo", "steps"})
 """Shapes of prose ("bullet list", "email") given as `expected_format`: read as an instruction, not a format."""
-CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation")
+CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback")
 """Where eval tools put a check's explanation (formfact's own name first)."""
-CHECK_NAME_KEYS = ("name", "metric", "check", "type", "test", "evaluator", "assertion")
-"""Where eval tools put a check's name: DeepEval and Ragas say `metric`, promptfoo `assertion.type`."""
+CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion")
+"""Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
+`type` or `assertion.type`, OpenAI Evals `eval`."""
+PASS_SCORE = 0.5
+"""A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
+LangSmith's boolean feedback is a score of 0 or 1)."""
 CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict")
 _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
                  "failed": False, "failure": False, "error": False, "false": False}
+_NOT_RUN = frozenset({"skipped", "skip", "not_run", "not run", "n/a", "na", "pending", "not_applicable"})
 _PASSAGE_KEYS = ("text", "content", "page_content", "passage", "body", "snippet", "chunk", "document")
 _INSTRUCTION_KEYS = ("text", "instruction", "description", "content", "constraint", "rule")
 LABEL_ALIASES = {"behaviour": "behavior", "behavior-based": "behavior", "behavior_based": "behavior",
@@ -361,6 +366,9 @@ def _checks_of_map(checks: Mapping[str, Any]) -> list[Any]:
             detail = {k: v for k, v in value.items() if k not in CHECK_OUTCOME_KEYS}
             out.append({"name": str(key), "reason": json.dumps(detail, ensure_ascii=False) if detail else "",
                         **{k: value[k] for k in CHECK_OUTCOME_KEYS + ("score", "threshold") if k in value}})
+        elif isinstance(value, list):
+            # A test run's assertions, or a list of graders: each item that is a check is one.
+            out += [c for c in value if isinstance(c, Mapping) and None not in _check_fields(c)]
     return out
 
 
@@ -398,13 +406,13 @@ def _check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     name = next((c[k] for k in CHECK_NAME_KEYS if isinstance(c.get(k), str) and c.get(k)), None)
     if name is None and isinstance(c.get("assertion"), Mapping):
         name = c["assertion"].get("type")  # promptfoo: {"assertion": {"type": "is-json"}, "pass": false}
-    outcome = next((c[k] for k in CHECK_OUTCOME_KEYS if c.get(k) is not None), None)
-    if isinstance(outcome, str):
-        outcome = _CHECK_STATUS.get(outcome.strip().lower())
-    score, threshold = c.get("score"), c.get("threshold")
+    given = [c[k] for k in CHECK_OUTCOME_KEYS if isinstance(c.get(k), (bool, str))]
+    outcome = next((v if isinstance(v, bool) else _CHECK_STATUS.get(v.strip().lower()) for v in given), None)
+    score, threshold = c.get("score"), c.get("threshold", PASS_SCORE)
     if outcome is None and isinstance(score, (int, float)) and isinstance(threshold, (int, float)) \
-            and not isinstance(score, bool) and not isinstance(threshold, bool):
-        outcome = score >= threshold  # DeepEval and Ragas metrics: higher is better, passing at the threshold
+            and not isinstance(score, bool) and not isinstance(threshold, bool) \
+            and ("threshold" in c or 0.0 <= score <= 1.0):
+        outcome = score >= threshold  # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold
     return name, outcome
 
 
@@ -517,6 +525,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
             if not isinstance(name, str) or not name:
                 bad.append(FieldViolation(f"checks[{i}].name", "is required"))
                 continue
+            if passed is None and any(str(c.get(k)).strip().lower() in _NOT_RUN for k in CHECK_OUTCOME_KEYS):
+                continue  # a check that was skipped says nothing about the output
             if not isinstance(passed, bool):
                 bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false (or a status "
                                                                  "\"pass\"/\"fail\", or a score and a threshold)"))

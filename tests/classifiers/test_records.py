@@ -173,8 +173,23 @@ def test_checks_as_eval_tools_write_them_are_read() -> None:
     assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
         ("Faithfulness", False, "2 of 5 claims unsupported"), ("is-json", False, "Expected JSON"),
         ("answer_relevancy", True, ""), ("max_words", False, "")]
+    # LangSmith feedback, a pytest run's assertions, graders with a score and no outcome (0.5 passes, as
+    # DeepEval's default threshold), and a skipped check, which says nothing and is left out.
+    rec = _parse(checks={"harness": "pytest", "outcome": "failed", "duration_s": 2.1,
+                         "assertions": [{"name": "test_verdict_matches_gold", "outcome": "failed",
+                                         "message": "verdict 'no' != gold 'yes'"},
+                                        {"name": "test_cites_section", "outcome": "passed"}]}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("outcome", False, ""), ("test_verdict_matches_gold", False, "verdict 'no' != gold 'yes'"),
+        ("test_cites_section", True, "")]
+    rec = _parse(checks=[{"key": "flights_in_inventory", "score": 0, "comment": "CV 426 not found"},
+                         {"key": "json_schema_valid", "score": 1}, {"metric": "Faithfulness", "score": 0.4},
+                         {"name": "toxicity", "status": "skipped"}]).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("flights_in_inventory", False, "CV 426 not found"), ("json_schema_valid", True, ""),
+        ("Faithfulness", False, "")]
     with pytest.raises(RecordError) as err:
-        _parse(checks=[{"metric": "Faithfulness", "score": 0.4}])
+        _parse(checks=[{"metric": "bleu", "score": 23.1}])  # a score on no known scale, and no threshold
     assert [v.field for v in err.value.violations] == ["checks[0].passed"]
 
 
