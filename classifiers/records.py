@@ -67,9 +67,14 @@ CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator"
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
-CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict")
+CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict", "label")
 _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
-                 "failed": False, "failure": False, "error": False, "false": False}
+                 "failed": False, "failure": False, "error": False, "false": False,
+                 # The labels of classification evals (Phoenix, OpenAI Evals): the label, not the score, says
+                 # which way it went ("hallucinated" scores 1 on Phoenix's hallucination eval).
+                 "correct": True, "incorrect": False, "factual": True, "hallucinated": False, "relevant": True,
+                 "irrelevant": False, "unrelated": False, "faithful": True, "unfaithful": False, "grounded": True,
+                 "ungrounded": False, "toxic": False, "non-toxic": True, "non_toxic": True}
 _NOT_RUN = frozenset({"skipped", "skip", "not_run", "not run", "n/a", "na", "pending", "not_applicable"})
 _PASSAGE_KEYS = ("text", "content", "page_content", "passage", "body", "snippet", "chunk", "document")
 _INSTRUCTION_KEYS = ("text", "instruction", "description", "content", "constraint", "rule")
@@ -263,17 +268,27 @@ def _passage_text(passage: Any, keys: tuple[str, ...] = _PASSAGE_KEYS) -> Any:
     return passage
 
 
+_RETRIEVAL_KEYS = frozenset({"score", "similarity", "distance", "rank", "relevance", "relevance_score", "embedding"})
+
+
 def _shown_text(passage: Any) -> Any:
     """What the model was shown of a retrieved passage given as an object.
 
-    Its text under a usual key; else its one long text field ({"doc": "tbl:orders", "ddl": "CREATE TABLE ..."});
-    else the object itself as JSON (a data row: {"vendor_id": "V-42", "tax_id": "DE123"}).
+    Its text under a usual key, or else its one long text field ({"doc": "tbl:orders", "ddl": "CREATE TABLE ..."}),
+    headed by the passage's short labels (its id, title, source: what an answer cites it by); else the object
+    itself as JSON (a data row: {"vendor_id": "V-42", "tax_id": "DE123"}). Retrieval scores were not shown.
     """
+    if not isinstance(passage, Mapping):
+        return passage
     text = _passage_text(passage)
-    if not isinstance(text, Mapping):
-        return text
-    long_texts = sorted((v for v in text.values() if isinstance(v, str) and len(v) >= 40), key=len)
-    return long_texts[-1] if long_texts else json.dumps(text, ensure_ascii=False)
+    if not isinstance(text, str):
+        long_texts = sorted((v for v in passage.values() if isinstance(v, str) and len(v) >= 40), key=len)
+        if not long_texts:
+            return json.dumps(passage, ensure_ascii=False)
+        text = long_texts[-1]
+    labels = [v for k, v in passage.items() if isinstance(v, str) and v != text and v.strip() and len(v) < 200
+              and k.lower() not in _RETRIEVAL_KEYS]
+    return " | ".join(labels) + "\n" + text if labels else text
 
 
 def _as_text(value: Any, answers: bool = False) -> Any:
@@ -332,7 +347,9 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     data["reference"] = _as_text(data.get("reference"), answers=True)
     context = data.get("context")
     if isinstance(context, Mapping) and not any(k in context for k in _PASSAGE_KEYS):
-        context = list(context.values())  # {"doc-1": "...", "doc-2": "..."}
+        # {"doc-1": "...", "doc-2": "..."}, or a trace's {"retrieval.documents": [...], "tool_calls": [...]}:
+        # every document and every tool call (with its output) is something the model was shown.
+        context = [p for v in context.values() for p in (v if isinstance(v, list) else [v])]
     if isinstance(context, (list, Mapping)):
         # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
         data["context"] = [_shown_text(p) for p in (context if isinstance(context, list) else [context])]
@@ -525,8 +542,9 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
             if not isinstance(name, str) or not name:
                 bad.append(FieldViolation(f"checks[{i}].name", "is required"))
                 continue
-            if passed is None and any(str(c.get(k)).strip().lower() in _NOT_RUN for k in CHECK_OUTCOME_KEYS):
-                continue  # a check that was skipped says nothing about the output
+            if passed is None and (any(str(c.get(k)).strip().lower() in _NOT_RUN for k in CHECK_OUTCOME_KEYS)
+                                   or ("score" in c and c["score"] is None)):
+                continue  # a check that was skipped, or left unscored, says nothing about the output
             if not isinstance(passed, bool):
                 bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false (or a status "
                                                                  "\"pass\"/\"fail\", or a score and a threshold)"))

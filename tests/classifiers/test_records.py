@@ -53,13 +53,15 @@ def test_a_check_without_a_readable_outcome_is_refused_by_field() -> None:
 
 
 def test_context_passages_given_as_objects_are_read_as_their_text() -> None:
-    rec = _parse(context=[{"text": "Orders ship in 2 days.", "source": "faq"}, "Returns take 30 days."]).record
-    assert rec.context == ("Orders ship in 2 days.", "Returns take 30 days.")
+    rec = _parse(context=[{"text": "Orders ship in 2 days.", "source": "faq", "score": "0.83"},
+                          "Returns take 30 days."]).record
+    # The passage's labels head it (an answer cites them); its retrieval score was never shown to the model.
+    assert rec.context == ("faq\nOrders ship in 2 days.", "Returns take 30 days.")
     ddl = "CREATE TABLE tickets (ticket_id BIGINT PRIMARY KEY, status TEXT)"
     rec = _parse(context=[{"doc": "tbl:tickets", "ddl": ddl, "score": 0.8},
                           {"vendor_id": "V-42", "tax_id": "DE123", "score": 0.7}]).record
     # Without a usual text key: its one long text field, else the whole object (a data row) as JSON.
-    assert rec.context[0] == ddl and json.loads(rec.context[1]) == {"vendor_id": "V-42", "tax_id": "DE123",
+    assert rec.context[0] == "tbl:tickets\n" + ddl and json.loads(rec.context[1]) == {"vendor_id": "V-42", "tax_id": "DE123",
                                                                     "score": 0.7}
     with pytest.raises(RecordError) as err:
         _parse(context=[["nested", "list"]])
@@ -206,3 +208,16 @@ def test_a_byte_order_mark_and_a_json_array_file_are_read() -> None:
     assert (n1, first.record.id) == (1, "a1")
     assert n2 == 2 and isinstance(second, BadLine) and "input" in second.message
     assert second.data["label"] == "Behaviour"
+
+
+def test_classification_evals_unscored_feedback_and_a_traces_tool_calls_are_read() -> None:
+    # Phoenix: the label says which way it went ("hallucinated" scores 1 on its hallucination eval).
+    rec = _parse(checks=[{"name": "hallucination", "label": "hallucinated", "score": 1, "explanation": "no source"},
+                         {"name": "qa_correctness", "label": "correct", "score": 1},
+                         {"key": "schema_valid", "score": None, "comment": None}]).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [("hallucination", False, "no source"),
+                                                                  ("qa_correctness", True, "")]
+    # A trace's retrieved documents and tool calls: each is something the model was shown.
+    rec = _parse(context={"retrieval.documents": [], "tool_calls": [
+        {"tool.name": "get_refill_status", "tool.output": {"drug": "metformin", "refills_remaining": 3}}]}).record
+    assert len(rec.context) == 1 and json.loads(rec.context[0])["tool.output"]["refills_remaining"] == 3
