@@ -8,6 +8,7 @@ section counts, ...), never by a benchmark's instruction ids, so it carries to p
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -745,9 +746,34 @@ def _rule_one_statement(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult("one SQL statement", len(statements) <= 1, f"{len(statements)} statements")
 
 
+_SQL_KEYS = ("sql", "query", "statement", "sql_query")
+
+
+def _query_text(output: str) -> str:
+    """Where the query is in an output: the string under "sql" in a JSON answer ({"sql": "...", "notes": ...}),
+    the fenced code blocks of a prose answer, else the output (a prose answer's `inline code` unquoted: its
+    backticks are Markdown, not MySQL identifiers)."""
+    text = output.strip()
+    if text[:1] == "{":
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError:
+            payload = None
+        if isinstance(payload, dict):
+            found = next((payload[k] for k in _SQL_KEYS if isinstance(payload.get(k), str)), None)
+            if found is not None:
+                return found
+    blocks = re.findall(r"```[\w+-]*\n(.*?)```", output, re.S)
+    if blocks:
+        return "\n".join(blocks)
+    if not re.match(r"\s*(?:select|with|insert|update|delete|merge|create|alter|drop)\b", output, re.I):
+        return re.sub(r"`([^`\n]+)`", r"\1", output)
+    return output
+
+
 def _sql_code(output: str) -> str | None:
     """The output's SQL without comments and string literals, or None when it holds no query."""
-    code = re.sub(r"--[^\n]*|/\*.*?\*/", " ", output, flags=re.S)
+    code = re.sub(r"--[^\n]*|/\*.*?\*/", " ", _query_text(output), flags=re.S)
     if not re.search(r"\bselect\b[\s\S]+\bfrom\b|\b(?:update|delete from|insert into|merge into)\b", code, re.I):
         return None
     return re.sub(r"'[^'\n]*'", " ", code)
@@ -782,12 +808,21 @@ _ROW_CAP = re.compile(r"\b(?:include|add|use|with|must have|always (?:add|use|in
 _ROW_CLAUSE = re.compile(r"\bLIMIT\s+(\d+)|\bTOP\s*\(?\s*(\d+)|\bFETCH\s+(?:FIRST|NEXT)\s+(\d+)", re.I)
 
 
+_ROW_LEVEL = re.compile(r"\b(?:non-?aggregat\w*|un-?aggregated|row-level|detail-level|raw rows?)\b", re.I)
+_AGGREGATES = re.compile(r"\bgroup\s+by\b|\b(?:count|sum|avg|min|max)\s*\(", re.I)
+
+
+def _aggregate_exempt(instr: str, code: str) -> bool:
+    """'Row-level (non-aggregated) queries must end with LIMIT 1000': a query that aggregates is exempt."""
+    return bool(_ROW_LEVEL.search(instr)) and bool(_AGGREGATES.search(code))
+
+
 def _rule_row_cap(instr: str, output: str) -> InstructionResult | None:
     """'Every query must include LIMIT 500 or lower': the query caps its rows (LIMIT, TOP or FETCH FIRST) at no
     more than the stated number."""
     m = _ROW_CAP.search(instr) if not _ENDS_WITH_CLAUSE.search(instr) else None  # "end with LIMIT 100": its own rule
     code = _sql_code(output) if m else None
-    if m is None or code is None:
+    if m is None or code is None or _aggregate_exempt(instr, code):
         return None
     cap = next((int(g) for g in m.groups() if g), None)
     clauses = [int(next(g for g in c.groups() if g)) for c in _ROW_CLAUSE.finditer(code)]
@@ -838,6 +873,17 @@ def _rule_test_given(instr: str, output: str) -> InstructionResult | None:
     return _artifact_given("test", asked, asked and _TEST_CODE.search(output) is not None, output)
 
 
+_CONDITION = re.compile(r"^\W*(?:if|when|whenever|unless|otherwise|in case|where|should)\b(?! possible\b)", re.I)
+_TRAILING_CONDITION = re.compile(r"^[^.;:\n]{0,40}?,?\s*\b(?:if|when|whenever|unless|in case)\b", re.I)
+
+
+def _conditional_clause(instr: str, start: int, end: int) -> bool:
+    """Whether the clause around instr[start:end] applies only on a condition: it opens with one ("if the
+    excerpts do not cover it, ...") or one follows it ("... to X if they ask about refunds")."""
+    opening = max(instr.rfind(c, 0, start) for c in ".;:\n") + 1
+    return bool(_CONDITION.match(instr[opening:start]) or _TRAILING_CONDITION.match(instr[end:]))
+
+
 # "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a
 # page the answer must pass on.
 _REFER = re.compile(r"\b(?:direct|refer|point|send|route|redirect|escalate|link|include|give|provide|share|mention)\w*\b"
@@ -845,9 +891,10 @@ _REFER = re.compile(r"\b(?:direct|refer|point|send|route|redirect|escalate|link|
 
 
 def _rule_contact_given(instr: str, output: str) -> InstructionResult | None:
-    """An instruction to refer the user to an address or a page: the output gives that address."""
+    """An instruction to refer the user to an address or a page: the output gives that address. 'If the excerpts
+    do not cover it, say so and point them to peopleops@...' asks it only on a condition no check can see."""
     m = _REFER.search(instr)
-    if not m:
+    if not m or _conditional_clause(instr, m.start(), m.end()):
         return None
     contact = m.group(1).rstrip(".,")
     given = contact.lower() in output.lower()
@@ -925,6 +972,8 @@ def _rule_sql_dialect(instr: str, output: str) -> InstructionResult | None:
 
 
 _INCLUDE = re.compile(r"^\s*(?:include|mention|state|show|list|quote|cite|add)\b", re.I)
+_EXAMPLE = re.compile(r"\((?:e\.g\.|i\.e\.|eg\b|for example|such as|like)[^)]*\)|"
+                      r"\b(?:e\.g\.|for example|such as)\s*,?\s*[^,;.]*(?:\.\d[^,;.]*)*", re.I)
 _VALUE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -932,7 +981,9 @@ def _rule_include_values(instr: str, output: str) -> InstructionResult | None:
     """'Include the pay range $92,000-$118,000 per year.': every number the rule names is in the output."""
     if not _INCLUDE.match(instr):
         return None
-    wanted = {v.replace(",", "") for v in _VALUE.findall(instr) if len(v.replace(",", "")) >= 3}
+    # "Cite the playbook section (e.g., PB-4.2) for every position": an example of the form, not a value to give.
+    stated = _EXAMPLE.sub(" ", instr)
+    wanted = {v.replace(",", "") for v in _VALUE.findall(stated) if len(v.replace(",", "")) >= 3}
     if not wanted:
         return None
     given = {v.replace(",", "") for v in _VALUE.findall(output)}
@@ -958,6 +1009,8 @@ def _rule_banned_statements(instr: str, output: str) -> InstructionResult | None
     """'Never produce INSERT, UPDATE, DELETE or DDL', 'SELECT statements only', 'no subqueries': the SQL given has
     none of them."""
     m = _BANNED_STATEMENTS.search(instr)
+    if m or _READ_ONLY.search(instr) or _NO_SUBQUERIES.search(instr):
+        output = _query_text(output)
     if not m and _READ_ONLY.search(instr):
         writes = re.search(r"^\s*(" + _SQL_STATEMENTS + r")\b", output, re.I | re.M)
         return InstructionResult("read-only SQL", writes is None, f"uses {writes.group(1).upper()}" if writes else
@@ -983,8 +1036,11 @@ def _rule_ends_with_clause(instr: str, output: str) -> InstructionResult | None:
     if not m:
         return None
     clause = (m.group(1) or m.group(2)).strip()
+    query = _query_text(output)
+    if _aggregate_exempt(instr, query):
+        return None
     want = re.sub(r"\s+", " ", clause).lower()
-    tail = re.sub(r"\s+", " ", output.strip().rstrip("`").strip().rstrip(";").strip()).lower()
+    tail = re.sub(r"\s+", " ", query.strip().rstrip("`").strip().rstrip(";").strip()).lower()
     return InstructionResult(f"ends with {clause}", tail.endswith(want), f"ends with {tail[-30:]!r}")
 
 
@@ -1372,8 +1428,8 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
     texts = list(instructions) if instructions else _prompt_sentences(prompt)
     results: list[InstructionResult] = []
     for text in texts:
-        if not text.strip() or len(text) > 2000:
-            continue
+        if not text.strip() or len(text) > 2000 or _CONDITION.match(text):
+            continue  # ("If the passages do not answer it, say so": whether they do is not for a checker to see)
         rep = _rule_repeat(text, output, prompt)
         if rep is not None:
             results.append(rep)

@@ -626,3 +626,49 @@ def test_code_for_our_go_service_is_go() -> None:
     prompt = "Our Go service has a data race on a shared counter. Show me the fix using sync/atomic."
     (res,) = check_instructions((), "```rust\nuse std::sync::atomic::AtomicU64;\nfn metrics() -> u64 { 0 }\n```", prompt)
     assert res.constraint == "code in go" and not res.passed
+
+
+def test_an_instruction_that_applies_on_a_condition_is_not_checked() -> None:
+    # Whether the excerpts cover the question is not for a checker to see; an answer given is not a violation.
+    answer = "You get 3 paid days of bereavement leave for a grandparent."
+    conditional = ("Answer only from the excerpts; if they do not cover the question, say so and point the "
+                   "employee to peopleops@northgate.example.")
+    assert not [r for r in check_instructions((conditional,), answer) if r.constraint.startswith("refers to")]
+    assert not check_instructions(("If you cannot answer, refer them to help@northgate.example.",), answer)
+    trailing = "Point them to help@northgate.example if they ask about payroll."
+    assert not check_instructions((trailing,), answer)
+    (always,) = check_instructions(("Always point the employee to peopleops@northgate.example.",), answer)
+    assert not always.passed
+
+
+def test_a_row_cap_for_row_level_queries_exempts_an_aggregate() -> None:
+    rule = "Row-level (non-aggregated) queries must end with LIMIT 1000."
+    grouped = "SELECT tier, COUNT(*) FROM members GROUP BY tier ORDER BY tier;"
+    assert check_instructions((rule,), grouped) == []
+    (rows,) = check_instructions((rule,), "SELECT id, tier FROM members ORDER BY id;")
+    assert not rows.passed
+
+
+def test_sql_rules_read_the_query_inside_a_json_answer() -> None:
+    rule = "Non-aggregate queries must end with LIMIT 1000."
+    payload = '{\n  "sql": "SELECT id, title FROM loans WHERE due_at < now() LIMIT 1000;",\n  "read_only": true\n}'
+    (res,) = check_instructions((rule,), payload)
+    assert res.passed
+    (res,) = check_instructions((rule,), payload.replace(" LIMIT 1000", ""))
+    assert not res.passed
+
+
+def test_markdown_inline_code_in_a_prose_answer_is_not_a_mysql_identifier() -> None:
+    rule = "Use PostgreSQL syntax."
+    prose = "Point PgBouncer at the new primary: edit the `orders` entry, then run `SELECT pg_reload_conf() FROM x;`."
+    assert all(r.passed for r in check_instructions((rule,), prose))
+    (res,) = check_instructions((rule,), "Here it is:\n```sql\nSELECT `id` FROM `orders`;\n```")
+    assert not res.passed and "`id`" in res.detail
+
+
+def test_an_example_of_the_citation_form_is_not_a_value_to_include() -> None:
+    rule = "Cite the playbook section (e.g., PB-4.2) for every position you state."
+    assert not [r for r in check_instructions((rule,), "Twelve months is the cap [PB-7.1].")
+                if r.constraint == "stated values included"]
+    (res,) = check_instructions(("Include the pay range $92,000-$118,000.",), "The range is $92,000-$100,000.")
+    assert not res.passed
