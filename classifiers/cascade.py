@@ -25,7 +25,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 63
+REVISION = 64
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -219,6 +219,15 @@ def _decide(s: Signals) -> Verdict:
         # was told about the data (a filter that matches no row), a fault of reading the context.
         return Verdict("behavior", ("context_ignored",), 0.75, "the query filters on a value the schema's notes do "
                        "not list for that column", "unlisted_value")
+    if kinds.keys() & {"fact", "retrieval"} and not kinds.keys() - {"fact", "retrieval", "context", "relevance"}:
+        # A correctness or retrieval check failed, and the graders of faithfulness or relevance with it: an answer
+        # built on a fact it lacked is unsupported by its context and strays from the question as a consequence.
+        # (On the hand-written sets a failed faithfulness check beside a failed correctness one was information
+        # in 3 cases of 5; alone it is mostly context ignored.)
+        if "retrieval" in kinds:
+            return Verdict("information", ("retrieval_miss",), 0.8, "the retrieval check failed", "check_retrieval")
+        return Verdict("information", (_info_subtype(v),), 0.75, "the correctness check failed; the graders of "
+                       "faithfulness or relevance failed with it", "check_fact")
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),

@@ -664,3 +664,18 @@ def test_citing_a_section_the_excerpt_does_not_have_is_an_invented_fact(engine: 
     (sig,), _ = engine.signals([honest])
     assert sig.values["invented_citation"] == 0.0
     assert decide(sig).rule != "invented_citation"
+
+
+def test_faithfulness_failing_beside_correctness_is_information_and_alone_context_ignored(engine: Engine) -> None:
+    # A claim the context does not support that is also wrong was invented; the faithfulness grader's failure
+    # follows from it. Without the correctness check the same grader says the context was set aside.
+    rec = FailureRecord(id="f", input="Can I return opened headphones after 20 days?",
+                        output="Yes, opened electronics can be returned within 45 days for a full refund.",
+                        context=("Returns: unopened items within 30 days. Opened electronics within 14 days.",),
+                        checks=(Check("faithfulness", False, 0.2), Check("answer_correctness", False, 0.1)))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "check_fact")
+    alone = dataclasses.replace(rec, checks=(Check("faithfulness", False, 0.2),))
+    assert decide(engine.signals([alone])[0][0]).subtypes == ("context_ignored",)
+    formed = dataclasses.replace(rec, checks=(*rec.checks, Check("json_valid", False)))
+    assert decide(engine.signals([formed])[0][0]).label == "both"
