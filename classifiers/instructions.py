@@ -874,6 +874,11 @@ def _rule_test_given(instr: str, output: str) -> InstructionResult | None:
 
 
 _CONDITION = re.compile(r"^\W*(?:if|when|whenever|unless|otherwise|in case|where|should)\b(?! possible\b)", re.I)
+_UNSEEN_CONDITION = re.compile(r"^\W*(?:if|when|whenever|in case|where|should)\b[^,;:]*?(?:\b(?:not|no|never|unsure|"
+                               r"uncertain|unable|unknown|missing|lacks?|insufficient|ambiguous|unclear)\b|n't\b)",
+                               re.I)
+"""A condition on what the model knows or was given ("if the passages do not cover it", "when unsure"): a
+checker cannot see whether it held. ("When writing SQL, use PostgreSQL syntax" is checked: the output shows it.)"""
 _TRAILING_CONDITION = re.compile(r"^[^.;:\n]{0,40}?,?\s*\b(?:if|when|whenever|unless|in case)\b", re.I)
 
 
@@ -1428,7 +1433,7 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
     texts = list(instructions) if instructions else _prompt_sentences(prompt)
     results: list[InstructionResult] = []
     for text in texts:
-        if not text.strip() or len(text) > 2000 or _CONDITION.match(text):
+        if not text.strip() or len(text) > 2000 or _UNSEEN_CONDITION.match(text):
             continue  # ("If the passages do not answer it, say so": whether they do is not for a checker to see)
         rep = _rule_repeat(text, output, prompt)
         if rep is not None:

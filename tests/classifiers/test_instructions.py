@@ -672,3 +672,8 @@ def test_an_example_of_the_citation_form_is_not_a_value_to_include() -> None:
                 if r.constraint == "stated values included"]
     (res,) = check_instructions(("Include the pay range $92,000-$118,000.",), "The range is $92,000-$100,000.")
     assert not res.passed
+
+
+def test_a_condition_on_the_output_itself_is_still_checked() -> None:
+    (res,) = check_instructions(("When writing SQL, use PostgreSQL syntax.",), "SELECT TOP 5 id FROM orders;")
+    assert not res.passed and "TOP" in res.detail
