@@ -69,7 +69,7 @@ PASS_SCORE = 0.5
 LangSmith's boolean feedback is a score of 0 or 1)."""
 CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict", "label")
 _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
-                 "failed": False, "failure": False, "error": False, "false": False,
+                 "failed": False, "failure": False, "error": False, "false": False, "warn": True, "warning": True,
                  # The labels of classification evals (Phoenix, OpenAI Evals): the label, not the score, says
                  # which way it went ("hallucinated" scores 1 on Phoenix's hallucination eval).
                  "correct": True, "incorrect": False, "factual": True, "hallucinated": False, "relevant": True,
@@ -301,7 +301,9 @@ def _as_text(value: Any, answers: bool = False) -> Any:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, Mapping) and isinstance(value.get("content"), str) and "role" in value:
-        return value["content"]
+        # An assistant message: its text, and the tool calls it made (an agent's answer is often the call).
+        calls = value.get("tool_calls") or value.get("function_call")
+        return value["content"] + ("\n" + json.dumps(calls, ensure_ascii=False) if calls else "")
     if answers and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return "; ".join(value)
     return json.dumps(value, ensure_ascii=False)

@@ -128,6 +128,11 @@ def test_structured_outputs_messages_and_answer_lists_are_read_as_text(engine) -
     (d,) = engine.diagnose([rec])
     assert "format_violation" not in d.subtypes
     assert _parse(output={"role": "assistant", "content": "Shipped."}).record.output == "Shipped."
+    call = [{"name": "book_hotel", "args": {"hotel_id": "HTL-5", "check_in": "2025-04-10"}}]
+    agent = _parse(output={"role": "assistant", "content": "Booking it.", "tool_calls": call}).record.output
+    assert agent.startswith("Booking it.\n") and json.loads(agent.split("\n", 1)[1]) == call
+    # A warning is not a failure.
+    assert _parse(checks=[{"check": "completeness", "status": "warn"}]).record.checks[0].passed is True
     assert json.loads(_parse(output=["a", "b"]).record.output) == ["a", "b"]
 
 
