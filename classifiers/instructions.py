@@ -184,8 +184,11 @@ def _rule_bullets(instr: str, output: str) -> InstructionResult | None:
 
 
 def _rule_no_comma(instr: str, output: str) -> InstructionResult | None:
-    if re.search(r"(no|without(?: any)?|refrain from[^.]*|avoid[^.]*|(?:not|never) (?:use|include|put|add)(?: any)?|"
-                 r"not allowed to use(?: any)?)\s+commas?", instr, re.I):
+    m = re.search(r"(no|without(?: any)?|refrain from[^.]*|avoid[^.]*|(?:not|never) (?:use|include|put|add)(?: any)?|"
+                  r"not allowed to use(?: any)?)\s+commas?", instr, re.I)
+    # "Amounts as integers in whole USD (no $ sign, no commas)": a rule for how numbers are written.
+    if m and not re.search(r"\b(?:amounts?|numbers?|values?|integers?|digits|figures?|prices?|thousands|money|"
+                           r"currency|limits?|deductibles?)\b", instr[:m.start()], re.I):
         n = output.count(",")
         return InstructionResult("no commas", n == 0, f"{n} comma(s)")
     return None
@@ -341,7 +344,8 @@ def _rule_keep_placeholders(instr: str, output: str, prompt: str) -> Instruction
     Also 'Keep {{guest_first_name}} and {{rsvp_deadline}} as written': the placeholders the rule names.
     """
     keep = r"\b(?:keep|preserve|leave|retain|(?:do not|don't|never) (?:translate|alter|change|modify|touch|replace))\b"
-    named = _PLACEHOLDER.findall(instr) if re.search(keep, instr, re.I) else []
+    # ("Keep placeholders such as {{...}} and {...}": a pattern for placeholders, naming none.)
+    named = [p for p in _PLACEHOLDER.findall(instr) if re.search(r"\w", p)] if re.search(keep, instr, re.I) else []
     if named:
         wanted = dict.fromkeys(named)
     elif re.search(keep + r"[^.]{0,40}\b(?:placeholders?|curly braces|braces|variables|template (?:tags|variables))",
@@ -1121,7 +1125,7 @@ def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b|"
                  r"\b(?:the )?command only\b|\b(?:only|just) the command\b|"
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
-                 r"\b(?:per|each|every)\b", instr, re.I):
+                 r"\b(?:per|each|every)\b|\b(?:json|csv|yaml|xml)\b", instr, re.I):  # "a single expense line as JSON"
         lines = [ln for ln in output.strip().splitlines() if ln.strip()]
         ok = len(lines) <= 1 and len(output.split()) <= 60
         return InstructionResult("one line", ok, f"{len(lines)} lines, {len(output.split())} words")

@@ -677,3 +677,16 @@ def test_an_example_of_the_citation_form_is_not_a_value_to_include() -> None:
 def test_a_condition_on_the_output_itself_is_still_checked() -> None:
     (res,) = check_instructions(("When writing SQL, use PostgreSQL syntax.",), "SELECT TOP 5 id FROM orders;")
     assert not res.passed and "TOP" in res.detail
+
+
+def test_rules_for_how_values_are_written_or_a_pattern_of_placeholders_are_not_rules_for_the_answer() -> None:
+    payload = '{"insured": "Marisol Quintero, Fresno", "liability_limit": 50000}'
+    money = "Limits, deductibles and other money amounts as integers in whole USD (no $ sign, no commas)."
+    assert check_instructions((money,), payload) == []
+    (whole,) = check_instructions(("Do not use any commas in your response.",), payload)
+    assert not whole.passed
+    assert check_instructions(("Return a single expense line as JSON.",), '{\n  "amount": 106.72\n}') == []
+    pattern = "Keep placeholders such as {{...}} and {...} exactly as they are."
+    assert check_instructions((pattern,), "Ja, die Police ist enthalten.", "Is the policy included?") == []
+    (kept,) = check_instructions((pattern,), "Hallo,", "Hello {{first_name}},")
+    assert not kept.passed and "{{first_name}}" in kept.detail
