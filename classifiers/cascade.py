@@ -10,6 +10,8 @@ are weak or pull both ways the confidence stays low and the engine says `unknown
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from classifiers.signals import Signals
@@ -25,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 64
+REVISION = 65
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -36,7 +38,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
          "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
          "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
-         "invented_citation", "fallback_information")
+         "invented_citation", "check_unsupported", "fallback_information")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -208,6 +210,15 @@ def _certain_behavior(s: Signals) -> Verdict | None:
     return None
 
 
+# How a faithfulness grader words its finding: claims without support, or claims against the passages.
+_UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stated|in the|contained|backed)|unsupported|"
+                                 r"no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
+                                 r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
+                                 r"unverifiable", re.I)
+_CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"
+                          r"whereas|opposite|differs? from|inconsistent|misstat", re.I)
+
+
 def _decide(s: Signals) -> Verdict:
     v = s.values
     kinds = s.check_kinds
@@ -228,6 +239,12 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("information", ("retrieval_miss",), 0.8, "the retrieval check failed", "check_retrieval")
         return Verdict("information", (_info_subtype(v),), 0.75, "the correctness check failed; the graders of "
                        "faithfulness or relevance failed with it", "check_fact")
+    if kinds.keys() == {"context"} and _UNSUPPORTED_CLAIMS.search(kinds["context"]) \
+            and not _CONTRADICTS.search(kinds["context"]):
+        # The faithfulness grader's reason says the answer states what no passage supports (a fee, a deadline,
+        # a phone number), not that it contradicts or sets aside what the passages say: an invented fact.
+        return Verdict("information", ("hallucination",), 0.65, "the faithfulness check found claims the context "
+                       "does not support, not claims that contradict it", "check_unsupported")
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),

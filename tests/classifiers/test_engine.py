@@ -679,3 +679,17 @@ def test_faithfulness_failing_beside_correctness_is_information_and_alone_contex
     assert decide(engine.signals([alone])[0][0]).subtypes == ("context_ignored",)
     formed = dataclasses.replace(rec, checks=(*rec.checks, Check("json_valid", False)))
     assert decide(engine.signals([formed])[0][0]).label == "both"
+
+
+def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_fact(engine: Engine) -> None:
+    # The grader's own reason tells an added claim (information) from a contradicted passage (behavior).
+    rec = FailureRecord(id="u", input="Is there a fee to port my number out?",
+                        output="Porting out is free, but a one-off 15 EUR admin fee applies to business lines.",
+                        context=("Number porting: customers may port out at any time at no charge.",),
+                        checks=(Check("Faithfulness", False, 0.5, "The score is 0.50 because the claim about a "
+                                      "one-off admin fee is not supported by the retrieval context."),))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("information", ("hallucination",), "check_unsupported")
+    against = dataclasses.replace(rec, checks=(Check("Faithfulness", False, 0.5, "The output contradicts the "
+                                                     "context, which says porting is free of charge."),))
+    assert decide(engine.signals([against])[0][0]).subtypes == ("context_ignored",)
