@@ -52,9 +52,10 @@ SQL_DIALECTS = frozenset({"postgresql", "postgres", "psql", "mysql", "mariadb", 
                           "oracle", "bigquery", "snowflake", "redshift", "duckdb", "hiveql", "sparksql", "trino",
                           "presto", "ansi"})
 """Words that name a SQL dialect: an `expected_format` of "PostgreSQL" asks for SQL."""
-CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerfile", "hcl", "terraform", "go", "golang",
-                            "java", "kotlin", "swift", "rust", "ruby", "php", "cpp", "csharp", "scala", "perl", "lua",
-                            "dart", "elixir", "haskell", "julia", "matlab", "jsx", "tsx", "vue", "solidity"})
+CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerfile", "hcl", "terraform", "go",
+                            "golang", "java", "kotlin", "swift", "rust", "ruby", "php", "cpp", "csharp", "scala",
+                            "perl", "lua", "dart", "elixir", "haskell", "julia", "matlab", "jsx", "tsx", "vue",
+                            "solidity"})
 """Programming languages given as `expected_format`: carried as "code" (not validated)."""
 FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
                            "essay", "outline", "sentence", "summary", "report", "memo", "steps"})
@@ -64,6 +65,9 @@ CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "c
 CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`."""
+_LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|"
+                              r"distance|loss", re.I)
+_CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
@@ -365,28 +369,37 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _checks_of_map(checks: Mapping[str, Any]) -> list[Any]:
+def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
 
     {"json_parse": false, "toxicity": "pass", "grounding": {"pass": false, "ungrounded": ["12%"]}} holds three
-    checks. A result that is no outcome (a row count, an error message, null for a check not run) is a
-    measurement, not a check, and is left out rather than refusing the case.
+    checks. An export that nests them ({"langfuse": {"scores": [...]}, "trulens": {"feedback_results": [...]}}) is
+    read down to three levels. A result that is no outcome (a row count, an error message, null for a check not
+    run) is a measurement, not a check, and is left out rather than refusing the case.
     """
     name, outcome = _check_fields(checks)
     if name is not None and outcome is not None:
         return [checks]
     out: list[Any] = []
     for key, value in checks.items():
+        if _CHECK_SETTINGS.search(str(key)):
+            continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
         if isinstance(value, bool):
             out.append({"name": str(key), "passed": value})
         elif isinstance(value, str) and value.strip().lower() in _CHECK_STATUS:
             out.append({"name": str(key), "status": value})
-        elif isinstance(value, Mapping) and _check_fields({"name": "_", **value})[1] is not None:
+        elif isinstance(value, (int, float)) and 0.0 <= value <= 1.0:
+            # Braintrust's {"valid_json": 1, "factuality": 0.2}: scorers' scores in [0, 1]. (A count such as
+            # "row_count": 7 is not on that scale; only a check name the engine knows ever becomes evidence.)
+            out.append({"name": str(key), "score": value})
+        elif isinstance(value, Mapping) and (outcome := _check_fields({"name": "_", **value})[1]) is not None:
             detail = {k: v for k, v in value.items() if k not in CHECK_OUTCOME_KEYS}
             out.append({"name": str(key), "reason": json.dumps(detail, ensure_ascii=False) if detail else "",
-                        **{k: value[k] for k in CHECK_OUTCOME_KEYS + ("score", "threshold") if k in value}})
+                        "passed": outcome, **({"score": value["score"]} if "score" in value else {})})
+        elif isinstance(value, Mapping) and depth < 2:
+            out += _checks_of_map(value, depth + 1)
         elif isinstance(value, list):
-            # A test run's assertions, or a list of graders: each item that is a check is one.
+            # A test run's assertions, or a list of graders or scores: each item that is a check is one.
             out += [c for c in value if isinstance(c, Mapping) and None not in _check_fields(c)]
     return out
 
@@ -427,11 +440,19 @@ def _check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
         name = c["assertion"].get("type")  # promptfoo: {"assertion": {"type": "is-json"}, "pass": false}
     given = [c[k] for k in CHECK_OUTCOME_KEYS if isinstance(c.get(k), (bool, str))]
     outcome = next((v if isinstance(v, bool) else _CHECK_STATUS.get(v.strip().lower()) for v in given), None)
-    score, threshold = c.get("score"), c.get("threshold", PASS_SCORE)
+    flags = [v for v in c.values() if isinstance(v, bool)]
+    if outcome is None and len(flags) == 1:
+        outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
+    # (Langfuse writes a score's number as "value", TruLens as "result".)
+    score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
+    threshold = c.get("threshold", PASS_SCORE)
     if outcome is None and isinstance(score, (int, float)) and isinstance(threshold, (int, float)) \
             and not isinstance(score, bool) and not isinstance(threshold, bool) \
             and ("threshold" in c or 0.0 <= score <= 1.0):
-        outcome = score >= threshold  # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold
+        # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold; a toxicity, bias or
+        # hallucination score is a rate of the fault, and passes at or below it.
+        lower_better = isinstance(name, str) and _LOWER_IS_BETTER.search(name) is not None
+        outcome = score <= threshold if lower_better else score >= threshold
     return name, outcome
 
 
@@ -552,9 +573,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
                                                                  "\"pass\"/\"fail\", or a score and a threshold)"))
                 continue
             score = c.get("score")
-            if score is not None and not isinstance(score, (int, float)):
-                bad.append(FieldViolation(f"checks[{i}].score", "must be a number"))
-                continue
+            if not isinstance(score, (int, float)) or isinstance(score, bool):
+                score = None  # a grade on another scale ("B+", "4/5"): the outcome is what counts
             reason = next((c[k] for k in CHECK_REASON_KEYS if c.get(k)), "")
             checks.append(Check(name, passed, None if score is None else float(score),
                                 str(reason)[: limits.max_item_chars]))

@@ -61,8 +61,8 @@ def test_context_passages_given_as_objects_are_read_as_their_text() -> None:
     rec = _parse(context=[{"doc": "tbl:tickets", "ddl": ddl, "score": 0.8},
                           {"vendor_id": "V-42", "tax_id": "DE123", "score": 0.7}]).record
     # Without a usual text key: its one long text field, else the whole object (a data row) as JSON.
-    assert rec.context[0] == "tbl:tickets\n" + ddl and json.loads(rec.context[1]) == {"vendor_id": "V-42", "tax_id": "DE123",
-                                                                    "score": 0.7}
+    assert rec.context[0] == "tbl:tickets\n" + ddl
+    assert json.loads(rec.context[1]) == {"vendor_id": "V-42", "tax_id": "DE123", "score": 0.7}
     with pytest.raises(RecordError) as err:
         _parse(context=[["nested", "list"]])
     assert [v.field for v in err.value.violations] == ["context"]
@@ -222,6 +222,28 @@ def test_classification_evals_unscored_feedback_and_a_traces_tool_calls_are_read
                          {"key": "schema_valid", "score": None, "comment": None}]).record
     assert [(c.name, c.passed, c.reason) for c in rec.checks] == [("hallucination", False, "no source"),
                                                                   ("qa_correctness", True, "")]
+    # Weave scorers: a verdict under the scorer's own name outranks a score on an unstated scale.
+    assert _parse(checks=[{"name": "tone", "passed": False, "score": "B+"}]).record.checks[0].score is None
+    rec = _parse(checks={"GroundednessJudge": {"grounded": False, "score": 0.25},
+                         "PolicyAccuracyJudge": {"correct": False, "score": 1, "scale": "1-5"}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("GroundednessJudge", False), ("PolicyAccuracyJudge", False)]
+    # Exports that nest their checks: Langfuse scores ("value") and TruLens feedback results ("result").
+    rec = _parse(checks={"langfuse": {"traceId": "7e36", "scores": [
+                             {"name": "schema_valid", "value": 0, "dataType": "BOOLEAN", "comment": "not JSON"}]},
+                         "trulens": {"app_id": "claims", "feedback_results": [
+                             {"name": "groundedness", "result": 0.97, "status": "done"}]}}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [("schema_valid", False, "not JSON"),
+                                                                  ("groundedness", True, "")]
+    # Braintrust: scorer names mapped to scores in [0, 1]; a count is no score.
+    rec = _parse(checks={"valid_json": 1, "Factuality": 0.25, "row_count": 7,
+                         "thresholds": {"Factuality": 0.6}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("valid_json", True), ("Factuality", False)]
+    # A toxicity or hallucination score is a rate of the fault: low passes (MLflow, DeepEval's Hallucination).
+    rec = _parse(checks={"toxicity/v1/score": 0.0006, "answer_similarity/v1/score": 1}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("toxicity/v1/score", True),
+                                                        ("answer_similarity/v1/score", True)]
+    rec = _parse(checks=[{"metric": "Hallucination", "score": 0.8, "threshold": 0.5}]).record
+    assert rec.checks[0].passed is False
     # A trace's retrieved documents and tool calls: each is something the model was shown.
     rec = _parse(context={"retrieval.documents": [], "tool_calls": [
         {"tool.name": "get_refill_status", "tool.output": {"drug": "metformin", "refills_remaining": 3}}]}).record
