@@ -211,8 +211,8 @@ def _certain_behavior(s: Signals) -> Verdict | None:
 
 
 # How a faithfulness grader words its finding: claims without support, or claims against the passages.
-_UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stated|in the|contained|backed)|unsupported|"
-                                 r"no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
+_UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stated|in the|contained|backed)|"
+                                 r"unsupported|no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
                                  r"unverifiable", re.I)
 _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"
