@@ -5,10 +5,9 @@ A `Diagnosis` is what formfact says about it. Both are plain frozen dataclasses:
 about protobuf messages, and it converts at the boundary.
 
 `parse_record` is the single validator for incoming records; the CLI (JSONL) and the gRPC edge both call it,
-so a bad record gets the same field-level complaint whichever way it arrives. It reads what eval tools commonly
-write (DeepEval's and Ragas's field names, chat messages, outputs given as JSON objects, checks under other keys,
-formats given as descriptions): a case refused for its spelling would be a case lost, and `formfact eval`
-would score it as a wrong answer.
+so a bad record gets the same field-level complaint whichever way it arrives. What other eval tools write
+(their field names, chat messages, checks as metrics or feedback scores) is first read as formfact's record by
+`classifiers.intake`; a format given as a description ("valid JSON object", "PostgreSQL") is read here.
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ import json
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
+
+from classifiers.intake import CHECK_REASON_KEYS, SUBTYPE_ALIASES, check_fields, check_objects, normalise, not_run
 
 LABELS = ("information", "behavior", "both", "unknown")
 INFORMATION_SUBTYPES = (
@@ -60,64 +61,10 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
 FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
                            "essay", "outline", "sentence", "summary", "report", "memo", "steps"})
 """Shapes of prose ("bullet list", "email") given as `expected_format`: read as an instruction, not a format."""
-CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback")
-"""Where eval tools put a check's explanation (formfact's own name first)."""
-CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion")
-"""Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
-`type` or `assertion.type`, OpenAI Evals `eval`."""
-_LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|"
-                              r"distance|loss", re.I)
-_CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
-PASS_SCORE = 0.5
-"""A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
-LangSmith's boolean feedback is a score of 0 or 1)."""
-CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict", "label")
-_CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
-                 "failed": False, "failure": False, "error": False, "false": False, "warn": True, "warning": True,
-                 # The labels of classification evals (Phoenix, OpenAI Evals): the label, not the score, says
-                 # which way it went ("hallucinated" scores 1 on Phoenix's hallucination eval).
-                 "correct": True, "incorrect": False, "factual": True, "hallucinated": False, "relevant": True,
-                 "irrelevant": False, "unrelated": False, "faithful": True, "unfaithful": False, "grounded": True,
-                 "ungrounded": False, "toxic": False, "non-toxic": True, "non_toxic": True}
-_NOT_RUN = frozenset({"skipped", "skip", "not_run", "not run", "n/a", "na", "pending", "not_applicable"})
-_PASSAGE_KEYS = ("text", "content", "page_content", "passage", "body", "snippet", "chunk", "document")
-_INSTRUCTION_KEYS = ("text", "instruction", "description", "content", "constraint", "rule")
 LABEL_ALIASES = {"behaviour": "behavior", "behavior-based": "behavior", "behavior_based": "behavior",
                  "information-based": "information", "information_based": "information", "info": "information",
                  "information+behavior": "both", "behavior+information": "both", "information_and_behavior": "both",
                  "behavior_and_information": "both", "information & behavior": "both", "mixed": "both"}
-FIELD_ALIASES = {
-    "input": ("prompt", "question", "query", "user_input"),
-    "output": ("actual_output", "response", "completion", "model_output", "generation", "prediction"),
-    "reference": ("expected_output", "ground_truth", "gold_answer", "reference_answer"),
-    "context": ("retrieval_context", "retrieved_contexts", "contexts"),
-}
-"""Other tools' names for formfact's fields (DeepEval, Ragas, OpenAI evals): read where formfact's name is absent."""
-SUBTYPE_ALIASES = {
-    **dict.fromkeys(("factual_error", "factual_inaccuracy", "incorrect_fact", "wrong_fact", "fabrication",
-                     "fabricated_fact", "made_up_fact", "confabulation"), "hallucination"),
-    **dict.fromkeys(("outdated", "stale_knowledge", "outdated_information", "outdated_fact", "stale_fact"),
-                    "outdated_knowledge"),
-    **dict.fromkeys(("missing_information", "knowledge_gap", "lack_of_knowledge", "unknown_fact"),
-                    "missing_knowledge"),
-    **dict.fromkeys(("retrieval_failure", "retrieval_error", "bad_retrieval", "irrelevant_context"), "retrieval_miss"),
-    **dict.fromkeys(("format_error", "invalid_format", "invalid_json", "malformed_output", "parse_error"),
-                    "format_violation"),
-    **dict.fromkeys(("schema_error", "schema_mismatch", "missing_field", "missing_key", "wrong_type"),
-                    "schema_violation"),
-    **dict.fromkeys(("instruction_following", "ignored_instruction", "instruction_not_followed",
-                     "constraint_violation"), "instruction_violation"),
-    **dict.fromkeys(("off_topic", "irrelevant_answer", "wrong_task"), "off_task"),
-    **dict.fromkeys(("incomplete", "incomplete_answer", "too_short", "lack_of_detail", "insufficient_details",
-                     "missing_detail"), "insufficient_detail"),
-    **dict.fromkeys(("tone", "wrong_tone", "verbosity", "too_verbose"), "style"),
-    **dict.fromkeys(("harmful", "toxicity", "toxic", "safety", "unsafe_content", "pii_leak", "privacy_leak"),
-                    "unsafe"),
-    **dict.fromkeys(("overrefusal", "excessive_refusal", "unnecessary_refusal", "refusal"), "over_refusal"),
-    **dict.fromkeys(("unfaithful", "unfaithfulness", "ignored_context", "context_contradiction", "ungrounded"),
-                    "context_ignored"),
-}
-"""Common names for formfact's subtypes in other taxonomies."""
 ROUTES = ("rag", "finetune", "review")
 
 
@@ -265,145 +212,6 @@ class LabelledRecord:
     subtypes: tuple[str, ...] = ()
 
 
-def _passage_text(passage: Any, keys: tuple[str, ...] = _PASSAGE_KEYS) -> Any:
-    """A passage's text when it comes as an object; anything else as it is (the caller validates)."""
-    if isinstance(passage, Mapping):
-        return next((passage[k] for k in keys if isinstance(passage.get(k), str)), passage)
-    return passage
-
-
-_RETRIEVAL_KEYS = frozenset({"score", "similarity", "distance", "rank", "relevance", "relevance_score", "embedding"})
-
-
-def _shown_text(passage: Any) -> Any:
-    """What the model was shown of a retrieved passage given as an object.
-
-    Its text under a usual key, or else its one long text field ({"doc": "tbl:orders", "ddl": "CREATE TABLE ..."}),
-    headed by the passage's short labels (its id, title, source: what an answer cites it by); else the object
-    itself as JSON (a data row: {"vendor_id": "V-42", "tax_id": "DE123"}). Retrieval scores were not shown.
-    """
-    if not isinstance(passage, Mapping):
-        return passage
-    text = _passage_text(passage)
-    if not isinstance(text, str):
-        long_texts = sorted((v for v in passage.values() if isinstance(v, str) and len(v) >= 40), key=len)
-        if not long_texts:
-            return json.dumps(passage, ensure_ascii=False)
-        text = long_texts[-1]
-    labels = [v for k, v in passage.items() if isinstance(v, str) and v != text and v.strip() and len(v) < 200
-              and k.lower() not in _RETRIEVAL_KEYS]
-    return " | ".join(labels) + "\n" + text if labels else text
-
-
-def _as_text(value: Any, answers: bool = False) -> Any:
-    """A structured output or gold answer as the text a validator reads; a string or null as it is.
-
-    A JSON payload given as an object or array is serialised (it is valid JSON by construction), a chat message
-    gives its content, a number is written out, and a gold answer given as a list of accepted answers (`answers`)
-    is joined.
-    """
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Mapping) and isinstance(value.get("content"), str) and "role" in value:
-        # An assistant message: its text, and the tool calls it made (an agent's answer is often the call).
-        calls = value.get("tool_calls") or value.get("function_call")
-        return value["content"] + ("\n" + json.dumps(calls, ensure_ascii=False) if calls else "")
-    if answers and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return "; ".join(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _messages_text(value: Any) -> Any:
-    """A prompt given as chat messages ([{"role", "content"}, ...]) as one text; anything else as it is."""
-    if isinstance(value, list) and value and all(isinstance(m, Mapping) and isinstance(m.get("content"), str)
-                                                 for m in value):
-        return "\n\n".join(m["content"] for m in value)
-    return value
-
-
-def _instruction_items(value: Any) -> Any:
-    """Instructions given as objects ({"text": ...}) or as a name -> value map ({"max_words": 50}) as strings."""
-
-    def one(item: Any) -> Any:
-        if not isinstance(item, Mapping):
-            return item
-        text = _passage_text(item, _INSTRUCTION_KEYS)
-        # An object with no text of its own ({"id": "length", "kwargs": {...}}) is read whole.
-        return text if isinstance(text, str) else json.dumps(item, ensure_ascii=False)
-
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Mapping):
-        return [f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}" for k, v in value.items()]
-    if isinstance(value, list):
-        return [one(v) for v in value]
-    return value
-
-
-def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Other tools' field names and shapes read as formfact's; what still does not fit is left to validation."""
-    data = dict(data)
-    for name, aliases in FIELD_ALIASES.items():
-        if data.get(name) is None:
-            data[name] = next((data[a] for a in aliases if data.get(a) is not None), None)
-    if isinstance(data.get("id"), int) and not isinstance(data["id"], bool):
-        data["id"] = str(data["id"])
-    data["input"] = _messages_text(data.get("input"))
-    data["output"] = _as_text(data.get("output"))
-    data["reference"] = _as_text(data.get("reference"), answers=True)
-    context = data.get("context")
-    if isinstance(context, Mapping) and not any(k in context for k in _PASSAGE_KEYS):
-        # {"doc-1": "...", "doc-2": "..."}, or a trace's {"retrieval.documents": [...], "tool_calls": [...]}:
-        # every document and every tool call (with its output) is something the model was shown.
-        context = [p for v in context.values() for p in (v if isinstance(v, list) else [v])]
-    if isinstance(context, (list, Mapping)):
-        # Retrievers hand passages over as objects ({"text": ..., "source": ...}); the text is what was shown.
-        data["context"] = [_shown_text(p) for p in (context if isinstance(context, list) else [context])]
-    data["instructions"] = _instruction_items(data.get("instructions"))
-    for name in ("task", "model"):
-        value = data.get(name)
-        if isinstance(value, Mapping) and isinstance(value.get("name"), str):
-            data[name] = value["name"]
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            data[name] = str(value)
-    return data
-
-
-def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
-    """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
-
-    {"json_parse": false, "toxicity": "pass", "grounding": {"pass": false, "ungrounded": ["12%"]}} holds three
-    checks. An export that nests them ({"langfuse": {"scores": [...]}, "trulens": {"feedback_results": [...]}}) is
-    read down to three levels. A result that is no outcome (a row count, an error message, null for a check not
-    run) is a measurement, not a check, and is left out rather than refusing the case.
-    """
-    name, outcome = _check_fields(checks)
-    if name is not None and outcome is not None:
-        return [checks]
-    out: list[Any] = []
-    for key, value in checks.items():
-        if _CHECK_SETTINGS.search(str(key)):
-            continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
-        if isinstance(value, bool):
-            out.append({"name": str(key), "passed": value})
-        elif isinstance(value, str) and value.strip().lower() in _CHECK_STATUS:
-            out.append({"name": str(key), "status": value})
-        elif isinstance(value, (int, float)) and 0.0 <= value <= 1.0:
-            # Braintrust's {"valid_json": 1, "factuality": 0.2}: scorers' scores in [0, 1]. (A count such as
-            # "row_count": 7 is not on that scale; only a check name the engine knows ever becomes evidence.)
-            out.append({"name": str(key), "score": value})
-        elif isinstance(value, Mapping) and (outcome := _check_fields({"name": "_", **value})[1]) is not None:
-            detail = {k: v for k, v in value.items() if k not in CHECK_OUTCOME_KEYS}
-            out.append({"name": str(key), "reason": json.dumps(detail, ensure_ascii=False) if detail else "",
-                        "passed": outcome, **({"score": value["score"]} if "score" in value else {})})
-        elif isinstance(value, Mapping) and depth < 2:
-            out += _checks_of_map(value, depth + 1)
-        elif isinstance(value, list):
-            # A test run's assertions, or a list of graders or scores: each item that is a check is one.
-            out += [c for c in value if isinstance(c, Mapping) and None not in _check_fields(c)]
-    return out
-
-
 def _read_format(value: str) -> tuple[str | None, str | None, bool]:
     """(format, instruction, understood) for an `expected_format` string.
 
@@ -433,29 +241,6 @@ def _read_format(value: str) -> tuple[str | None, str | None, bool]:
     return None, None, False
 
 
-def _check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
-    """(name, outcome) of a check object under whichever keys its tool used; None where absent or unreadable."""
-    name = next((c[k] for k in CHECK_NAME_KEYS if isinstance(c.get(k), str) and c.get(k)), None)
-    if name is None and isinstance(c.get("assertion"), Mapping):
-        name = c["assertion"].get("type")  # promptfoo: {"assertion": {"type": "is-json"}, "pass": false}
-    given = [c[k] for k in CHECK_OUTCOME_KEYS if isinstance(c.get(k), (bool, str))]
-    outcome = next((v if isinstance(v, bool) else _CHECK_STATUS.get(v.strip().lower()) for v in given), None)
-    flags = [v for v in c.values() if isinstance(v, bool)]
-    if outcome is None and len(flags) == 1:
-        outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
-    # (Langfuse writes a score's number as "value", TruLens as "result".)
-    score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
-    threshold = c.get("threshold", PASS_SCORE)
-    if outcome is None and isinstance(score, (int, float)) and isinstance(threshold, (int, float)) \
-            and not isinstance(score, bool) and not isinstance(threshold, bool) \
-            and ("threshold" in c or 0.0 <= score <= 1.0):
-        # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold; a toxicity, bias or
-        # hallucination score is a rate of the fault, and passes at or below it.
-        lower_better = isinstance(name, str) and _LOWER_IS_BETTER.search(name) is not None
-        outcome = score <= threshold if lower_better else score >= threshold
-    return name, outcome
-
-
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """Validate one record (a decoded JSON object) and build the dataclass.
 
@@ -464,7 +249,7 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """
     if not isinstance(data, Mapping):
         raise RecordError([FieldViolation("record", "must be a JSON object")])
-    data = _normalise(data)
+    data = normalise(data)
     bad: list[FieldViolation] = []
 
     def text(name: str, required: bool, max_chars: int = limits.max_text_chars) -> str | None:
@@ -548,25 +333,17 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
         schema = None
 
     checks: list[Check] = []
-    raw_checks = data.get("checks") or []
-    if isinstance(raw_checks, str):
-        raw_checks = [raw_checks]
-    if isinstance(raw_checks, Mapping):
-        raw_checks = _checks_of_map(raw_checks)
-    if isinstance(raw_checks, list):
-        # ["json_parse", "faithfulness"]: a case in a failure file listed by the checks it failed.
-        raw_checks = [{"name": c, "passed": False} if isinstance(c, str) else c for c in raw_checks]
+    raw_checks = check_objects(data.get("checks"))
     if not isinstance(raw_checks, list) or len(raw_checks) > limits.max_list_items:
         bad.append(FieldViolation("checks", f"must be a list of at most {limits.max_list_items} checks (objects, "
                                             "or names of failed checks) or an object of names and outcomes"))
     else:
         for i, c in enumerate(raw_checks):
-            name, passed = _check_fields(c) if isinstance(c, Mapping) else (None, None)
+            name, passed = check_fields(c) if isinstance(c, Mapping) else (None, None)
             if not isinstance(name, str) or not name:
                 bad.append(FieldViolation(f"checks[{i}].name", "is required"))
                 continue
-            if passed is None and (any(str(c.get(k)).strip().lower() in _NOT_RUN for k in CHECK_OUTCOME_KEYS)
-                                   or ("score" in c and c["score"] is None)):
+            if passed is None and not_run(c):
                 continue  # a check that was skipped, or left unscored, says nothing about the output
             if not isinstance(passed, bool):
                 bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false (or a status "
