@@ -184,6 +184,11 @@ class Diagnosis:
         )
 
 
+def label_name(label: str) -> str:
+    """A label as spelled anywhere ("Behaviour", "information-based") in formfact's words; unknown ones lowercased."""
+    return LABEL_ALIASES.get(label.strip().lower(), label.strip().lower())
+
+
 def route_for(label: str) -> str:
     """The primary route of a label: facts go to RAG, form goes to finetuning, doubt goes to a person."""
     return {"information": "rag", "both": "rag", "behavior": "finetune"}.get(label, "review")
@@ -367,7 +372,7 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
 
     label = data.get("label")
     if isinstance(label, str):
-        label = LABEL_ALIASES.get(label.strip().lower(), label.strip().lower())
+        label = label_name(label)
     if label is not None and label not in LABELS:
         bad.append(FieldViolation("label", f"must be one of {', '.join(LABELS)}"))
     subtypes = data.get("subtypes") or []

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from classifiers.records import LABEL_ALIASES, SUBTYPES, BadLine, Diagnosis, LabelledRecord, read_jsonl
+from classifiers.records import SUBTYPES, BadLine, Diagnosis, LabelledRecord, label_name, read_jsonl
 
 BATCH = 64
 ERROR = "error"
@@ -38,7 +38,7 @@ def _label_of_bad_line(bad: BadLine) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     label, subs = data.get("label"), data.get("subtypes")
     if isinstance(label, str):
-        label = LABEL_ALIASES.get(label.strip().lower(), label.strip().lower())
+        label = label_name(label)
     return (label if isinstance(label, str) else None,
             tuple(s for s in subs if isinstance(s, str)) if isinstance(subs, list) else ())
 
