@@ -174,7 +174,7 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
+def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
 
     {"json_parse": false, "toxicity": "pass", "grounding": {"pass": false, "ungrounded": ["12%"]}} holds three
@@ -202,7 +202,7 @@ def checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             out.append({"name": str(key), "reason": json.dumps(detail, ensure_ascii=False) if detail else "",
                         "passed": outcome, **({"score": value["score"]} if "score" in value else {})})
         elif isinstance(value, Mapping) and depth < 2:
-            out += checks_of_map(value, depth + 1)
+            out += _checks_of_map(value, depth + 1)
         elif isinstance(value, list):
             # A test run's assertions, or a list of graders or scores: each item that is a check is one.
             out += [c for c in value if isinstance(c, Mapping) and None not in check_fields(c)]
@@ -236,14 +236,14 @@ def check_objects(raw: Any) -> Any:
     """The `checks` field as a list of check objects, whichever form it came in; anything else as it is.
 
     A list of objects; the names of the checks that failed (["json_parse"], or one name: a case in a failure
-    file listed by its failed checks); or an object of names and results (`checks_of_map`).
+    file listed by its failed checks); or an object of names and results (`_checks_of_map`).
     """
     if not raw:
         return []
     if isinstance(raw, str):
         raw = [raw]
     if isinstance(raw, Mapping):
-        raw = checks_of_map(raw)
+        raw = _checks_of_map(raw)
     if isinstance(raw, list):
         raw = [{"name": c, "passed": False} if isinstance(c, str) else c for c in raw]
     return raw
