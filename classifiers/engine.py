@@ -8,6 +8,7 @@ deterministic validators keep the last word where they are certain.
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import Mapping, Protocol, Sequence
@@ -16,6 +17,8 @@ from classifiers.cascade import Verdict, decide
 from classifiers.embedding import TextEmbedder, default_embedder
 from classifiers.records import Diagnosis, Evidence, FailureRecord, route_for
 from classifiers.signals import Signals, extract
+
+log = logging.getLogger(__name__)
 
 RULES_VERSION = "v1-rules"
 STATIC_FILE = "static.npz"
@@ -96,6 +99,20 @@ class Engine:
         else:
             verdicts = [self._rules(s) for s in sigs]
         return [self._diagnosis(r, s, vd) for r, s, vd in zip(records, sigs, verdicts)]
+
+    def diagnose_each(self, records: Sequence[FailureRecord]) -> list[Diagnosis | Exception]:
+        """`diagnose`, but a case that raises comes back as its exception and the others as diagnoses.
+
+        The batch is tried whole first (one embedding call); only when it raises is it retried case by case,
+        so one case that trips a bug costs its own answer, not its batch's.
+        """
+        try:
+            return list(self.diagnose(records))
+        except Exception as exc:  # noqa: BLE001 - find the case that raised; the others still get answers
+            if len(records) == 1:
+                log.exception("case %s could not be diagnosed", records[0].id)
+                return [exc]
+        return [d for rec in records for d in self.diagnose_each([rec])]
 
     def _rules(self, s: Signals) -> Verdict:
         vd = decide(s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import grpc
 
@@ -36,6 +36,8 @@ class DiagnosisServicer(diagnosis_pb2_grpc.DiagnosisServiceServicer):
     def Diagnose(self, request: diagnosis_pb2.DiagnoseRequest, context: grpc.ServicerContext) -> diagnosis_pb2.DiagnoseResponse:
         record = self._record(request)
         [stored] = self._pipeline.accept([record])
+        if isinstance(stored, Exception):
+            raise stored  # the edge answers INTERNAL and logs it
         return diagnosis_pb2.DiagnoseResponse(
             diagnosis=convert.diagnosis_to_proto(stored.diagnosis, stored), queue_item_ids=list(stored.item_ids)
         )
@@ -71,28 +73,23 @@ class DiagnosisServicer(diagnosis_pb2_grpc.DiagnosisServiceServicer):
             yield from self._answer(batch)  # type: ignore[arg-type]
 
     def _answer(self, batch: list[_Slot]) -> Iterator[diagnosis_pb2.DiagnoseStreamResponse]:
+        # Each case gets its own answer: a bad record or a case the engine raised on is an error for that
+        # index, and the stream goes on with the rest.
         answers: dict[int, diagnosis_pb2.DiagnoseStreamResponse] = {}
         good = []
         for slot in batch:
             try:
-                good.append((slot.index, self._record(slot.request)))
+                good.append((slot, self._record(slot.request)))
             except InvalidArgument as exc:
-                answers[slot.index] = diagnosis_pb2.DiagnoseStreamResponse(
-                    index=slot.index,
-                    error=records_pb2.RecordError(
-                        id=slot.request.record.id,
-                        code="INVALID_ARGUMENT",
-                        message=str(exc),
-                        violations=[records_pb2.FieldViolation(field=v.field, description=v.description)
-                                    for v in exc.violations],
-                    ),
-                )
+                answers[slot.index] = _error(slot, "INVALID_ARGUMENT", str(exc), exc.violations)
         if good:
-            stored = self._pipeline.accept([r for _, r in good])
-            for (index, _), s in zip(good, stored):
-                answers[index] = diagnosis_pb2.DiagnoseStreamResponse(
-                    index=index, diagnosis=convert.diagnosis_to_proto(s.diagnosis, s)
-                )
+            outcomes = self._pipeline.accept([r for _, r in good])
+            for (slot, _), s in zip(good, outcomes):
+                if isinstance(s, Exception):
+                    answers[slot.index] = _error(slot, "INTERNAL", f"could not be diagnosed: {type(s).__name__}")
+                else:
+                    answers[slot.index] = diagnosis_pb2.DiagnoseStreamResponse(
+                        index=slot.index, diagnosis=convert.diagnosis_to_proto(s.diagnosis, s))
         for slot in batch:
             yield answers[slot.index]
 
@@ -156,3 +153,14 @@ class DiagnosisServicer(diagnosis_pb2_grpc.DiagnosisServiceServicer):
             return convert.record_from_proto(request.record, self._settings.limits)
         except RecordError as exc:
             raise InvalidArgument.from_record_error(exc) from exc
+
+
+def _error(slot: _Slot, code: str, message: str,
+           violations: Sequence[FieldViolation] = ()) -> diagnosis_pb2.DiagnoseStreamResponse:
+    return diagnosis_pb2.DiagnoseStreamResponse(
+        index=slot.index,
+        error=records_pb2.RecordError(
+            id=slot.request.record.id, code=code, message=message,
+            violations=[records_pb2.FieldViolation(field=v.field, description=v.description) for v in violations],
+        ),
+    )

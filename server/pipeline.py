@@ -25,14 +25,23 @@ class Pipeline:
     engine: Engine
     refiners: list[Refiner] = field(default_factory=list)
 
-    def diagnose(self, records: Sequence[FailureRecord]) -> list[Diagnosis]:
-        """Diagnose without storing (pure: the same records give the same diagnoses)."""
-        diagnoses = self.engine.diagnose(records)
-        for refine in self.refiners:
-            diagnoses = [refine(r, d) for r, d in zip(records, diagnoses)]
-        return diagnoses
+    def diagnose(self, records: Sequence[FailureRecord]) -> list[Diagnosis | Exception]:
+        """Diagnose without storing (pure: the same records give the same diagnoses).
 
-    def accept(self, records: Sequence[FailureRecord]) -> list[StoredDiagnosis]:
-        """Diagnose, route and store a batch; every returned case is durable and queued exactly once."""
-        diagnoses = self.diagnose(records)
-        return self.store.save_diagnoses([(r, d, router.route(r, d)) for r, d in zip(records, diagnoses)])
+        A case the engine raises on comes back as its exception, in its place; the rest are diagnosed.
+        """
+        out = self.engine.diagnose_each(records)
+        for refine in self.refiners:
+            out = [d if isinstance(d, Exception) else refine(r, d) for r, d in zip(records, out)]
+        return out
+
+    def accept(self, records: Sequence[FailureRecord]) -> list[StoredDiagnosis | Exception]:
+        """Diagnose, route and store a batch; every returned diagnosis is durable and queued exactly once.
+
+        A case that could not be diagnosed is not stored: its exception comes back in its place, for the
+        caller to report, and the cases beside it are stored as usual.
+        """
+        outcomes = self.diagnose(records)
+        stored = iter(self.store.save_diagnoses(
+            [(r, d, router.route(r, d)) for r, d in zip(records, outcomes) if not isinstance(d, Exception)]))
+        return [d if isinstance(d, Exception) else next(stored) for d in outcomes]

@@ -39,18 +39,29 @@ def run(args: argparse.Namespace) -> int:
     with source:
         lines = source.readlines()
     good: list[LabelledRecord] = []
+    line_nos: list[int] = []
     bad: list[BadLine] = []
-    for _, item in read_jsonl(lines):
+    for line_no, item in read_jsonl(lines):
         if isinstance(item, BadLine):
             bad.append(item)
             print(f"{args.file}:{item.line_no}: skipped: {item.message}", file=sys.stderr)
         else:
             good.append(item)
+            line_nos.append(line_no)
 
     bar = tqdm(total=len(good), unit="case", disable=args.quiet, file=sys.stderr, desc="diagnosing")
     results: list[Diagnosis] = []
+    diagnosed: list[LabelledRecord] = []
+    failed = 0
     for batch in _diagnose(args, good):
-        results.extend(batch)
+        for outcome in batch:
+            i = len(diagnosed) + failed
+            if isinstance(outcome, Exception):
+                failed += 1
+                print(f"{args.file}:{line_nos[i]}: not diagnosed: {outcome}", file=sys.stderr)
+            else:
+                results.append(outcome)
+                diagnosed.append(good[i])
         bar.update(len(batch))
     bar.close()
 
@@ -58,11 +69,12 @@ def run(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as out:
             for d in results:
                 out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
-    print(summary(good, results, len(bad)))
-    return 0 if not bad else 1
+    print(summary(diagnosed, results, len(bad), failed))
+    return 0 if not bad and not failed else 1
 
 
-def _diagnose(args: argparse.Namespace, records: Sequence[LabelledRecord]) -> Iterator[list[Diagnosis]]:
+def _diagnose(args: argparse.Namespace, records: Sequence[LabelledRecord]) -> Iterator[list[Diagnosis | Exception]]:
+    """Batches of outcomes in file order: a diagnosis, or why that case could not be diagnosed."""
     if args.server:
         yield from _through_server(args.server, records)
         return
@@ -93,13 +105,13 @@ def _diagnose(args: argparse.Namespace, records: Sequence[LabelledRecord]) -> It
             if store is None:
                 yield pipeline.diagnose(batch)
             else:
-                yield [s.diagnosis for s in pipeline.accept(batch)]
+                yield [s if isinstance(s, Exception) else s.diagnosis for s in pipeline.accept(batch)]
     finally:
         for close in reversed(closers):
             close()
 
 
-def _through_server(address: str, records: Sequence[LabelledRecord]) -> Iterator[list[Diagnosis]]:
+def _through_server(address: str, records: Sequence[LabelledRecord]) -> Iterator[list[Diagnosis | Exception]]:
     import grpc
 
     from server.client import FormfactClient
@@ -109,15 +121,18 @@ def _through_server(address: str, records: Sequence[LabelledRecord]) -> Iterator
         try:
             for response in client.diagnose_stream(r.record.to_dict() for r in records):
                 if response.HasField("error"):
-                    raise SystemExit(f"formfact diagnose: server rejected {response.error.id}: {response.error.message}")
-                yield [diagnosis_from_proto(response.diagnosis)]
+                    yield [RuntimeError(f"the server answered {response.error.code}: {response.error.message}")]
+                else:
+                    yield [diagnosis_from_proto(response.diagnosis)]
         except grpc.RpcError as exc:
             raise remote.rpc_failure("diagnose", exc) from None
 
 
-def summary(records: Sequence[LabelledRecord], diagnoses: Sequence[Diagnosis], bad_lines: int) -> str:
+def summary(records: Sequence[LabelledRecord], diagnoses: Sequence[Diagnosis], bad_lines: int,
+            failed: int = 0) -> str:
     """A plain-text table: counts by label and route, then per-label precision/recall if labels are known."""
-    lines = [f"diagnosed {len(diagnoses)} cases ({bad_lines} bad lines skipped)", ""]
+    not_diagnosed = f", {failed} not diagnosed" if failed else ""
+    lines = [f"diagnosed {len(diagnoses)} cases ({bad_lines} bad lines skipped{not_diagnosed})", ""]
     labels = Counter(d.label for d in diagnoses)
     routes = Counter(d.route for d in diagnoses)
     lines.append(f"{'label':<14}{'cases':>7}    {'route':<10}{'cases':>7}")

@@ -44,20 +44,16 @@ def _label_of_bad_line(bad: BadLine) -> tuple[str | None, tuple[str, ...]]:
 
 
 def diagnose_all(engine: Any, records: Sequence[LabelledRecord], progress: Any = None) -> list[Diagnosis | None]:
-    """Diagnose in batches; a batch that raises is retried case by case, and a case that raises is None."""
+    """Diagnose in batches; a case the engine raises on is None (counted as an error, never dropped)."""
     out: list[Diagnosis | None] = []
     for start in range(0, len(records), BATCH):
         batch = [r.record for r in records[start : start + BATCH]]
-        try:
-            out.extend(engine.diagnose(batch))
-        except Exception as exc:  # noqa: BLE001 - one bad case must not hide the others' results
-            print(f"formfact eval: batch at {start} failed ({exc}); retrying case by case", file=sys.stderr)
-            for rec in batch:
-                try:
-                    out.extend(engine.diagnose([rec]))
-                except Exception as one:  # noqa: BLE001
-                    print(f"formfact eval: {rec.id}: {one}", file=sys.stderr)
-                    out.append(None)
+        for rec, d in zip(batch, engine.diagnose_each(batch)):
+            if isinstance(d, Exception):
+                print(f"formfact eval: {rec.id}: not diagnosed: {d}", file=sys.stderr)
+                out.append(None)
+            else:
+                out.append(d)
         if progress is not None:
             progress(len(batch))
     return out

@@ -28,6 +28,19 @@ def test_eval_counts_every_case_and_writes_report(labelled_file: Path, tmp_path:
     assert "accuracy" in capsys.readouterr().out
 
 
+def test_eval_counts_a_case_the_engine_fails_on_as_an_error(labelled_cases: list[dict], tmp_path: Path,
+                                                           engine_bug: str, capsys) -> None:
+    cases = [dict(c) for c in labelled_cases]
+    cases[3]["id"] = engine_bug + "3"
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    rc = main(["eval", str(path), "--json", str(tmp_path / "r.json"), "--png", str(tmp_path / "r.png"), "--quiet"])
+    assert rc == 0
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert rep["n"] == len(cases) and rep["errors"] == 1 and rep["unreadable_lines"] == 0
+    assert f"{engine_bug}3: not diagnosed: engine bug" in capsys.readouterr().err
+
+
 def test_eval_reads_a_json_array_export_and_keeps_the_label_of_an_unreadable_case(
         labelled_cases: list[dict], tmp_path: Path) -> None:
     path = tmp_path / "export.json"

@@ -38,6 +38,18 @@ def test_identical_across_runs_and_batchings(engine: Engine, labelled_records: l
     assert one_by_one == first[:6]
 
 
+def test_a_case_that_raises_costs_only_its_own_answer(engine: Engine, labelled_records: list[LabelledRecord],
+                                                      engine_bug: str) -> None:
+    records = [r.record for r in labelled_records[:5]]
+    records[2] = dataclasses.replace(records[2], id=engine_bug + "2")
+    with pytest.raises(ValueError):
+        engine.diagnose(records)
+    out = engine.diagnose_each(records)
+    assert isinstance(out[2], ValueError) and "engine bug" in str(out[2])
+    others = records[:2] + records[3:]
+    assert [d for i, d in enumerate(out) if i != 2] == engine.diagnose(others)
+
+
 def test_a_failing_validator_has_the_last_word(engine: Engine) -> None:
     rec = FailureRecord(id="x", input="Return the city as JSON.", output='{"city": "Paris"',
                         expected_format="json")

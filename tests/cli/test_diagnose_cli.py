@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from server.cli import main
+from server.store.base import DiagnosisFilter
 from server.testing import spawn_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,28 @@ def test_in_process_reports_bad_lines_and_processes_the_rest(messy_file: Path, t
     assert all(d["label"] in ("information", "behavior", "both", "unknown") for d in written)
     assert "precision" in captured.out and "recall" in captured.out
     assert "diagnosed 12 cases (2 bad lines skipped)" in captured.out
+
+
+def test_a_case_the_engine_fails_on_is_named_and_the_rest_are_stored(tmp_path: Path, engine_bug: str,
+                                                                     capsys) -> None:
+    cases = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
+    cases[4]["id"] = engine_bug + "4"
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    out, db = tmp_path / "diagnoses.jsonl", tmp_path / "f.db"
+    assert main(["diagnose", str(path), "-o", str(out), "--db", str(db), "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert f"{path}:5: not diagnosed: engine bug on {engine_bug}4" in captured.err
+    assert f"diagnosed {len(cases) - 1} cases (0 bad lines skipped, 1 not diagnosed)" in captured.out
+    written = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert written == [c["id"] for i, c in enumerate(cases) if i != 4]
+    from server.store import open_store
+
+    store = open_store(db)
+    try:
+        assert sorted(s.diagnosis.id for s in store.list_diagnoses(DiagnosisFilter(), 100, "").items) == sorted(written)
+    finally:
+        store.close()
 
 
 def test_through_a_running_server_gives_the_same_diagnoses(tmp_path: Path) -> None:

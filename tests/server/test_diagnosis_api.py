@@ -118,6 +118,33 @@ def test_stream_answers_in_order_and_survives_a_bad_record(running) -> None:
     assert sorted(d.id for d in page.diagnoses) == ["s-0", "s-1", "s-3", "s-4"]
 
 
+def test_stream_goes_on_past_a_case_the_engine_fails_on(running, engine_bug) -> None:
+    cases = [dict(FACT_CASE, id=f"s-{i}") for i in range(5)]
+    cases[1]["id"] = engine_bug + "1"
+    responses = list(running.diagnosis.DiagnoseStream(
+        (diagnosis_pb2.DiagnoseRequest(record=record_message(c)) for c in cases), timeout=120))
+    assert [r.index for r in responses] == [0, 1, 2, 3, 4]
+    assert responses[1].WhichOneof("result") == "error"
+    assert (responses[1].error.id, responses[1].error.code) == (engine_bug + "1", "INTERNAL")
+    assert "could not be diagnosed" in responses[1].error.message
+    assert [r.diagnosis.label for i, r in enumerate(responses) if i != 1] == ["information"] * 4
+    # The others were stored and queued; the failed case was not (its client may send it again).
+    page = running.diagnosis.ListDiagnoses(diagnosis_pb2.ListDiagnosesRequest(page_size=50), timeout=10)
+    assert sorted(d.id for d in page.diagnoses) == ["s-0", "s-2", "s-3", "s-4"]
+    stats = {q.queue: q for q in running.queues.Stats(queue_pb2.StatsRequest(), timeout=10).queues}
+    assert stats["rag"].depth == 4
+
+
+def test_unary_case_the_engine_fails_on_is_internal_and_not_stored(running, engine_bug) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        diagnose(running, dict(FACT_CASE, id=engine_bug + "x"))
+    assert err.value.code() == grpc.StatusCode.INTERNAL
+    assert "ValueError" in err.value.details()
+    with pytest.raises(grpc.RpcError) as missing:
+        running.diagnosis.GetDiagnosis(diagnosis_pb2.GetDiagnosisRequest(id=engine_bug + "x"), timeout=10)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
 def test_same_answer_in_process_and_over_grpc(running, engine) -> None:
     from classifiers.records import parse_record
 
