@@ -75,7 +75,11 @@ class EngineRediagnoser:
             return []
         records = [record_with_output(e, o) for e, o in zip(examples, outputs)]
         out = []
-        for ex, d in zip(examples, self.engine.diagnose(records)):
+        for ex, d in zip(examples, self.engine.diagnose_each(records)):
+            if isinstance(d, Exception):
+                # Not judged is not fixed: the case stays open, and the others are still judged.
+                out.append(Finding(True, (), f"could not be re-diagnosed: {type(d).__name__}: {d}"[:500]))
+                continue
             behavior = {s for s in d.subtypes} if d.label in ("behavior", "both") else set()
             evidence = f"engine says {d.label} {list(d.subtypes)}: " + "; ".join(
                 f"{e.signal}: {e.detail}" for e in d.evidence[:3])
