@@ -1,0 +1,18 @@
+"""Verifiable instructions: read constraints stated in plain words and check the output against each.
+
+The constraints come from the record's `instructions` (one per item) or, when a pipeline sends none, from the
+prompt itself, since people write "answer in under 50 words, no commas" straight into the input. Each rule
+recognises a phrasing by meaning-bearing words (word limits, casing, required or forbidden words, bullet and
+section counts, ...), never by a benchmark's instruction ids, so it carries to prompts written anywhere.
+
+The rules are grouped by what they read: `prose` (the shape and wording of a reply), `content` (values it must
+carry), `code`, `sql` and `languages`; `checks` holds the registry that runs them, `common` what they share.
+"""
+
+from classifiers.instructions.checks import check_instructions
+from classifiers.instructions.common import ARTIFACT_CONSTRAINTS, InstructionResult
+from classifiers.instructions.languages import check_reply_language
+from classifiers.instructions.prose import check_reading_level
+
+__all__ = ["ARTIFACT_CONSTRAINTS", "InstructionResult", "check_instructions", "check_reading_level",
+           "check_reply_language"]

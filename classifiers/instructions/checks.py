@@ -1,0 +1,167 @@
+"""The rule registry and `check_instructions`: which rules read the stated instructions, which the prompt's
+sentences, and in what order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from classifiers.instructions.code import (
+    _rule_banned_calls, _rule_banned_code, _rule_code_language, _rule_code_unchanged, _rule_commands,
+    _rule_complete_code, _rule_module_system, _rule_only_packages, _rule_python_conventions, _rule_stdlib_only,
+    _rule_test_given,
+)
+from classifiers.instructions.common import (
+    InstructionResult, _UNSEEN_CONDITION, _length_rule, _prompt_sentences, _sentences, _words,
+)
+from classifiers.instructions.content import (
+    _rule_citations, _rule_contact_given, _rule_csv_header, _rule_date_layout, _rule_include_values, _rule_one_of,
+    _rule_starts_with, _rule_units, _rule_whole_dollars,
+)
+from classifiers.instructions.languages import _rule_language, _rule_their_language, _rule_translation
+from classifiers.instructions.prose import (
+    _paragraphs, _rule_bullets, _rule_capital_words, _rule_case, _rule_end_phrase, _rule_highlights,
+    _rule_keep_placeholders, _rule_keywords, _rule_letter_freq, _rule_list, _rule_named_parts, _rule_no_comma,
+    _rule_no_fence, _rule_no_intro, _rule_one_line, _rule_only_json, _rule_only_value, _rule_per_item,
+    _rule_placeholders, _rule_postscript, _rule_quotes, _rule_repeat, _rule_sections, _rule_separator, _rule_table,
+    _rule_title, _rule_word_freq,
+)
+from classifiers.instructions.sql import (
+    _rule_banned_statements, _rule_ends_with_clause, _rule_one_statement, _rule_query_given, _rule_required_filter,
+    _rule_row_cap, _rule_semicolon, _rule_sql_dialect,
+)
+
+
+_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
+    _rule_no_comma,
+    _rule_case,
+    _rule_capital_words,
+    _rule_letter_freq,
+    _rule_word_freq,
+    _rule_highlights,
+    _rule_sections,
+    _rule_placeholders,
+    _rule_title,
+    _rule_postscript,
+    _rule_end_phrase,
+    _rule_quotes,
+    _rule_no_fence,
+    _rule_only_json,
+    _rule_only_value,
+    _rule_no_intro,
+    _rule_per_item,
+    _rule_table,
+    _rule_list,
+    _rule_named_parts,
+    _rule_commands,
+    _rule_complete_code,
+    _rule_banned_code,
+    _rule_banned_statements,
+    _rule_stdlib_only,
+    _rule_banned_calls,
+    _rule_only_packages,
+    _rule_module_system,
+    _rule_citations,
+    _rule_csv_header,
+    _rule_date_layout,
+    _rule_whole_dollars,
+    _rule_one_statement,
+    _rule_row_cap,
+    _rule_required_filter,
+    _rule_sql_dialect,
+    _rule_query_given,
+    _rule_test_given,
+    _rule_one_of,
+    _rule_starts_with,
+    _rule_semicolon,
+    _rule_ends_with_clause,
+    _rule_code_language,
+    _rule_python_conventions,
+    _rule_one_line,
+    _rule_units,
+    _rule_separator,
+    _rule_language,
+    _rule_translation,
+    _length_rule("words", lambda t: len(_words(t))),
+    _length_rule("sentences", lambda t: len(_sentences(t))),
+    _length_rule("paragraphs", _paragraphs),
+    _rule_bullets,
+    _rule_keywords,
+)
+_SQL_MORE = re.compile(r"^\s*(?:\(|\)|from|where|join|left|right|inner|group|order|having|limit|union|and|or|on|"
+                       r"case|when|end)\b", re.I)
+_CODE_ONLY = re.compile(r"^\s*(?:(?:--|#|//)[^\n]*\n\s*)*(?:with|select|insert|update|delete|create|alter)\b", re.I)
+
+
+def _rule_explained(instr: str, output: str) -> InstructionResult | None:
+    """'Explain each triggered signal': a reply of a few words ("Decline. High risk.") explains nothing."""
+    if not re.search(r"\b(?:explain|justify|give (?:the |your |a )?(?:reasons?|rationale)|describe why|walk (?:me |us )?"
+                     r"through)\b", instr, re.I):
+        return None
+    # A bare query or code block is not its own explanation: only prose outside the code, or its comments, count.
+    prose = re.sub(r"```.*?(?:```|$)", " ", output, flags=re.S)
+    if _CODE_ONLY.match(prose):
+        # An unfenced query: its comments, and any paragraph after it that is not more SQL.
+        paragraphs = re.split(r"\n\s*\n", prose)
+        prose = " ".join(re.findall(r"(?:--|#|//)([^\n]*)", prose) + [
+            p for p in paragraphs[1:] if not _CODE_ONLY.match(p) and not _SQL_MORE.match(p)])
+    words = len(_words(prose))
+    return InstructionResult("explanation given", words >= 12, f"{words} words of explanation")
+
+
+# Read only in a record's stated instructions: a prompt's "at most 64 characters" is as often about a password
+# or a field as about the reply, and its "explain" is the question (a short wrong answer to it is a fact fault).
+_STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
+    _length_rule("characters", lambda t: len(t.strip()), r"char(?:acter)?s\b"),
+    _rule_explained,
+    # A prompt's "Add graceful shutdown to my axum 0.8 server" is the task, not a value to include.
+    _rule_include_values,
+    # A prompt quoting an error's "Refer to https://..." asks nothing of the answer.
+    _rule_contact_given,
+)
+
+
+_ARTIFACT_AND_WHY = re.compile(r"\b(?:write|give|create|generate|draft|provide)\b[^.?!]{0,120}?\b(?:query|function|script|"
+                               r"code|regex|snippet|config\w*|command|formula|class|module|method|migration)\b[^.?!]{0,200}?"
+                               r"\band\s+(?:then\s+)?(?:briefly\s+)?(?:explain|walk (?:me|us) through|describe)\b", re.I)
+
+
+def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | None:
+    """A prompt's 'Write a query for ... and briefly explain the logic': the artifact comes with its explanation
+    (a prompt's bare "explain" is the question itself, and no rule)."""
+    return _rule_explained(instr, output) if _ARTIFACT_AND_WHY.search(instr) else None
+
+
+# Read only in a prompt's sentences: a stated rule of the same kind is read by `_STATED_RULES`.
+_PROMPT_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (_rule_artifact_explained,)
+
+
+def check_instructions(instructions: tuple[str, ...], output: str, prompt: str = "") -> list[InstructionResult]:
+    """Check every recognisable constraint; unrecognised instructions yield nothing (no guessing).
+
+    With no `instructions`, the prompt's sentences are read instead; rules that match nothing stay silent.
+    """
+    texts = list(instructions) if instructions else _prompt_sentences(prompt)
+    results: list[InstructionResult] = []
+    for text in texts:
+        if not text.strip() or len(text) > 2000 or _UNSEEN_CONDITION.match(text):
+            continue  # ("If the passages do not answer it, say so": whether they do is not for a checker to see)
+        rep = _rule_repeat(text, output, prompt)
+        if rep is not None:
+            results.append(rep)
+            continue
+        if (kept := _rule_keep_placeholders(text, output, prompt)) is not None:
+            results.append(kept)
+        if (theirs := _rule_their_language(text, output, prompt)) is not None:
+            results.append(theirs)
+        if (kept_code := _rule_code_unchanged(text, output, prompt)) is not None:
+            results.append(kept_code)
+        # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
+        # loose keyword rule only speaks when no specific rule recognised the sentence.
+        rules = _RULES[:-1] + (_STATED_RULES if instructions else _PROMPT_RULES)
+        found = [res for rule in rules if (res := rule(text, output)) is not None]
+        if not found and (res := _RULES[-1](text, output)) is not None:
+            found.append(res)
+        results.extend(found)
+    return results

@@ -1,0 +1,167 @@
+"""Rules on what a reply must carry and how it writes values: citations, a CSV header, date layouts, whole
+dollars, a contact to refer to, one of the listed options, an opening word, stated values, units.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifiers.instructions.common import InstructionResult, _conditional_clause
+from classifiers.instructions.prose import _rule_only_value
+
+
+_CITES = re.compile(r"\bcit(?:e|ing)\s+(?:the\s+)?(?:relevant\s+|source\s+)?(?:(?:statute|regulation|code|rule)\s+or\s+"
+                    r"(?:statute|regulation|code|rule)\s+)?(?:section|clause|article|paragraph|page)"
+                    r"(?:\s+(?:numbers?|references?))?s?\b", re.I)
+_CITATION = re.compile(r"§|\b(?:sections?|clauses?|art(?:icle)?s?\.?|paragraphs?|para\.|pages?|p\.)\s*\(?\d", re.I)
+
+
+def _rule_citations(instr: str, output: str) -> InstructionResult | None:
+    """'Cite the section number for each point': the output cites at least one section, clause or page."""
+    if not _CITES.search(instr):
+        return None
+    found = len(_CITATION.findall(output))
+    return InstructionResult("sections cited", found > 0, f"{found} citations")
+
+
+_CSV_HEADER = re.compile(r"\bcsv\b[^.\n]{0,40}?\bheader(?: row| line)?(?:\s*:|\s+(?:of|is|row))?\s*[`'\"]?"
+                         r"([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)+)", re.I)
+
+
+def _rule_csv_header(instr: str, output: str) -> InstructionResult | None:
+    """'CSV with header date,category,amount,currency': the first line of the CSV is that header."""
+    m = _CSV_HEADER.search(instr)
+    if not m:
+        return None
+    body = re.sub(r"^\s*```[\w-]*\s*\n", "", output.strip())
+    first = next((ln for ln in body.splitlines() if ln.strip()), "")
+    want = re.sub(r"\s+", "", m.group(1)).lower()
+    ok = re.sub(r"\s+", "", first).lower() == want
+    return InstructionResult(f"CSV header {m.group(1)}", ok, "header as asked" if ok else f"first line {first[:40]!r}")
+
+
+# Dates written in a named layout, and how to spot each layout in an output.
+_DATE_LAYOUTS = {
+    "YYYY-MM-DD": r"\b\d{4}-\d{2}-\d{2}\b",
+    "DD-MMM-YYYY": r"\b\d{2}-[A-Za-z]{3}-\d{4}\b",
+    "MM/DD/YYYY": r"\b\d{2}/\d{2}/\d{4}\b",
+    "DD/MM/YYYY": r"\b\d{2}/\d{2}/\d{4}\b",
+    "DD.MM.YYYY": r"\b\d{2}\.\d{2}\.\d{4}\b",
+}
+_ANY_DATE = re.compile("|".join(f"(?:{p})" for p in _DATE_LAYOUTS.values()))
+
+
+def _rule_date_layout(instr: str, output: str) -> InstructionResult | None:
+    """'Write dates as DD-MMM-YYYY', 'ISO 8601 dates': every date the output writes is in that layout."""
+    asked = next((k for k in _DATE_LAYOUTS if k in instr.upper()), None)
+    if asked is None and re.search(r"\biso[- ]?8601\b|\biso dates?\b", instr, re.I):
+        asked = "YYYY-MM-DD"
+    if asked is None or not re.search(r"\bdates?\b", instr, re.I):
+        return None
+    dates = _ANY_DATE.findall(output)
+    if not dates:
+        return None
+    other = [d for d in dates if not re.fullmatch(_DATE_LAYOUTS[asked], d)]
+    return InstructionResult(f"dates as {asked}", not other, f"writes {other[0]}" if other else "all in layout")
+
+
+def _rule_whole_dollars(instr: str, output: str) -> InstructionResult | None:
+    """'Round every amount to whole dollars': no amount in the output carries cents."""
+    if not re.search(r"\bwhole dollars?\b|\bno cents\b|\bround(?:ed)? to the nearest dollar\b", instr, re.I):
+        return None
+    cents = re.findall(r"\$\s?\d[\d,]*\.\d{2}\b", output)
+    return InstructionResult("whole dollars", not cents, f"writes {cents[0]}" if cents else "no cents")
+
+
+# "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a
+# page the answer must pass on.
+_REFER = re.compile(r"\b(?:direct|refer|point|send|route|redirect|escalate|link|include|give|provide|share|mention)\w*\b"
+                    r"[^.;]{0,120}?([\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s)\]]+)", re.I)
+
+
+def _rule_contact_given(instr: str, output: str) -> InstructionResult | None:
+    """An instruction to refer the user to an address or a page: the output gives that address. 'If the excerpts
+    do not cover it, say so and point them to peopleops@...' asks it only on a condition no check can see."""
+    m = _REFER.search(instr)
+    if not m or _conditional_clause(instr, m.start(), m.end()):
+        return None
+    contact = m.group(1).rstrip(".,")
+    given = contact.lower() in output.lower()
+    return InstructionResult(f"refers to {contact}", given, "gives it" if given else "never gives it")
+
+
+_ONE_OF = re.compile(r"\b(?:return|answer|reply|respond|output|choose|pick|select|label|classify)\w*\b[^.\n]{0,40}?"
+                     r"(?<!exactly )\bone of\s*:?\s*([^.\n]+)", re.I)
+
+
+def _rule_one_of(instr: str, output: str) -> InstructionResult | None:
+    """'Return one of: POSITIVE, NEUTRAL, NEGATIVE': the output names at least one of the options (labels in
+    capitals as written)."""
+    m = _ONE_OF.search(instr)
+    if not m or _rule_only_value(instr, output) is not None:
+        return None  # "reply with the label only": the label alone was asked for, a rule of its own
+    listed = re.split(r"\s+and\s+(?:a|an|the)\b", m.group(1))[0]
+    options = [o.strip(" '\"`*()[]") for o in re.split(r",\s*(?:or\s+)?|\s+or\s+|\s*/\s*|\s*\|\s*", listed)]
+    options = [o for o in options if o and len(o.split()) <= 3 and not re.search(r"\bfollowing\b", o, re.I)]
+    if len(options) < 2:
+        return None
+    caps = all(o.upper() == o for o in options)
+    named = [o for o in options if re.search(r"(?<!\w)" + re.escape(o) + r"(?!\w)", output, 0 if caps else re.I)]
+    return InstructionResult(f"one of {', '.join(options[:4])}", bool(named),
+                             f"names {named[0]}" if named else "names none of them")
+
+
+_STARTS_WITH = re.compile(r"\b(?:start|begin|open)\w*\s+(?:(?:your|the|each|every)\s+)?(?:answer|response|reply|"
+                          r"output|message)?\s*with\s+(?:either\s+)?([\"'“‘][^\"'”’]{1,30}[\"'”’]|yes)\s+or\s+"
+                          r"([\"'“‘][^\"'”’]{1,30}[\"'”’]|no)(?!\w)", re.I)
+
+
+def _rule_starts_with(instr: str, output: str) -> InstructionResult | None:
+    """'Start the answer with Yes or No': the output's first word is one of the options."""
+    m = _STARTS_WITH.search(instr)
+    if not m:
+        return None
+    options = [o.strip("\"'“”‘’").lower() for o in m.groups()]
+    opening = re.sub(r"^[\s*_#>\"'`]+", "", output).lower()
+    ok = any(opening.startswith(o) and not opening[len(o):len(o) + 1].isalnum() for o in options)
+    return InstructionResult(f"starts with {' or '.join(options)}", ok, f"opens with {opening[:30]!r}")
+
+
+_INCLUDE = re.compile(r"^\s*(?:include|mention|state|show|list|quote|cite|add)\b", re.I)
+_EXAMPLE = re.compile(r"\((?:e\.g\.|i\.e\.|eg\b|for example|such as|like)[^)]*\)|"
+                      r"\b(?:e\.g\.|for example|such as)\s*,?\s*[^,;.]*(?:\.\d[^,;.]*)*", re.I)
+_VALUE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _rule_include_values(instr: str, output: str) -> InstructionResult | None:
+    """'Include the pay range $92,000-$118,000 per year.': every number the rule names is in the output."""
+    if not _INCLUDE.match(instr):
+        return None
+    # "Cite the playbook section (e.g., PB-4.2) for every position": an example of the form, not a value to give.
+    stated = _EXAMPLE.sub(" ", instr)
+    wanted = {v.replace(",", "") for v in _VALUE.findall(stated) if len(v.replace(",", "")) >= 3}
+    if not wanted:
+        return None
+    given = {v.replace(",", "") for v in _VALUE.findall(output)}
+    missing = sorted(wanted - given)
+    return InstructionResult("stated values included", not missing,
+                             f"missing {', '.join(missing)}" if missing else "all present")
+
+
+_QUANTITY = r"\d[\d.,]*(?:\s*(?:-|–|to)\s*\d[\d.,]*)?\s*"
+_IMPERIAL = re.compile(_QUANTITY + r"(?:gallons?|gal|°\s?F|degrees? F(?:ahrenheit)?|lbs?|pounds?|oz|ounces?|miles?|mph|feet|"
+                       r"ft|inch(?:es)?|yards?|yd|acres?|psi|fl\.? ?oz)\b", re.I)
+_METRIC = re.compile(_QUANTITY + r"(?:lit(?:er|re)s?|l|ml|°\s?C|degrees? C(?:elsius)?|kg|kilograms?|grams?|g|km|kilomet(?:er|re)s?|"
+                     r"met(?:er|re)s?|m|cm|mm|km/h|kph|hectares?|ha|kpa|bar)\b", re.I)
+
+
+def _rule_units(instr: str, output: str) -> InstructionResult | None:
+    """'Metric units only' (or 'use US units'): no quantity in the output is written in the other system."""
+    if re.search(r"\bmetric(?: units?| system)?\b|\bSI units?\b|\bin (?:celsius|litres|liters|kilograms|kilometres|"
+                 r"kilometers)\b", instr, re.I):
+        wrong = _IMPERIAL.findall(output)
+        return InstructionResult("metric units", not wrong, f"uses {wrong[0].strip()}" if wrong else "metric")
+    if re.search(r"\b(?:imperial|us customary|us units)\b|\bin (?:fahrenheit|gallons|pounds|miles|feet)\b", instr, re.I):
+        wrong = _METRIC.findall(output)
+        return InstructionResult("US units", not wrong, f"uses {wrong[0].strip()}" if wrong else "US units")
+    return None
