@@ -6,7 +6,8 @@ recognises a phrasing by meaning-bearing words (word limits, casing, required or
 section counts, ...), never by a benchmark's instruction ids, so it carries to prompts written anywhere.
 
 The rules are grouped by what they read: `prose` (the shape and wording of a reply), `content` (values it must
-carry), `code`, `sql` and `languages`; `checks` holds the registry that runs them, `common` what they share.
+carry), `code`, `sql` and `languages`; `checks` holds the registry that runs them, `fields` finds the part of an
+answer a labelled instruction is about ("Excerpt: at most 40 words"), `common` holds what they share.
 """
 
 from classifiers.instructions.checks import check_instructions

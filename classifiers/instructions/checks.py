@@ -19,6 +19,7 @@ from classifiers.instructions.content import (
     _rule_citations, _rule_contact_given, _rule_csv_header, _rule_date_layout, _rule_include_values, _rule_one_of,
     _rule_starts_with, _rule_units, _rule_whole_dollars,
 )
+from classifiers.instructions.fields import field_label, field_values
 from classifiers.instructions.languages import _rule_language, _rule_their_language, _rule_translation
 from classifiers.instructions.prose import (
     _paragraphs, _rule_bullets, _rule_capital_words, _rule_case, _rule_end_phrase, _rule_highlights,
@@ -33,7 +34,18 @@ from classifiers.instructions.sql import (
 )
 
 
-_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
+Rule = Callable[[str, str], "InstructionResult | None"]
+"""A rule reads one instruction and the output: a result where it recognises the instruction, else None."""
+
+_WORDS = _length_rule("words", lambda t: len(_words(t)))
+_SENTENCES = _length_rule("sentences", lambda t: len(_sentences(t)))
+_PARAGRAPHS = _length_rule("paragraphs", _paragraphs)
+_CHARACTERS = _length_rule("characters", lambda t: len(t.strip()), r"char(?:acter)?s\b")
+_LENGTH_RULES = frozenset((_WORDS, _SENTENCES, _PARAGRAPHS, _CHARACTERS))
+"""The rules a labelled instruction applies to its field's values ("Excerpt: at most 40 words"); the others
+read the whole answer (a label may name the instruction's topic, "Dialect: PostgreSQL", not a field)."""
+
+_RULES: tuple[Rule, ...] = (
     _rule_no_comma,
     _rule_case,
     _rule_capital_words,
@@ -83,9 +95,9 @@ _RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
     _rule_separator,
     _rule_language,
     _rule_translation,
-    _length_rule("words", lambda t: len(_words(t))),
-    _length_rule("sentences", lambda t: len(_sentences(t))),
-    _length_rule("paragraphs", _paragraphs),
+    _WORDS,
+    _SENTENCES,
+    _PARAGRAPHS,
     _rule_bullets,
     _rule_keywords,
 )
@@ -112,8 +124,8 @@ def _rule_explained(instr: str, output: str) -> InstructionResult | None:
 
 # Read only in a record's stated instructions: a prompt's "at most 64 characters" is as often about a password
 # or a field as about the reply, and its "explain" is the question (a short wrong answer to it is a fact fault).
-_STATED_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (
-    _length_rule("characters", lambda t: len(t.strip()), r"char(?:acter)?s\b"),
+_STATED_RULES: tuple[Rule, ...] = (
+    _CHARACTERS,
     _rule_explained,
     # A prompt's "Add graceful shutdown to my axum 0.8 server" is the task, not a value to include.
     _rule_include_values,
@@ -134,7 +146,7 @@ def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | Non
 
 
 # Read only in a prompt's sentences: a stated rule of the same kind is read by `_STATED_RULES`.
-_PROMPT_RULES: tuple[Callable[[str, str], InstructionResult | None], ...] = (_rule_artifact_explained,)
+_PROMPT_RULES: tuple[Rule, ...] = (_rule_artifact_explained,)
 
 
 def check_instructions(instructions: tuple[str, ...], output: str, prompt: str = "") -> list[InstructionResult]:
@@ -157,11 +169,32 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
             results.append(theirs)
         if (kept_code := _rule_code_unchanged(text, output, prompt)) is not None:
             results.append(kept_code)
+        rules = _RULES[:-1] + (_STATED_RULES if instructions else _PROMPT_RULES)
+        label = field_label(text)
+        values = field_values(label, output) if label else None
+        scoped = _LENGTH_RULES if values else frozenset()
+        found = [res for rule in rules if rule not in scoped and (res := rule(text, output)) is not None]
+        if label and values:
+            found += _on_field(label, values, [[res for rule in rules if rule in scoped
+                                                and (res := rule(text, value)) is not None] for value in values])
         # A prompt sentence often states several constraints ("no commas and at least 3 sections"); the
         # loose keyword rule only speaks when no specific rule recognised the sentence.
-        rules = _RULES[:-1] + (_STATED_RULES if instructions else _PROMPT_RULES)
-        found = [res for rule in rules if (res := rule(text, output)) is not None]
         if not found and (res := _RULES[-1](text, output)) is not None:
             found.append(res)
         results.extend(found)
     return results
+
+
+def _on_field(label: str, values: list[str], per_value: list[list[InstructionResult]]) -> list[InstructionResult]:
+    """One result per constraint over all of a field's values: kept only if every value keeps it."""
+    merged: dict[str, list[InstructionResult]] = {}
+    for found in per_value:
+        for res in found:
+            merged.setdefault(res.constraint, []).append(res)
+    out = []
+    for constraint, results in merged.items():
+        failed = [r for r in results if not r.passed]
+        detail = (f"{len(failed)} of {len(values)} values: {failed[0].detail}" if failed
+                  else f"all {len(values)} values: {results[0].detail}")
+        out.append(InstructionResult(f"{label}: {constraint}", not failed, detail))
+    return out

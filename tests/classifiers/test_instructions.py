@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
@@ -690,3 +692,54 @@ def test_rules_for_how_values_are_written_or_a_pattern_of_placeholders_are_not_r
     assert check_instructions((pattern,), "Ja, die Police ist enthalten.", "Is the policy included?") == []
     (kept,) = check_instructions((pattern,), "Hallo,", "Hello {{first_name}},")
     assert not kept.passed and "{{first_name}}" in kept.detail
+
+
+LEASE_TABLE = """| Clause | Section | Excerpt |
+|---|---|---|
+| Term | §1 | "The term of this Lease begins on February 1, 2025 and ends on January 31, 2026" |
+| Rent | §3 | "The monthly rent is $3,900.00, payable in advance on the first day of each month" |
+| Late Charge | §4 | "If rent is not received within five days after it is due, Tenant shall pay a late charge of $50.00" |
+"""
+
+
+def test_a_labelled_length_bound_reads_that_column_of_a_table() -> None:
+    instr = ("Excerpt: a verbatim quotation from the lease in double quotes, at most 40 words.",)
+    assert len(LEASE_TABLE.split()) > 40  # the whole answer is longer than the bound; each excerpt is not
+    [res] = check_instructions(instr, LEASE_TABLE)
+    assert (res.constraint, res.passed) == ("Excerpt: words <= 40", True)
+    long_row = "| Assignment | §12 | \"" + " ".join(["word"] * 45) + "\" |\n"
+    [res] = check_instructions(instr, LEASE_TABLE + long_row)
+    assert not res.passed and res.detail.startswith("1 of 4 values: 45 words")
+
+
+def test_a_labelled_length_bound_reads_that_key_of_a_json_answer_even_a_broken_one() -> None:
+    instr = ("coverage_summary: plain-English summary for the file; at most 12 words.",)
+    answer = {"policy": "NSC-1", "coverage_summary": "Umbrella cover of five million dollars over the brewery.",
+              "notes": " ".join(["filler"] * 30)}
+    [res] = check_instructions(instr, json.dumps(answer, indent=2))
+    assert (res.constraint, res.passed) == ("coverage_summary: words <= 12", True)
+    broken = '```json\n{"summary": "No signal at home since yesterday; calls drop.", "priority": "high",}\n```'
+    [res] = check_instructions(("summary: max 5 words",), broken)
+    assert (res.constraint, res.passed, res.detail) == ("summary: words <= 5", False, "1 of 1 values: 8 words")
+
+
+def test_a_label_the_answer_has_no_field_for_bounds_the_whole_answer() -> None:
+    instr = ("SMS channel: plain text only and at most 40 characters.",)
+    [res] = check_instructions(instr, "Your card ships in 5-7 business days; track it in the app.")
+    assert (res.constraint, res.passed) == ("characters <= 40", False)
+    # A label that introduces a rule is not a field, whatever the answer holds.
+    [res] = check_instructions(("Length: at most 3 words.",), "Length: short\nThe rest of it runs on and on.")
+    assert (res.constraint, res.passed) == ("words <= 3", False)
+
+
+def test_only_length_bounds_are_read_against_a_field() -> None:
+    # "Dialect" names the instruction's topic; the answer's "dialect" key is not where the query is.
+    answer = json.dumps({"dialect": "postgres", "sql": "SELECT TOP 5 name FROM staff"})
+    [res] = check_instructions(("Dialect: PostgreSQL only.",), answer)
+    assert (res.constraint, res.passed) == ("PostgreSQL syntax", False)
+
+
+def test_a_labelled_bound_reads_label_lines() -> None:
+    answer = "**Subject:** Your refund for order 4471 is on its way\n\nHi Dana,\n" + "More text here. " * 20
+    [res] = check_instructions(("Subject: at most 10 words.",), answer)
+    assert (res.constraint, res.passed) == ("Subject: words <= 10", True)
