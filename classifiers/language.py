@@ -3,15 +3,13 @@
 These are lexical signals that read the same on any domain: a model that says "I can't help with that"
 refused; one that says "I don't have information about" abstained (a knowledge gap); "as of my last update"
 is cutoff language (stale knowledge). A refusal on a failed case is over-refusal; compliance with a request
-for harm is unsafe. Also here: how the pipeline's own `checks` read when their names are well known.
+for harm is unsafe.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from classifiers.records import Check
 
 _REFUSAL = re.compile(
     # ("..., so I can't give you its lead time" is the consequence of missing information, not a refusal.)
@@ -569,91 +567,3 @@ def read_cues(prompt: str, output: str, general: bool = True) -> LanguageCues:
     general_knowledge = float(general and bool(_GENERAL.search(low_out)))
     return LanguageCues(refusal, abstain, cutoff, time_sensitive, stale, harm, off_register, advice, deflection,
                         general_knowledge)
-
-
-# Well-known check names mapped to the failure they point at (behavior or information).
-_CHECK_KINDS = {
-    "format": ("json_valid", "valid_json", "is_json", "json", "yaml_valid", "xml_valid", "parseable",
-               "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json"),
-    "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types"),
-    "instruction": ("instruction_following", "instructions", "length", "max_length", "word_count",
-                    "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment"),
-    "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias"),
-    "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
-    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
-    "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
-                "context_faithfulness"),
-    "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
-             "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
-             "matches_reference", "answer_match", "expected_answer", "contains_expected",
-             # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
-             "citation", "citations", "resolve", "exists", "lookup",
-             # A value an extraction gives that the source document does not hold ("span_grounding:end_date",
-             # "tin_present_in_source"): an invented value, not a departure from the context's wording.
-             "span_grounding", "present_in_source", "in_source", "source_span",
-             # Values checked against the gold record or the document's own total ("field_match_vs_gold",
-             # "sum_matches_total"): a field or line with another value.
-             "vs_gold", "gold_match", "matches_gold", "field_match", "sum_matches_total", "matches_total",
-             "total_matches", "totals_match"),
-    "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
-                  "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
-                  "context_relevancy"),
-    "detail": ("completeness", "coverage", "detail", "answer_completeness",
-               # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
-               "files_present", "sections_present", "required_sections", "required_files"),
-    "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
-              "reading_level", "readability_grade", "flesch_kincaid"),
-}
-
-
-_FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:valid\w*|pars\w*|lint\w*|syntax|check|"
-                           r"well_formed)")
-
-
-_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|rustfmt|"
-                     r"prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
-_NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
-
-
-# What a compiler, linter or database says when code names something that is not there: an invented or removed
-# API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
-# does not exist", "cannot find symbol").
-_UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
-                           r"\bundefined\b(?= \(type)|has no (?:field|attribute|method|member|property)|"
-                           r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
-                           r"flags?|modules?|resources?|arguments?|property)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
-                           r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
-                           r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
-                           r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
-                           r"unexpected key\b|invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
-                           r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
-                           r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
-                           r"information_schema)\b|"
-                           r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|\b(?:is|was|are|were|has been) deprecated\b", re.I)
-
-
-def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
-    """The kinds of the failed checks whose name is well known, each with the check's name and reason."""
-    found: dict[str, str] = {}
-    for c in checks:
-        if c.passed:
-            continue
-        # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
-        name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", c.name).lower()).strip("_")
-        name = re.sub(r"_metric$", "", name)
-        # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
-        # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
-        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None)
-        if kind is None and _FORMAT_CHECK.fullmatch(name):
-            kind = "format"  # html_validate, yaml_lint, json_parses, sql_syntax
-        if kind is None:
-            partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
-                       if name.startswith(n + "_") or name.endswith("_" + n)]
-            kind = max(partial)[1] if partial else None
-        if kind is None and _UNKNOWN_NAME.search(c.reason):
-            kind = "fact"  # a build, lint or query run that found a name that does not exist
-        if kind is None and _LINTER.search(name) and not _NOT_RUN.search(c.reason):
-            kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
-        if kind is not None:
-            found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
-    return found

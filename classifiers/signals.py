@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from classifiers.check_names import CHECK_KINDS, failed_check_kinds
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens, invented_citations, unsourced_ids
@@ -24,12 +25,10 @@ from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
 from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_reading_level,
                                      check_reply_language)
-from classifiers.language import failed_check_kinds, read_cues
+from classifiers.language import read_cues
 from classifiers.records import Evidence, FailureRecord
 from classifiers.sql_schema import invented_names, unlisted_values
 
-CHECK_KINDS = ("format", "schema", "instruction", "unsafe", "refusal", "relevance", "context", "fact",
-               "retrieval", "detail", "style")
 
 FEATURES: tuple[str, ...] = (
     "fmt_expected", "fmt_fail", "fmt_wrapped", "schema_fail",

@@ -1,0 +1,110 @@
+"""What a failed check points at, read from its name (and, for an unknown name, its reason)."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.check_names import CHECK_KINDS, failed_check_kinds
+from classifiers.records import Check
+
+
+def test_failed_checks_are_read_by_well_known_name() -> None:
+    checks = (Check("json_valid", False, None, "Expecting value"), Check("faithfulness", False, 0.2),
+              Check("answer_correctness", True, 0.9), Check("my_custom_metric", False))
+    kinds = failed_check_kinds(checks)
+    assert set(kinds) == {"format", "context"}
+    assert "Expecting value" in kinds["format"]
+
+
+def test_ragas_and_deepeval_metric_names_map_to_their_failure() -> None:
+    kinds = failed_check_kinds((Check("contextual_relevancy", False), Check("answer_relevancy", False),
+                                Check("JsonCorrectness", False), Check("prompt_alignment", False)))
+    assert set(kinds) == {"retrieval", "relevance", "format", "instruction"}
+
+
+def test_a_check_against_the_reference_answer_is_a_fact_check() -> None:
+    kinds = failed_check_kinds((Check("contains_reference", False), Check("contains_keywords", False)))
+    assert set(kinds) == {"fact", "instruction"}
+
+
+def test_the_most_specific_check_name_decides_its_kind() -> None:
+    kinds = failed_check_kinds((Check("contains_expected_value", False, None, "'Libby' not found"),))
+    assert set(kinds) == {"fact"}
+    assert set(failed_check_kinds((Check("contains_bullets", False),))) == {"instruction"}
+
+
+def test_a_failed_parse_or_validate_check_of_a_format_is_a_format_check() -> None:
+    for name in ("html_validate", "sql_parse_postgres", "csv_parse", "yaml_lint"):
+        assert set(failed_check_kinds((Check(name, False),))) == {"format"}, name
+
+
+def test_a_readability_check_is_a_style_check() -> None:
+    assert set(failed_check_kinds((Check("readability_grade", False, None, "grade 17.8; target <= 4"),))) == {"style"}
+
+
+@pytest.mark.parametrize(("name", "detail"), [
+    ("go_build", "./routes.go:3:14: r.PathParam undefined (type *http.Request has no field or method PathParam)"),
+    ("ci_lint", "jobs:build:artifacts config contains unknown keys: compression, compression_level"),
+    ("executes", "ERROR: function months_between(date, date) does not exist"),
+    ("request_spec", "NoMethodError: undefined method 'update_attributes' for an instance of Profile"),
+    ("maven_compile", "cannot find symbol: class WebSecurityConfigurerAdapter"),
+])
+def test_a_build_or_query_run_that_finds_no_such_name_is_a_fact_check(name: str, detail: str) -> None:
+    assert set(failed_check_kinds((Check(name, False, reason=detail),))) == {"fact"}
+
+
+def test_other_failures_of_unknown_checks_say_nothing() -> None:
+    assert failed_check_kinds((Check("escalation_tag_present", False, reason="[ESCALATE_BILLING] not found"),)) == {}
+    assert failed_check_kinds((Check("go_build", False, reason="syntax error: unexpected newline"),)) == {}
+
+
+def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_checks() -> None:
+    kinds = failed_check_kinds((Check("rubygems_lookup", False, reason="sinatra-throttle_guard: 404 Not Found"),))
+    assert set(kinds) == {"fact"}
+    for check in (Check("span_grounding:end_date", False, reason="'2025-06-16' has no supporting span"),
+                  Check("tin_present_in_source", False, reason="'74-3318290' not found in source text"),
+                  Check("field_match_vs_gold", False, reason="13/14 fields match"),
+                  Check("sum_matches_total", False, reason="sum 20958.00, header total 18742.60"),
+                  Check("warnings_as_errors", False, reason="DeprecationWarning: on_event is deprecated"),
+                  Check("cargo_build", False, reason="error[E0425]: cannot find function `sigterm` in module")):
+        assert set(failed_check_kinds((check,))) == {"fact"}, check.name
+    # A passed check says nothing.
+    assert failed_check_kinds((Check("rubygems_lookup", True, reason="found"),)) == {}
+
+
+def test_a_linter_enforces_a_teams_rules_unless_it_did_not_run() -> None:
+    kinds = failed_check_kinds((Check("sqlfluff_lint", False, None, "L044: query produces an unknown number of "
+                                      "result columns (SELECT *)"),))
+    assert set(kinds) == {"instruction"}
+    assert failed_check_kinds((Check("rubocop", False, None, "skipped: file could not be parsed"),)) == {}
+    # A linter that finds a name that is not there reports an invented API: a fact.
+    kinds = failed_check_kinds((Check("eslint", False, None, "import/no-unresolved: could not resolve 'zod/v5'"),))
+    assert set(kinds) == {"fact"}
+    assert set(failed_check_kinds((Check("config_validate", False, None, "unexpected key 'retries_max'"),))) == {
+        "fact"}
+    assert set(failed_check_kinds((Check("build", False, None, "the option was deprecated in 3.0"),))) == {"fact"}
+
+
+def test_a_ban_scan_and_a_count_of_deliverables_are_read_by_name() -> None:
+    assert set(failed_check_kinds((Check("banned_function_scan", False, None, "ringbuf.c:11 call to 'malloc'"),))) == {
+        "instruction"}
+    assert set(failed_check_kinds((Check("files_present", False, None, "1 of 5 expected files"),))) == {"detail"}
+    kinds = failed_check_kinds((Check("helm_lint", False, None, 'parse error: function "getSecret" not defined'),))
+    assert set(kinds) == {"fact"}
+
+
+def test_a_static_analyser_is_a_linter() -> None:
+    kinds = failed_check_kinds((Check("staticcheck", False, None, "ST1005: error strings should not be capitalized"),))
+    assert set(kinds) == {"instruction"}
+
+
+def test_every_kind_is_a_signal_the_cascade_and_the_model_read() -> None:
+    from classifiers.signals import FEATURES
+
+    assert {f"check_{k}" for k in CHECK_KINDS} <= set(FEATURES)
+    one_each = {"json_valid": "format", "schema": "schema", "instruction_following": "instruction",
+                "toxicity": "unsafe", "refusal": "refusal", "answer_relevance": "relevance", "faithfulness": "context",
+                "answer_correctness": "fact", "context_recall": "retrieval", "completeness": "detail", "tone": "style"}
+    assert set(one_each.values()) == set(CHECK_KINDS)
+    for name, kind in one_each.items():
+        assert set(failed_check_kinds((Check(name, False),))) == {kind}, name
