@@ -8,7 +8,7 @@ import re
 from typing import Callable
 
 from classifiers.instructions.code import (
-    _rule_banned_calls, _rule_banned_code, _rule_code_language, _rule_code_unchanged, _rule_commands,
+    _rule_banned_calls, _rule_banned_code, _rule_code_language, _rule_code_only, _rule_code_unchanged, _rule_commands,
     _rule_complete_code, _rule_module_system, _rule_only_packages, _rule_python_conventions, _rule_stdlib_only,
     _rule_test_given,
 )
@@ -67,6 +67,7 @@ _RULES: tuple[Rule, ...] = (
     _rule_list,
     _rule_named_parts,
     _rule_commands,
+    _rule_code_only,
     _rule_complete_code,
     _rule_banned_code,
     _rule_banned_statements,

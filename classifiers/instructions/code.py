@@ -1,6 +1,6 @@
 """Rules on code answers: commands given, complete code, code kept as given, banned constructs and calls, the
 standard library only, the module system, allowed packages, a test given, the language asked for, Python's
-conventions.
+conventions, and code alone where only code was asked for.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import re
 import sys
 
 from classifiers.instructions.common import InstructionResult, _artifact_given
+from classifiers.instructions.prose import _PREAMBLE
 
 
 # A command: in backticks or a fenced block, or a line that starts with a lower-case program name and passes
@@ -27,6 +28,37 @@ def _rule_commands(instr: str, output: str) -> InstructionResult | None:
         return None
     lines = _COMMAND_LINE.findall(output)
     return InstructionResult("command lines given", bool(lines), f"{len(lines)} command lines")
+
+
+# "Output only the Python source code", "Return only the contents of the file", "no explanation before or after".
+_CODE_ONLY = re.compile(r"\b(?:return|output|respond with|reply with|give|provide|answer with|write)\s+(?:only|just)\s+"
+                        r"(?:the\s+)?(?:[\w.+#-]+\s+){0,2}?(?:code|source(?: code)?|contents? of the file|file contents?|"
+                        r"script|function|class|module|program|snippet)\b(?!\s+(?:and|with|plus|followed)\b)|"
+                        r"\b(?:no|without(?: any)?)\s+(?:extra\s+|additional\s+|other\s+)?(?:explanations?|commentary|"
+                        r"prose)\b", re.I)
+_FENCED = re.compile(r"```[^\n]*\n.*?(?:```|$)", re.S)
+# A line of prose: six or more words, ending like a sentence, with none of the punctuation code is made of.
+_PROSE_LINE = re.compile(r"^(?![ \t]*(?:#|//|--|/\*|\*|;|<!--|\"|'))[^=;{}()<>\[\]`|\n]*?(?:\b[A-Za-z'’,-]+\b[ \t]+){5,}"
+                         r"[^=;{}()<>\[\]`|\n]*[.:!?][ \t]*$", re.M)
+
+
+def _rule_code_only(instr: str, output: str) -> InstructionResult | None:
+    """'Output only the source code: no explanation': no prose stands outside the code (a lead-in such as
+    "Here's the implementation:", or a paragraph after the block). Read only where code is asked for or given."""
+    if not _CODE_ONLY.search(instr):
+        return None
+    if _FENCED.search(output) is not None:
+        outside = _FENCED.sub("\n", output)
+        if (lead := _PREAMBLE.search(outside)) is not None:
+            line = outside[lead.start():].strip().splitlines()[0]
+            return InstructionResult("code only", False, f"says {line[:50]!r}")
+    elif re.search(r"\b(?:code|source|file|script|function|class|module|program|snippet)\b", instr, re.I):
+        outside = output
+    else:
+        return None  # "no explanation" on an answer without code: the bare-value rules read it
+    prose = _PROSE_LINE.search(outside)
+    return InstructionResult("code only", prose is None,
+                             "nothing outside the code" if prose is None else f"says {prose.group(0).strip()[:50]!r}")
 
 
 # What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here".

@@ -330,8 +330,14 @@ def _rule_quotes(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
+# "Do not wrap it in a code block", "no markdown code fences", "without ``` fences", "don't use backticks".
+_NO_FENCE = re.compile(r"(?:do not|don't|never)\s+wrap[^.]*(?:```|fence|code block)|"
+                       r"\b(?:no|without(?: any)?|(?:do not|don't|never) use)\s+(?:markdown\s+|md\s+)?(?:code\s+)?"
+                       r"(?:fences?|fenced (?:code )?blocks?|code blocks?|backticks|```)", re.I)
+
+
 def _rule_no_fence(instr: str, output: str) -> InstructionResult | None:
-    if re.search(r"(do not|don't|never)\s+wrap[^.]*(```|fence|code block)", instr, re.I):
+    if _NO_FENCE.search(instr):
         ok = "```" not in output
         return InstructionResult("no code fences", ok, "no fences" if ok else "output uses ``` fences")
     return None

@@ -743,3 +743,31 @@ def test_a_labelled_bound_reads_label_lines() -> None:
     answer = "**Subject:** Your refund for order 4471 is on its way\n\nHi Dana,\n" + "More text here. " * 20
     [res] = check_instructions(("Subject: at most 10 words.",), answer)
     assert (res.constraint, res.passed) == ("Subject: words <= 10", True)
+
+
+FENCED_WITH_PROSE = "Here's the implementation:\n\n```python\ndef slug(t: str) -> str:\n    return t.lower()\n```\n"
+BARE_CODE = "import re\n\n\ndef slug(t: str) -> str:\n    \"\"\"Lower-case the title.\"\"\"\n    return re.sub(r'\\W+', '-', t.lower())\n"
+
+
+@pytest.mark.parametrize("instr", ["No markdown code fences.", "Return the file without code fences.",
+                                   "Do not use backticks.", "Never use code blocks."])
+def test_a_ban_on_fences_in_other_words(instr: str) -> None:
+    [res] = check_instructions((instr,), FENCED_WITH_PROSE)
+    assert (res.constraint, res.passed) == ("no code fences", False)
+    [res] = check_instructions((instr,), BARE_CODE)
+    assert (res.constraint, res.passed) == ("no code fences", True)
+
+
+def test_code_alone_where_only_code_was_asked_for() -> None:
+    instr = ("Output only the Python source code, no explanation.",)
+    assert [(r.constraint, r.passed) for r in check_instructions(instr, BARE_CODE)] == [("code only", True)]
+    [res] = check_instructions(instr, FENCED_WITH_PROSE)
+    assert (res.constraint, res.passed, res.detail) == ("code only", False, "says \"Here's the implementation:\"")
+    explained = BARE_CODE + "\nThis normalises the title and joins its words with hyphens.\n"
+    [res] = check_instructions(instr, explained)
+    assert not res.passed and "This normalises the title" in res.detail
+    # Comments and docstrings are code; a sentence-like line of code is not prose.
+    commented = "// DedupSorted removes consecutive duplicate IDs from a sorted slice.\nfunc DedupSorted() {}\n"
+    assert check_instructions(("Code only, no explanation",), commented)[0].passed
+    # "No explanation" on an answer that holds no code is the bare-value rules' to read.
+    assert check_instructions(("Answer yes or no, no explanation.",), "Yes, because the lease allows it.") == []

@@ -70,3 +70,11 @@ def test_a_code_table_in_a_schema_comment_lists_the_values() -> None:
     # "-- one of ..." before the list, as in `status VARCHAR(20) -- one of 'Scheduled','Cancelled'`.
     flights = "flights(flight_id INT,\n  status VARCHAR(20) -- one of 'Scheduled','Delayed','Cancelled'\n)"
     assert unlisted_values("SELECT * FROM flights WHERE status = 'Canceled'", flights) == ["status = 'Canceled'"]
+
+
+def test_a_data_note_may_name_its_column_with_the_table() -> None:
+    schema = ("appointments(appointment_id BIGINT PK, clinic_id INT, status TEXT)\n"
+              "-- appointments.status values: 'BOOKED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'DNA'")
+    query = "SELECT clinic_id, COUNT(*) FROM appointments a WHERE a.status = 'no_show' GROUP BY clinic_id"
+    assert unlisted_values(query, schema) == ["status = 'no_show'"]
+    assert unlisted_values(query.replace("no_show", "DNA"), schema) == []
