@@ -41,7 +41,7 @@ _CHECK_KINDS = {
                   "context_relevancy"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness",
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
-               "files_present", "sections_present", "required_sections", "required_files"),
+               "files_present", "sections_present", "tests_present", "required_sections", "required_files"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }

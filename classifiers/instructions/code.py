@@ -234,6 +234,10 @@ def _rule_only_packages(instr: str, output: str) -> InstructionResult | None:
 
 _ASKS_TEST = re.compile(r"^\W*(?:please\s+)?(?:write|add|give|generate|create)(?: me| us)? "
                         r"(?:a|an|the|some|one|two|three)?\s*(?:[\w+#.-]+ ){0,4}?"
+                        r"(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)|"
+                        # One numbered part of a request that asks for several: "...; (3) Vitest tests covering ...",
+                        # or one added to it: "Write a retry helper ..., plus Vitest tests that ...".
+                        r"(?:(?:^|[;,:]|\band)\s*\(?(?:\d|[a-e])\)|\bplus)\s*(?:[\w+#.-]+ ){0,3}?"
                         r"(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)", re.I)
 # What a test looks like in the common frameworks: JUnit/xUnit attributes, pytest and Go test functions, Rust's
 # #[test], Jest/Mocha/Vitest blocks, RSpec examples.

@@ -330,10 +330,12 @@ def _rule_quotes(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
-# "Do not wrap it in a code block", "no markdown code fences", "without ``` fences", "don't use backticks".
+# "Do not wrap it in a code block", "no markdown code fences", "without ``` fences", "don't use backticks", and
+# of code, "raw Python code, with no markdown formatting" (a fence is Markdown).
 _NO_FENCE = re.compile(r"(?:do not|don't|never)\s+wrap[^.]*(?:```|fence|code block)|"
                        r"\b(?:no|without(?: any)?|(?:do not|don't|never) use)\s+(?:markdown\s+|md\s+)?(?:code\s+)?"
-                       r"(?:fences?|fenced (?:code )?blocks?|code blocks?|backticks|```)", re.I)
+                       r"(?:fences?|fenced (?:code )?blocks?|code blocks?|backticks|```)|"
+                       r"\bcode\b[^.]{0,40}\b(?:no|without(?: any)?)\s+markdown(?:\s+formatting)?\b", re.I)
 
 
 def _rule_no_fence(instr: str, output: str) -> InstructionResult | None:

@@ -108,3 +108,7 @@ def test_every_kind_is_a_signal_the_cascade_and_the_model_read() -> None:
     assert set(one_each.values()) == set(CHECK_KINDS)
     for name, kind in one_each.items():
         assert set(failed_check_kinds((Check(name, False),))) == {kind}, name
+
+
+def test_a_count_of_the_tests_asked_for_is_a_detail_check() -> None:
+    assert set(failed_check_kinds((Check("tests_present", False, None, "no *.test.ts content found"),))) == {"detail"}

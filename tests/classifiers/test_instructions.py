@@ -771,3 +771,22 @@ def test_code_alone_where_only_code_was_asked_for() -> None:
     assert check_instructions(("Code only, no explanation",), commented)[0].passed
     # "No explanation" on an answer that holds no code is the bare-value rules' to read.
     assert check_instructions(("Answer yes or no, no explanation.",), "Yes, because the lease allows it.") == []
+
+
+def test_raw_code_with_no_markdown_formatting_has_no_fence() -> None:
+    [res] = [r for r in check_instructions(("Return only raw Python code, with no markdown formatting.",),
+                                           "```python\ndef f():\n    return 1\n```") if r.constraint == "no code fences"]
+    assert not res.passed
+
+
+@pytest.mark.parametrize("prompt", [
+    "Write (1) a function slugify(title) that lowercases; (2) a docstring for it; (3) pytest tests covering accents.",
+    "Write a TypeScript helper retry(fn, attempts) with exponential backoff, plus Vitest tests that use fake timers.",
+])
+def test_tests_asked_for_as_one_part_of_a_request(prompt: str) -> None:
+    def tests_given(output: str) -> list[bool]:
+        return [r.passed for r in check_instructions((), output, prompt) if r.constraint == "a test given"]
+
+    code = "def slugify(title):\n    return title.lower()\n"
+    assert tests_given(code) == [False]
+    assert tests_given(code + "\ndef test_slugify():\n    assert slugify('A') == 'a'\n") == [True]
