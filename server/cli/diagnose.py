@@ -52,16 +52,15 @@ def run(args: argparse.Namespace) -> int:
     bar = tqdm(total=len(good), unit="case", disable=args.quiet, file=sys.stderr, desc="diagnosing")
     results: list[Diagnosis] = []
     diagnosed: list[LabelledRecord] = []
-    failed = 0
+    position = 0  # outcomes come back in file order
     for batch in _diagnose(args, good):
         for outcome in batch:
-            i = len(diagnosed) + failed
             if isinstance(outcome, Exception):
-                failed += 1
-                print(f"{args.file}:{line_nos[i]}: not diagnosed: {outcome}", file=sys.stderr)
+                print(f"{args.file}:{line_nos[position]}: not diagnosed: {outcome}", file=sys.stderr)
             else:
                 results.append(outcome)
-                diagnosed.append(good[i])
+                diagnosed.append(good[position])
+            position += 1
         bar.update(len(batch))
     bar.close()
 
@@ -69,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as out:
             for d in results:
                 out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+    failed = len(good) - len(diagnosed)
     print(summary(diagnosed, results, len(bad), failed))
     return 0 if not bad and not failed else 1
 
