@@ -4,7 +4,6 @@ sentences, and in what order.
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from classifiers.instructions.code import (
@@ -16,8 +15,8 @@ from classifiers.instructions.common import (
     InstructionResult, _UNSEEN_CONDITION, _length_rule, _prompt_sentences, _sentences, _words,
 )
 from classifiers.instructions.content import (
-    _rule_citations, _rule_contact_given, _rule_csv_header, _rule_date_layout, _rule_include_values, _rule_one_of,
-    _rule_starts_with, _rule_units, _rule_whole_dollars,
+    _rule_artifact_explained, _rule_citations, _rule_contact_given, _rule_csv_header, _rule_date_layout,
+    _rule_explained, _rule_include_values, _rule_one_of, _rule_starts_with, _rule_units, _rule_whole_dollars,
 )
 from classifiers.instructions.fields import field_label, field_values
 from classifiers.instructions.languages import _rule_language, _rule_their_language, _rule_translation
@@ -102,25 +101,6 @@ _RULES: tuple[Rule, ...] = (
     _rule_bullets,
     _rule_keywords,
 )
-_SQL_MORE = re.compile(r"^\s*(?:\(|\)|from|where|join|left|right|inner|group|order|having|limit|union|and|or|on|"
-                       r"case|when|end)\b", re.I)
-_CODE_ONLY = re.compile(r"^\s*(?:(?:--|#|//)[^\n]*\n\s*)*(?:with|select|insert|update|delete|create|alter)\b", re.I)
-
-
-def _rule_explained(instr: str, output: str) -> InstructionResult | None:
-    """'Explain each triggered signal': a reply of a few words ("Decline. High risk.") explains nothing."""
-    if not re.search(r"\b(?:explain|justify|give (?:the |your |a )?(?:reasons?|rationale)|describe why|walk (?:me |us )?"
-                     r"through)\b", instr, re.I):
-        return None
-    # A bare query or code block is not its own explanation: only prose outside the code, or its comments, count.
-    prose = re.sub(r"```.*?(?:```|$)", " ", output, flags=re.S)
-    if _CODE_ONLY.match(prose):
-        # An unfenced query: its comments, and any paragraph after it that is not more SQL.
-        paragraphs = re.split(r"\n\s*\n", prose)
-        prose = " ".join(re.findall(r"(?:--|#|//)([^\n]*)", prose) + [
-            p for p in paragraphs[1:] if not _CODE_ONLY.match(p) and not _SQL_MORE.match(p)])
-    words = len(_words(prose))
-    return InstructionResult("explanation given", words >= 12, f"{words} words of explanation")
 
 
 # Read only in a record's stated instructions: a prompt's "at most 64 characters" is as often about a password
@@ -133,17 +113,6 @@ _STATED_RULES: tuple[Rule, ...] = (
     # A prompt quoting an error's "Refer to https://..." asks nothing of the answer.
     _rule_contact_given,
 )
-
-
-_ARTIFACT_AND_WHY = re.compile(r"\b(?:write|give|create|generate|draft|provide)\b[^.?!]{0,120}?\b(?:query|function|script|"
-                               r"code|regex|snippet|config\w*|command|formula|class|module|method|migration)\b[^.?!]{0,200}?"
-                               r"\band\s+(?:then\s+)?(?:briefly\s+)?(?:explain|walk (?:me|us) through|describe)\b", re.I)
-
-
-def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | None:
-    """A prompt's 'Write a query for ... and briefly explain the logic': the artifact comes with its explanation
-    (a prompt's bare "explain" is the question itself, and no rule)."""
-    return _rule_explained(instr, output) if _ARTIFACT_AND_WHY.search(instr) else None
 
 
 # Read only in a prompt's sentences: a stated rule of the same kind is read by `_STATED_RULES`.

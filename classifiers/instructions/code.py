@@ -31,7 +31,7 @@ def _rule_commands(instr: str, output: str) -> InstructionResult | None:
 
 
 # "Output only the Python source code", "Return only the contents of the file", "no explanation before or after".
-_CODE_ONLY = re.compile(r"\b(?:return|output|respond with|reply with|give|provide|answer with|write)\s+(?:only|just)\s+"
+_ASKS_CODE_ONLY = re.compile(r"\b(?:return|output|respond with|reply with|give|provide|answer with|write)\s+(?:only|just)\s+"
                         r"(?:the\s+)?(?:[\w.+#-]+\s+){0,2}?(?:code|source(?: code)?|contents? of the file|file contents?|"
                         r"script|function|class|module|program|snippet)\b(?!\s+(?:and|with|plus|followed)\b)|"
                         r"\b(?:no|without(?: any)?)\s+(?:extra\s+|additional\s+|other\s+)?(?:explanations?|commentary|"
@@ -45,7 +45,7 @@ _PROSE_LINE = re.compile(r"^(?![ \t]*(?:#|//|--|/\*|\*|;|<!--|\"|'))[^=;{}()<>\[
 def _rule_code_only(instr: str, output: str) -> InstructionResult | None:
     """'Output only the source code: no explanation': no prose stands outside the code (a lead-in such as
     "Here's the implementation:", or a paragraph after the block). Read only where code is asked for or given."""
-    if not _CODE_ONLY.search(instr):
+    if not _ASKS_CODE_ONLY.search(instr):
         return None
     if _FENCED.search(output) is not None:
         outside = _FENCED.sub("\n", output)

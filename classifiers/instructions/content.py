@@ -1,12 +1,13 @@
 """Rules on what a reply must carry and how it writes values: citations, a CSV header, date layouts, whole
-dollars, a contact to refer to, one of the listed options, an opening word, stated values, units.
+dollars, a contact to refer to, one of the listed options, an opening word, stated values, units, and an
+explanation where one was asked for.
 """
 
 from __future__ import annotations
 
 import re
 
-from classifiers.instructions.common import InstructionResult, _conditional_clause
+from classifiers.instructions.common import InstructionResult, _conditional_clause, _words
 from classifiers.instructions.prose import _rule_only_value
 
 
@@ -165,3 +166,36 @@ def _rule_units(instr: str, output: str) -> InstructionResult | None:
         wrong = _METRIC.findall(output)
         return InstructionResult("US units", not wrong, f"uses {wrong[0].strip()}" if wrong else "US units")
     return None
+
+
+_SQL_MORE = re.compile(r"^\s*(?:\(|\)|from|where|join|left|right|inner|group|order|having|limit|union|and|or|on|"
+                       r"case|when|end)\b", re.I)
+_STARTS_WITH_SQL = re.compile(r"^\s*(?:(?:--|#|//)[^\n]*\n\s*)*(?:with|select|insert|update|delete|create|alter)\b",
+                              re.I)
+
+
+def _rule_explained(instr: str, output: str) -> InstructionResult | None:
+    """'Explain each triggered signal': a reply of a few words ("Decline. High risk.") explains nothing."""
+    if not re.search(r"\b(?:explain|justify|give (?:the |your |a )?(?:reasons?|rationale)|describe why|walk (?:me |us )?"
+                     r"through)\b", instr, re.I):
+        return None
+    # A bare query or code block is not its own explanation: only prose outside the code, or its comments, count.
+    prose = re.sub(r"```.*?(?:```|$)", " ", output, flags=re.S)
+    if _STARTS_WITH_SQL.match(prose):
+        # An unfenced query: its comments, and any paragraph after it that is not more SQL.
+        paragraphs = re.split(r"\n\s*\n", prose)
+        prose = " ".join(re.findall(r"(?:--|#|//)([^\n]*)", prose) + [
+            p for p in paragraphs[1:] if not _STARTS_WITH_SQL.match(p) and not _SQL_MORE.match(p)])
+    words = len(_words(prose))
+    return InstructionResult("explanation given", words >= 12, f"{words} words of explanation")
+
+
+_ARTIFACT_AND_WHY = re.compile(r"\b(?:write|give|create|generate|draft|provide)\b[^.?!]{0,120}?\b(?:query|function|script|"
+                               r"code|regex|snippet|config\w*|command|formula|class|module|method|migration)\b[^.?!]{0,200}?"
+                               r"\band\s+(?:then\s+)?(?:briefly\s+)?(?:explain|walk (?:me|us) through|describe)\b", re.I)
+
+
+def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | None:
+    """A prompt's 'Write a query for ... and briefly explain the logic': the artifact comes with its explanation
+    (a prompt's bare "explain" is the question itself, and no rule)."""
+    return _rule_explained(instr, output) if _ARTIFACT_AND_WHY.search(instr) else None
