@@ -40,6 +40,7 @@ FEATURES: tuple[str, ...] = (
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
     "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
+    "parts_unanswered",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
     "invented_citation",
@@ -156,6 +157,39 @@ _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\
                      # Parts of the job handed back: "You can add timeouts and logging on top of this as needed."
                      r"\byou can (?:add|implement|fill in|wire up|handle)\b[^.\n]{0,80}?\b(?:on top of (?:this|that|it)|"
                      r"yourself|later|as needed)\b|\bleft as an exercise\b", re.I)
+# A request in numbered parts: "(1) ... (2) ... (3) ..." or "1) ... 2) ..." inline, or "1." at the start of lines.
+_PART_INLINE = re.compile(r"(?:^|[\s:;,])\(?([1-9])\)\s+")
+_PART_LINE = re.compile(r"^\s*([1-9])[.)]\s+", re.M)
+PART_TERMS = 0.34
+"""`parts_unanswered`: the share of a part's content words the output must use for that part to count as answered
+(unless the output numbers its answer to it)."""
+
+
+def numbered_parts(prompt: str) -> list[str]:
+    """The parts of a request numbered 1, 2, 3, ... in order (three or more), else none."""
+    for pattern in (_PART_INLINE, _PART_LINE):
+        run: list[re.Match[str]] = []
+        for m in pattern.finditer(prompt):
+            if int(m.group(1)) == len(run) + 1:
+                run.append(m)
+        if len(run) >= 3:
+            ends = [m.start() for m in run[1:]] + [len(prompt)]
+            return [prompt[m.end():end] for m, end in zip(run, ends)]
+    return []
+
+
+def answered_parts(parts: Sequence[str], output: str) -> int:
+    """How many of the parts the output answers: it numbers an answer to the part, or uses its words."""
+    said = set(content_tokens(output))
+    answered = 0
+    for k, part in enumerate(parts, 1):
+        words = set(content_tokens(part[:200]))
+        numbered = re.search(rf"(?:^|\s|\(){k}[.):]", output) is not None
+        if numbered or (words and len(words & said) / len(words) >= PART_TERMS):
+            answered += 1
+    return answered
+
+
 # An instruction about the payload's form (the validators read those); the others state content or conduct.
 _FORM_WORDS = re.compile(r"\b(?:json|yaml|xml|html|sql|csv|markdown|table|list|format\w*|dialect|schema|keys?|"
                          r"fields?|columns?|header|object|array|null)\b", re.I)
@@ -323,6 +357,13 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["asks_steps"] = float(any(_STEPS.search(t) and not _BRIEF.search(t) for t in worked) or bool(
         out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(asks)))
     v["elided_items"] = float(bool(_ELIDED.search(out)))
+    # "Three questions: (1) ... (2) ... (3) ...", answered one of three: the reply stops short of the request.
+    parts = numbered_parts(rec.input[:3000])
+    answered = answered_parts(parts, out) if parts else 0
+    v["parts_unanswered"] = float(bool(parts) and answered <= len(parts) / 2)
+    if v["parts_unanswered"]:
+        ev.append(Evidence("detail", f"the request has {len(parts)} numbered parts; the output answers "
+                           f"{answered}", 0.7))
     # Asked for a message, the output opens like none (an essay on the topic instead of the email).
     v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))
     v["payload_output"] = float(bool(_PAYLOAD.match(out)))

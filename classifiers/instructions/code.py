@@ -1,6 +1,6 @@
 """Rules on code answers: commands given, complete code, code kept as given, banned constructs and calls, the
 standard library only, the module system, allowed packages, a test given, the language asked for, Python's
-conventions, and code alone where only code was asked for.
+conventions, code alone where only code was asked for, Dockerfile stages, reversible migrations.
 """
 
 from __future__ import annotations
@@ -59,6 +59,46 @@ def _rule_code_only(instr: str, output: str) -> InstructionResult | None:
     prose = _PROSE_LINE.search(outside)
     return InstructionResult("code only", prose is None,
                              "nothing outside the code" if prose is None else f"says {prose.group(0).strip()[:50]!r}")
+
+
+_FROM = re.compile(r"^\s*FROM\s+(\S+)", re.M | re.I)
+_FINAL_IMAGE = re.compile(r"\bfinal (?:stage|image)\b[^.\n]{0,40}?\b(?:must be|should be|is|on|from|uses?|use)\s+"
+                          r"[`'\"]?([\w./-]+(?::[\w.-]+)?)", re.I)
+
+
+def _rule_dockerfile_stages(instr: str, output: str) -> InstructionResult | None:
+    """'Use a multi-stage build', 'The final stage must be gcr.io/distroless/static-debian12:nonroot': the
+    Dockerfile has two FROM lines or more, and its last one names that image."""
+    images = _FROM.findall(output)
+    if not images:
+        return None
+    if re.search(r"\bmulti-?stage\b", instr, re.I):
+        return InstructionResult("multi-stage build", len(images) >= 2, f"{len(images)} FROM line(s)")
+    if m := _FINAL_IMAGE.search(instr):
+        image = m.group(1).rstrip(".")
+        ok = images[-1].lower().startswith(image.lower())
+        return InstructionResult(f"final stage {image}", ok, f"final stage is {images[-1]}")
+    return None
+
+
+# A migration's way back: Alembic's downgrade(), Django's reverse_code / reverse_sql, Rails' down.
+_REVERSIBLE = re.compile(r"\b(?:fully |must be |be )?reversible\b|\bdowngrade\(\)? must\b|\b(?:provide|include|write|"
+                         r"implement) (?:a |the )?(?:reverse|down(?:grade)?) (?:function|method|migration|step)\b", re.I)
+_DOWN_BODY = re.compile(r"^[ \t]*def (?:downgrade|down|reverse\w*)\([^)]*\)[^:]*:\s*\n((?:[ \t]+[^\n]*\n?|\s*\n)*)", re.M)
+
+
+def _rule_reversible_migration(instr: str, output: str) -> InstructionResult | None:
+    """'Every migration must be fully reversible', 'Provide a reverse function': the way back does something
+    (a `downgrade()` of only `pass`, or `RunPython.noop` / `RunSQL.noop` as the reverse, undoes nothing)."""
+    if not _REVERSIBLE.search(instr) or not re.search(r"\b(?:def upgrade|migrations\.|def up\b|def change\b)", output):
+        return None
+    noop = re.search(r"\breverse_(?:code|sql)\s*=\s*migrations\.Run(?:Python|SQL)\.noop\b", output)
+    bodies = [re.sub(r"#[^\n]*|\"\"\"[\s\S]*?\"\"\"", "", b).split() for b in _DOWN_BODY.findall(output)]
+    empty = any(body in ([], ["pass"], ["..."]) for body in bodies)
+    if not bodies and not noop and re.search(r"\bdef upgrade\b", output):
+        return InstructionResult("reversible migration", False, "no downgrade()")
+    ok = not noop and not empty
+    return InstructionResult("reversible migration", ok, "has a way back" if ok else "the reverse step does nothing")
 
 
 # What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here".

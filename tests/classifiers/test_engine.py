@@ -705,3 +705,21 @@ def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_f
     against = dataclasses.replace(rec, checks=(Check("Faithfulness", False, 0.5, "The output contradicts the "
                                                      "context, which says porting is free of charge."),))
     assert decide(engine.signals([against])[0][0]).subtypes == ("context_ignored",)
+
+
+def test_a_reply_to_one_of_three_numbered_questions_falls_short(engine: Engine) -> None:
+    from classifiers.signals import answered_parts, numbered_parts
+
+    prompt = ("Heading to Japan next month. Three questions: (1) how do I turn on international roaming, (2) how "
+              "much does it cost per day, and (3) will my Unlimited Max hotspot work there?")
+    parts = numbered_parts(prompt)
+    assert len(parts) == 3 and parts[1].startswith("how much does it cost")
+    one = "To turn on international roaming, open the app, go to Add-ons > Travel and toggle on TravelPass."
+    assert answered_parts(parts, one) == 1
+    assert answered_parts(parts, one + " It costs $10 per day. Your hotspot works there too.") == 3
+    assert answered_parts(parts, "1. In the app. 2. $10 a day. 3. Yes.") == 3
+    d = engine.diagnose([FailureRecord(id="q", input=prompt, output=one)])[0]
+    assert (d.label, d.subtypes) == ("behavior", ("insufficient_detail",))
+    assert any("3 numbered parts; the output answers 1" in e.detail for e in d.evidence)
+    # Numbers that do not run 1, 2, 3 in order are not parts.
+    assert numbered_parts("Compare plan (2) with plan (5) and (7).") == []

@@ -790,3 +790,34 @@ def test_tests_asked_for_as_one_part_of_a_request(prompt: str) -> None:
     code = "def slugify(title):\n    return title.lower()\n"
     assert tests_given(code) == [False]
     assert tests_given(code + "\ndef test_slugify():\n    assert slugify('A') == 'a'\n") == [True]
+
+
+SINGLE_STAGE = 'FROM golang:1.23\nWORKDIR /src\nRUN go build -o /bin/ledgerd ./cmd/ledgerd\nCMD ["ledgerd"]\n'
+MULTI_STAGE = ("FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /ledgerd ./cmd/ledgerd\n"
+               "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /ledgerd /ledgerd\n")
+
+
+@pytest.mark.parametrize(("instr", "constraint"), [
+    ("Use a multi-stage build.", "multi-stage build"),
+    ("The final stage must be gcr.io/distroless/static-debian12:nonroot.",
+     "final stage gcr.io/distroless/static-debian12:nonroot"),
+])
+def test_dockerfile_stages(instr: str, constraint: str) -> None:
+    assert [(r.constraint, r.passed) for r in check_instructions((instr,), SINGLE_STAGE)] == [(constraint, False)]
+    assert [(r.constraint, r.passed) for r in check_instructions((instr,), MULTI_STAGE)] == [(constraint, True)]
+
+
+ALEMBIC = ('from alembic import op\nimport sqlalchemy as sa\n\n\ndef upgrade():\n    op.drop_column("customers", "fax")\n'
+           "\n\ndef downgrade():\n    pass\n")
+
+
+@pytest.mark.parametrize("instr", ["Every migration must be fully reversible: downgrade() must restore the schema.",
+                                   "Provide a reverse function."])
+def test_a_reversible_migration_has_a_way_back_that_does_something(instr: str) -> None:
+    [res] = check_instructions((instr,), ALEMBIC)
+    assert (res.constraint, res.passed) == ("reversible migration", False)
+    restored = ALEMBIC.replace("    pass\n", '    op.add_column("customers", sa.Column("fax", sa.String(32)))\n')
+    assert check_instructions((instr,), restored)[0].passed
+    django = 'operations = [migrations.RunSQL("UPDATE crm_customer SET is_active = false", ' \
+             'reverse_sql=migrations.RunSQL.noop)]\n'
+    assert not check_instructions((instr,), django)[0].passed
