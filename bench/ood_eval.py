@@ -60,10 +60,14 @@ def main() -> int:
     for path in files:
         recs = read(path)
         truth = [r.label or "" for r in recs]
-        diagnoses = engine.diagnose([r.record for r in recs])
-        pred = [d.label for d in diagnoses]
+        # A case the engine raises on is a wrong answer with no confidence (as in `formfact eval`), not a crash.
+        outcomes = engine.diagnose_each([r.record for r in recs])
+        for rec, d in zip(recs, outcomes):
+            if isinstance(d, Exception):
+                print(f"{path.name}: {rec.record.id}: not diagnosed: {d}", file=sys.stderr)
+        pred = [d.label if not isinstance(d, Exception) else "error" for d in outcomes]
         right = [t == p for t, p in zip(truth, pred)]
-        conf = [d.confidence for d in diagnoses]
+        conf = [d.confidence if not isinstance(d, Exception) else 0.0 for d in outcomes]
         scores = per_label_scores(truth, pred, LABELS)
         rows.append({
             "set": path.name, "trained_on": path.name in trained_on, "n": len(recs), "accuracy": accuracy(truth, pred),
