@@ -87,8 +87,10 @@ _EXPLAIN = re.compile(
 # Tasks that transform material the prompt supplies (summaries, rewrites, translations, extraction): a
 # failure there is unfaithfulness to that material, not missing world knowledge.
 _TRANSFORM = re.compile(
-    r"\b(summari[sz]e|summary of|rewrite|paraphrase|translate|extract (?:the|all)|based on the (?:following|above|"
-    r"given|provided)|according to the (?:passage|text|article|document|context|source))\b", re.I)
+    r"\b(summari[sz]e|summary of|extract (?:the|all)|based on the (?:following|above|"
+    r"given|provided)|according to the (?:passage|text|article|document|context|source))\b|"
+    # Asked to rewrite, not told that something rewrites ("will ALTER TABLE rewrite the table?").
+    r"(?:^|[.!?:]\s+|\b(?:please|to|and|then|can you|could you)\s+)(rewrite|paraphrase|translate)\b", re.I | re.M)
 _TRANSFORM_TASK = re.compile(r"summar|translat|rewrit|paraphras|extract|simplif|rephras")
 _OPEN_TASK = re.compile(r"creative|brainstorm|copywrit|story|poem|slogan|open[-_ ]ended")
 # Open-ended generation (write a poem, create a password, draft a plan): many answers are right, so a short

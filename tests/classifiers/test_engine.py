@@ -723,3 +723,15 @@ def test_a_reply_to_one_of_three_numbered_questions_falls_short(engine: Engine) 
     assert any("3 numbered parts; the output answers 1" in e.detail for e in d.evidence)
     # Numbers that do not run 1, 2, 3 in order are not parts.
     assert numbered_parts("Compare plan (2) with plan (5) and (7).") == []
+
+
+@pytest.mark.parametrize(("prompt", "transform"), [
+    ("Rewrite this paragraph for a general audience: ...", 1.0),
+    ("Please translate the notice below into Spanish.", 1.0),
+    ("Can you paraphrase the clause?", 1.0),
+    ("PostgreSQL 16: will a plain ALTER TABLE rewrite the table and block writes? Give the migration approach.", 0.0),
+])
+def test_a_request_to_rewrite_is_a_transform_task_and_a_question_about_a_rewrite_is_not(
+        engine: Engine, prompt: str, transform: float) -> None:
+    [s], _ = engine.signals([FailureRecord(id="t", input=prompt, output="Some answer.")])
+    assert s.values["transform_task"] == transform
