@@ -346,7 +346,9 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
     # A why/how question is answered with "it varies" in good faith; a question for one value is not.
-    v["deflection"] = cues.deflection * (1.0 - v["explanatory"])
+    # In an explanation a hedge ("it depends on the engine") can be part of a fair answer; beside a gold answer
+    # that states the point plainly, it is the model not knowing it.
+    v["deflection"] = cues.deflection * (1.0 if rec.reference else 1.0 - v["explanatory"])
     # The pipeline's own task name, when it sends one ("summarization", "creative_writing"), says the same.
     task = (rec.task or "").lower()
     v["transform_task"] = float(bool(_TRANSFORM.search(rec.input[:2000]) or _TRANSFORM_TASK.search(task)))

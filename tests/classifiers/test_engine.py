@@ -735,3 +735,15 @@ def test_a_request_to_rewrite_is_a_transform_task_and_a_question_about_a_rewrite
         engine: Engine, prompt: str, transform: float) -> None:
     [s], _ = engine.signals([FailureRecord(id="t", input=prompt, output="Some answer.")])
     assert s.values["transform_task"] == transform
+
+
+def test_a_hedge_beside_a_plain_gold_answer_is_not_knowing_it(engine: Engine) -> None:
+    hedge = ("The behavior of COUNT can vary between database systems and configurations. I'd recommend checking "
+             "your database documentation.")
+    question = "Why would COUNT(*) and COUNT(voided_by) give different numbers on our transactions table?"
+    gold = "COUNT(*) counts every row; COUNT(voided_by) counts only rows where voided_by IS NOT NULL."
+    [with_ref, without], _ = engine.signals([FailureRecord(id="a", input=question, output=hedge, reference=gold),
+                                             FailureRecord(id="b", input=question, output=hedge)])
+    assert (with_ref.values["deflection"], without.values["deflection"]) == (1.0, 0.0)
+    d = engine.diagnose([FailureRecord(id="a", input=question, output=hedge, reference=gold)])[0]
+    assert (d.label, d.subtypes) == ("information", ("missing_knowledge",))
