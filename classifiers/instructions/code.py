@@ -171,6 +171,32 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
+# The ban stated after the names: "raw SQL (migrations.RunSQL, cursor.execute) is not allowed", "`eval` must not be
+# used". Only names only code has count (a dotted name, a call, CamelCase, snake_case, a backticked token):
+# "comma joins are not allowed" or "retaliation is prohibited" name no construct to look for.
+_CLAUSE = r"((?:[^.;\n]|\.(?=\w)){1,90}?)"  # a clause: a dot inside a name (os.system) does not end it
+_DISALLOWED = re.compile(_CLAUSE + r"\s+(?:is|are)\s+(?:not\s+(?:allowed|permitted)|forbidden|prohibited|banned)\b|"
+                         + _CLAUSE + r"\s+(?:must|may|should)\s+(?:not|never)\s+be\s+used\b", re.I)
+_CODE_NAME = re.compile(r"`([^`]{1,30})`|(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
+                        r"[A-Z][a-z0-9]+[A-Z]\w*|[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w.])")
+
+
+def _rule_disallowed_code(instr: str, output: str) -> InstructionResult | None:
+    """'cursor.execute is not allowed': a code name the constraint forbids after naming it must not appear."""
+    m = _DISALLOWED.search(instr)
+    if not m:
+        return None
+    clause = m.group(1) or m.group(2)
+    # "raw SQL (migrations.RunSQL, cursor.execute)": the parenthesis lists what is banned.
+    listed = re.search(r"\(([^()]+)\)", clause)
+    names = [(a or b).strip() for a, b in _CODE_NAME.findall(listed.group(1) if listed else clause)]
+    names = [n for n in names if n]
+    if not names:
+        return None
+    used = [n for n in names if re.search(r"(?<![\w])" + re.escape(n.removesuffix("()")) + r"(?![\w])", output)]
+    return InstructionResult(f"no {'/'.join(names)}", not used, f"uses {used[0]}" if used else "none used")
+
+
 # "No dynamic memory allocation (no malloc/free)", "never call printf or puts": functions named in a ban, two or
 # more joined by a slash or "or". Only a call (`malloc(`) breaks it, so a ban on "tables or lists" cannot fire.
 _BANNED_CALLS = re.compile(r"\b(?:no|never (?:use|call)|do not (?:use|call)|don't (?:use|call)|avoid)\s+(?:calls? to\s+)?"

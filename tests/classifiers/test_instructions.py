@@ -399,6 +399,22 @@ def test_a_banned_name_only_code_has_is_looked_for_in_the_code() -> None:
     assert check_instructions(("Do not use eval()",), "total = ast.literal_eval(expr)", "")[0].passed
 
 
+def test_a_ban_stated_after_the_names_it_lists_is_looked_for_in_the_code() -> None:
+    rule = ("Use the Django ORM inside migrations.RunPython only; raw SQL (migrations.RunSQL, cursor.execute) is not "
+            "allowed.",)
+    raw = "operations = [\n    migrations.RunSQL(\"UPDATE crm_customer SET is_active = false\"),\n]"
+    (res,) = check_instructions(rule, raw, "")
+    assert res.constraint == "no migrations.RunSQL/cursor.execute" and not res.passed
+    assert res.detail == "uses migrations.RunSQL"
+    # The parenthesis lists what is banned: the RunPython the same sentence asks for is no breach.
+    assert check_instructions(rule, "operations = [migrations.RunPython(forwards, backwards)]", "")[0].passed
+    assert not check_instructions(("`eval` must not be used.",), "total = eval(expr)", "")[0].passed
+    assert check_instructions(("Calls to os.system are forbidden.",), "subprocess.run(['ls'])", "")[0].passed
+    # A ban on no name only code has ("comma joins", "retaliation") is not this rule's.
+    assert check_instructions(("Comma joins are not allowed.",), "SELECT a FROM b, c", "") == []
+    assert check_instructions(("Retaliation is prohibited.",), "We will look into it.", "") == []
+
+
 def test_the_module_system_and_the_packages_allowed_are_read_from_the_imports() -> None:
     rules = ("Use CommonJS require", "No packages other than express")
     esm = "import 'dotenv/config';\nimport express from 'express';\nconst app = express();"
