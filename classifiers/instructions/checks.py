@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Callable
 
 from classifiers.instructions.code import (
-    _rule_banned_calls, _rule_banned_code, _rule_code_language, _rule_code_only, _rule_code_unchanged, _rule_commands,
-    _rule_complete_code, _rule_disallowed_code, _rule_dockerfile_stages, _rule_module_system, _rule_only_packages,
-    _rule_python_conventions, _rule_reversible_migration, _rule_stdlib_only, _rule_test_given,
+    _rule_banned_calls, _rule_banned_code, _rule_banned_library, _rule_code_language, _rule_code_only,
+    _rule_code_unchanged, _rule_commands, _rule_complete_code, _rule_disallowed_code, _rule_dockerfile_stages,
+    _rule_module_system, _rule_only_packages, _rule_python_conventions, _rule_reversible_migration, _rule_stdlib_only,
+    _rule_test_given,
 )
 from classifiers.instructions.common import (
     InstructionResult, _UNSEEN_CONDITION, _length_rule, _prompt_sentences, _sentences, _words,
@@ -72,6 +73,7 @@ _RULES: tuple[Rule, ...] = (
     _rule_complete_code,
     _rule_banned_code,
     _rule_disallowed_code,
+    _rule_banned_library,
     _rule_banned_statements,
     _rule_stdlib_only,
     _rule_banned_calls,
@@ -155,7 +157,8 @@ def check_instructions(instructions: tuple[str, ...], output: str, prompt: str =
         if not found and (res := _RULES[-1](text, output)) is not None:
             found.append(res)
         results.extend(found)
-    return results
+    # Two phrasings of one rule ("Output only the script", "no explanations") are one constraint, counted once.
+    return list(dict.fromkeys(results))
 
 
 def _on_field(label: str, values: list[str], per_value: list[list[InstructionResult]]) -> list[InstructionResult]:

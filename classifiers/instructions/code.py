@@ -13,8 +13,9 @@ from classifiers.instructions.prose import _PREAMBLE
 
 
 # A command: in backticks or a fenced block, or a line that starts with a lower-case program name and passes
-# it a flag ("cilium hubble enable --ui").
-_COMMAND_LINE = re.compile(r"```|`[^`\n]+`|^\s*(?:\$ )?[a-z][\w.-]*(?: +\S+)*? +--?[a-zA-Z][^\n]*$", re.M)
+# it a flag ("cilium hubble enable --ui"); the program may be named by its path ("bin/kafka-topics.sh --create").
+_COMMAND_LINE = re.compile(r"```|`[^`\n]+`|^\s*(?:\$ )?(?:\.{0,2}/)?[a-z][\w.-]*(?:/[\w.-]+)*(?: +\S+)*? +--?[a-zA-Z][^\n]*$",
+                           re.M)
 
 
 _ASKS_COMMANDS = re.compile(r"\b(?:exact|the|which|what|give me(?: the)?|list(?: the)?)\s+(?:[\w-]+\s+){0,2}?(?:cli\s+|"
@@ -197,6 +198,33 @@ def _rule_disallowed_code(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {'/'.join(names)}", not used, f"uses {used[0]}" if used else "none used")
 
 
+# "Do not use Lombok; our build does not include it": a library the code must not import.
+_BANNED_LIBRARY = re.compile(r"\b(?:do not|don't|never|avoid)\s+(?:use|using|import|add|pull in)\s+(?:the\s+)?"
+                             r"([A-Za-z][\w.-]{2,30})(\s+(?:library|package|module|crate|gem|dependency))?"
+                             r"(?=\s*[;,.:)]|\s+(?:in|for|here|library|package|module|crate|gem|dependency)\b|\s*$)", re.I)
+_NOT_A_LIBRARY = frozenset(("new", "any", "more", "other", "extra", "additional", "external", "third-party", "it",
+                            "them", "this", "that", "gems", "packages", "libraries", "dependencies", "modules", "crates"))
+_NOT_INSTALLED = re.compile(r"\b(?:does not|doesn't|do not|don't) (?:include|have|ship)|not (?:installed|available|on the "
+                            r"classpath)", re.I)
+_IMPORT_LINE = re.compile(r"^\s*(?:import|from|using|extern crate|#include|require)\b[^\n]*|\brequire\(\s*['\"][^'\"]+['\"]",
+                          re.M)
+
+
+def _rule_banned_library(instr: str, output: str) -> InstructionResult | None:
+    """'Do not use Lombok; our build does not include it': no import names the library. Kept only where the ban
+    is plainly about a library (it is imported, or named as one, or said to be missing from the build)."""
+    m = _BANNED_LIBRARY.search(instr)
+    imports = _IMPORT_LINE.findall(output) if m else []
+    if not m or not imports or m.group(1).lower() in _NOT_A_LIBRARY or _BANNED_CODE.search(instr):
+        return None  # (a code name, "no math.h", is the banned-code rule's)
+    name = m.group(1).rstrip(".")
+    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.I)
+    used = [line.strip() for line in imports if pattern.search(line)]
+    if not used and not m.group(2) and not _NOT_INSTALLED.search(instr):
+        return None
+    return InstructionResult(f"no {name}", not used, f"imports it: {used[0][:60]}" if used else "not imported")
+
+
 # "No dynamic memory allocation (no malloc/free)", "never call printf or puts": functions named in a ban, two or
 # more joined by a slash or "or". Only a call (`malloc(`) breaks it, so a ban on "tables or lists" cannot fire.
 _BANNED_CALLS = re.compile(r"\b(?:no|never (?:use|call)|do not (?:use|call)|don't (?:use|call)|avoid)\s+(?:calls? to\s+)?"
@@ -304,7 +332,9 @@ _ASKS_TEST = re.compile(r"^\W*(?:please\s+)?(?:write|add|give|generate|create)(?
                         # One numbered part of a request that asks for several: "...; (3) Vitest tests covering ...",
                         # or one added to it: "Write a retry helper ..., plus Vitest tests that ...".
                         r"(?:(?:^|[;,:]|\band)\s*\(?(?:\d|[a-e])\)|\bplus)\s*(?:[\w+#.-]+ ){0,3}?"
-                        r"(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)", re.I)
+                        r"(?:unit |integration |regression |end-to-end |e2e )?tests?\b(?! plan)|"
+                        # A test named by its annotation in a list of parts: "..., validation, and a @WebMvcTest".
+                        r"(?:[,;:]|\band|\bplus)\s+(?:a|an|one)\s+@\w*Test\b", re.I)
 # What a test looks like in the common frameworks: JUnit/xUnit attributes, pytest and Go test functions, Rust's
 # #[test], Jest/Mocha/Vitest blocks, RSpec examples.
 _TEST_CODE = re.compile(r"@Test\b|@ParameterizedTest\b|\[(?:Fact|Theory|Test|TestMethod)\]|^\s*(?:async )?def test_\w*\(|"

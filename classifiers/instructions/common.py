@@ -63,21 +63,25 @@ def _count_bound(kind: str, count: int, low: str | None, high: str | None, n: in
     return InstructionResult(f"{kind} {'<' if strict else '<='} {n}", ok, f"{count} {kind}")
 
 
+# "exactly 3 short bullets", "at most 2 brief paragraphs": a word between the count and the unit.
+_ADJ = r"(?:(?:short|brief|concise|key|main|clear|simple|separate|full|complete)\s+)?"
+
+
 def _length_rule(unit: str, counter: Callable[[str], int],
                  spelled: str | None = None) -> Callable[[str, str], InstructionResult | None]:
     """A count bound on `unit` ("at most 3 bullet points"); `spelled` is a regex for other ways to write it."""
     word = spelled or unit
     # ("no more than 2" and "not more than 2" are upper bounds, not "more than 2".)
-    pat_more = re.compile(r"(?<!\bno )(?<!\bnot )" + _MORE + r"\s+" + _NUM + r"\s+" + word, re.I)
+    pat_more = re.compile(r"(?<!\bno )(?<!\bnot )" + _MORE + r"\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
     pat_plus = re.compile(r"(\d+)\+[\s-]+" + (spelled or unit.rstrip("s")), re.I)
     pat_less = re.compile(r"(less than|fewer than|under|at most|no more than|not more than|maximum(?: of)?|max\.?|"
-                          r"up to|below|longer than)\s+" + _NUM + r"\s+" + word, re.I)
-    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + word, re.I)
+                          r"up to|below|longer than)\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
+    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
     # "60 characters max", "12 words or fewer": the bound written after the count.
-    pat_after = re.compile(_NUM + r"\s+" + word + r"\s+(or (?:fewer|less)|max(?:imum)?\b)", re.I)
-    pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + word, re.I)
-    pat_be = re.compile(r"(?:be|have|contain|write|use|give|list|include|provide)\s+" + _NUM + r"\s+" + word, re.I)
-    pat_exactly = re.compile(r"\bexactly\s+" + _NUM + r"\s+" + word, re.I)
+    pat_after = re.compile(_NUM + r"\s+" + _ADJ + word + r"\s+(or (?:fewer|less)|max(?:imum)?\b)", re.I)
+    pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
+    pat_be = re.compile(r"(?:be|have|contain|write|use|give|list|include|provide)\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
+    pat_exactly = re.compile(r"\bexactly\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
     pat_one = re.compile(r"(?:^\W*|\b(?:answer|respond|reply|explain)\w* in (?:just |only )?)" + _NUM
                          + r"\s+(?:short\s+|brief\s+|concise\s+)?" + (spelled or unit.rstrip("s") + r"s?\b"), re.I)
 

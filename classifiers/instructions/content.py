@@ -192,7 +192,11 @@ def _rule_explained(instr: str, output: str) -> InstructionResult | None:
 
 _ARTIFACT_AND_WHY = re.compile(r"\b(?:write|give|create|generate|draft|provide)\b[^.?!]{0,120}?\b(?:query|function|script|"
                                r"code|regex|snippet|config\w*|command|formula|class|module|method|migration)\b[^.?!]{0,200}?"
-                               r"\band\s+(?:then\s+)?(?:briefly\s+)?(?:explain|walk (?:me|us) through|describe)\b", re.I)
+                               r"\band\s+(?:then\s+)?(?:briefly\s+)?(?:explain|walk (?:me|us) through|describe)\b|"
+                               # "Write the query. Then explain your assumptions": the next sentence asks it.
+                               r"^\W*(?:then|also|and|afterwards|next|finally),?\s+(?:briefly\s+)?(?:explain|describe)\s+"
+                               r"(?:your|the|each)\s+(?:\w+\s+)?(?:assumptions?|logic|approach|reasoning|choices?|design|"
+                               r"changes?)\b", re.I)
 
 
 def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | None:

@@ -5,12 +5,14 @@ fences, a bare value, one line, no preamble, separators.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Sequence
 
 from classifiers.instructions.common import (
     InstructionResult, _ITEM, _NUM, _count_bound, _length_rule, _n, _prompt_sentences, _sentences, _words,
 )
+from classifiers.instructions.fields import field_label, field_values
 
 
 _PER_ITEM = re.compile(r"\b(?:each|every)(?:\s+" + _ITEM + r")?\s*(?:[:(]|must|should|has|is|of|with|be|to be|can be|"
@@ -275,8 +277,29 @@ def check_reading_level(instructions: Sequence[str], output: str, prompt: str) -
     the signals count a failure with slang and condescension (a style fault), so a refusal stays a refusal.
     """
     found = [res for text in instructions or _prompt_sentences(prompt)
-             if (res := _rule_reading_level(text, output)) is not None]
+             if (res := _rule_reading_level(text, _read_prose(text, output))) is not None]
     return next((res for res in found if not res.passed), found[0] if found else None)
+
+
+# A line of code: SQL's clauses, or a line that ends as code does or uses an operator prose has not.
+_CODE_LINE = re.compile(r"^\s*(?:SELECT|FROM|WHERE|JOIN|LEFT|INNER|GROUP BY|ORDER BY|HAVING|LIMIT|WITH|AND|OR|ON|"
+                        r"INSERT|UPDATE|DELETE|CREATE|ALTER)\b|[;{}(\[,]\s*$|=>|::|==|\w\(\)", re.M)
+
+
+def _read_prose(instr: str, output: str) -> str:
+    """The prose a reading-level rule reads: the field it names ("sig_plain: rewrite the directions in plain
+    English" reads the sig_plain values of a JSON record), else the output less its code. A JSON payload with
+    no such field has no prose to grade; a query's clauses are no sentences."""
+    if (label := field_label(instr)) and (values := field_values(label, output)):
+        return "\n".join(v if re.search(r"[.!?]\s*$", v) else v + "." for v in values)
+    text = re.sub(r"```.*?(?:```|$)", "", output, flags=re.S)
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(text)
+            return ""
+        except ValueError:
+            pass
+    return "\n".join(line for line in text.splitlines() if not _CODE_LINE.search(line))
 
 
 def _rule_reading_level(instr: str, output: str) -> InstructionResult | None:

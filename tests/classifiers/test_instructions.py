@@ -837,3 +837,70 @@ def test_a_reversible_migration_has_a_way_back_that_does_something(instr: str) -
     django = 'operations = [migrations.RunSQL("UPDATE crm_customer SET is_active = false", ' \
              'reverse_sql=migrations.RunSQL.noop)]\n'
     assert not check_instructions((instr,), django)[0].passed
+
+
+def test_a_reading_level_reads_the_field_it_names_and_never_a_payload_or_code() -> None:
+    record = ('{"sig": "TAKE 1 TABLET BY MOUTH QHS PRN SLEEP", "sig_plain": "Take 1 tablet at bedtime if you need '
+              'help sleeping.", "prescriber": "M. Adeyemi-Clarke, PA-C", "rx_number": "5521870", "daw": null, '
+              '"generic_name": "trazodone", "dosage_form": "tablet", "fill_date": "2025-02-03", "refills": 2}')
+    rule = ("sig_plain: rewrite the directions in plain English for the patient portal.",)
+    assert check_reading_level(rule, record, "") is None  # one plain sentence: too short to grade, and no fault
+    jargon = record.replace("Take 1 tablet at bedtime if you need help sleeping.",
+                            "Administer one tablet orally at bedtime pro re nata for insomnia-associated symptomatology "
+                            "contingent upon subjective nocturnal requirement.")
+    res = check_reading_level(rule, jargon, "")
+    assert res is not None and not res.passed
+    # Without a field, a JSON record has no prose to grade, and a query's clauses are no sentences.
+    assert check_reading_level(("Explain in plain English.",), record, "") is None
+    sql = ("SELECT p.property_name, date_trunc('month', rn.stay_date) AS month,\n"
+           "       SUM(rn.rooms_sold)::numeric / NULLIF(SUM(rn.rooms_available), 0) AS occupancy\n"
+           "FROM fact_room_nights rn JOIN dim_property p USING (property_id)\nGROUP BY 1, 2 ORDER BY 1, 2;\n")
+    words = "This shows how full each hotel was in each month, as a share of the rooms it could sell. "
+    assert check_reading_level(("Use plain English.",), sql + words * 2, "").passed
+
+
+def test_a_count_with_a_word_between_it_and_the_unit_is_read() -> None:
+    (res,) = check_instructions(("Answer in exactly 3 short bullets.",), "Yes, you can.\n\nIt depends.\n\nAsk HR.", "")
+    assert res.constraint == "bullet points == 3" and not res.passed
+    assert check_instructions(("At most 2 brief paragraphs.",), "One.\n\nTwo.\n\nThree.", "")[0].constraint == \
+        "paragraphs <= 2"
+
+
+def test_a_command_may_name_its_program_by_path() -> None:
+    out = "bin/kafka-topics.sh --create --bootstrap-server b1:9092 --topic payments.events --partitions 12"
+    assert check_instructions(("Give me the command.",), out, "")[0].passed
+    assert not check_instructions(("Give me the command.",), "Use the topics tool with twelve partitions.", "")[0].passed
+
+
+def test_two_phrasings_of_one_rule_are_one_result() -> None:
+    rules = ("Output only the script; it is piped straight into bash.", "No markdown and no explanations.")
+    out = "Sure, here's a script for the lab:\n\n```bash\naz network public-ip create -g rg-lab -n pip-lab\n```"
+    results = check_instructions(rules, out, "")
+    assert [r.constraint for r in results].count("code only") == 1
+
+
+def test_an_explanation_asked_for_in_the_next_sentence_must_be_given() -> None:
+    prompt = ("Write a query for 2024 booking pace at property 204: room nights on the books 30 days before arrival. "
+              "Then explain your assumptions about cancellations and how to read the result.")
+    query = "SELECT date_trunc('month', checkin_date) AS m, SUM(nights) FROM fact_bookings GROUP BY 1;"
+    assert not next(r for r in check_instructions((), query, prompt) if r.constraint == "explanation given").passed
+    # A question that goes on "Also, walk me through the steps" asks for no artifact to explain.
+    assert all(r.constraint != "explanation given" for r in check_instructions(
+        (), "Yes, tier 3.", "Is Dupixent covered on my plan? Also, walk me through the steps to get a prior auth."))
+
+
+def test_a_test_named_by_its_annotation_in_a_list_of_parts_is_asked_for() -> None:
+    prompt = ("Create the full vertical slice for /api/v1/rooms in Spring Boot 3: JPA entity, repository, service, REST "
+              "controller with GET and POST, request validation, and a @WebMvcTest for the controller.")
+    controller = "```java\n@RestController\npublic class RoomController {\n}\n```"
+    assert not next(r for r in check_instructions((), controller, prompt) if r.constraint == "a test given").passed
+
+
+def test_a_library_the_build_lacks_must_not_be_imported() -> None:
+    rule = ("Do not use Lombok; our build does not include it.",)
+    (res,) = check_instructions(rule, "import lombok.RequiredArgsConstructor;\n\n@Service\nclass CustomerService {}", "")
+    assert res.constraint == "no Lombok" and not res.passed
+    assert check_instructions(rule, "import java.util.Optional;\n\nclass CustomerService {}", "")[0].passed
+    # A word that names no library ("new", "gems") or a ban beside no import says nothing of imports.
+    assert check_instructions(("Do not add new crate dependencies.",), "use std::fs;\nfn main() {}", "") == []
+    assert check_instructions(("Do not use lateinit for dependencies.",), "import foo.Bar\nclass A", "") == []
