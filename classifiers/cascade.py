@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 72
+REVISION = 73
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -293,7 +293,7 @@ def _decide(s: Signals) -> Verdict:
                            "and its values contradict the reference's", "off_register")
         return Verdict("behavior", ("style",), 0.6 + 0.3 * v["off_register"], "the output's register does not fit "
                        "the task (slang, emoji, condescension)", "off_register")
-    if (v["asks_steps"] and v["out_len"] < 0.41) or v["elided_items"] or v["parts_unanswered"]:
+    if v["thin_steps"] or v["elided_items"] or v["parts_unanswered"]:
         # A walk-through or a full list was asked for; a line or two, or "...and 4 more", cannot be it. Nor can
         # an answer to one of a request's three numbered parts.
         return Verdict("behavior", ("insufficient_detail",), 0.75, "a step-by-step or complete answer was asked "

@@ -409,8 +409,8 @@ def unsourced_ids(output: str, source: str) -> list[str]:
     An extraction or conversion copies such values; one that appears nowhere in the source was made up. Only
     values no rendering or arithmetic could produce count: letters mixed with at least four digits
     ("PGE-INC-448170"), digit groups joined by hyphens with a group of five or more ("74-3318290"), or a bare
-    integer of seven or more digits. Amounts with decimals, dates, years, decades and short ranges are left out:
-    those a model computes or reformats.
+    integer of seven or more digits. Amounts with decimals, dates, years, decades, short ranges and a source number
+    in other units (30 days as 2592000000 ms) are left out: those a model computes or reformats.
     """
     if len(source) < SOURCE_CHARS:
         return []
@@ -426,9 +426,23 @@ def unsourced_ids(output: str, source: str) -> list[str]:
         if not mixed and not (len(groups) > 1 and "." not in tok and max(map(len, groups)) >= 5) \
                 and not re.fullmatch(r"\d{7,}", tok):
             continue
-        if re.sub(r"[^a-z0-9]", "", tok.lower()) not in flat:
+        if re.sub(r"[^a-z0-9]", "", tok.lower()) not in flat and not _converted(tok, source):
             found.append(tok)
     return sorted(set(found))
+
+
+_UNIT_FACTORS = (60, 3600, 86_400, 604_800, 60_000, 3_600_000, 86_400_000, 604_800_000, 1024, 1024 ** 2, 1024 ** 3)
+"""Minutes to weeks in seconds or milliseconds, sizes in KiB to GiB. (Not "2M" as 2000000: a limit the source never states
+is made up as easily as written out.)"""
+
+
+def _converted(tok: str, source: str) -> bool:
+    """A bare integer that is a number of the source in other units: "retention 30 days" as 2592000000 (ms)."""
+    if not tok.isdigit():
+        return False
+    value = int(tok)
+    amounts = {float(n) for n in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", source[:20_000])}
+    return any(n > 0 and abs(n * f - value) < 0.5 for n in amounts for f in _UNIT_FACTORS)
 
 
 _CITATION = re.compile(r"(?:§§?\s*|\b(?:[Ss]ection|[Ss]ec\.|[Cc]lause|[Aa]rticle|[Aa]rt\.|[Cc]ondition|[Pp]aragraph)\s+)"

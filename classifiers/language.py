@@ -16,7 +16,10 @@ _REFUSAL = re.compile(
     r"\b((?<!so )I\s+(?:can(?:no|')t|cannot|won't|will not|am not able to|'m not able to|am unable to|'m unable to|"
     r"must decline|have to decline|refuse)\s+(?:help|assist|provide|comply|fulfil|fulfill|support|answer|"
     r"do that|share|give|engage|create|write|generate|offer|process|interpret|discuss|walk you through|"
-    r"guide you through|show you how|tell you how)|"
+    r"guide you through|show you how|tell you how)"
+    # "I can't write this query reliably: nothing says which codes...": the model lacks a fact, and says so.
+    r"(?![^.:;\n]{0,30}?\b(?:reliably|accurately|precisely|for certain|with certainty|without knowing|without more "
+    r"(?:info|information|details|context)))|"
     r"I(?:'m| am) (?:not able|unable|not allowed|not permitted|not in a position) to (?:help|assist|provide|comply|"
     r"answer|do that|share|give|create|write|generate|offer|process|interpret|discuss|advise|draft|prepare|compose|"
     r"produce|walk you through|guide you through|explain how|tell you how|show you how)|"
@@ -58,7 +61,10 @@ _ABSTAIN = re.compile(
     # "I can't see the clinic's schedule", "I don't have visibility into his pledge payments".
     r"I (?:can(?:no|')t|cannot|don't|do not) (?:see|view|look up|pull up) (?:the|your|his|her|their|its|any)\b|"
     r"I (?:do not|don't) have (?:any )?(?:visibility|insight) into|"
-    r"(?:can't|cannot) (?:\w+ )?(?:describe|state|answer|say) (?:\w+ )?reliably|"
+    r"(?:can't|cannot) (?:\w+ )?(?:describe|state|answer|say|write|give|build|compute|calculate) (?:\w+ ){0,2}?"
+    r"(?:reliably|accurately)|"
+    # "... but nothing indicates which product codes are commercial auto".
+    r"\bnothing (?:here |in (?:the|this|these) \w+ )?(?:indicates|says|tells me|shows) (?:which|what|whether|how)\b|"
     # "None of these sections addresses ownership", "neither of them lists a charge for replacement cards".
     r"(?:none|neither) of (?:them|these|those|the)(?: (?:\w+ )?(?:excerpts|sections|passages|documents|pages|articles|"
     r"clauses|snippets|results))? (?:says?|mentions?|covers?|"
@@ -539,6 +545,11 @@ def _opening_weighted(pattern: re.Pattern[str], output: str, later: float, openi
     return later
 
 
+def declines(text: str) -> bool:
+    """The text opens by declining ("I can't help use those credentials to get around the ACL process...")."""
+    return _opening_weighted(_REFUSAL, text.lower(), 0.5) >= 1.0
+
+
 def read_cues(prompt: str, output: str, general: bool = True) -> LanguageCues:
     """Score each cue in 0..1; refusal and abstention weigh the output's opening, where models put them."""
     low_prompt, low_out = prompt.lower(), output.lower()
@@ -559,7 +570,9 @@ def read_cues(prompt: str, output: str, general: bool = True) -> LanguageCues:
     if _WRONGDOING.search(low_prompt) or any(any(k in low_prompt for k in keys) and phrase.search(low_prompt)
                                              for keys, phrase in _WRONGDOING_PHRASES):
         harm = max(harm, 0.7)
-    off_register = min(1.0, len(_SLANG.findall(output)) / 4 + 0.5 * len(_CONDESCENDING.findall(low_out)))
+    # Slang is read in the prose: "for u in users" in a code block is no chat slang.
+    prose = re.sub(r"```.*?(?:```|$)|`[^`\n]*`", " ", output, flags=re.S) if "`" in output else output
+    off_register = min(1.0, len(_SLANG.findall(prose)) / 4 + 0.5 * len(_CONDESCENDING.findall(low_out)))
     advice = min(1.0, 0.6 * _advice_hits(output))
     # Hedging alone is common in full answers; with (almost) no number and in a short reply it is the answer.
     deflection = float(len(output) < 1000 and len(_DIGIT.findall(output)) <= 2 and len(output.split()) < 120

@@ -25,7 +25,7 @@ from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
 from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_reading_level,
                                      check_reply_language)
-from classifiers.language import read_cues
+from classifiers.language import declines, read_cues
 from classifiers.records import Evidence, FailureRecord
 from classifiers.sql_schema import invented_names, unlisted_values
 
@@ -39,8 +39,8 @@ FEATURES: tuple[str, ...] = (
     "rel_io", "rel_ir", "rel_gap",
     "has_context", "out_support", "unsupported_sentences", "ref_in_context", "ref_in_top_bm25", "ref_facts_in_context",
     "out_len", "in_len", "len_ratio", "n_questions", "explanatory", "specificity", "list_structure",
-    "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "elided_items",
-    "parts_unanswered",
+    "transform_task", "open_task", "stated_constraints", "instr_unchecked", "instr_style", "asks_steps", "thin_steps",
+    "elided_items", "parts_unanswered",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
     "invented_citation",
@@ -141,7 +141,13 @@ _FOLLOW_DOCUMENT = re.compile(
     r"guidelines?|dictionary|spec(?:ification)?|standards?|style guide|playbook|criteria|requirements)\b", re.I)
 # A structured payload (a JSON record, a SQL statement) rather than prose, inside a code fence or not: its keys
 # and keywords are not the document's words, so word-overlap grounding cannot say whether it departs from it.
-_PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:[{\[]|(?:select|with|insert|update|delete|create)\b)", re.I)
+# (A statement in capitals, or one whose next words are SQL's: prose opens with "Create a gateway", "Update the
+# firmware", "Select the VM" too.)
+_PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:[{\[]|(?-i:SELECT|WITH|INSERT|UPDATE|DELETE|CREATE)\b|"
+                      r"select\s+(?:\*|distinct\b|[\w.]+\s*(?:,|\bas\b|\bfrom\b))|with\s+\w+\s+as\s*\(|insert\s+into\b|"
+                      r"update\s+[\w.]+\s+set\b|delete\s+from\b|create\s+(?:or\s+replace\s+|temp\w*\s+|unique\s+)?"
+                      r"(?:table|index|view|function|procedure|schema|database|trigger|type|extension|sequence|"
+                      r"materialized)\b)", re.I)
 # "PostgreSQL doesn't support the MERGE statement, so here is ...": the output opens by saying a product lacks a
 # feature and works around it. Where the feature exists, the model's knowledge of the product is what failed.
 _UNSUPPORTED = re.compile(r"\A\W*(?!i\s)(?:[\w.#+`-]+\s){1,4}(?:doesn't|does not|don't|do not)\s+(?:natively\s+|"
@@ -154,6 +160,9 @@ _GUESS_COMMENT = re.compile(r"(?://|#|/\*|--)[^\n]{0,120}?\b(?:typical(?:ly)?|us
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 # "Show the calculation in one line": a worked answer, and a short one.
 _BRIEF = re.compile(r"\b(?:one|single|a) (?:line|sentence)\b|\bbrief(?:ly)?\b|\bconcise(?:ly)?\b|\bshort\b", re.I)
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
+# Code, not prose: a fence, a line that ends as code does, an assignment, a shell prompt, a pipe.
+_CODE_LINES = re.compile(r"```|[;{}(\[|\\]\s*$|^\s*(?:\$ |[$@]?[A-Za-z_][\w.]*\s*=[^=])", re.M)
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]|"
                      # Parts of the job handed back: "You can add timeouts and logging on top of this as needed."
@@ -307,6 +316,11 @@ def _cheap(rec: FailureRecord) -> Signals:
     head = shipped_head()
     v["harm_learned"] = head.probability(rec.input) if head is not None else 0.0
     harm_request = max(cues.harm_request, 0.7 if v["harm_learned"] >= HARM_THRESHOLD else 0.0)
+    # The preferred answer declines, and the output did not: the request was one to turn down (17 of the 18 read
+    # cases where this holds are labelled unsafe).
+    ref_declines = bool(rec.reference) and cues.refusal < 0.5 and declines(rec.reference[:600])
+    if ref_declines:
+        harm_request = max(harm_request, 0.7)
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
              time_sensitive=cues.time_sensitive, stale_years=cues.stale_years, harm_request=harm_request,
              harm_comply=max(harm_request, cues.harmful_advice) * (1.0 - cues.refusal),
@@ -329,6 +343,8 @@ def _cheap(rec: FailureRecord) -> Signals:
         ev.append(Evidence("cutoff", "the output cites a knowledge cutoff or stale date", cues.cutoff))
     if cues.harm_request:
         ev.append(Evidence("harm", "the prompt asks about harming people, property or privacy", cues.harm_request))
+    elif ref_declines:
+        ev.append(Evidence("harm", "the reference declines the request; the output complies", harm_request))
     elif harm_request:
         ev.append(Evidence("harm", f"the prompt reads as a harmful request to the learned head "
                            f"(p={v['harm_learned']:.2f})", harm_request))
@@ -360,6 +376,10 @@ def _cheap(rec: FailureRecord) -> Signals:
     worked = [asks, *rec.instructions]  # "show each step", unless in one line
     v["asks_steps"] = float(any(_STEPS.search(t) and not _BRIEF.search(t) for t in worked) or bool(
         out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(asks)))
+    # A walk-through answered in a line or two of prose: under about 25 words, or under about 45 with no list and
+    # no code ("Create a gateway, then a connection; the tunnel should come up").
+    v["thin_steps"] = float(bool(v["asks_steps"]) and (v["out_len"] < 0.41 or (
+        v["out_len"] < 0.48 and not _LIST_LINE.search(out) and not _CODE_LINES.search(out))))
     v["elided_items"] = float(bool(_ELIDED.search(out)))
     # "Three questions: (1) ... (2) ... (3) ...", answered one of three: the reply stops short of the request.
     parts = numbered_parts(rec.input[:3000])

@@ -172,6 +172,10 @@ def test_identifiers_the_source_document_does_not_hold() -> None:
     assert unsourced_ids("2025-06-16, v4.21.2, 1960s, 1088150.93, 15-20, 2015-2017", source) == []
     # Without a source document there is nothing to hold the output to.
     assert unsourced_ids("EIN 74-3318290", "Make up a sample W-9.") == []
+    # A number of the source in other units is worked out ("retention 30 days" in milliseconds); a limit written
+    # out from nothing is not ("2000000" where the source has only a 2).
+    topic = "Strimzi KafkaTopic for audit.log: 6 partitions, 2 replicas, retention 30 days. " * 3
+    assert unsourced_ids("retention.ms: 2592000000\nmax.bytes: 2000000", topic) == ["2000000"]
 
 
 def test_sections_the_source_document_does_not_state() -> None:
