@@ -23,7 +23,7 @@ from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
-from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_reading_level,
+from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_register,
                                      check_reply_language)
 from classifiers.language import declines, read_cues
 from classifiers.records import Evidence, FailureRecord
@@ -176,8 +176,15 @@ PART_TERMS = 0.34
 (unless the output numbers its answer to it)."""
 
 
+_WH = r"(?:what|how|when|where|which|who|why|whether)\b"
+# "Explain how the guaranty works: what percentage SBA guarantees, what fee is involved, and what happens if ...".
+_WH_LIST = re.compile(r"[:\u2014]\s*(" + _WH + r"[^.?!:\n]*)", re.I)
+_WH_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?(?=" + _WH + r")|\s+(?:and|or)\s+(?=" + _WH + r")", re.I)
+
+
 def numbered_parts(prompt: str) -> list[str]:
-    """The parts of a request numbered 1, 2, 3, ... in order (three or more), else none."""
+    """The parts of a request numbered 1, 2, 3, ... in order (three or more), else none. Three or more questions
+    listed after a colon ("...: what it covers, what it costs, and when it starts") are parts too."""
     for pattern in (_PART_INLINE, _PART_LINE):
         run: list[re.Match[str]] = []
         for m in pattern.finditer(prompt):
@@ -186,6 +193,10 @@ def numbered_parts(prompt: str) -> list[str]:
         if len(run) >= 3:
             ends = [m.start() for m in run[1:]] + [len(prompt)]
             return [prompt[m.end():end] for m, end in zip(run, ends)]
+    for m in _WH_LIST.finditer(prompt):
+        listed = [part.strip() for part in _WH_SPLIT.split(m.group(1)) if part.strip()]
+        if len(listed) >= 3:
+            return listed
     return []
 
 
@@ -330,9 +341,10 @@ def _cheap(rec: FailureRecord) -> Signals:
                            cues.harmful_advice))
     if cues.off_register:
         ev.append(Evidence("register", "the output uses chat slang, emoji or a condescending tone", cues.off_register))
-    reading = check_reading_level(rec.instructions, out, rec.input)
+    reading = check_register(rec.instructions, out, rec.input)
     if reading is not None and not reading.passed:
-        # Jargon where plain language was asked for is the same fault of register.
+        # Jargon where plain language was asked for, or a notice's boilerplate where a warm voice was, is the same
+        # fault of register.
         v["off_register"] = max(v["off_register"], 0.8)
         ev.append(Evidence("register", f"asked for {reading.constraint}; the output {reading.detail}", 0.8))
     if cues.refusal:
@@ -374,19 +386,20 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["specificity"] = len(_SPECIFIC.findall(out)) / max(1, len(toks))
     asks = rec.input[:2000]
     worked = [asks, *rec.instructions]  # "show each step", unless in one line
-    v["asks_steps"] = float(any(_STEPS.search(t) and not _BRIEF.search(t) for t in worked) or bool(
-        out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(asks)))
-    # A walk-through answered in a line or two of prose: under about 25 words, or under about 45 with no list and
-    # no code ("Create a gateway, then a connection; the tunnel should come up").
+    walk_through = any(_STEPS.search(t) and not _BRIEF.search(t) for t in worked)
+    v["asks_steps"] = float(walk_through or bool(out.lstrip()[:1] not in "[{<" and _ARTIFACT.search(asks)))
+    # A walk-through or a work product answered in a line or two: under about 25 words; a walk-through also in
+    # under about 45 words of prose with no list and no code ("Create a gateway, then a connection; the tunnel
+    # should come up"). (A schedule of that length, its times and rooms in a paragraph, can be whole.)
     v["thin_steps"] = float(bool(v["asks_steps"]) and (v["out_len"] < 0.41 or (
-        v["out_len"] < 0.48 and not _LIST_LINE.search(out) and not _CODE_LINES.search(out))))
+        walk_through and v["out_len"] < 0.48 and not _LIST_LINE.search(out) and not _CODE_LINES.search(out))))
     v["elided_items"] = float(bool(_ELIDED.search(out)))
     # "Three questions: (1) ... (2) ... (3) ...", answered one of three: the reply stops short of the request.
     parts = numbered_parts(rec.input[:3000])
     answered = answered_parts(parts, out) if parts else 0
     v["parts_unanswered"] = float(bool(parts) and answered <= len(parts) / 2)
     if v["parts_unanswered"]:
-        ev.append(Evidence("detail", f"the request has {len(parts)} numbered parts; the output answers "
+        ev.append(Evidence("detail", f"the request has {len(parts)} parts, numbered or listed; the output answers "
                            f"{answered}", 0.7))
     # Asked for a message, the output opens like none (an essay on the topic instead of the email).
     v["not_a_message"] = float(bool(_MESSAGE_TASK.search(rec.input[:600])) and not _MESSAGE_OPENING.search(out))

@@ -25,8 +25,8 @@ from classifiers.instructions.prose import (
     _paragraphs, _rule_bullets, _rule_capital_words, _rule_case, _rule_end_phrase, _rule_highlights,
     _rule_keep_placeholders, _rule_keywords, _rule_letter_freq, _rule_list, _rule_named_parts, _rule_no_comma,
     _rule_no_fence, _rule_no_intro, _rule_one_line, _rule_only_json, _rule_only_value, _rule_per_item,
-    _rule_placeholders, _rule_postscript, _rule_quotes, _rule_repeat, _rule_sections, _rule_separator, _rule_table,
-    _rule_title, _rule_word_freq,
+    _rule_placeholders, _rule_postscript, _rule_quotes, _rule_repeat, _rule_sections,
+    _rule_separator, _rule_table, _rule_title, _rule_word_freq,
 )
 from classifiers.instructions.sql import (
     _rule_banned_statements, _rule_ends_with_clause, _rule_one_statement, _rule_query_given, _rule_required_filter,

@@ -281,6 +281,17 @@ def check_reading_level(instructions: Sequence[str], output: str, prompt: str) -
     return next((res for res in found if not res.passed), found[0] if found else None)
 
 
+def check_register(instructions: Sequence[str], output: str, prompt: str) -> InstructionResult | None:
+    """The register asked for, kept or not: a reading level ("plain English", "8th-grade"), or a plain, warm
+    voice the output breaks with legal boilerplate. A failed one is a style fault, whatever else the answer does."""
+    reading = check_reading_level(instructions, output, prompt)
+    if reading is not None and not reading.passed:
+        return reading
+    texts = instructions or _prompt_sentences(prompt)
+    plain = next((res for text in texts if (res := _rule_plain_register(text, output)) is not None), None)
+    return plain or reading
+
+
 # A line of code: SQL's clauses, or a line that ends as code does or uses an operator prose has not.
 _CODE_LINE = re.compile(r"^\s*(?:SELECT|FROM|WHERE|JOIN|LEFT|INNER|GROUP BY|ORDER BY|HAVING|LIMIT|WITH|AND|OR|ON|"
                         r"INSERT|UPDATE|DELETE|CREATE|ALTER)\b|[;{}(\[,]\s*$|=>|::|==|\w\(\)", re.M)
@@ -407,6 +418,28 @@ def _rule_named_parts(instr: str, output: str) -> InstructionResult | None:
     missing = [n for n in names if norm(n) not in norm(output)]
     return InstructionResult(f"{len(names)} named parts", not missing,
                              f"missing {', '.join(missing[:3])}" if missing else "all present")
+
+
+# A plain, warm register asked for ("Warm, casual, short sentences. Never sound like a legal document"), and an
+# answer in the boilerplate of contracts and notices.
+_ASKS_PLAIN_TONE = re.compile(r"\b(?:casual|conversational|warm|friendly|chatty|informal)\b|\bnever sound like a (?:legal|"
+                              r"lawyer|contract)|\bno legal(?:ese| jargon)\b|\b(?:avoid|without) legalese\b", re.I)
+_LEGALESE = re.compile(r"\b(?:pursuant to|hereinafter|herein|hereby|thereof|therein|heretofore|foregoing|aforementioned|"
+                       r"notwithstanding|in accordance with|shall be deemed|said (?:order|packaging|account|item|party|"
+                       r"request|policy))\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
+                       r"twenty|thirty|forty|forty-five|sixty|ninety)[\w-]* \(\d+\)", re.I)
+
+
+def _rule_plain_register(instr: str, output: str) -> InstructionResult | None:
+    """'Warm and casual': an answer with two or more marks of legal boilerplate ("pursuant to", "the foregoing",
+    "fourteen (14) days") is in the register of a notice. Only the breach is reported."""
+    if not _ASKS_PLAIN_TONE.search(instr):
+        return None
+    marks = _LEGALESE.findall(output)
+    if len(marks) < 2:
+        return None  # (a persona's "warm" is read by no checker otherwise; a kept one says nothing new)
+    return InstructionResult("a plain, warm register", False,
+                             f"uses {len(marks)} marks of legal boilerplate ({marks[0]!r})")
 
 
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:

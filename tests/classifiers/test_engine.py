@@ -720,9 +720,15 @@ def test_a_reply_to_one_of_three_numbered_questions_falls_short(engine: Engine) 
     assert answered_parts(parts, "1. In the app. 2. $10 a day. 3. Yes.") == 3
     d = engine.diagnose([FailureRecord(id="q", input=prompt, output=one)])[0]
     assert (d.label, d.subtypes) == ("behavior", ("insufficient_detail",))
-    assert any("3 numbered parts; the output answers 1" in e.detail for e in d.evidence)
+    assert any("3 parts, numbered or listed; the output answers 1" in e.detail for e in d.evidence)
     # Numbers that do not run 1, 2, 3 in order are not parts.
     assert numbered_parts("Compare plan (2) with plan (5) and (7).") == []
+    # Three questions listed after a colon are parts as well.
+    listed = numbered_parts("Explain how the SBA 7(a) guaranty works: what percentage SBA guarantees, what fee is "
+                            "involved, and what happens if the business defaults.")
+    assert listed == ["what percentage SBA guarantees", "what fee is involved", "what happens if the business defaults"]
+    assert answered_parts(listed, "The SBA guarantees 90% of every 7(a) loan.") == 1
+    assert numbered_parts("Tell me what it is and how it works.") == []
 
 
 @pytest.mark.parametrize(("prompt", "transform"), [

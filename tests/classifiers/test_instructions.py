@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from classifiers.instructions import check_instructions, check_reading_level, check_reply_language
+from classifiers.instructions import check_instructions, check_reading_level, check_register, check_reply_language
 
 CASES = [
     ("In your entire response, refrain from the use of any commas.", "No commas here at all.", "One, two."),
@@ -904,3 +904,18 @@ def test_a_library_the_build_lacks_must_not_be_imported() -> None:
     # A word that names no library ("new", "gems") or a ban beside no import says nothing of imports.
     assert check_instructions(("Do not add new crate dependencies.",), "use std::fs;\nfn main() {}", "") == []
     assert check_instructions(("Do not use lateinit for dependencies.",), "import foo.Bar\nclass A", "") == []
+
+
+def test_legal_boilerplate_breaks_a_warm_casual_voice() -> None:
+    persona = ("You are Pip, the cheerful support assistant. Warm, casual, short sentences. Never sound like a legal "
+               "document.",)
+    notice = ("Pursuant to Section 9.4 of the Terms of Service, any breach of said packaging constitutes grounds for "
+              "reimbursement, together with a courier suspension of not less than fourteen (14) days.")
+    res = check_register(persona, notice, "")
+    assert res is not None and not res.passed and res.constraint == "a plain, warm register"
+    # A kept voice is reported by no rule (the persona's "warm" is no checklist item), and nothing is read where
+    # no plain voice was asked for.
+    assert check_register(persona, "Oh no, sorry about that! Tap Get Help and we'll refund the fries.", "") is None
+    assert check_register(("Cite the clause.",), notice, "") is None
+    # The same check is no instruction result: a register fault is a style fault.
+    assert check_instructions(persona, notice, "") == []
