@@ -178,14 +178,17 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
 _CLAUSE = r"((?:[^.;\n]|\.(?=\w)){1,90}?)"  # a clause: a dot inside a name (os.system) does not end it
 _DISALLOWED = re.compile(_CLAUSE + r"\s+(?:is|are)\s+(?:not\s+(?:allowed|permitted)|forbidden|prohibited|banned)\b|"
                          + _CLAUSE + r"\s+(?:must|may|should)\s+(?:not|never)\s+be\s+used\b", re.I)
+_DISALLOWED_WORDS = re.compile(r"allowed|permitted|forbidden|prohibited|banned|be used", re.I)
 _CODE_NAME = re.compile(r"`([^`]{1,30})`|(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
                         r"[A-Z][a-z0-9]+[A-Z]\w*|[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w.])")
 
 
 def _rule_disallowed_code(instr: str, output: str) -> InstructionResult | None:
     """'cursor.execute is not allowed': a code name the constraint forbids after naming it must not appear."""
-    m = _DISALLOWED.search(instr)
-    if not m:
+    # (The verdict words first: the clause before them is searched only where they stand.)
+    if (k := _DISALLOWED_WORDS.search(instr)) is None:
+        return None
+    if not (m := _DISALLOWED.search(instr[max(0, k.start() - 110):k.end()])):
         return None
     clause = m.group(1) or m.group(2)
     # "raw SQL (migrations.RunSQL, cursor.execute)": the parenthesis lists what is banned.
