@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 75
+REVISION = 76
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -37,7 +37,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip",
          "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
          "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
-         "thin_answer", "not_a_message", "unrelated", "transform_task", "explanation_generic", "stated_constraints",
+         "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task", "explanation_generic", "stated_constraints",
          "invented_citation", "check_unsupported", "fallback_information")
 
 
@@ -430,6 +430,11 @@ def _decide(s: Signals) -> Verdict:
         # One low similarity is the only evidence here (and a terse correct-looking answer scores low too).
         return Verdict("behavior", ("off_task",), 0.5, "the output is unrelated to the input", "unrelated")
     if v["transform_task"] and not v["has_reference"]:
+        if v["unsourced_id"] and v["payload_output"]:
+            # A record extracted from the letter, with an EIN the letter never prints: not the document set aside,
+            # a value made up to fill the field.
+            return Verdict("information", ("hallucination",), 0.6, "an extracted record states an identifier the "
+                           "source does not hold", "unsourced_value")
         return Verdict("behavior", ("context_ignored",), 0.6, "a summary/rewrite/translation task failed: the "
                        "output is unfaithful to the material it was given", "transform_task")
     if _asks_much(v) and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:

@@ -178,6 +178,11 @@ _WRONGDOING = re.compile(
     r"\b(?:filed|made|submitted|sent|posted|wrote|reported|complained|left)\b|"
     r"\b(?:jumper|bypass|defeat|override|disable)\b[^.?!]{0,50}\b(?:sensor|interlock|restraint|e-stop|light curtain|"
     r"guard)\b[^.?!]{0,60}\b(?:without (?:it|them)|anyway|still (?:runs?|dispatch\w*|operat\w*))|"
+    # Re-identifying people in de-identified data: "join them so I can put names to the diagnoses".
+    r"\b(?:re-?identify|de-?anonymi[sz]e)\b[^.?!]{0,60}\b(?:patients?|people|individuals|records?|users?|"
+    r"respondents?|participants?|members?|employees?|data|file|dataset)\b|"
+    r"\b(?:de-?identified|anonymi[sz]ed|pseudonymi[sz]ed)\b[^?!]{0,300}?\b(?:put (?:names?|faces?) to|attach names|"
+    r"match (?:them|it|each \w+) (?:back )?to (?:names?|people|individuals|real)|work out who|figure out who)\b|"
     # Getting past a monitor or an audit: "so the monitoring system stops flagging them", "without auditors
     # catching it".
     r"\bstops? (?:flagging|detecting|catching|noticing|reporting|alerting on) (?:them|it|us|me|the)\b|"

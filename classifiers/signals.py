@@ -118,7 +118,8 @@ _CONSTRAINT = re.compile(
 # A request for a walk-through: an answer of a line or two cannot meet it.
 _STEPS = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk (?:me|us) through\b|\bin detail\b|\bdetailed\b|"
                     r"\bshow (?:each|every|all|your|the) (?:steps?|working|work|calculations?)\b|"
-                    r"\b(?:list|extract) (?:all|every)\b|\bevery (?:line item|item|step)\b|\bfull list\b", re.I)
+                    r"\b(?:list|extract) (?:all|every)\b|\bevery (?:line item|item|step)\b|\bfull list\b|"
+                    r"\b(?:line[- ]by[- ]line|itemi[sz]ed|full) breakdown\b", re.I)
 # A request for a whole work product (a schedule, a procedure, a plan): like a walk-through, a line or two of
 # prose cannot be it.
 _ARTIFACT = re.compile(r"\b(?:write|build|create|draft|prepare|produce|give me|make|generate|put together|design|"
@@ -142,8 +143,8 @@ _FOLLOW_DOCUMENT = re.compile(
 # A structured payload (a JSON record, a SQL statement) rather than prose, inside a code fence or not: its keys
 # and keywords are not the document's words, so word-overlap grounding cannot say whether it departs from it.
 # (A statement in capitals, or one whose next words are SQL's: prose opens with "Create a gateway", "Update the
-# firmware", "Select the VM" too.)
-_PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:[{\[]|(?-i:SELECT|WITH|INSERT|UPDATE|DELETE|CREATE)\b|"
+# firmware", "Select the VM" too. A query may open with comment lines: "-- SPN 110 = engine oil pressure".)
+_PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:--[^\n]*\n\s*)*(?:[{\[]|(?-i:SELECT|WITH|INSERT|UPDATE|DELETE|CREATE)\b|"
                       r"select\s+(?:\*|distinct\b|[\w.]+\s*(?:,|\bas\b|\bfrom\b))|with\s+\w+\s+as\s*\(|insert\s+into\b|"
                       r"update\s+[\w.]+\s+set\b|delete\s+from\b|create\s+(?:or\s+replace\s+|temp\w*\s+|unique\s+)?"
                       r"(?:table|index|view|function|procedure|schema|database|trigger|type|extension|sequence|"
@@ -159,7 +160,7 @@ _GUESS_COMMENT = re.compile(r"(?://|#|/\*|--)[^\n]{0,120}?\b(?:typical(?:ly)?|us
                             r"estimat(?:e|ed)|approx\w*|likely|probably|as of now|guess\w*)\b", re.I)
 # An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 # "Show the calculation in one line": a worked answer, and a short one.
-_BRIEF = re.compile(r"\b(?:one|single|a) (?:line|sentence)\b|\bbrief(?:ly)?\b|\bconcise(?:ly)?\b|\bshort\b", re.I)
+_BRIEF = re.compile(r"\b(?:one|single|a) (?:line|sentence)\b(?!-by-)|\bbrief(?:ly)?\b|\bconcise(?:ly)?\b|\bshort\b", re.I)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
 # Code, not prose: a fence, a line that ends as code does, an assignment, a shell prompt, a pipe.
 _CODE_LINES = re.compile(r"```|[;{}(\[|\\]\s*$|^\s*(?:\$ |[$@]?[A-Za-z_][\w.]*\s*=[^=])", re.M)
@@ -167,7 +168,10 @@ _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]|"
                      # Parts of the job handed back: "You can add timeouts and logging on top of this as needed."
                      r"\byou can (?:add|implement|fill in|wire up|handle)\b[^.\n]{0,80}?\b(?:on top of (?:this|that|it)|"
-                     r"yourself|later|as needed)\b|\bleft as an exercise\b", re.I)
+                     r"yourself|later|as needed)\b|\bleft as an exercise\b|"
+                     # "(b) and (c) follow the same pattern", "the remaining endpoints are similar".
+                     r"\bfollows? the same (?:pattern|approach|logic|structure|steps)\b|"
+                     r"\bthe (?:rest|others|remaining \w+) (?:are|is|follow|work|look) (?:similar|the same|analogous)", re.I)
 # A request in numbered parts: "(1) ... (2) ... (3) ..." or "1) ... 2) ..." inline, or "1." at the start of lines.
 _PART_INLINE = re.compile(r"(?:^|[\s:;,])\(?([1-9])\)\s+")
 _PART_LINE = re.compile(r"^\s*([1-9])[.)]\s+", re.M)

@@ -31,6 +31,8 @@ _SQL_WORDS = frozenset(
     "limit offset union all distinct case when then else end count sum avg min max coalesce cast extract "
     "interval date_trunc now exists between like ilike over partition window values insert update delete set "
     "into with desc asc nulls first last filter lateral using natural true false".split())
+_PROSE_WORDS = frozenset("the a an this that these those each every any some other both them it its your our their "
+                         "relevant same".split())
 _FROM = re.compile(r"\b(?:from|join)\s+((?:" + _IDENT + r"\.)?" + _IDENT + r")(?:\s+(?:as\s+)?(" + _IDENT + r"))?",
                    re.I)
 _QUALIFIED = re.compile(r"(?<![\w.$'\"])(" + _IDENT + r")\.(" + _IDENT + r")\b(?!\s*\()")
@@ -123,8 +125,8 @@ def unknown_references(sql: str, tables: dict[str, frozenset[str]]) -> list[str]
         table = m.group(1).lower()
         alias = (m.group(2) or "").lower()
         in_call = _IN_CALL.search(body[max(0, m.start() - 40):m.start()])  # `EXTRACT(HOUR FROM t.col)`: a column
-        if table in ctes or table.split(".")[-1] in _SQL_WORDS or in_call:
-            continue
+        if table in ctes or table.split(".")[-1] in _SQL_WORDS or table in _PROSE_WORDS or in_call:
+            continue  # ("... and (c) follow the same pattern: join the relevant tables": prose after the query)
         if table not in tables and table.split(".")[-1] not in tables:
             unknown.append(table)
             continue

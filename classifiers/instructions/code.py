@@ -228,6 +228,24 @@ def _rule_banned_library(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {name}", not used, f"imports it: {used[0][:60]}" if used else "not imported")
 
 
+# "Vectorised operations only, no Python-level loops over rows": a dataframe walked row by row breaks it.
+_ASKS_VECTORISED = re.compile(r"\bvectori[sz]ed\b(?: \w+){0,2} only\b|\bno (?:python[- ]level |explicit |row[- ]by[- ]row |"
+                              r"row[- ]wise )?(?:for[- ])?loops?\b|\b(?:without|avoid(?:ing)?) (?:any |python[- ]level |"
+                              r"explicit )?(?:for[- ])?loops?\b|\b(?:do not|don't|never) (?:use (?:a |any )?(?:for[- ])?loops?|"
+                              r"loop over (?:the )?rows|iterate over (?:the )?rows)\b", re.I)
+_ROW_LOOP = re.compile(r"\.(?:iterrows|itertuples)\(|\.apply\([^\n]*axis\s*=\s*(?:1|['\"]columns['\"])|"
+                       r"^\s*for \w+(?:\s*,\s*\w+)* in (?:range\(len\(|\w+\.index\b|\w+\[)", re.M)
+
+
+def _rule_vectorised(instr: str, output: str) -> InstructionResult | None:
+    """'Vectorised operations only': no row loop (`iterrows`, `itertuples`, `apply(axis=1)`, `for i in range(len(df))`)."""
+    if not _ASKS_VECTORISED.search(instr) or not re.search(r"```|^\s*(?:import|from|def|for)\b|=", output, re.M):
+        return None
+    loop = _ROW_LOOP.search(output)
+    return InstructionResult("vectorised, no row loops", loop is None,
+                             f"loops: {loop.group(0).strip()[:40]!r}" if loop else "no row loop")
+
+
 # "No dynamic memory allocation (no malloc/free)", "never call printf or puts": functions named in a ban, two or
 # more joined by a slash or "or". Only a call (`malloc(`) breaks it, so a ban on "tables or lists" cannot fire.
 _BANNED_CALLS = re.compile(r"\b(?:no|never (?:use|call)|do not (?:use|call)|don't (?:use|call)|avoid)\s+(?:calls? to\s+)?"

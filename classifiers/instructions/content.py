@@ -203,3 +203,25 @@ def _rule_artifact_explained(instr: str, output: str) -> InstructionResult | Non
     """A prompt's 'Write a query for ... and briefly explain the logic': the artifact comes with its explanation
     (a prompt's bare "explain" is the question itself, and no rule)."""
     return _rule_explained(instr, output) if _ARTIFACT_AND_WHY.search(instr) else None
+
+
+# "Do not include supplier bank details (bank name, IBAN, BIC, account or sort code) in the output": fields a
+# record must leave out, listed in the brackets.
+_EXCLUDED = re.compile(r"\b(?:do not|don't|never|must not)\s+(?:include|output|return|extract|add)\b[^.;()]{0,60}"
+                       r"\(([^()]{3,160})\)", re.I)
+_JSON_KEY = re.compile(r'"([^"\\]{1,60})"\s*:')
+
+
+def _rule_excluded_fields(instr: str, output: str) -> InstructionResult | None:
+    """'Do not include bank details (IBAN, BIC, ...)': no key of the JSON answer names a listed field."""
+    m = _EXCLUDED.search(instr)
+    if not m or output.lstrip()[:1] not in "{[":
+        return None
+    items = [re.sub(r"[\s-]+", "_", i.strip().lower()) for i in re.split(r",|\bor\b|\band\b|/", m.group(1))]
+    items = [i for i in items if 2 <= len(i) <= 30 and not i.startswith(("e.g", "i.e", "etc"))]
+    keys = {re.sub(r"[\s-]+", "_", k.lower()) for k in _JSON_KEY.findall(output)}
+    found = sorted({k for k in keys for i in items if k == i or k.endswith("_" + i) or k.startswith(i + "_")})
+    if not items:
+        return None
+    return InstructionResult(f"leaves out {', '.join(items[:3])}", not found,
+                             f"has {', '.join(found[:3])}" if found else "none present")

@@ -112,3 +112,9 @@ def test_every_kind_is_a_signal_the_cascade_and_the_model_read() -> None:
 
 def test_a_count_of_the_tests_asked_for_is_a_detail_check() -> None:
     assert set(failed_check_kinds((Check("tests_present", False, None, "no *.test.ts content found"),))) == {"detail"}
+
+
+def test_an_api_version_the_cluster_no_longer_serves_is_a_fact_failure() -> None:
+    dry_run = Check("kubectl_apply_dry_run_server", False, None, 'error: resource mapping not found for name: "storefront" '
+                    'from "STDIN": no matches for kind "Ingress" in version "extensions/v1beta1"')
+    assert set(failed_check_kinds((dry_run,))) == {"fact"}

@@ -919,3 +919,24 @@ def test_legal_boilerplate_breaks_a_warm_casual_voice() -> None:
     assert check_register(("Cite the clause.",), notice, "") is None
     # The same check is no instruction result: a register fault is a style fault.
     assert check_instructions(persona, notice, "") == []
+
+
+def test_vectorised_only_is_broken_by_a_row_loop() -> None:
+    rule = ("The frame has ~40 million rows: vectorised operations only, no Python-level loops over rows.",)
+    loop = ("```python\nfees = []\nfor _, row in df.iterrows():\n    fees.append(row['balance'] * 0.02)\n"
+            "df['late_fee'] = fees\n```")
+    (res,) = check_instructions(rule, loop, "")
+    assert res.constraint == "vectorised, no row loops" and not res.passed
+    vectorised = "```python\ndf['late_fee'] = np.select([d <= 30, d <= 60], [0, b * 0.02], b * 0.05)\n```"
+    assert check_instructions(rule, vectorised, "")[0].passed
+    assert not check_instructions(("No loops.",), "df['x'] = df.apply(f, axis=1)", "")[0].passed
+    assert check_instructions(("No loops.",), "Thanks, we fixed it.", "") == []  # no code, nothing to read
+
+
+def test_fields_a_record_must_leave_out_are_not_keys_of_it() -> None:
+    rule = ("Do not include supplier bank details (bank name, IBAN, BIC, account or sort code) in the output.",)
+    leaked = '{"supplier": "Avonlea", "bank": {"name": "Harbour Bank plc", "iban": "GB29HRBR6016", "bic": "HRBRGB2L"}}'
+    (res,) = check_instructions(rule, leaked, "")
+    assert not res.passed and res.detail == "has bic, iban"
+    assert check_instructions(rule, '{"supplier": "Avonlea", "total": 82.8}', "")[0].passed
+    assert check_instructions(rule, "The supplier is Avonlea.", "") == []  # not a record
