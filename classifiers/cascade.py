@@ -37,7 +37,8 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip",
          "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
          "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
-         "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task", "explanation_generic", "stated_constraints",
+         "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task", "explanation_generic",
+         "stated_constraints",
          "invented_citation", "check_unsupported", "fallback_information")
 
 

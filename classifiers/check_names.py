@@ -72,10 +72,12 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
-                           r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|\b(?:is|was|are|were|has been) deprecated\b|"
+                           r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|"
+                           r"\b(?:is|was|are|were|has been) deprecated\b|"
                            # An API version the cluster no longer serves ("no matches for kind \"Ingress\" in version
                            # \"extensions/v1beta1\""), a feature removed from the product.
-                           r"\bno matches for kind\b|\b(?:is|was|has been) removed in\b|\bno longer (?:supported|available)\b", re.I)
+                           r"\bno matches for kind\b|\b(?:is|was|has been) removed in\b|"
+                           r"\bno longer (?:supported|available)\b", re.I)
 
 
 def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:

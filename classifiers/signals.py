@@ -158,12 +158,13 @@ _UNSUPPORTED = re.compile(r"\A\W*(?!i\s)(?:[\w.#+`-]+\s){1,4}(?:doesn't|does not
 # the model filled in what it did not know.
 _GUESS_COMMENT = re.compile(r"(?://|#|/\*|--)[^\n]{0,120}?\b(?:typical(?:ly)?|usually|assum(?:e|ed|es|ing)|"
                             r"estimat(?:e|ed)|approx\w*|likely|probably|as of now|guess\w*)\b", re.I)
-# An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 # "Show the calculation in one line": a worked answer, and a short one.
 _BRIEF = re.compile(r"\b(?:one|single|a) (?:line|sentence)\b(?!-by-)|\bbrief(?:ly)?\b|\bconcise(?:ly)?\b|\bshort\b", re.I)
+# A list item: a bullet or a number.
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
 # Code, not prose: a fence, a line that ends as code does, an assignment, a shell prompt, a pipe.
 _CODE_LINES = re.compile(r"```|[;{}(\[|\\]\s*$|^\s*(?:\$ |[$@]?[A-Za-z_][\w.]*\s*=[^=])", re.M)
+# An answer that stands in for what it leaves out ("...and 4 more similar items", "etc.").
 _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\band \d+ (?:more|others) "
                      r"(?:similar|like)|\betc\.?\s*[\]}\"]|"
                      # Parts of the job handed back: "You can add timeouts and logging on top of this as needed."
@@ -171,7 +172,8 @@ _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\
                      r"yourself|later|as needed)\b|\bleft as an exercise\b|"
                      # "(b) and (c) follow the same pattern", "the remaining endpoints are similar".
                      r"\bfollows? the same (?:pattern|approach|logic|structure|steps)\b|"
-                     r"\bthe (?:rest|others|remaining \w+) (?:are|is|follow|work|look) (?:similar|the same|analogous)", re.I)
+                     r"\bthe (?:rest|others|remaining \w+) (?:are|is|follow|work|look) (?:similar|the same|analogous)",
+                     re.I)
 # A request in numbered parts: "(1) ... (2) ... (3) ..." or "1) ... 2) ..." inline, or "1." at the start of lines.
 _PART_INLINE = re.compile(r"(?:^|[\s:;,])\(?([1-9])\)\s+")
 _PART_LINE = re.compile(r"^\s*([1-9])[.)]\s+", re.M)
@@ -333,7 +335,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     harm_request = max(cues.harm_request, 0.7 if v["harm_learned"] >= HARM_THRESHOLD else 0.0)
     # The preferred answer declines, and the output did not: the request was one to turn down (17 of the 18 read
     # cases where this holds are labelled unsafe).
-    ref_declines = bool(rec.reference) and cues.refusal < 0.5 and declines(rec.reference[:600])
+    ref_declines = rec.reference is not None and cues.refusal < 0.5 and declines(rec.reference[:600])
     if ref_declines:
         harm_request = max(harm_request, 0.7)
     v.update(refusal=cues.refusal, abstention=cues.abstention, cutoff=cues.cutoff,
@@ -426,7 +428,7 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["sql_invented"] = 1.0
         ev.append(Evidence("facts", f"the query uses {', '.join(invented[:3])}, which the given schema does not have",
                            0.9))
-    v["list_structure"] = float(len(re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+", out, re.M)) >= 2)
+    v["list_structure"] = float(len(_LIST_LINE.findall(out)) >= 2)
     v["has_reference"] = float(bool(rec.reference))
     # A reference of more than a few words is a whole preferred answer, not a fact to look for.
     ref_words = len((rec.reference or "").split())

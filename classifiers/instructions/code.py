@@ -14,8 +14,8 @@ from classifiers.instructions.prose import _PREAMBLE
 
 # A command: in backticks or a fenced block, or a line that starts with a lower-case program name and passes
 # it a flag ("cilium hubble enable --ui"); the program may be named by its path ("bin/kafka-topics.sh --create").
-_COMMAND_LINE = re.compile(r"```|`[^`\n]+`|^\s*(?:\$ )?(?:\.{0,2}/)?[a-z][\w.-]*(?:/[\w.-]+)*(?: +\S+)*? +--?[a-zA-Z][^\n]*$",
-                           re.M)
+_COMMAND_LINE = re.compile(r"```|`[^`\n]+`|"
+                           r"^\s*(?:\$ )?(?:\.{0,2}/)?[a-z][\w.-]*(?:/[\w.-]+)*(?: +\S+)*? +--?[a-zA-Z][^\n]*$", re.M)
 
 
 _ASKS_COMMANDS = re.compile(r"\b(?:exact|the|which|what|give me(?: the)?|list(?: the)?)\s+(?:[\w-]+\s+){0,2}?(?:cli\s+|"
@@ -209,8 +209,8 @@ _NOT_A_LIBRARY = frozenset(("new", "any", "more", "other", "extra", "additional"
                             "them", "this", "that", "gems", "packages", "libraries", "dependencies", "modules", "crates"))
 _NOT_INSTALLED = re.compile(r"\b(?:does not|doesn't|do not|don't) (?:include|have|ship)|not (?:installed|available|on the "
                             r"classpath)", re.I)
-_IMPORT_LINE = re.compile(r"^\s*(?:import|from|using|extern crate|#include|require)\b[^\n]*|\brequire\(\s*['\"][^'\"]+['\"]",
-                          re.M)
+_IMPORT_LINE = re.compile(r"^\s*(?:import|from|using|extern crate|#include|require)\b[^\n]*|"
+                          r"\brequire\(\s*['\"][^'\"]+['\"]", re.M)
 
 
 def _rule_banned_library(instr: str, output: str) -> InstructionResult | None:
@@ -229,16 +229,18 @@ def _rule_banned_library(instr: str, output: str) -> InstructionResult | None:
 
 
 # "Vectorised operations only, no Python-level loops over rows": a dataframe walked row by row breaks it.
-_ASKS_VECTORISED = re.compile(r"\bvectori[sz]ed\b(?: \w+){0,2} only\b|\bno (?:python[- ]level |explicit |row[- ]by[- ]row |"
-                              r"row[- ]wise )?(?:for[- ])?loops?\b|\b(?:without|avoid(?:ing)?) (?:any |python[- ]level |"
-                              r"explicit )?(?:for[- ])?loops?\b|\b(?:do not|don't|never) (?:use (?:a |any )?(?:for[- ])?loops?|"
-                              r"loop over (?:the )?rows|iterate over (?:the )?rows)\b", re.I)
+_ASKS_VECTORISED = re.compile(r"\bvectori[sz]ed\b(?: \w+){0,2} only\b|"
+                              r"\bno (?:python[- ]level |explicit |row[- ]by[- ]row |row[- ]wise )?(?:for[- ])?loops?\b|"
+                              r"\b(?:without|avoid(?:ing)?) (?:any |python[- ]level |explicit )?(?:for[- ])?loops?\b|"
+                              r"\b(?:do not|don't|never) (?:use (?:a |any )?(?:for[- ])?loops?|loop over (?:the )?rows|"
+                              r"iterate over (?:the )?rows)\b", re.I)
 _ROW_LOOP = re.compile(r"\.(?:iterrows|itertuples)\(|\.apply\([^\n]*axis\s*=\s*(?:1|['\"]columns['\"])|"
                        r"^\s*for \w+(?:\s*,\s*\w+)* in (?:range\(len\(|\w+\.index\b|\w+\[)", re.M)
 
 
 def _rule_vectorised(instr: str, output: str) -> InstructionResult | None:
-    """'Vectorised operations only': no row loop (`iterrows`, `itertuples`, `apply(axis=1)`, `for i in range(len(df))`)."""
+    """'Vectorised operations only': no row loop (`iterrows`, `itertuples`, `apply(axis=1)`,
+    `for i in range(len(df))`)."""
     if not _ASKS_VECTORISED.search(instr) or not re.search(r"```|^\s*(?:import|from|def|for)\b|=", output, re.M):
         return None
     loop = _ROW_LOOP.search(output)

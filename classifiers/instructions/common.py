@@ -76,7 +76,8 @@ def _length_rule(unit: str, counter: Callable[[str], int],
     pat_plus = re.compile(r"(\d+)\+[\s-]+" + (spelled or unit.rstrip("s")), re.I)
     pat_less = re.compile(r"(less than|fewer than|under|at most|no more than|not more than|maximum(?: of)?|max\.?|"
                           r"up to|below|longer than)\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
-    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
+    pat_not_more = re.compile(r"(?:not|n't) (?:want |be )?(?:anything )?(?:longer|more) than\s+" + _NUM + r"\s+" + _ADJ
+                              + word, re.I)
     # "60 characters max", "12 words or fewer": the bound written after the count.
     pat_after = re.compile(_NUM + r"\s+" + _ADJ + word + r"\s+(or (?:fewer|less)|max(?:imum)?\b)", re.I)
     pat_exact = re.compile(r"(?:exactly|in|of)\s+" + _NUM + r"\s+" + _ADJ + word, re.I)

@@ -219,9 +219,9 @@ def _rule_excluded_fields(instr: str, output: str) -> InstructionResult | None:
         return None
     items = [re.sub(r"[\s-]+", "_", i.strip().lower()) for i in re.split(r",|\bor\b|\band\b|/", m.group(1))]
     items = [i for i in items if 2 <= len(i) <= 30 and not i.startswith(("e.g", "i.e", "etc"))]
-    keys = {re.sub(r"[\s-]+", "_", k.lower()) for k in _JSON_KEY.findall(output)}
-    found = sorted({k for k in keys for i in items if k == i or k.endswith("_" + i) or k.startswith(i + "_")})
     if not items:
         return None
+    keys = {re.sub(r"[\s-]+", "_", k.lower()) for k in _JSON_KEY.findall(output)}
+    found = sorted({k for k in keys for i in items if k == i or k.endswith("_" + i) or k.startswith(i + "_")})
     return InstructionResult(f"leaves out {', '.join(items[:3])}", not found,
                              f"has {', '.join(found[:3])}" if found else "none present")

@@ -276,8 +276,9 @@ def check_reading_level(instructions: Sequence[str], output: str, prompt: str) -
     Read from the stated instructions, else the prompt's sentences. A register rule, not a checklist item:
     the signals count a failure with slang and condescension (a style fault), so a refusal stays a refusal.
     """
-    found = [res for text in instructions or _prompt_sentences(prompt)
-             if (res := _rule_reading_level(text, _read_prose(text, output))) is not None]
+    # (The prose is cut out only where a reading level is asked for.)
+    asked = [text for text in instructions or _prompt_sentences(prompt) if _READING_LEVEL.search(text)]
+    found = [res for text in asked if (res := _rule_reading_level(text, _read_prose(text, output))) is not None]
     return next((res for res in found if not res.passed), found[0] if found else None)
 
 
@@ -426,8 +427,8 @@ _ASKS_PLAIN_TONE = re.compile(r"\b(?:casual|conversational|warm|friendly|chatty|
                               r"lawyer|contract)|\bno legal(?:ese| jargon)\b|\b(?:avoid|without) legalese\b", re.I)
 _LEGALESE = re.compile(r"\b(?:pursuant to|hereinafter|herein|hereby|thereof|therein|heretofore|foregoing|aforementioned|"
                        r"notwithstanding|in accordance with|shall be deemed|said (?:order|packaging|account|item|party|"
-                       r"request|policy))\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
-                       r"twenty|thirty|forty|forty-five|sixty|ninety)[\w-]* \(\d+\)", re.I)
+                       r"request|policy))\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"fourteen|fifteen|twenty|thirty|forty|forty-five|sixty|ninety)[\w-]* \(\d+\)", re.I)
 
 
 def _rule_plain_register(instr: str, output: str) -> InstructionResult | None:
