@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 76
+REVISION = 77
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -141,7 +141,7 @@ def decide(s: Signals) -> Verdict:
     v = s.values
     certain = _certain_behavior(s)
     failed_validator = certain.confidence if certain is not None and certain.rule == "validator" else 0.0
-    if failed_validator and v["fmt_fail"] and v["has_reference"] and _abstained(v):
+    if failed_validator and v["fmt_fail"] and (v["has_reference"] or not v["instr_count"]) and _abstained(v):
         # "-- I don't have the schema, so I can't write this query" in place of the payload, where a gold
         # answer exists: the broken format is the symptom; the model lacked what it needed to answer. (Without
         # a reference the abstention may be the asked-for answer, "respond NOT ENOUGH CONTEXT".)

@@ -425,7 +425,8 @@ def _rule_named_parts(instr: str, output: str) -> InstructionResult | None:
 # answer in the boilerplate of contracts and notices.
 _ASKS_PLAIN_TONE = re.compile(r"\b(?:casual|conversational|warm|friendly|chatty|informal)\b|\bnever sound like a (?:legal|"
                               r"lawyer|contract)|\bno legal(?:ese| jargon)\b|\b(?:avoid|without) legalese\b", re.I)
-_LEGALESE = re.compile(r"\b(?:pursuant to|hereinafter|herein|hereby|thereof|therein|heretofore|foregoing|aforementioned|"
+_LEGALESE = re.compile(r"\b(?:pursuant to|hereinafter|herein|hereby|hereunder|thereof|therein|thereunder|thereto|"
+                       r"heretofore|whereupon|wherein|whereby|foregoing|aforementioned|aforesaid|obligors?|inter alia|"
                        r"notwithstanding|in accordance with|shall be deemed|said (?:order|packaging|account|item|party|"
                        r"request|policy))\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"fourteen|fifteen|twenty|thirty|forty|forty-five|sixty|ninety)[\w-]* \(\d+\)", re.I)

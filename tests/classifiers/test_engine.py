@@ -827,3 +827,17 @@ def test_an_extracted_record_with_an_identifier_the_letter_lacks_is_made_up(engi
                                '"employer_ein": "47-2918305", "start_date": "2022-10-03"}')
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.subtypes, vd.rule) == ("information", ("hallucination",), "unsourced_value")
+
+
+def test_an_abstention_in_place_of_a_query_with_no_rules_given_is_a_knowledge_gap(engine: Engine) -> None:
+    schema = "CREATE TABLE wo_lines (line_id serial PRIMARY KEY, wo_id int, vmrs_code text, parts_cost numeric);"
+    rec = FailureRecord(id="vmrs", input="Brake repair cost per tractor for 2024, using the VMRS coding on the lines.",
+                        expected_format="sql", schema=schema,
+                        output="I'm not sure which VMRS codes your shop uses for brake work. Could you tell me the "
+                               "code range? Once I have that, I can write the query.")
+    vd = decide(engine.signals([rec])[0][0])
+    assert vd.label == "information" and vd.rule == "abstained_payload"
+    # Where the prompt set rules a checker reads (one may be the fallback line to answer with), this rule
+    # stays out of it.
+    ruled = dataclasses.replace(rec, instructions=("Answer in at most 40 words.",))
+    assert decide(engine.signals([ruled])[0][0]).rule != "abstained_payload"

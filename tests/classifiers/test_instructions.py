@@ -919,6 +919,9 @@ def test_legal_boilerplate_breaks_a_warm_casual_voice() -> None:
     assert check_register(("Cite the clause.",), notice, "") is None
     # The same check is no instruction result: a register fault is a style fault.
     assert check_instructions(persona, notice, "") == []
+    obligor = ("Upon 270 days of nonpayment the loan enters default, whereupon the obligor may be subject to wage "
+               "garnishment.")
+    assert not check_register(("Persona: Sunny, a friendly guide for first-time borrowers.",), obligor, "").passed
 
 
 def test_vectorised_only_is_broken_by_a_row_loop() -> None:
