@@ -56,8 +56,13 @@ SQL_DIALECTS = frozenset({"postgresql", "postgres", "psql", "mysql", "mariadb", 
 CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerfile", "hcl", "terraform", "go",
                             "golang", "java", "kotlin", "swift", "rust", "ruby", "php", "cpp", "csharp", "scala",
                             "perl", "lua", "dart", "elixir", "haskell", "julia", "matlab", "jsx", "tsx", "vue",
-                            "solidity"})
-"""Programming languages given as `expected_format`: carried as "code" (not validated)."""
+                            "solidity", "groovy", "gradle", "kts", "makefile", "cmake", "nginx", "bicep", "nix",
+                            "starlark", "jsonnet", "cue", "rego", "protobuf", "proto", "objc", "fsharp", "clojure",
+                            "erlang", "ocaml", "zig", "vba", "sas", "apex", "abap", "cobol", "fortran", "verilog",
+                            "vhdl",
+                            # Query languages other than SQL.
+                            "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
+"""Programming and query languages given as `expected_format`: carried as "code" (not validated)."""
 FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
                            "essay", "outline", "sentence", "summary", "report", "memo", "steps"})
 """Shapes of prose ("bullet list", "email") given as `expected_format`: read as an instruction, not a format."""

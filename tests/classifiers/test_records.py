@@ -69,7 +69,8 @@ def test_context_passages_given_as_objects_are_read_as_their_text() -> None:
 
 
 @pytest.mark.parametrize(("given", "read"), [("JSON", "json"), ("yml", "yaml"), ("md", "markdown"),
-                                             ("text", None), ("Plain", None), ("toml", "toml"), ("dsl", "dsl")])
+                                             ("text", None), ("Plain", None), ("toml", "toml"), ("dsl", "dsl"),
+                                             ("promql", "code"), ("gradle_kts", "code"), ("Kotlin", "code")])
 def test_expected_format_names_aliases_and_no_format(given: str, read: str | None) -> None:
     assert _parse(expected_format=given).record.expected_format == read
 
