@@ -154,3 +154,11 @@ def _conditional_clause(instr: str, start: int, end: int) -> bool:
     excerpts do not cover it, ...") or one follows it ("... to X if they ask about refunds")."""
     opening = max(instr.rfind(c, 0, start) for c in ".;:\n") + 1
     return bool(_CONDITION.match(instr[opening:start]) or _TRAILING_CONDITION.match(instr[end:]))
+
+
+_CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
+
+
+def without_code_blocks(text: str) -> str:
+    """The text with its fenced code blocks (an unclosed one runs to the end) replaced by a space."""
+    return _CODE_BLOCK.sub(" ", text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.instructions.common import InstructionResult, _conditional_clause, _words
+from classifiers.instructions.common import InstructionResult, _conditional_clause, _words, without_code_blocks
 from classifiers.instructions.prose import _rule_only_value
 
 
@@ -180,7 +180,7 @@ def _rule_explained(instr: str, output: str) -> InstructionResult | None:
                      r"through)\b", instr, re.I):
         return None
     # A bare query or code block is not its own explanation: only prose outside the code, or its comments, count.
-    prose = re.sub(r"```.*?(?:```|$)", " ", output, flags=re.S)
+    prose = without_code_blocks(output)
     if _STARTS_WITH_SQL.match(prose):
         # An unfenced query: its comments, and any paragraph after it that is not more SQL.
         paragraphs = re.split(r"\n\s*\n", prose)

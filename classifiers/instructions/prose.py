@@ -11,6 +11,7 @@ from typing import Sequence
 
 from classifiers.instructions.common import (
     InstructionResult, _ITEM, _NUM, _count_bound, _length_rule, _n, _prompt_sentences, _sentences, _words,
+    without_code_blocks,
 )
 from classifiers.instructions.fields import field_label, field_values
 
@@ -304,7 +305,7 @@ def _read_prose(instr: str, output: str) -> str:
     no such field has no prose to grade; a query's clauses are no sentences."""
     if (label := field_label(instr)) and (values := field_values(label, output)):
         return "\n".join(v if re.search(r"[.!?]\s*$", v) else v + "." for v in values)
-    text = re.sub(r"```.*?(?:```|$)", "", output, flags=re.S)
+    text = without_code_blocks(output)
     if text.lstrip().startswith(("{", "[")):
         try:
             json.loads(text)
