@@ -250,6 +250,7 @@ def check_objects(raw: Any) -> Any:
 
 
 def not_run(check: Mapping[str, Any]) -> bool:
-    """A check that was skipped or left unscored ("status": "skipped", "score": null): it says nothing."""
-    return any(str(check.get(k)).strip().lower() in _NOT_RUN for k in CHECK_OUTCOME_KEYS) or (
-        "score" in check and check["score"] is None)
+    """A check that was skipped or left unscored ("status": "skipped", "passed": null, "score": null): it says
+    nothing."""
+    return any(str(check.get(k)).strip().lower() in _NOT_RUN for k in CHECK_OUTCOME_KEYS) or any(
+        k in check and check[k] is None for k in (*CHECK_OUTCOME_KEYS, "score"))

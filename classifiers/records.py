@@ -60,6 +60,8 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "starlark", "jsonnet", "cue", "rego", "protobuf", "proto", "objc", "fsharp", "clojure",
                             "erlang", "ocaml", "zig", "vba", "sas", "apex", "abap", "cobol", "fortran", "verilog",
                             "vhdl",
+                            # Templates that mix markup and code.
+                            "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig",
                             # Query languages other than SQL.
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
 """Programming and query languages given as `expected_format`: carried as "code" (not validated)."""

@@ -150,7 +150,7 @@ def test_context_and_instructions_in_other_shapes_are_read() -> None:
 @pytest.mark.parametrize(("given", "read"), [("application/json", "json"), ("valid JSON object", "json"),
                                              ("json_object", "json"), ("PostgreSQL 15", "sql"), ("T-SQL", "sql"),
                                              ("Markdown table", "markdown"), ("text/plain", None),
-                                             ("plain text", None), ("bash", "code")])
+                                             ("plain text", None), ("bash", "code"), ("razor", "code")])
 def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
     rec = _parse(expected_format=given).record
     assert rec.expected_format == read and rec.instructions == ()
@@ -192,7 +192,8 @@ def test_checks_as_eval_tools_write_them_are_read() -> None:
         ("test_cites_section", True, "")]
     rec = _parse(checks=[{"key": "flights_in_inventory", "score": 0, "comment": "CV 426 not found"},
                          {"key": "json_schema_valid", "score": 1}, {"metric": "Faithfulness", "score": 0.4},
-                         {"name": "toxicity", "status": "skipped"}]).record
+                         {"name": "toxicity", "status": "skipped"},
+                         {"name": "result_match", "passed": None, "detail": "skipped: parse failed"}]).record
     assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
         ("flights_in_inventory", False, "CV 426 not found"), ("json_schema_valid", True, ""),
         ("Faithfulness", False, "")]
