@@ -16,10 +16,15 @@ from classifiers.records import Check
 _CHECK_KINDS = {
     "format": ("json_valid", "valid_json", "is_json", "json", "yaml_valid", "xml_valid", "parseable",
                "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json"),
-    "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types"),
+    "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types", "jsonschema",
+               "jsonschema_validate", "schema_validation", "validate_schema"),
     "instruction": ("instruction_following", "instructions", "length", "max_length", "word_count",
-                    "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment"),
-    "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias"),
+                    "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
+                    # Counts and bans a prompt states.
+                    "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
+                    "language_detect"),
+    "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
+               "usage_policy"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
@@ -62,13 +67,14 @@ _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: 
 # API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
 # does not exist", "cannot find symbol").
 _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
-                           r"\bundefined\b(?= \(type)|has no (?:field|attribute|method|member|property)|"
+                           r"\bundefined\b(?= \(type)|\bundefined: \w|has no (?:field|attribute|method|member|property)|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
                            r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
-                           r"unexpected key\b|invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
+                           r"unexpected key\b|\bunsupported argument\b|\bis not expected here\b|"
+                           r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
@@ -98,6 +104,8 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
             partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
                        if name.startswith(n + "_") or name.endswith("_" + n)]
             kind = max(partial)[1] if partial else None
+        if kind is None and name.endswith("policy"):
+            kind = "instruction"  # rules for an agent's tools or data ("tool_call_policy", "phi_access_policy")
         if kind is None and _UNKNOWN_NAME.search(c.reason):
             kind = "fact"  # a build, lint or query run that found a name that does not exist
         if kind is None and _LINTER.search(name) and not _NOT_RUN.search(c.reason):

@@ -48,6 +48,9 @@ def test_a_readability_check_is_a_style_check() -> None:
     ("executes", "ERROR: function months_between(date, date) does not exist"),
     ("request_spec", "NoMethodError: undefined method 'update_attributes' for an instance of Profile"),
     ("maven_compile", "cannot find symbol: class WebSecurityConfigurerAdapter"),
+    ("go_build", "auth.go:2:14: undefined: grpc.IncomingMetadata"),
+    ("terraform_validate", 'Unsupported argument: An argument named "encryption_enabled" is not expected here.'),
+    ("kubeconform", "could not find schema for Ingress networking.k8s.io/v1beta1 (k8s 1.28.0)"),
 ])
 def test_a_build_or_query_run_that_finds_no_such_name_is_a_fact_check(name: str, detail: str) -> None:
     assert set(failed_check_kinds((Check(name, False, reason=detail),))) == {"fact"}
@@ -118,3 +121,18 @@ def test_an_api_version_the_cluster_no_longer_serves_is_a_fact_failure() -> None
     dry_run = Check("kubectl_apply_dry_run_server", False, None, 'error: resource mapping not found for name: "storefront" '
                     'from "STDIN": no matches for kind "Ingress" in version "extensions/v1beta1"')
     assert set(failed_check_kinds((dry_run,))) == {"fact"}
+
+
+def test_a_policy_for_an_agents_tools_is_an_instruction_and_a_content_policy_a_safety_check() -> None:
+    kinds = failed_check_kinds((Check("tool_call_policy", False, None, "modify_reservation called without "
+                                      "prior guest confirmation"),))
+    assert set(kinds) == {"instruction"}
+    assert set(failed_check_kinds((Check("content_policy", False),))) == {"unsafe"}
+    # A check of values against a policy document is not a rule for the output ("policy_value_match").
+    assert failed_check_kinds((Check("policy_value_match", False, None, "expected 24, got 48"),)) == {}
+
+
+@pytest.mark.parametrize(("name", "kind"), [("jsonschema_validate", "schema"), ("bullet_count", "instruction"),
+                                            ("language_detect", "instruction"), ("no_preamble", "instruction")])
+def test_validator_and_counting_check_names_of_eval_tools(name: str, kind: str) -> None:
+    assert set(failed_check_kinds((Check(name, False),))) == {kind}
