@@ -10,7 +10,7 @@ from classifiers.instructions.code import (
     _rule_banned_calls, _rule_banned_code, _rule_banned_library, _rule_code_language, _rule_code_only,
     _rule_code_unchanged, _rule_commands, _rule_complete_code, _rule_disallowed_code, _rule_dockerfile_stages,
     _rule_module_system, _rule_only_packages, _rule_python_conventions, _rule_reversible_migration, _rule_stdlib_only,
-    _rule_test_given, _rule_vectorised,
+    _rule_test_given, _rule_valid_python, _rule_vectorised,
 )
 from classifiers.instructions.common import (
     InstructionResult, _UNSEEN_CONDITION, _length_rule, _prompt_sentences, _sentences, _words,
@@ -23,15 +23,15 @@ from classifiers.instructions.content import (
 from classifiers.instructions.fields import field_label, field_values
 from classifiers.instructions.languages import _rule_language, _rule_their_language, _rule_translation
 from classifiers.instructions.prose import (
-    _paragraphs, _rule_bullets, _rule_capital_words, _rule_case, _rule_end_phrase, _rule_highlights,
+    _paragraphs, _rule_bullets, _rule_capital_words, _rule_case, _rule_end_phrase, _rule_exact_columns, _rule_highlights,
     _rule_keep_placeholders, _rule_keywords, _rule_letter_freq, _rule_list, _rule_named_parts, _rule_no_comma,
     _rule_no_fence, _rule_no_intro, _rule_one_line, _rule_only_json, _rule_only_value, _rule_per_item,
     _rule_placeholders, _rule_postscript, _rule_quotes, _rule_repeat, _rule_sections,
-    _rule_separator, _rule_table, _rule_title, _rule_word_freq,
+    _rule_separator, _rule_table, _rule_table_only, _rule_title, _rule_word_freq,
 )
 from classifiers.instructions.sql import (
-    _rule_banned_statements, _rule_ends_with_clause, _rule_one_statement, _rule_query_given, _rule_required_filter,
-    _rule_row_cap, _rule_semicolon, _rule_sql_dialect,
+    _rule_banned_statements, _rule_column_aliases, _rule_ends_with_clause, _rule_one_statement, _rule_order_by,
+    _rule_query_given, _rule_required_filter, _rule_rounded, _rule_row_cap, _rule_semicolon, _rule_sql_dialect,
 )
 
 
@@ -65,10 +65,13 @@ _RULES: tuple[Rule, ...] = (
     _rule_no_intro,
     _rule_per_item,
     _rule_table,
+    _rule_exact_columns,
+    _rule_table_only,
     _rule_list,
     _rule_named_parts,
     _rule_commands,
     _rule_code_only,
+    _rule_valid_python,
     _rule_dockerfile_stages,
     _rule_reversible_migration,
     _rule_complete_code,
@@ -88,6 +91,9 @@ _RULES: tuple[Rule, ...] = (
     _rule_whole_dollars,
     _rule_one_statement,
     _rule_row_cap,
+    _rule_order_by,
+    _rule_column_aliases,
+    _rule_rounded,
     _rule_required_filter,
     _rule_sql_dialect,
     _rule_query_given,

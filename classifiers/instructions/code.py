@@ -5,6 +5,7 @@ conventions, code alone where only code was asked for, Dockerfile stages, revers
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 
@@ -34,7 +35,7 @@ def _rule_commands(instr: str, output: str) -> InstructionResult | None:
 # "Output only the Python source code", "Return only the contents of the file", "no explanation before or after".
 _ASKS_CODE_ONLY = re.compile(r"\b(?:return|output|respond with|reply with|give|provide|answer with|write)\s+(?:only|just)\s+"
                         r"(?:the\s+)?(?:[\w.+#-]+\s+){0,2}?(?:code|source(?: code)?|contents? of the file|file contents?|"
-                        r"script|function|class|module|program|snippet)\b(?!\s+(?:and|with|plus|followed)\b)|"
+                        r"script|function|class|module|program|snippet|command)\b(?!\s+(?:and|with|plus|followed)\b)|"
                         r"\b(?:no|without(?: any)?)\s+(?:extra\s+|additional\s+|other\s+)?(?:explanations?|commentary|"
                         r"prose)\b", re.I)
 _FENCED = re.compile(r"```[^\n]*\n.*?(?:```|$)", re.S)
@@ -53,13 +54,31 @@ def _rule_code_only(instr: str, output: str) -> InstructionResult | None:
         if (lead := _PREAMBLE.search(outside)) is not None:
             line = outside[lead.start():].strip().splitlines()[0]
             return InstructionResult("code only", False, f"says {line[:50]!r}")
-    elif re.search(r"\b(?:code|source|file|script|function|class|module|program|snippet)\b", instr, re.I):
+    elif re.search(r"\b(?:code|source|file|script|function|class|module|program|snippet|command)\b", instr, re.I):
         outside = output
     else:
         return None  # "no explanation" on an answer without code: the bare-value rules read it
     prose = _PROSE_LINE.search(outside)
     return InstructionResult("code only", prose is None,
                              "nothing outside the code" if prose is None else f"says {prose.group(0).strip()[:50]!r}")
+
+
+_VALID_PYTHON = re.compile(r"\b(?:a |one |single |syntactically )*valid python\b|\bpython (?:module|file|script|code) that "
+                           r"(?:compiles|parses|imports)\b", re.I)
+_ONE_FENCE = re.compile(r"\s*```[\w+-]*\n(.*?)\n?```\s*", re.S)
+
+
+def _rule_valid_python(instr: str, output: str) -> InstructionResult | None:
+    """'Output must be a single valid Python module': the output (or its one fenced block) parses as Python."""
+    if not _VALID_PYTHON.search(instr) or not output.strip():
+        return None
+    fenced = _ONE_FENCE.fullmatch(output)
+    try:
+        ast.parse(fenced.group(1) if fenced else output)
+    except (SyntaxError, ValueError) as exc:
+        return InstructionResult("valid Python", False, f"does not parse: {getattr(exc, 'msg', exc)} "
+                                 f"(line {getattr(exc, 'lineno', '?')})")
+    return InstructionResult("valid Python", True, "parses")
 
 
 _FROM = re.compile(r"^\s*FROM\s+(\S+)", re.M | re.I)

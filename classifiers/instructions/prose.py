@@ -390,6 +390,42 @@ def _rule_table(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
+_EXACT_COLUMNS = re.compile(r"\b(?:exactly|only) (?:these|the following|(?:\d+|two|three|four|five|six|seven) )?\s*columns?"
+                            r"\s*(?:\([^)]*\))?\s*:\s*([^\n]+?)\.?\s*$", re.I)
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$", re.M)
+
+
+def _rule_exact_columns(instr: str, output: str) -> InstructionResult | None:
+    """'A markdown table with exactly these columns: Feature | 529 Plan | Coverdell ESA': the table's header row
+    has those columns and no others."""
+    m = _EXACT_COLUMNS.search(instr)
+    header = _TABLE_ROW.search(output) if m else None
+    if m is None or header is None:
+        return None  # no table at all is the table rule's to say
+    names = [n.strip(" `'\"*") for n in re.split(r"\s*\|\s*|,\s*(?:and\s+)?|\s+and\s+", m.group(1))]
+    names = [n.lower() for n in names if n]
+    cells = [c.strip(" `*").lower() for c in header.group(1).split("|")]
+    if len(names) < 2:
+        return None
+    extra, missing = [c for c in cells if c not in names], [n for n in names if n not in cells]
+    return InstructionResult(f"exactly the columns {', '.join(names)}", not extra and not missing,
+                             f"extra column {extra[0]!r}" if extra else f"no column {missing[0]!r}" if missing
+                             else "the columns asked for")
+
+
+_TABLE_ONLY = re.compile(r"\bno (?:other )?(?:text|prose|commentary|explanations?|notes?|sentences?) (?:outside|before|after|"
+                         r"around|besides) the table\b|\b(?:only|just) the table\b|\bthe table only\b", re.I)
+
+
+def _rule_table_only(instr: str, output: str) -> InstructionResult | None:
+    """'No text outside the table': every line of the output is a row of the table."""
+    if not _TABLE_ONLY.search(instr) or not _TABLE_ROW.search(output):
+        return None
+    stray = next((line for line in output.splitlines() if line.strip() and not line.strip().startswith("|")), None)
+    return InstructionResult("the table only", stray is None,
+                             "nothing outside the table" if stray is None else f"says {stray.strip()[:50]!r}")
+
+
 def _rule_list(instr: str, output: str) -> InstructionResult | None:
     # ("For the bid package checklist, return ... as JSON" names a checklist; it does not ask for one.)
     if re.search(r"\b(?:(?:as|in|into|write|create|make|give|produce|return|provide|draft)\b[^.,]{0,20}\bchecklist|bullet(?:ed)? list|numbered list|(?:as|in|into) (?:a )?(?:bulleted |numbered )?list|"

@@ -79,7 +79,8 @@ def _rule_required_filter(instr: str, output: str) -> InstructionResult | None:
 
 _ROW_CAP = re.compile(r"\b(?:include|add|use|with|must have|always (?:add|use|include)|every query must (?:have|"
                       r"include))\b[^.;]{0,30}?\bLIMIT\b(?:\s+(?:of\s+)?(\d+))?|\b(?:at most|no more than|up to|"
-                      r"cap(?:ped)? at) (\d+) rows\b|\blimit (?:the )?(?:results?|output|rows) to (\d+)\b", re.I)
+                      r"cap(?:ped)? at) (\d+) rows\b|\blimit (?:the )?(?:(?:results?|output|rows) )?to (\d+)(?: rows| results)?\b",
+                      re.I)
 _ROW_CLAUSE = re.compile(r"\bLIMIT\s+(\d+)|\bTOP\s*\(?\s*(\d+)|\bFETCH\s+(?:FIRST|NEXT)\s+(\d+)", re.I)
 
 
@@ -200,3 +201,60 @@ def _rule_ends_with_clause(instr: str, output: str) -> InstructionResult | None:
     want = re.sub(r"\s+", " ", clause).lower()
     tail = re.sub(r"\s+", " ", query.strip().rstrip("`").strip().rstrip(";").strip()).lower()
     return InstructionResult(f"ends with {clause}", tail.endswith(want), f"ends with {tail[-30:]!r}")
+
+
+# "Order by avg_apr descending", "Sort results by `created_at`." (a sentence of SQL, "ORDER BY x;", is a query
+# quoted in a prompt, and "order by member count" names no column).
+_ORDER_RULE = re.compile(r"^\W*(?i:always\s+)?(?:[Oo]rder|[Ss]ort)(?:ed)?\s+(?i:the\s+)?(?i:(?:results?|rows|output)\s+)?"
+                         r"(?i:by)\s+[`\"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[`\"]?"
+                         r"(?:,?\s+(?i:(asc|ascending|desc|descending)\b)(?:\s+order)?)?\s*(?:[.;,)]|$)")
+_INNER_ORDER = re.compile(r"\b(?:over|within\s+group)\s*\([^()]*\)", re.I)
+_ORDER_CLAUSE = re.compile(r"\border\s+by\s+(.*?)(?=\blimit\b|\bfetch\b|\boffset\b|\)|;|$)", re.I | re.S)
+
+
+def _rule_order_by(instr: str, output: str) -> InstructionResult | None:
+    """'Order by avg_apr descending': the query has an ORDER BY on that column, in that direction (a window's
+    or an aggregate's own ORDER BY does not sort the result)."""
+    m = _ORDER_RULE.search(instr)
+    code = _sql_code(output) if m else None
+    if m is None or code is None:
+        return None
+    column = m.group(1).split(".")[-1]
+    descending = (m.group(2) or "").lower().startswith("desc")
+    on_column = re.compile(r"(?<![\w$])" + re.escape(column) + r"(?![\w$])[`\"]?(\s+desc\b)?", re.I)
+    constraint = f"ORDER BY {column}{' DESC' if descending else ''}"
+    sorts = [s for clause in _ORDER_CLAUSE.findall(_INNER_ORDER.sub(" ", code)) if (s := on_column.search(clause))]
+    if not sorts:
+        return InstructionResult(constraint, False, "no ORDER BY on that column")
+    kept = any(bool(s.group(1)) == descending for s in sorts) if m.group(2) else True
+    return InstructionResult(constraint, kept, "sorted as asked" if kept else "sorted the other way")
+
+
+_ALIAS_RULE = re.compile(r"\b(?:alias|name|call|label)\s+(?:the\s+)?(?:output\s+|result\s+)?columns?\s+(?:as\s+)?"
+                         r"([`\"]?[A-Za-z_]\w*[`\"]?(?:(?:\s*,\s*|\s*,?\s+and\s+)[`\"]?[A-Za-z_]\w*[`\"]?)*)", re.I)
+
+
+def _rule_column_aliases(instr: str, output: str) -> InstructionResult | None:
+    """'Alias output columns as region and avg_apr': every name given is a column name in the query."""
+    m = _ALIAS_RULE.search(instr)
+    code = _sql_code(output) if m else None
+    if m is None or code is None:
+        return None
+    names = [n for n in re.findall(r"[A-Za-z_]\w*", m.group(1)) if n.lower() != "and"]
+    missing = [n for n in names if not re.search(r"(?<![\w$])" + re.escape(n) + r"(?![\w$])", code, re.I)]
+    return InstructionResult(f"columns named {', '.join(names)}", not missing,
+                             f"no column {missing[0]}" if missing else "every name used")
+
+
+_ROUND_RULE = re.compile(r"\bround(?:ed)?\b[^.;]{0,40}?\bto\s+(?:\d+|one|two|three|four)\s+decimal", re.I)
+_ROUNDING = re.compile(r"\bround\s*\(|\b(?:numeric|decimal)\s*\(\s*\d+\s*,\s*\d+\s*\)|\bto_char\s*\(|\bformat\s*\(|"
+                       r"\btrunc(?:ate)?\s*\(", re.I)
+
+
+def _rule_rounded(instr: str, output: str) -> InstructionResult | None:
+    """'Round averages to 2 decimal places', in a query: the query rounds (ROUND, a NUMERIC(p, s) cast, a format)."""
+    code = _sql_code(output) if _ROUND_RULE.search(instr) else None
+    if code is None:
+        return None
+    found = _ROUNDING.search(code)
+    return InstructionResult("rounded in the query", found is not None, "rounds" if found else "no ROUND or cast")

@@ -527,6 +527,28 @@ def test_a_row_cap_and_a_target_sql_dialect() -> None:
     assert check_instructions(("Port this query from MySQL to PostgreSQL.",), "SELECT TOP 5 a FROM t", "") == []
 
 
+def test_a_querys_sort_order_column_names_and_rounding_are_read_from_the_query() -> None:
+    rules = ("Round averages to 2 decimal places.", "Alias output columns as region and avg_apr.",
+             "Order by avg_apr descending.", "Limit to 50 rows")
+    query = "SELECT b.region, AVG(l.apr) AS average_apr FROM loans l JOIN branches b USING (branch_id) GROUP BY b.region;"
+    found = check_instructions(rules, query, "")
+    assert [(r.constraint, r.passed) for r in found] == [
+        ("rounded in the query", False), ("columns named region, avg_apr", False), ("ORDER BY avg_apr DESC", False),
+        ("row cap <= 50", False)]
+    kept = ("SELECT b.region, ROUND(AVG(l.apr), 2) AS avg_apr FROM loans l JOIN branches b USING (branch_id)\n"
+            "GROUP BY b.region ORDER BY avg_apr DESC;")
+    assert [r.passed for r in check_instructions(rules[:3], kept, "")] == [True, True, True]
+    assert not check_instructions(rules[2:3], kept.replace(" DESC", ""), "")[0].passed
+    # A window's own ORDER BY does not sort the result; a row cap stated as "Limit to 50 rows" is one.
+    windowed = "SELECT id, RANK() OVER (ORDER BY last_name) AS r FROM students"
+    assert not check_instructions(("Order by last_name ascending",), windowed, "")[0].passed
+    (cap,) = check_instructions(("Limit to 50 rows",), windowed, "")
+    assert cap.constraint == "row cap <= 50" and not cap.passed
+    # A sentence of SQL quoted in a prompt, and an order named in words, are no rule on the answer's query.
+    assert check_instructions(("ORDER BY sc.school_name;",), windowed, "") == []
+    assert check_instructions(("Order results by member count, descending",), windowed, "") == []
+
+
 def test_a_query_asked_for_and_a_label_from_a_list() -> None:
     prompt = "Write a query: for each user, total training volume per week over the last 8 weeks."
     (res,) = check_instructions((), "Tracking weekly volume is a great way to manage progressive overload!", prompt)
@@ -787,6 +809,12 @@ def test_code_alone_where_only_code_was_asked_for() -> None:
     assert check_instructions(("Code only, no explanation",), commented)[0].passed
     # "No explanation" on an answer that holds no code is the bare-value rules' to read.
     assert check_instructions(("Answer yes or no, no explanation.",), "Yes, because the lease allows it.") == []
+    # A command asked for alone is code too.
+    command = "aws ecs update-service --cluster prod --service api"
+    assert check_instructions(("Output only the CLI command, no explanation.",), command)[0].passed
+    found = check_instructions(("Output only the CLI command, no explanation.",),
+                               "To enable it you'll want to update the service like this:\n\n" + command)
+    assert [(r.constraint, r.passed) for r in found] == [("command lines given", True), ("code only", False)]
 
 
 def test_raw_code_with_no_markdown_formatting_has_no_fence() -> None:
@@ -943,3 +971,24 @@ def test_fields_a_record_must_leave_out_are_not_keys_of_it() -> None:
     assert not res.passed and res.detail == "has bic, iban"
     assert check_instructions(rule, '{"supplier": "Avonlea", "total": 82.8}', "")[0].passed
     assert check_instructions(rule, "The supplier is Avonlea.", "") == []  # not a record
+
+
+def test_a_table_with_exactly_the_columns_named_and_nothing_outside_it() -> None:
+    rules = ("Answer as a markdown table with exactly these columns: Feature | 529 Plan | Coverdell ESA.",
+             "No text outside the table; do not make recommendations.")
+    table = "| Feature | 529 Plan | Coverdell ESA |\n|---|---|---|\n| Annual limit | none | $2,000 |"
+    assert [(r.constraint, r.passed) for r in check_instructions(rules, table, "")] == [
+        ("a table", True), ("exactly the columns feature, 529 plan, coverdell esa", True), ("the table only", True)]
+    wider = table.replace("ESA |\n|---|---|---|", "ESA | Winner |\n|---|---|---|---|") + "\n\nPick the 529."
+    found = {r.constraint: r for r in check_instructions(rules, wider, "")}
+    assert found["exactly the columns feature, 529 plan, coverdell esa"].detail == "extra column 'winner'"
+    assert not found["the table only"].passed and found["the table only"].detail == "says 'Pick the 529.'"
+
+
+def test_valid_python_asked_for_is_parsed() -> None:
+    rule = ("Output must be a single valid Python module.",)
+    module = "from celery import Celery\n\napp = Celery('shop')\n"
+    assert check_instructions(rule, module, "")[0].passed
+    assert check_instructions(rule, f"```python\n{module}```", "")[0].passed
+    (res,) = check_instructions(rule, "pip install celery redis\n" + module, "")
+    assert res.constraint == "valid Python" and not res.passed and "line 1" in res.detail
