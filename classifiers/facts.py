@@ -44,6 +44,8 @@ def _token_pattern(word: str) -> re.Pattern[str]:
         r"(?P<temp>\d+(?:\.\d+)?(?:\s?°\s?|)[CF](?![\w-]))|"
         # (A comma groups thousands only before three digits: "80,6,2180.50" in a CSV row is three values.)
         # A short unit written on the number ("47.5s", "5GB", "30d") is read with it: the value is the number.
+        # A unit joined by a hyphen is read with it too: "a 30-minute break" states 30, as "30 minutes" does.
+        r"(?P<measure>(?<![\w.-])\d+(?:\.\d+)?-[A-Za-z][a-z]{2,}\b(?!-))|"
         r"(?P<num>[$€£]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:%|[A-Za-z]{1,3})?)(?![\w-])|"
         r"(?P<code>\b[A-Za-z§._-]*+\d[\w.-]*+)|"
         r"(?P<ident>\b[a-z][a-z0-9]*_[a-z0-9_]+\b)|"
@@ -124,6 +126,8 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
             out.add(_norm_number(re.sub(r"[\s°CF]", "", tok)))
         elif kind == "num":
             out.add(_norm_number(tok.rstrip(string.ascii_letters)))
+        elif kind == "measure":
+            out.add(_norm_number(tok.split("-")[0]))
         elif kind in ("code", "ident"):
             out.add(tok.lower().strip(".-"))
         else:

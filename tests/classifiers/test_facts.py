@@ -111,6 +111,10 @@ def test_a_unit_written_on_a_number_is_read_with_it() -> None:
     assert "5s" not in fact_tokens("avg cycle 47.5s")
     # A code that starts with letters stays a code.
     assert "a320" in fact_tokens("Aircraft A320 and route v2")
+    # So is a unit joined by a hyphen: "a 30-minute break" states 30, as "thirty minutes" does.
+    assert fact_tokens("a 30-minute meal break and a 2.5-hour shift") >= {"30", "2.5"}
+    assert fact_tokens("Take a 30-minute break.") & fact_tokens("Thirty minutes, every time.") == {"30"}
+    assert "sku-7" in fact_tokens("order SKU-7")
 
 
 def test_a_date_written_out_in_a_json_field_is_the_same_date() -> None:
