@@ -22,15 +22,15 @@ _CHECK_KINDS = {
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
                     "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
-                    "language_detect"),
+                    "language_detect", "task_adherence"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
-               "usage_policy"),
+               "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
-    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
+    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic", "intent_resolution"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
                 "context_faithfulness"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
-             "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
+             "f1", "em", "hallucination", "fact_check", "model_graded_fact", "model_graded_qa", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
              # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
              "citation", "citations", "resolve", "exists", "lookup",
@@ -50,6 +50,8 @@ _CHECK_KINDS = {
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
+_WHOLE_NAMES = {"exact": "fact"}
+"""Names read only whole (Inspect's `exact` scorer), never as part of another ("csv_header_exact")."""
 CHECK_KINDS = tuple(_CHECK_KINDS)
 """The kinds a failed check can point at; each is a signal (`check_<kind>`)."""
 
@@ -97,7 +99,7 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
         name = re.sub(r"_metric$", "", name)
         # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
         # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
-        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None)
+        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), _WHOLE_NAMES.get(name))
         if kind is None and _FORMAT_CHECK.fullmatch(name):
             kind = "format"  # html_validate, yaml_lint, json_parses, sql_syntax
         if kind is None:

@@ -119,10 +119,23 @@ def _as_text(value: Any, answers: bool = False) -> Any:
 
 
 def _messages_text(value: Any) -> Any:
-    """A prompt given as chat messages ([{"role", "content"}, ...]) as one text; anything else as it is."""
+    """A prompt given as chat messages ([{"role", "content"}, ...]) or as a dataset item's input object as one
+    text; anything else as it is.
+
+    An input object ({"document_id": "inv_7f3a", "ocr_text": "..."}, {"question": "..."}) is what the prompt
+    template was filled with: one field is the prompt itself; several are each written out under their name.
+    """
     if isinstance(value, list) and value and all(isinstance(m, Mapping) and isinstance(m.get("content"), str)
                                                  for m in value):
         return "\n\n".join(m["content"] for m in value)
+    if isinstance(value, Mapping) and value:
+        if isinstance(value.get("messages"), list) and len(value) == 1:
+            return _messages_text(value["messages"])
+        fields = {str(k): v if isinstance(v, str) else json.dumps(_messages_text(v), ensure_ascii=False)
+                  for k, v in value.items() if v is not None}
+        if len(fields) == 1:
+            return next(iter(fields.values()))
+        return "\n\n".join(f"{k}: {v}" for k, v in fields.items())
     return value
 
 
@@ -174,6 +187,96 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+# Vertex AI's evaluation writes each metric as flat columns, "<metric>/score" and "<metric>/explanation". Its
+# model-judged metrics score on a rubric from 1 to 5 (verbosity from -2 to 2, not a pass or a fail); groundedness,
+# safety and exact match score 0 or 1.
+_METRIC_COLUMN = re.compile(r"^(.+)/(score|explanation|confidence)$")
+_RUBRIC_METRICS = re.compile(r"^(?:pointwise_)?(?:coherence|fluency|instruction_following|text_quality|"
+                             r"(?:summarization|question_answering)_(?:quality|helpfulness|relevance|correctness)|"
+                             r"multi_turn_\w+|tool_call_quality)$")
+_BINARY_METRICS = re.compile(r"^(?:groundedness|safety|exact_match|tool_call_valid|tool_name_match)$")
+
+
+def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
+    """The checks written as "<metric>/score" columns, and the keys they used.
+
+    A rubric score of 1 or 2 fails and 4 or 5 passes (3 says nothing); a 0-1 score passes from 0.5. A model
+    judge's score of exactly 1 on a metric of the team's own is left out: it is the worst mark on a rubric and the
+    best on a 0-1 scale, and nothing says which (a computed 0-1 check, `yaml_parses/score`, has no explanation).
+    """
+    columns: dict[str, dict[str, Any]] = {}
+    for key, value in checks.items():
+        if (m := _METRIC_COLUMN.match(str(key))) is not None:
+            columns.setdefault(m.group(1), {})[m.group(2)] = value
+    out: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for metric, fields in columns.items():
+        score = fields.get("score")
+        if not isinstance(score, (int, float)) or isinstance(score, bool):
+            continue
+        used.update(f"{metric}/{f}" for f in fields)
+        name = re.sub(r"[^a-z0-9]+", "_", metric.lower()).strip("_")
+        explained = isinstance(fields.get("explanation"), str) and fields["explanation"].strip() != ""
+        if name == "verbosity":
+            continue
+        if _RUBRIC_METRICS.match(name) or score > 1 or (score == 1 and explained and not _BINARY_METRICS.match(name)):
+            if score == 1 and not _RUBRIC_METRICS.match(name):
+                continue  # the worst rubric mark or the best 0-1 score: nothing says which
+            if 2 < score < 4:
+                continue
+            passed = score >= 4
+        else:
+            # (MLflow writes "toxicity/v1/score": a rate of the fault, passing low.)
+            passed = score <= PASS_SCORE if _LOWER_IS_BETTER.search(name) else score >= PASS_SCORE
+        out.append({"name": metric, "passed": passed, "score": score,
+                    "reason": fields.get("explanation") if explained else ""})
+    return out, used
+
+
+# The Azure AI Evaluation SDK writes a result row as flat "outputs.<evaluator>.<field>" columns: per metric its
+# value ("relevance": 4.0, "violence": "Very low"), "_result" ("pass"/"fail"), "_reason", "_threshold", a
+# "gpt_" copy of the score; a grader writes "passed", "score" and "sample" (its whole judge call).
+_EVALUATOR_COLUMN = re.compile(r"^outputs\.([^.]+)\.([^.]+)$")
+_COLUMN_PART = re.compile(r"^(?:gpt_)?(.*?)(?:_(result|reason|threshold|score|label|passed))?$")
+
+
+def _evaluator_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
+    """The checks written as "outputs.<evaluator>.<field>" columns, one per metric, and the keys they used."""
+    metrics: dict[tuple[str, str], dict[str, Any]] = {}
+    used = set()
+    for key, value in checks.items():
+        if (m := _EVALUATOR_COLUMN.match(str(key))) is None:
+            continue
+        used.add(key)
+        evaluator, field = m.groups()
+        if field in ("passed", "score", "sample", "reason", "result", "label", "threshold"):
+            metric, part = evaluator, field
+        else:
+            part_match = _COLUMN_PART.match(field)
+            assert part_match is not None  # the pattern matches every string
+            metric, part = part_match.group(1), part_match.group(2) or "value"
+        metrics.setdefault((evaluator, metric), {}).setdefault(part, value)
+    out = []
+    for (evaluator, metric), parts in metrics.items():
+        result, flag = parts.get("result"), parts.get("passed", parts.get("label"))
+        score = next((v for v in (parts.get("score"), parts.get("value"))
+                      if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+        threshold = parts.get("threshold")
+        if isinstance(result, str) and result.strip().lower() in _CHECK_STATUS:
+            passed = _CHECK_STATUS[result.strip().lower()]
+        elif isinstance(flag, bool):
+            passed = flag
+        elif score is not None and isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+            passed = score >= threshold
+        else:
+            continue  # a score with no outcome and no threshold: on no scale this record states
+        reason = parts.get("reason")
+        out.append({"name": metric if metric == evaluator else f"{evaluator}.{metric}", "passed": passed,
+                    **({"score": score} if score is not None else {}),
+                    "reason": reason if isinstance(reason, str) else ""})
+    return out, used
+
+
 def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
 
@@ -185,9 +288,12 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     name, outcome = check_fields(checks)
     if name is not None and outcome is not None:
         return [checks]
-    out: list[Any] = []
+    graded, columns = _metric_columns(checks)
+    evaluated, evaluator_columns = _evaluator_columns(checks)
+    out: list[Any] = [*graded, *evaluated]
+    columns |= evaluator_columns
     for key, value in checks.items():
-        if _CHECK_SETTINGS.search(str(key)):
+        if key in columns or _CHECK_SETTINGS.search(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
         if isinstance(value, bool):
             out.append({"name": str(key), "passed": value})
@@ -199,7 +305,9 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             out.append({"name": str(key), "score": value})
         elif isinstance(value, Mapping) and (outcome := check_fields({"name": "_", **value})[1]) is not None:
             detail = {k: v for k, v in value.items() if k not in CHECK_OUTCOME_KEYS}
-            out.append({"name": str(key), "reason": json.dumps(detail, ensure_ascii=False) if detail else "",
+            said = next((value[k] for k in CHECK_REASON_KEYS if isinstance(value.get(k), str) and value[k]), None)
+            reason = said if said is not None else json.dumps(detail, ensure_ascii=False) if detail else ""
+            out.append({"name": str(key), "reason": reason,
                         "passed": outcome, **({"score": value["score"]} if "score" in value else {})})
         elif isinstance(value, Mapping) and depth < 2:
             out += _checks_of_map(value, depth + 1)
@@ -219,6 +327,11 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     flags = [v for v in c.values() if isinstance(v, bool)]
     if outcome is None and len(flags) == 1:
         outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
+    value = c.get("value")
+    if outcome is None and isinstance(value, str):
+        # Inspect's scorers: "C" correct, "I" incorrect, "N" no answer ("P", partial credit, says neither).
+        value = value.strip()
+        outcome = {"C": True, "I": False, "N": False}.get(value) if len(value) == 1 else _CHECK_STATUS.get(value.lower())
     # (Langfuse writes a score's number as "value", TruLens as "result".)
     score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
     threshold = c.get("threshold", PASS_SCORE)

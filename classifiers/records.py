@@ -66,7 +66,9 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
 """Programming and query languages given as `expected_format`: carried as "code" (not validated)."""
 FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
-                           "essay", "outline", "sentence", "summary", "report", "memo", "steps"})
+                           "essay", "outline", "sentence", "summary", "report", "memo", "steps", "checklist",
+                           "bullet", "faq", "headline", "title", "caption", "tweet", "poem", "haiku", "story",
+                           "dialogue"})
 """Shapes of prose ("bullet list", "email") given as `expected_format`: read as an instruction, not a format."""
 LABEL_ALIASES = {"behaviour": "behavior", "behavior-based": "behavior", "behavior_based": "behavior",
                  "information-based": "information", "information_based": "information", "info": "information",

@@ -136,3 +136,17 @@ def test_a_policy_for_an_agents_tools_is_an_instruction_and_a_content_policy_a_s
                                             ("language_detect", "instruction"), ("no_preamble", "instruction")])
 def test_validator_and_counting_check_names_of_eval_tools(name: str, kind: str) -> None:
     assert set(failed_check_kinds((Check(name, False),))) == {kind}
+
+
+def test_azure_and_vertex_evaluator_names() -> None:
+    assert set(failed_check_kinds((Check("content_safety.self_harm", False),))) == {"unsafe"}
+    assert set(failed_check_kinds((Check("task_adherence", False),))) == {"instruction"}
+    assert set(failed_check_kinds((Check("intent_resolution", False),))) == {"relevance"}
+    assert set(failed_check_kinds((Check("response_completeness", False),))) == {"detail"}
+
+
+def test_inspect_scorer_names() -> None:
+    assert set(failed_check_kinds((Check("model_graded_fact", False),))) == {"fact"}
+    assert set(failed_check_kinds((Check("exact", False),))) == {"fact"}
+    # "exact" is read whole only: a header compared exactly is no fact check.
+    assert failed_check_kinds((Check("csv_header_exact", False),)) == {}

@@ -242,11 +242,68 @@ def test_classification_evals_unscored_feedback_and_a_traces_tool_calls_are_read
     assert [(c.name, c.passed) for c in rec.checks] == [("valid_json", True), ("Factuality", False)]
     # A toxicity or hallucination score is a rate of the fault: low passes (MLflow, DeepEval's Hallucination).
     rec = _parse(checks={"toxicity/v1/score": 0.0006, "answer_similarity/v1/score": 1}).record
-    assert [(c.name, c.passed) for c in rec.checks] == [("toxicity/v1/score", True),
-                                                        ("answer_similarity/v1/score", True)]
+    assert [(c.name, c.passed) for c in rec.checks] == [("toxicity/v1", True), ("answer_similarity/v1", True)]
     rec = _parse(checks=[{"metric": "Hallucination", "score": 0.8, "threshold": 0.5}]).record
     assert rec.checks[0].passed is False
     # A trace's retrieved documents and tool calls: each is something the model was shown.
     rec = _parse(context={"retrieval.documents": [], "tool_calls": [
         {"tool.name": "get_refill_status", "tool.output": {"drug": "metformin", "refills_remaining": 3}}]}).record
     assert len(rec.context) == 1 and json.loads(rec.context[0])["tool.output"]["refills_remaining"] == 3
+
+
+def test_vertex_metric_columns_are_read_on_their_own_scales() -> None:
+    # Vertex AI's evaluation: "<metric>/score" and "<metric>/explanation" columns; judged metrics on a 1-5 rubric.
+    rec = _parse(checks={"instruction_following/score": 1.0,
+                         "instruction_following/explanation": "A paragraph where bullets were required.",
+                         "fluency/score": 5.0, "groundedness/score": 1.0, "groundedness/explanation": "All supported.",
+                         "question_answering_quality/score": 3.0, "verbosity/score": 2.0,
+                         "yaml_parses/score": 1.0, "kubeconform_valid/score": 0.0, "rouge_l_sum/score": 0.41,
+                         "manifest_correctness/score": 2.0, "persona_tone/score": 1.0,
+                         "persona_tone/explanation": "Reads like a policy disclosure."}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("instruction_following", False), ("fluency", True), ("groundedness", True), ("yaml_parses", True),
+        ("kubeconform_valid", False), ("rouge_l_sum", False), ("manifest_correctness", False)]
+    assert rec.checks[0].reason == "A paragraph where bullets were required."
+    # A 3 on a rubric, verbosity (-2..2), and a team metric's judged 1 (worst rubric mark or best 0-1 score) are
+    # left out.
+
+
+def test_an_input_object_and_a_one_word_shape_of_prose_are_read() -> None:
+    # A dataset item's input object: one field is the prompt; several are written out under their names.
+    assert _parse(input={"question": "Is flood damage covered?"}).record.input == "Is flood damage covered?"
+    rec = _parse(input={"document_id": "inv_7f3a", "ocr_text": "INVOICE NP-25-01184\nTotal 1,200.00"}).record
+    assert rec.input == "document_id: inv_7f3a\n\nocr_text: INVOICE NP-25-01184\nTotal 1,200.00"
+    assert _parse(input={"messages": [{"role": "user", "content": "hi"}]}).record.input == "hi"
+    rec = _parse(expected_format="Checklist").record
+    assert rec.expected_format is None and rec.instructions == ("Answer format: Checklist",)
+
+
+def test_azure_evaluation_columns_are_read_one_check_per_metric() -> None:
+    # azure-ai-evaluation: "outputs.<evaluator>.<field>" columns; a grader's "sample" (its judge call) is no check.
+    rec = _parse(checks={"outputs.relevance.relevance": 2.0, "outputs.relevance.gpt_relevance": 2.0,
+                         "outputs.relevance.relevance_reason": "Deflects to customer service.",
+                         "outputs.relevance.relevance_result": "fail", "outputs.relevance.relevance_threshold": 3,
+                         "outputs.content_safety.violence": "Very low", "outputs.content_safety.violence_score": 0,
+                         "outputs.content_safety.violence_result": "pass",
+                         "outputs.content_safety.self_harm_score": 5, "outputs.content_safety.self_harm_result": "fail",
+                         "outputs.groundedness_pro.groundedness_pro_label": False,
+                         "outputs.schema_valid.passed": True, "outputs.schema_valid.score": 1.0,
+                         "outputs.schema_valid.sample": {"usage": {"cached_tokens": 0}, "top_p": 1.0},
+                         "outputs.f1_score.f1_score": 0.94, "outputs.f1_score.f1_result": "pass",
+                         "outputs.coherence.coherence": 4.0}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("relevance", False), ("content_safety.violence", True), ("content_safety.self_harm", False),
+        ("groundedness_pro", False), ("schema_valid", True), ("f1_score.f1", True)]
+    assert rec.checks[0].reason == "Deflects to customer service." and rec.checks[0].score == 2.0
+    # (coherence: a score with no outcome and no threshold is left out.)
+
+
+def test_inspect_scores_are_read_by_their_letter() -> None:
+    # Inspect's eval log: scorer name -> {"value": "C" | "I" | "N" | "P" | a number, "answer", "explanation"}.
+    rec = _parse(checks={"model_graded_fact": {"value": "I", "answer": "Rotate every 90 days.",
+                                               "explanation": "NIST advises against periodic changes. GRADE: I"},
+                         "first_line_format": {"value": "C"}, "match": {"value": "N"}, "partial": {"value": "P"},
+                         "retrieval_recall": {"value": 0.0}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("model_graded_fact", False), ("first_line_format", True),
+                                                        ("match", False), ("retrieval_recall", False)]
+    assert rec.checks[0].reason.endswith("GRADE: I")
