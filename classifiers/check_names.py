@@ -26,11 +26,11 @@ _CHECK_KINDS = {
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
-    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic", "intent_resolution"),
+    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
                 "context_faithfulness"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
-             "f1", "em", "hallucination", "fact_check", "model_graded_fact", "model_graded_qa", "contains_reference", "contains_answer", "reference_match",
+             "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
              # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
              "citation", "citations", "resolve", "exists", "lookup",
@@ -50,7 +50,13 @@ _CHECK_KINDS = {
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
-_WHOLE_NAMES = {"exact": "fact"}
+_WHOLE_NAMES: dict[str, str | None] = {
+    "exact": "fact",
+    # Graders of the whole answer against the gold one fail on every failed case, whatever went wrong (a refusal,
+    # an answer from outside the context, a knowledge gap): they say nothing of the cause. (Inspect's
+    # model_graded_qa and model_graded_fact; Azure's response_completeness and intent_resolution.)
+    "model_graded_qa": None, "model_graded_fact": None, "response_completeness": None, "intent_resolution": None,
+}
 """Names read only whole (Inspect's `exact` scorer), never as part of another ("csv_header_exact")."""
 CHECK_KINDS = tuple(_CHECK_KINDS)
 """The kinds a failed check can point at; each is a signal (`check_<kind>`)."""
@@ -99,19 +105,29 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
         name = re.sub(r"_metric$", "", name)
         # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
         # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
-        kind = next((k for k, names in _CHECK_KINDS.items() if name in names), _WHOLE_NAMES.get(name))
-        if kind is None and _FORMAT_CHECK.fullmatch(name):
-            kind = "format"  # html_validate, yaml_lint, json_parses, sql_syntax
-        if kind is None:
-            partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
-                       if name.startswith(n + "_") or name.endswith("_" + n)]
-            kind = max(partial)[1] if partial else None
-        if kind is None and name.endswith("policy"):
-            kind = "instruction"  # rules for an agent's tools or data ("tool_call_policy", "phi_access_policy")
-        if kind is None and _UNKNOWN_NAME.search(c.reason):
-            kind = "fact"  # a build, lint or query run that found a name that does not exist
-        if kind is None and _LINTER.search(name) and not _NOT_RUN.search(c.reason):
-            kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
+        # A name read only whole is read before any.
+        if name in _WHOLE_NAMES:
+            kind = _WHOLE_NAMES[name]
+        else:
+            kind = _kind_of(name, c.reason)
         if kind is not None:
             found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found
+
+
+def _kind_of(name: str, reason: str) -> str | None:
+    """The kind a failed check's (normalised) name or, failing that, its reason points at."""
+    kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None)
+    if kind is None and _FORMAT_CHECK.fullmatch(name):
+        kind = "format"  # html_validate, yaml_lint, json_parses, sql_syntax
+    if kind is None:
+        partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
+                   if name.startswith(n + "_") or name.endswith("_" + n)]
+        kind = max(partial)[1] if partial else None
+    if kind is None and name.endswith("policy"):
+        kind = "instruction"  # rules for an agent's tools or data ("tool_call_policy", "phi_access_policy")
+    if kind is None and _UNKNOWN_NAME.search(reason):
+        kind = "fact"  # a build, lint or query run that found a name that does not exist
+    if kind is None and _LINTER.search(name) and not _NOT_RUN.search(reason):
+        kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
+    return kind

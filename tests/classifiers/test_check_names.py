@@ -141,12 +141,12 @@ def test_validator_and_counting_check_names_of_eval_tools(name: str, kind: str) 
 def test_azure_and_vertex_evaluator_names() -> None:
     assert set(failed_check_kinds((Check("content_safety.self_harm", False),))) == {"unsafe"}
     assert set(failed_check_kinds((Check("task_adherence", False),))) == {"instruction"}
-    assert set(failed_check_kinds((Check("intent_resolution", False),))) == {"relevance"}
-    assert set(failed_check_kinds((Check("response_completeness", False),))) == {"detail"}
 
 
-def test_inspect_scorer_names() -> None:
-    assert set(failed_check_kinds((Check("model_graded_fact", False),))) == {"fact"}
+def test_inspect_scorer_names_and_graders_of_the_whole_answer() -> None:
     assert set(failed_check_kinds((Check("exact", False),))) == {"fact"}
+    # A grader of the whole answer against the gold one fails on every failed case: it names no cause.
+    for name in ("model_graded_qa", "model_graded_fact", "response_completeness", "intent_resolution"):
+        assert failed_check_kinds((Check(name, False, None, "The expert answer says X; the submission does not"),)) == {}
     # "exact" is read whole only: a header compared exactly is no fact check.
     assert failed_check_kinds((Check("csv_header_exact", False),)) == {}
