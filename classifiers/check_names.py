@@ -17,12 +17,12 @@ _CHECK_KINDS = {
     "format": ("json_valid", "valid_json", "is_json", "json", "yaml_valid", "xml_valid", "parseable",
                "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json"),
     "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types", "jsonschema",
-               "jsonschema_validate", "schema_validation", "validate_schema"),
+               "jsonschema_validate", "schema_validation", "validate_schema", "schema_compliance"),
     "instruction": ("instruction_following", "instructions", "length", "max_length", "word_count",
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
                     "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
-                    "language_detect", "task_adherence"),
+                    "language_detect", "task_adherence", "instruction_adherence"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
@@ -43,7 +43,7 @@ _CHECK_KINDS = {
              "total_matches", "totals_match"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
-                  "context_relevancy"),
+                  "context_relevancy", "context_sufficiency"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness",
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
                "files_present", "sections_present", "tests_present", "required_sections", "required_files"),

@@ -16,7 +16,8 @@ from typing import Any, Mapping
 
 CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback")
 """Where eval tools put a check's explanation (formfact's own name first)."""
-CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion")
+CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion",
+                   "criteria", "evaluator_id")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|"
@@ -293,9 +294,11 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     out: list[Any] = [*graded, *evaluated]
     columns |= evaluator_columns
     for key, value in checks.items():
-        if key in columns or _CHECK_SETTINGS.search(str(key)):
+        if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
-        if isinstance(value, bool):
+        if isinstance(value, Mapping) and str(key).lower() in _CONTAINERS:
+            out += _checks_of_map(value, depth + 1) if depth < 2 else []
+        elif isinstance(value, bool):
             out.append({"name": str(key), "passed": value})
         elif isinstance(value, str) and value.strip().lower() in _CHECK_STATUS:
             out.append({"name": str(key), "status": value})
@@ -304,7 +307,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             # "row_count": 7 is not on that scale; only a check name the engine knows ever becomes evidence.)
             out.append({"name": str(key), "score": value})
         elif isinstance(value, Mapping) and (outcome := check_fields({"name": "_", **value})[1]) is not None:
-            detail = {k: v for k, v in value.items() if k not in CHECK_OUTCOME_KEYS}
+            detail = {k: v for k, v in value.items()
+                      if k not in CHECK_OUTCOME_KEYS and k not in ("value", "score") and not _RUN_FIELDS.match(k)}
             said = next((value[k] for k in CHECK_REASON_KEYS if isinstance(value.get(k), str) and value[k]), None)
             reason = said if said is not None else json.dumps(detail, ensure_ascii=False) if detail else ""
             out.append({"name": str(key), "reason": reason,
@@ -313,8 +317,24 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             out += _checks_of_map(value, depth + 1)
         elif isinstance(value, list):
             # A test run's assertions, or a list of graders or scores: each item that is a check is one.
-            out += [c for c in value if isinstance(c, Mapping) and None not in check_fields(c)]
-    return out
+            out += [c for c in map(_with_result, value) if isinstance(c, Mapping) and None not in check_fields(c)]
+    return _once_each(out) if depth == 0 else out
+
+
+def _once_each(checks: list[Any]) -> list[Any]:
+    """One check per name, where an export gives it twice (Galileo's `metrics` beside its `metric_info`): the one
+    that gives a reason."""
+    kept: dict[Any, Any] = {}
+    for c in checks:
+        name = check_fields(c)[0] if isinstance(c, Mapping) else None
+        key = name if isinstance(name, str) else id(c)
+        if key not in kept or (not _reason_of(kept[key]) and _reason_of(c)):
+            kept[key] = c
+    return list(kept.values())
+
+
+def _reason_of(check: Any) -> str:
+    return next((str(check[k]) for k in CHECK_REASON_KEYS if isinstance(check, Mapping) and check.get(k)), "")
 
 
 def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -345,6 +365,28 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     return name, outcome
 
 
+_RESULT_KEYS = ("evaluation_result", "evaluation")
+_CONTAINERS = frozenset({"metrics", "metric_info", "scores", "results", "checks", "evaluations", "evaluation_results",
+                         "feedback", "feedback_scores", "assertions", "graders"})
+"""Keys under which exports group their checks: read as groups, never as one check."""
+_RUN_FIELDS = re.compile(r"(?i)^(?:status(?:_type)?|state|scorer_type|model(?:_alias)?|num_\w+|cost|latency\w*|"
+                         r"duration\w*|\w*tokens?|error(?:_message)?|message|created_\w+|updated_\w+|id)$")
+"""Fields that say how an evaluator ran (its status, cost, token counts), not how the output fared."""
+
+
+def _with_result(check: Any) -> Any:
+    """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
+    "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
+    outer "status" says the evaluator ran, not how the output fared)."""
+    if not isinstance(check, Mapping):
+        return check
+    key = next((k for k in _RESULT_KEYS if isinstance(check.get(k), Mapping)), None)
+    if key is None:
+        return check
+    outer = {k: v for k, v in check.items() if k != key and k not in CHECK_OUTCOME_KEYS}
+    return {**outer, **check[key]}
+
+
 def check_objects(raw: Any) -> Any:
     """The `checks` field as a list of check objects, whichever form it came in; anything else as it is.
 
@@ -358,7 +400,7 @@ def check_objects(raw: Any) -> Any:
     if isinstance(raw, Mapping):
         raw = _checks_of_map(raw)
     if isinstance(raw, list):
-        raw = [{"name": c, "passed": False} if isinstance(c, str) else c for c in raw]
+        raw = [{"name": c, "passed": False} if isinstance(c, str) else _with_result(c) for c in raw]
     return raw
 
 

@@ -150,3 +150,9 @@ def test_inspect_scorer_names_and_graders_of_the_whole_answer() -> None:
         assert failed_check_kinds((Check(name, False, None, "The expert answer says X; the submission does not"),)) == {}
     # "exact" is read whole only: a header compared exactly is no fact check.
     assert failed_check_kinds((Check("csv_header_exact", False),)) == {}
+
+
+def test_patronus_criteria_names() -> None:
+    assert set(failed_check_kinds((Check("patronus:context-sufficiency", False),))) == {"retrieval"}
+    assert set(failed_check_kinds((Check("patronus:hallucination", False),))) == {"fact"}
+    assert set(failed_check_kinds((Check("response-schema-compliance", False),))) == {"schema"}

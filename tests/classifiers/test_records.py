@@ -307,3 +307,32 @@ def test_inspect_scores_are_read_by_their_letter() -> None:
     assert [(c.name, c.passed) for c in rec.checks] == [("model_graded_fact", False), ("first_line_format", True),
                                                         ("match", False), ("retrieval_recall", False)]
     assert rec.checks[0].reason.endswith("GRADE: I")
+
+
+def test_a_check_whose_result_is_an_object_of_its_own_is_read_flat() -> None:
+    # Patronus: {"results": [{"evaluator_id", "criteria", "status": "success", "evaluation_result": {"pass", ...}}]}.
+    rec = _parse(checks={"results": [
+        {"evaluator_id": "lynx-large-2024-07-23", "criteria": "patronus:hallucination", "status": "success",
+         "evaluation_result": {"pass": False, "score_raw": 0.0, "explanation": "The 30-day window is not in the "
+                                                                               "policy."}},
+        {"evaluator_id": "judge-large", "criteria": "email-format", "status": "success",
+         "evaluation_result": {"pass": True, "score_raw": 1.0}}]}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("patronus:hallucination", False, "The 30-day window is not in the policy."), ("email-format", True, "")]
+
+
+def test_galileo_metrics_and_their_info_are_read_once_and_run_fields_are_no_checks() -> None:
+    # Galileo: "metrics" (values, token counts) beside "metric_info" (the same values with explanations and how
+    # each scorer ran); a metric that could not be computed is no check.
+    rec = _parse(checks={"metrics": {"duration_ns": 1522000000, "num_input_tokens": 1104,
+                                     "ground_truth_adherence": 0.0, "instruction_adherence": 1.0, "sql_executes": False},
+                         "metric_info": {
+                             "ground_truth_adherence": {"value": 0.0, "status_type": "success", "scorer_type": "Plus",
+                                                        "explanation": "Says 15% restocking; the policy has none.",
+                                                        "cost": 0.00064},
+                             "instruction_adherence": {"value": 1.0, "status_type": "success"},
+                             "completeness": {"status_type": "failed", "message": "judge timed out"},
+                             "output_tone": {"value": "neutral", "status_type": "success"}}}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("ground_truth_adherence", False, "Says 15% restocking; the policy has none."),
+        ("instruction_adherence", True, ""), ("sql_executes", False, "")]
