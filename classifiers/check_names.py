@@ -103,6 +103,8 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
         # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
         name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", c.name).lower()).strip("_")
         name = re.sub(r"_metric$", "", name)
+        # OpenAI Evals names a grader "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109": the id is no part of it.
+        name = re.sub(r"_[0-9a-f]{8}(?:_[0-9a-f]{4}){3}_[0-9a-f]{12}$", "", name)
         # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
         # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
         # A name read only whole is read before any.

@@ -370,16 +370,58 @@ _CONTAINERS = frozenset({"metrics", "metric_info", "scores", "results", "checks"
                          "feedback", "feedback_scores", "assertions", "graders"})
 """Keys under which exports group their checks: read as groups, never as one check."""
 _RUN_FIELDS = re.compile(r"(?i)^(?:status(?:_type)?|state|scorer_type|model(?:_alias)?|num_\w+|cost|latency\w*|"
-                         r"duration\w*|\w*tokens?|error(?:_message)?|message|created_\w+|updated_\w+|id)$")
-"""Fields that say how an evaluator ran (its status, cost, token counts), not how the output fared."""
+                         r"duration\w*|\w*tokens?|error(?:_message)?|message|created_\w+|updated_\w+|id|"
+                         r"sample|datasource_item|usage|inputs?|outputs?)$")
+"""Fields that say how an evaluator ran (its status, cost, token counts, its own judge call: OpenAI Evals'
+"sample") or what it read (the data source item), not how the output fared."""
+
+
+def _judgment(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A Humanloop evaluator log ({"evaluator": {"name", "spec"}, "judgment", "output"}) as a flat check.
+
+    The evaluator's spec says how to read the judgment: a boolean as it is; a number against its limits (a 1-5
+    rubric fails at 2 and passes at 4, a 0-1 score passes from 0.5; the valence says which end is good); a choice
+    by its option's valence. A text judgment, or none (a review still pending), is no outcome.
+    """
+    evaluator = check["evaluator"]
+    spec: Mapping[str, Any] = evaluator["spec"] if isinstance(evaluator.get("spec"), Mapping) else {}
+    judgment, passed = check.get("judgment"), None
+    if isinstance(judgment, bool):
+        passed = judgment
+    elif isinstance(judgment, (int, float)):
+        limits: Mapping[str, Any] = spec["number_limits"] if isinstance(spec.get("number_limits"), Mapping) else {}
+        low, high = limits.get("min", 0), limits.get("max", 1)
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and high > low:
+            share = (judgment - low) / (high - low)
+            if spec.get("number_valence") == "negative":
+                share = 1 - share
+            if high - low >= 3:  # a rubric (1-5, 1-10): its low end fails, its high end passes, its middle neither
+                passed = True if share >= 0.75 else False if share <= 0.25 else None
+            else:
+                passed = share >= 0.5
+    elif isinstance(judgment, str):
+        options: list[Any] = spec["options"] if isinstance(spec.get("options"), list) else []
+        valence = next((o.get("valence") for o in options if isinstance(o, Mapping) and o.get("name") == judgment),
+                       None)
+        passed = {"positive": True, "negative": False}.get(valence) if isinstance(valence, str) else None
+    name = evaluator.get("name") or evaluator.get("path")
+    reason = check.get("stdout") or check.get("output") or check.get("error") or ""
+    flat: dict[str, Any] = {"name": name, "reason": reason if isinstance(reason, str) else ""}
+    if passed is None:
+        flat["status"] = "skipped"  # no outcome: left out, as a check that was not run
+    else:
+        flat["passed"] = passed
+    return flat
 
 
 def _with_result(check: Any) -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
-    outer "status" says the evaluator ran, not how the output fared)."""
+    outer "status" says the evaluator ran, not how the output fared). A Humanloop evaluator log likewise."""
     if not isinstance(check, Mapping):
         return check
+    if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
+        return _judgment(check)
     key = next((k for k in _RESULT_KEYS if isinstance(check.get(k), Mapping)), None)
     if key is None:
         return check

@@ -336,3 +336,35 @@ def test_galileo_metrics_and_their_info_are_read_once_and_run_fields_are_no_chec
     assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
         ("ground_truth_adherence", False, "Says 15% restocking; the policy has none."),
         ("instruction_adherence", True, ""), ("sql_executes", False, "")]
+
+
+def test_humanloop_judgments_are_read_by_their_evaluators_spec() -> None:
+    def log(name: str, judgment: object, **spec: object) -> dict[str, object]:
+        return {"id": "log_1", "evaluator": {"name": name, "path": f"HR/Evaluators/{name}", "spec": spec},
+                "judgment": judgment, "output": f"reasoning for {name}", "log_status": "complete"}
+
+    tone = [{"name": "Warm & clear", "valence": "positive"}, {"name": "Too formal", "valence": "negative"}]
+    rec = _parse(checks=[log("Answer Correctness", False, return_type="boolean"),
+                         log("Groundedness", 2, return_type="number", number_limits={"min": 1, "max": 5}),
+                         log("Clarity", 3, return_type="number", number_limits={"min": 1, "max": 5}),
+                         log("Field Match", 0.6, return_type="number", number_limits={"min": 0, "max": 1}),
+                         log("Tone", "Too formal", return_type="select", options=tone),
+                         log("Notes", "see thread", return_type="text"),
+                         log("Legal Review", None, return_type="select", options=tone)]).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("Answer Correctness", False), ("Groundedness", False), ("Field Match", True), ("Tone", False)]
+    assert rec.checks[0].reason == "reasoning for Answer Correctness"
+
+
+def test_openai_evals_output_items_are_read_without_their_grader_ids_or_samples() -> None:
+    from classifiers.check_names import failed_check_kinds
+
+    rec = _parse(checks={"object": "eval.run.output_item", "status": "fail", "datasource_item_id": 126,
+                         "results": [{"name": "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109", "score": 0.0,
+                                      "passed": False, "sample": None},
+                                     {"name": "tone", "score": 4, "passed": True}],
+                         "sample": {"model": "o4-mini", "temperature": 0.0, "top_p": 1.0},
+                         "datasource_item": {"document": "MANIFEST ..."}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109", False), ("tone", True)]
+    assert set(failed_check_kinds(rec.checks)) == {"format"}
