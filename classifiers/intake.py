@@ -198,6 +198,13 @@ _RUBRIC_METRICS = re.compile(r"^(?:pointwise_)?(?:coherence|fluency|instruction_
 _BINARY_METRICS = re.compile(r"^(?:groundedness|safety|exact_match|tool_call_valid|tool_name_match)$")
 
 
+def _rubric_outcome(mark: float, low: float, high: float) -> bool | None:
+    """A judge's mark on a rubric from `low` to `high` (1-5, 1-10): its top quarter passes, its bottom quarter
+    fails, its middle says neither."""
+    share = (mark - low) / (high - low)
+    return True if share >= 0.75 else False if share <= 0.25 else None
+
+
 def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
     """The checks written as "<metric>/score" columns, and the keys they used.
 
@@ -220,12 +227,13 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
         explained = isinstance(fields.get("explanation"), str) and fields["explanation"].strip() != ""
         if name == "verbosity":
             continue
-        if _RUBRIC_METRICS.match(name) or score > 1 or (score == 1 and explained and not _BINARY_METRICS.match(name)):
-            if score == 1 and not _RUBRIC_METRICS.match(name):
-                continue  # the worst rubric mark or the best 0-1 score: nothing says which
-            if 2 < score < 4:
+        rubric = bool(_RUBRIC_METRICS.match(name)) or score > 1
+        if not rubric and score == 1 and explained and not _BINARY_METRICS.match(name):
+            continue  # the worst rubric mark or the best 0-1 score: nothing says which
+        if rubric:
+            if (on_rubric := _rubric_outcome(score, 1, 5)) is None:
                 continue
-            passed = score >= 4
+            passed = on_rubric
         else:
             # (MLflow writes "toxicity/v1/score": a rate of the fault, passing low.)
             passed = score <= PASS_SCORE if _LOWER_IS_BETTER.search(name) else score >= PASS_SCORE
@@ -392,13 +400,10 @@ def _judgment(check: Mapping[str, Any]) -> dict[str, Any]:
         limits: Mapping[str, Any] = spec["number_limits"] if isinstance(spec.get("number_limits"), Mapping) else {}
         low, high = limits.get("min", 0), limits.get("max", 1)
         if isinstance(low, (int, float)) and isinstance(high, (int, float)) and high > low:
-            share = (judgment - low) / (high - low)
             if spec.get("number_valence") == "negative":
-                share = 1 - share
-            if high - low >= 3:  # a rubric (1-5, 1-10): its low end fails, its high end passes, its middle neither
-                passed = True if share >= 0.75 else False if share <= 0.25 else None
-            else:
-                passed = share >= 0.5
+                judgment, low, high = -judgment, -high, -low
+            share = (judgment - low) / (high - low)
+            passed = _rubric_outcome(judgment, low, high) if high - low >= 3 else share >= 0.5
     elif isinstance(judgment, str):
         options: list[Any] = spec["options"] if isinstance(spec.get("options"), list) else []
         valence = next((o.get("valence") for o in options if isinstance(o, Mapping) and o.get("name") == judgment),
