@@ -82,7 +82,9 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|\bunsupported argument\b|\bis not expected here\b|"
-                           r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
+                           # A validator with no schema for a beta API version: one the cluster no longer serves.
+                           r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
+                           r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
