@@ -20,7 +20,7 @@ CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator"
                    "criteria", "evaluator_id")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`."""
-_LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|"
+_LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
                               r"distance|loss", re.I)
 _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
 PASS_SCORE = 0.5
@@ -326,7 +326,16 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         elif isinstance(value, list):
             # A test run's assertions, or a list of graders or scores: each item that is a check is one.
             out += [c for c in map(_with_result, value) if isinstance(c, Mapping) and None not in check_fields(c)]
-    return _once_each(out) if depth == 0 else out
+    if depth > 0:
+        return out
+    reasons = _reasons_by_name(checks)
+    if reasons:
+        for c in out:
+            name = c.get("name") if isinstance(c, Mapping) else None
+            said = reasons.get(name, reasons.get(name.removeprefix("score_"))) if isinstance(name, str) else None
+            if said and not _reason_of(c):
+                c["reason"] = said
+    return _once_each(out)
 
 
 def _once_each(checks: list[Any]) -> list[Any]:
@@ -379,9 +388,24 @@ _CONTAINERS = frozenset({"metrics", "metric_info", "scores", "results", "checks"
 """Keys under which exports group their checks: read as groups, never as one check."""
 _RUN_FIELDS = re.compile(r"(?i)^(?:status(?:_type)?|state|scorer_type|model(?:_alias)?|num_\w+|cost|latency\w*|"
                          r"duration\w*|\w*tokens?|error(?:_message)?|message|created_\w+|updated_\w+|id|"
-                         r"sample|datasource_item|usage|inputs?|outputs?)$")
+                         r"sample|datasource_item|usage|inputs?|outputs?|input_\w+|is_completed|completed)$")
 """Fields that say how an evaluator ran (its status, cost, token counts, its own judge call: OpenAI Evals'
-"sample") or what it read (the data source item), not how the output fared."""
+"sample") or what it read (the data source item, Deepchecks' `input_properties`), not how the output fared."""
+_REASONS = re.compile(r"(?i)^(?:\w+_)?(?:reasons|explanations)$")
+_REASON_COLUMN = re.compile(r"(?i)^(?:explanation|reason)_(.+)$|^(.+?)[ _](?:reasoning|reason|explanation)$")
+
+
+def _reasons_by_name(checks: Mapping[str, Any]) -> dict[str, str]:
+    """Reasons an export keeps apart from its scores: Deepchecks' {"properties_reasons": {"Grounded in Context":
+    "..."}}, UpTrain's "explanation_factual_accuracy" beside "score_factual_accuracy", Evidently's "Correctness
+    reasoning" beside "Correctness"."""
+    found: dict[str, str] = {}
+    for key, value in checks.items():
+        if isinstance(value, Mapping) and _REASONS.match(str(key)):
+            found.update({str(k): v for k, v in value.items() if isinstance(v, str)})
+        elif isinstance(value, str) and (m := _REASON_COLUMN.match(str(key))) is not None:
+            found[m.group(1) or m.group(2)] = value
+    return found
 
 
 def _judgment(check: Mapping[str, Any]) -> dict[str, Any]:

@@ -368,3 +368,24 @@ def test_openai_evals_output_items_are_read_without_their_grader_ids_or_samples(
     assert [(c.name, c.passed) for c in rec.checks] == [
         ("JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109", False), ("tone", True)]
     assert set(failed_check_kinds(rec.checks)) == {"format"}
+
+
+def test_reasons_kept_apart_from_scores_are_attached_and_input_properties_are_no_checks() -> None:
+    # UpTrain: "score_<check>" beside "explanation_<check>"; a grader call that failed scores null.
+    rec = _parse(checks={"score_context_relevance": 0.0, "explanation_context_relevance": "No passage on wires.",
+                         "score_factual_accuracy": None, "explanation_factual_accuracy": None}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("score_context_relevance", False, "No passage on wires.")]
+    # Deepchecks: properties of the output, of the input (no checks on the output), and their reasons apart;
+    # "Avoided Answer" is a rate of the fault.
+    rec = _parse(checks={"annotation": {"value": "bad", "reason": "Wrong plan."},
+                         "output_properties": {"Grounded in Context": 0.3, "Avoided Answer": 0.02, "Text Length": 405},
+                         "input_properties": {"Toxicity": 0.9},
+                         "properties_reasons": {"Grounded in Context": "The Mexico claim is not in the documents."},
+                         "is_completed": True}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("Grounded in Context", False, "The Mexico claim is not in the documents."), ("Avoided Answer", True, "")]
+    # Evidently: a judge's label with its "<alias> reasoning" column.
+    rec = _parse(checks={"Correctness": "INCORRECT", "Correctness reasoning": "The reference says 90 days."}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("Correctness", False, "The reference says 90 days.")]
