@@ -329,12 +329,11 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     if depth > 0:
         return out
     reasons = _reasons_by_name(checks)
-    if reasons:
-        for c in out:
-            name = c.get("name") if isinstance(c, Mapping) else None
-            said = reasons.get(name, reasons.get(name.removeprefix("score_"))) if isinstance(name, str) else None
-            if said and not _reason_of(c):
-                c["reason"] = said
+    for i, c in enumerate(out):
+        name = c.get("name") if isinstance(c, Mapping) else None
+        said = reasons.get(name, reasons.get(name.removeprefix("score_"))) if isinstance(name, str) else None
+        if said and not _reason_of(c):
+            out[i] = {**c, "reason": said}  # a new object: the caller's stays as it was
     return _once_each(out)
 
 
