@@ -381,18 +381,20 @@ def _rule_no_fence(instr: str, output: str) -> InstructionResult | None:
     return None
 
 
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$", re.M)
+
+
 def _rule_table(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:as|in|into) (?:a |an |one )?(?:markdown |md |html )?table\b|\bmarkdown table\b|"
                  r"\b(?:return|format|output|give|answer|present)\w*\b[^.]{0,30}\b(?:a|an|one) (?:markdown )?table\b",
                  instr, re.I):
-        ok = bool(re.search(r"^\s*\|.*\|\s*$", output, re.M)) and bool(re.search(r"^\s*\|?\s*:?-{3,}", output, re.M))
+        ok = bool(_TABLE_ROW.search(output)) and bool(re.search(r"^\s*\|?\s*:?-{3,}", output, re.M))
         return InstructionResult("a table", ok, "has a table" if ok else "no table rows (| ... |) in the output")
     return None
 
 
 _EXACT_COLUMNS = re.compile(r"\b(?:exactly|only) (?:these|the following|(?:\d+|two|three|four|five|six|seven) )?\s*columns?"
                             r"\s*(?:\([^)]*\))?\s*:\s*([^\n]+?)\.?\s*$", re.I)
-_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$", re.M)
 
 
 def _rule_exact_columns(instr: str, output: str) -> InstructionResult | None:

@@ -54,6 +54,11 @@ def _sql_code(output: str) -> str | None:
     return re.sub(r"'[^'\n]*'", " ", code)
 
 
+def _names(code: str, identifier: str) -> bool:
+    """Whether a query names a column (or alias) as a whole identifier, in any case."""
+    return re.search(r"(?<![\w$])" + re.escape(identifier) + r"(?![\w$])", code, re.I) is not None
+
+
 # "Always exclude test accounts (customers.is_test = true)", "must exclude per-diem staff (fte = 0)": a standing
 # filter spelled out as predicates; each predicate's column must appear in the query.
 _FILTER_RULE = re.compile(r"\b(?:exclude|excluding|filter(?:ed)? out|leave out|skip|include only|only include|"
@@ -72,7 +77,7 @@ def _rule_required_filter(instr: str, output: str) -> InstructionResult | None:
     code = _sql_code(output)
     if not columns or code is None:
         return None
-    missing = [c for c in columns if not re.search(r"(?<![\w$])" + re.escape(c) + r"(?![\w$])", code, re.I)]
+    missing = [c for c in columns if not _names(code, c)]
     return InstructionResult(f"filters on {', '.join(columns)}", not missing,
                              f"never reads {missing[0]}" if missing else "reads every filter column")
 
@@ -241,7 +246,7 @@ def _rule_column_aliases(instr: str, output: str) -> InstructionResult | None:
     if m is None or code is None:
         return None
     names = [n for n in re.findall(r"[A-Za-z_]\w*", m.group(1)) if n.lower() != "and"]
-    missing = [n for n in names if not re.search(r"(?<![\w$])" + re.escape(n) + r"(?![\w$])", code, re.I)]
+    missing = [n for n in names if not _names(code, n)]
     return InstructionResult(f"columns named {', '.join(names)}", not missing,
                              f"no column {missing[0]}" if missing else "every name used")
 
