@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 81
+REVISION = 82
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -168,6 +168,9 @@ def decide(s: Signals) -> Verdict:
             # The pipeline's own correctness or retrieval check failed beside the broken form ("'$130,000' not
             # found" next to a table without its delimiter row): the facts are at fault too.
             info = "retrieval_miss" if "retrieval" in s.check_kinds else _info_subtype(v)
+        if info is None and "context" in s.check_kinds and _UNSUPPORTED_CLAIMS.search(s.check_kinds["context"]) \
+                and not _CONTRADICTS.search(s.check_kinds["context"]):
+            info = "hallucination"
         if info is not None:
             return Verdict("both", (certain.subtypes[0], info), min(0.9, certain.confidence),
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)
@@ -251,7 +254,7 @@ def _decide(s: Signals) -> Verdict:
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),
                       ("detail", "insufficient_detail"), ("style", "style")):
         if kind in kinds:
-            if "fact" in kinds or "retrieval" in kinds:
+            if "fact" in kinds or "retrieval" in kinds or v["sql_invented"] or v["guessed_value"]:
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
                 return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks", "check_both")
             return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")

@@ -37,6 +37,9 @@ _CHECK_KINDS = {
              # A value an extraction gives that the source document does not hold ("span_grounding:end_date",
              # "tin_present_in_source"): an invented value, not a departure from the context's wording.
              "span_grounding", "present_in_source", "in_source", "source_span",
+             # "field_grounding", "entity_grounding", "grounding_check": values looked up in the source one by
+             # one; none found is a value made up (a judge of the whole answer's faithfulness is "groundedness").
+             "grounding",
              # Values checked against the gold record or the document's own total ("field_match_vs_gold",
              # "sum_matches_total"): a field or line with another value.
              "vs_gold", "gold_match", "matches_gold", "field_match", "sum_matches_total", "matches_total",
@@ -77,11 +80,11 @@ _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: 
 _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
                            r"\bundefined\b(?= \(type)|\bundefined: \w|has no (?:field|attribute|method|member|property)|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
-                           r"flags?|modules?|resources?|arguments?|property)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
+                           r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
                            r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
-                           r"unexpected key\b|\bunsupported argument\b|\bis not expected here\b|"
+                           r"unexpected key\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
                            r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
                            r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"

@@ -191,6 +191,27 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult(f"no {token}", found is None, f"uses {token}" if found else f"no {token}")
 
 
+_NO_COMMENTS = re.compile(r"\b(?:no|without(?: any)?|(?:do not|don't|never) (?:add|include|write|leave|use)(?: any)?|"
+                          r"remove (?:all |any )?(?:the )?)\s+(?:code |inline |explanatory )?comments\b"
+                          r"(?! (?:on|about|from|section)\b)", re.I)
+_FENCED = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)
+# A comment line or a trailing comment in the usual languages: "# ...", "// ...", "/* ...", "-- ..." (SQL, Lua), and
+# "<!-- ... -->". Not a shebang, a C preprocessor line, a URL's "//" or a CSS colour.
+_COMMENT = re.compile(r"^\s*(?:#(?![!\[{]|include\b|define\b|if|endif\b|else\b|pragma\b|region\b|import\b)|//|/\*|"
+                      r"--\s|<!--)|(?<![:\w\"'/])\s//\s|[;)}\w\"']\s+#\s", re.M)
+
+
+def _rule_no_comments(instr: str, output: str) -> InstructionResult | None:
+    """'No comments in the code': the code (fenced blocks, or the whole answer where nothing is fenced) has none."""
+    if not _NO_COMMENTS.search(instr):
+        return None
+    blocks = _FENCED.findall(output)
+    code = "\n".join(blocks) if blocks else output
+    m = _COMMENT.search(code)
+    return InstructionResult("no code comments", m is None,
+                             f"comment: {code[m.start():].strip().splitlines()[0][:40]!r}" if m else "none")
+
+
 # The ban stated after the names: "raw SQL (migrations.RunSQL, cursor.execute) is not allowed", "`eval` must not be
 # used". Only names only code has count (a dotted name, a call, CamelCase, snake_case, a backticked token):
 # "comma joins are not allowed" or "retaliation is prohibited" name no construct to look for.

@@ -70,7 +70,8 @@ _ADJ = r"(?:(?:short|brief|concise|key|main|clear|simple|separate|full|complete)
 def _length_rule(unit: str, counter: Callable[[str], int],
                  spelled: str | None = None) -> Callable[[str, str], InstructionResult | None]:
     """A count bound on `unit` ("at most 3 bullet points"); `spelled` is a regex for other ways to write it."""
-    word = spelled or unit
+    # "exactly one word", "at most 1 sentence": the unit in the singular as well.
+    word = spelled or unit.rstrip("s") + r"s?\b"
     # ("no more than 2" and "not more than 2" are upper bounds, not "more than 2".)
     pat_more = re.compile(r"(?<!\bno )(?<!\bnot )" + _MORE + r"\s+" + _NUM + r"\s+" + _ADJ + word, re.I)
     pat_plus = re.compile(r"(\d+)\+[\s-]+" + (spelled or unit.rstrip("s")), re.I)

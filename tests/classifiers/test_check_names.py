@@ -69,10 +69,16 @@ def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_c
                   Check("field_match_vs_gold", False, reason="13/14 fields match"),
                   Check("sum_matches_total", False, reason="sum 20958.00, header total 18742.60"),
                   Check("warnings_as_errors", False, reason="DeprecationWarning: on_event is deprecated"),
-                  Check("cargo_build", False, reason="error[E0425]: cannot find function `sigterm` in module")):
+                  Check("cargo_build", False, reason="error[E0425]: cannot find function `sigterm` in module"),
+                  # Values looked up in the source one by one ("field_grounding", "grounding_check").
+                  Check("field_grounding", False, reason="approved_by 'Marcus Lee (CISO)' not in request"),
+                  Check("grounding_check", False, reason="2 values not found"),
+                  Check("column_whitelist", False, reason="unknown column employees.overtime_eligible"),
+                  Check("terraform_validate", False, reason='Unsupported block type "rolling_update"')):
         assert set(failed_check_kinds((check,))) == {"fact"}, check.name
-    # A passed check says nothing.
+    # A passed check says nothing; a judge of the whole answer's faithfulness stays a context check.
     assert failed_check_kinds((Check("rubygems_lookup", True, reason="found"),)) == {}
+    assert set(failed_check_kinds((Check("groundedness", False, reason="claims not in context"),))) == {"context"}
 
 
 def test_a_linter_enforces_a_teams_rules_unless_it_did_not_run() -> None:

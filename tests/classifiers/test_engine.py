@@ -705,6 +705,13 @@ def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_f
     against = dataclasses.replace(rec, checks=(Check("Faithfulness", False, 0.5, "The output contradicts the "
                                                      "context, which says porting is free of charge."),))
     assert decide(engine.signals([against])[0][0]).subtypes == ("context_ignored",)
+    # Beside a broken payload, the same finding of an unsupported claim makes the case "both"; a finding of a
+    # contradicted passage leaves the broken payload alone.
+    payload = dataclasses.replace(rec, output='{"port_out_fee": 0, "business_fee_eur": 15', expected_format="json")
+    vd = decide(engine.signals([payload])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("both", ("format_violation", "hallucination"), "both_validator")
+    vd = decide(engine.signals([dataclasses.replace(payload, checks=against.checks)])[0][0])
+    assert (vd.label, vd.rule) == ("behavior", "validator")
 
 
 def test_a_reply_to_one_of_three_numbered_questions_falls_short(engine: Engine) -> None:

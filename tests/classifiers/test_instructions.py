@@ -30,6 +30,13 @@ CASES = [
     ("Your answer must contain exactly 3 bullet points.", "* a\n* b\n* c", "* a\n* b"),
     ("In your response, the letter q should appear at least 2 times.", "quick quiz", "no such letter"),
     ("Do not include the letter \"c\" anywhere in your response.", "No sign of it here.", "cat"),
+    # The unit in the singular: "exactly one word", "at most 1 sentence".
+    ("Respond with exactly one word, 'Yes' or 'No', with no punctuation or explanation.", "No",
+     "Yes, as long as a risk mitigation plan is in place."),
+    ("Answer in at most 1 sentence.", "It renews monthly.", "It renews monthly. Cancel any time."),
+    ("No comments in the code.", "```groovy\npipeline {\n  options { timestamps() }\n}\n```",
+     "```groovy\npipeline {\n  options { timestamps() } // log times\n}\n```"),
+    ("Do not include comments.", "SELECT id FROM t;", "-- ids\nSELECT id FROM t;"),
 ]
 
 
@@ -992,3 +999,14 @@ def test_valid_python_asked_for_is_parsed() -> None:
     assert check_instructions(rule, f"```python\n{module}```", "")[0].passed
     (res,) = check_instructions(rule, "pip install celery redis\n" + module, "")
     assert res.constraint == "valid Python" and not res.passed and "line 1" in res.detail
+
+
+def test_no_comments_reads_the_code_not_urls_shebangs_or_prose() -> None:
+    clean = "```python\n#!/usr/bin/env python3\nURL = 'https://example.com/a'\ncolor = '#fff'\n```\nThis # is prose."
+    (res,) = check_instructions(("No comments in the code.",), clean)
+    assert res.passed, res
+    (res,) = check_instructions(("No comments in the code.",), "```python\nx = 1  # one\n```")
+    assert not res.passed and "# one" in res.detail
+    # "No comments on the design" bans no code comments.
+    assert not [r for r in check_instructions(("No comments on the design choices.",), "x = 1  # one")
+                if r.constraint == "no code comments"]
