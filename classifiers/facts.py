@@ -38,9 +38,13 @@ def _token_pattern(word: str) -> re.Pattern[str]:
     return re.compile(
         r"(?P<mdate>\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
         + _MONTH + r"(?:,?\s+\d{4})?\b)|"
+        # An ISO date-time states a date and a time: "2025-07-14T06:00" is "07/14/2025 6:00 AM".
+        r"(?P<isodt>\b\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2})?Z?(?![\w:-]))|"
         r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
         r"(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)|"
-        r"(?P<time>\b\d{1,2}:\d{2}(?:\s?(?i:[ap]\.?m)\b\.?)?|\b\d{1,2}\s?(?i:[ap]\.?m)\b\.?)|"
+        r"(?P<time>\b\d{1,2}:\d{2}(?:\s?(?i:[ap]\.?m)\b\.?)?|\b\d{1,2}\s?(?i:[ap]\.?m)\b\.?|"
+        # (The 24-hour clock written as on a rate confirmation or a roster: "0600 hrs".)
+        r"\b(?:[01]\d|2[0-3])[0-5]\d(?=\s?hrs\b))|"
         r"(?P<temp>\d+(?:\.\d+)?(?:\s?°\s?|)[CF](?![\w-]))|"
         # (A comma groups thousands only before three digits: "80,6,2180.50" in a CSV row is three values.)
         # A short unit written on the number ("47.5s", "5GB", "30d") is read with it: the value is the number.
@@ -112,11 +116,16 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
             out.add(_month_date(tok))
         elif kind == "date":
             out.add(_norm_value(tok))
+        elif kind == "isodt":
+            day, clock = re.split(r"[T ]", tok, maxsplit=1)
+            hour, minute = clock.split(":")[:2]
+            out.update((day, f"{int(hour)}:{minute}"))
         elif kind == "flag":
             out.add(tok.lower())
         elif kind == "time":
             # `2am`, `2:00 a.m.` and `02:00` are one time, as are `3:59 PM` and `15:59`.
-            hour, _, minute = re.sub(r"[^\d:]", "", tok).partition(":")
+            digits = re.sub(r"[^\d:]", "", tok)
+            hour, _, minute = digits.partition(":") if ":" in digits or len(digits) < 4 else (digits[:2], "", digits[2:])
             h = int(hour)
             if meridiem := re.search(r"[ap]", tok, re.I):
                 h = h % 12 + (12 if meridiem.group().lower() == "p" else 0)

@@ -86,6 +86,11 @@ def test_values_the_question_states_are_not_part_of_the_answer() -> None:
 def test_times_temperatures_and_csv_rows_are_read_as_their_values() -> None:
     assert {"2:00", "15:59", "9:00"} <= fact_tokens("From 2am; quote at 3:59 PM; open 9:00 a.m.")
     assert fact_tokens("15:59 ET") & fact_tokens("3:59 PM ET") == {"15:59", "et"}
+    # An ISO date-time, a US date with a 12-hour time and a 24-hour "hrs" time state the same two values.
+    iso = fact_tokens("PICKUP: 2025-07-14T06:00, Longview")
+    assert iso == fact_tokens("PICKUP: 07/14/2025 6:00 AM, Longview") == {"2025-07-14", "6:00", "longview"}
+    assert {"2025-07-14", "13:30"} <= fact_tokens("DELIVERY 07/14/2025 1330 hrs", every_word=True)
+    assert "20:00" not in fact_tokens("2000 hours of service")
     # A temperature is its number, with or without the degree sign: "-2C" in a text, "-2°C" in another.
     assert fact_tokens("Low of -2°C, sprinklers before 0°C") == fact_tokens("Low of -2C, sprinklers before 0C")
     # A comma groups thousands only before three digits; in a CSV row it separates values.
