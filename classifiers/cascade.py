@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 83
+REVISION = 84
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -162,14 +162,16 @@ def decide(s: Signals) -> Verdict:
     if certain is not None:
         # A query or a test asked for and never written: the output did another job, and comparing its values
         # with the gold answer's says nothing about what the model knows.
-        skip = certain.rule == "instructions" and v["task_not_done"]
+        # (So does a check of the content that passed beside the broken form, "issue_recall: 4/4 gold issues
+        # present" next to a list where a table was asked for: whatever the comparison with the gold says.)
+        skip = (certain.rule == "instructions" and v["task_not_done"]) or (
+            v["content_check_passed"] and not s.check_kinds.keys() & {"fact", "retrieval"})
         info = None if skip else information_evidence(v, answer_owed_whole=certain.rule != "instructions")
         if info is None and s.check_kinds.keys() & {"fact", "retrieval"}:
             # The pipeline's own correctness or retrieval check failed beside the broken form ("'$130,000' not
             # found" next to a table without its delimiter row): the facts are at fault too.
             info = "retrieval_miss" if "retrieval" in s.check_kinds else _info_subtype(v)
-        if info is None and "context" in s.check_kinds and _UNSUPPORTED_CLAIMS.search(s.check_kinds["context"]) \
-                and not _CONTRADICTS.search(s.check_kinds["context"]):
+        if info is None and _unsupported_claims(s.check_kinds):
             info = "hallucination"
         if info is not None:
             return Verdict("both", (certain.subtypes[0], info), min(0.9, certain.confidence),
@@ -223,6 +225,13 @@ _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:cont
                           r"whereas|opposite|differs? from|inconsistent|misstat", re.I)
 
 
+def _unsupported_claims(kinds: dict[str, str]) -> bool:
+    """A failed faithfulness check whose reason finds claims no passage supports (a fee, a deadline, a policy),
+    not claims that contradict or set aside what the passages say: an invented fact."""
+    return "context" in kinds and bool(_UNSUPPORTED_CLAIMS.search(kinds["context"])) \
+        and not _CONTRADICTS.search(kinds["context"])
+
+
 def _decide(s: Signals) -> Verdict:
     v = s.values
     kinds = s.check_kinds
@@ -243,8 +252,7 @@ def _decide(s: Signals) -> Verdict:
             return Verdict("information", ("retrieval_miss",), 0.8, "the retrieval check failed", "check_retrieval")
         return Verdict("information", (_info_subtype(v),), 0.75, "the correctness check failed; the graders of "
                        "faithfulness or relevance failed with it", "check_fact")
-    if kinds.keys() == {"context"} and _UNSUPPORTED_CLAIMS.search(kinds["context"]) \
-            and not _CONTRADICTS.search(kinds["context"]):
+    if kinds.keys() == {"context"} and _unsupported_claims(kinds):
         # The faithfulness grader's reason says the answer states what no passage supports (a fee, a deadline,
         # a phone number), not that it contradicts or sets aside what the passages say: an invented fact.
         return Verdict("information", ("hallucination",), 0.65, "the faithfulness check found claims the context "
@@ -254,7 +262,8 @@ def _decide(s: Signals) -> Verdict:
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),
                       ("detail", "insufficient_detail"), ("style", "style")):
         if kind in kinds:
-            if "fact" in kinds or "retrieval" in kinds or v["sql_invented"] or v["guessed_value"]:
+            if "fact" in kinds or "retrieval" in kinds or v["sql_invented"] or v["guessed_value"] or (
+                    kind != "context" and _unsupported_claims(kinds)):
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
                 return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks", "check_both")
             return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")
@@ -308,6 +317,10 @@ def _decide(s: Signals) -> Verdict:
     if "fact" in kinds:
         return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed", "check_fact")
     if v["has_context"]:
+        if v["unsourced_id"] and v["payload_output"]:
+            # A VIN filled in where the declarations page masks it: whatever else the record copied right, that
+            # value was made up, not taken from the document set aside.
+            return _unsourced_value()
         if v["has_reference"]:
             # A short reference (a name, a date) must be in one passage nearly word for word; a
             # sentence-long one is paraphrased, so most of its values (numbers, dates, names, codes) suffice.
@@ -437,8 +450,7 @@ def _decide(s: Signals) -> Verdict:
         if v["unsourced_id"] and v["payload_output"]:
             # A record extracted from the letter, with an EIN the letter never prints: not the document set aside,
             # a value made up to fill the field.
-            return Verdict("information", ("hallucination",), 0.6, "an extracted record states an identifier the "
-                           "source does not hold", "unsourced_value")
+            return _unsourced_value()
         return Verdict("behavior", ("context_ignored",), 0.6, "a summary/rewrite/translation task failed: the "
                        "output is unfaithful to the material it was given", "transform_task")
     if _asks_much(v) and v["specificity"] < 0.12 and not v["list_structure"] and not v["has_reference"]:
@@ -462,6 +474,11 @@ def _value_slip(v: dict[str, float]) -> bool:
 def _slip() -> Verdict:
     return Verdict("information", ("hallucination",), 0.7, "the output matches the reference in form and in most "
                    "values, and states other values for the rest", "value_slip")
+
+
+def _unsourced_value() -> Verdict:
+    return Verdict("information", ("hallucination",), 0.6, "an extracted record states an identifier the source "
+                   "does not hold", "unsourced_value")
 
 
 def _invented_citation() -> Verdict:

@@ -88,6 +88,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
                            r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
                            r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
+                           r"\bis not a (?:recogni[sz]ed|valid|known) (?:option|flag|argument|parameter|command|key|field|"
+                           r"property|setting)\b|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
@@ -99,17 +101,23 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bno longer (?:supported|available)\b", re.I)
 
 
+# A citation check's reason: a citation left out ("0 of 3 risks include a section reference", "no runbook ID
+# cited") breaks a rule to cite; one that names what is not there ("Section 5.4 does not exist in source", "No
+# section '9.4' found in handbook index") is a made-up fact.
+_UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+)\b[^.;]{0,40}\b(?:citations?|references?|"
+                      r"sections?|sources?|ids?|cited)\b|\b(?:0|zero) (?:citations?|references?|sources?)\b|"
+                      r"\bnot cited\b", re.I)
+_MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
+                      r"\bno such\b|unsupported|\b(?:invalid|unknown|invented|fabricated|nonexistent)\b", re.I)
+
+
 def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
     """The kinds of the failed checks whose name is well known, each with the check's name and reason."""
     found: dict[str, str] = {}
     for c in checks:
         if c.passed:
             continue
-        # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
-        name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", c.name).lower()).strip("_")
-        name = re.sub(r"_metric$", "", name)
-        # OpenAI Evals names a grader "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109": the id is no part of it.
-        name = re.sub(r"_[0-9a-f]{8}(?:_[0-9a-f]{4}){3}_[0-9a-f]{12}$", "", name)
+        name = _normalised(c.name)
         # An exact name wins over a partial one ("contextual_relevancy" is retrieval, not "relevancy"), and
         # among partial ones the longest ("contains_expected_value" is a fact check, not a "contains" rule).
         # A name read only whole is read before any.
@@ -122,6 +130,38 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
     return found
 
 
+# A check of the answer's content against the gold one or the source ("issue_recall: 4/4 gold issues present",
+# "line_mapping: 8/8 correct", "config_values", "field_accuracy"): passed, it vouches for the facts.
+_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact")
+_NOT_CONTENT = re.compile(r"^(?:context|contextual|retrieval|schema_context)_|format|schema|json|yaml|xml|sql_|parse|"
+                          r"style|tone|length|count|citation")
+
+
+# A pass whose own reason names a value that is off ("expected CWE-22, got CWE-73", "unsupported: hotel.address")
+# passed a threshold, not every fact.
+_FLAWED_PASS = re.compile(r"\bexpected\b.{0,40}\bgot\b|unsupported|\bnot (?:on|in|found|supported)\b|mismatch|"
+                          r"incorrect|\bwrong\b|differ", re.I)
+
+
+def passed_content_checks(checks: tuple[Check, ...]) -> list[str]:
+    """The names of the passed checks that compared the answer's content with the gold answer or the source."""
+    out = []
+    for c in checks:
+        name = _normalised(c.name)
+        if c.passed and _CONTENT_CHECK.search(name) and not _NOT_CONTENT.search(name) \
+                and not _FLAWED_PASS.search(c.reason or ""):
+            out.append(c.name)
+    return out
+
+
+def _normalised(raw: str) -> str:
+    # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
+    name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", raw).lower()).strip("_")
+    name = re.sub(r"_metric$", "", name)
+    # OpenAI Evals names a grader "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109": the id is no part of it.
+    return re.sub(r"_[0-9a-f]{8}(?:_[0-9a-f]{4}){3}_[0-9a-f]{12}$", "", name)
+
+
 def _kind_of(name: str, reason: str) -> str | None:
     """The kind a failed check's (normalised) name or, failing that, its reason points at."""
     kind = next((k for k, names in _CHECK_KINDS.items() if name in names), None)
@@ -131,8 +171,13 @@ def _kind_of(name: str, reason: str) -> str | None:
         partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
                    if name.startswith(n + "_") or name.endswith("_" + n)]
         kind = max(partial)[1] if partial else None
-    if kind is None and name.endswith("policy"):
-        kind = "instruction"  # rules for an agent's tools or data ("tool_call_policy", "phi_access_policy")
+    if kind is None and re.search(r"policy(?:_(?:compliance|adherence|check|violation))?$", name):
+        # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
+        kind = "instruction"
+    if kind == "fact" and "cit" in name and _UNCITED.search(reason) and not _MADE_UP.search(reason):
+        # "citation_check: 0 of 3 risks include a section reference": the rule to cite was broken; no citation
+        # was made up.
+        kind = "instruction"
     if kind is None and _UNKNOWN_NAME.search(reason):
         kind = "fact"  # a build, lint or query run that found a name that does not exist
     if kind is None and _LINTER.search(name) and not _NOT_RUN.search(reason):

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from classifiers.check_names import CHECK_KINDS, failed_check_kinds
+from classifiers.check_names import CHECK_KINDS, failed_check_kinds, passed_content_checks
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens, invented_citations, unsourced_ids
@@ -43,7 +43,7 @@ FEATURES: tuple[str, ...] = (
     "elided_items", "parts_unanswered",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
-    "invented_citation",
+    "invented_citation", "content_check_passed",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -372,6 +372,10 @@ def _cheap(rec: FailureRecord) -> Signals:
         v[f"check_{k}"] = float(k in kinds)
     for k, why in kinds.items():
         ev.append(Evidence(f"check:{k}", why, 0.8))
+    vouched = passed_content_checks(rec.checks)
+    v["content_check_passed"] = float(bool(vouched))
+    if vouched:
+        ev.append(Evidence("check:content", f"{vouched[0]} passed: the content matches the gold answer or source", 0.6))
 
     words_in, words_out = len(rec.input.split()), len(out.split())
     v["out_len"] = log_words(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.check_names import CHECK_KINDS, failed_check_kinds
+from classifiers.check_names import CHECK_KINDS, failed_check_kinds, passed_content_checks
 from classifiers.records import Check
 
 
@@ -162,3 +162,31 @@ def test_patronus_criteria_names() -> None:
     assert set(failed_check_kinds((Check("patronus:context-sufficiency", False),))) == {"retrieval"}
     assert set(failed_check_kinds((Check("patronus:hallucination", False),))) == {"fact"}
     assert set(failed_check_kinds((Check("response-schema-compliance", False),))) == {"schema"}
+
+
+def test_a_citation_left_out_breaks_a_rule_and_one_that_names_nothing_real_is_made_up() -> None:
+    missing = (Check("citation_check", False, reason="0 of 3 risks include a section reference."),
+               Check("runbook_citation", False, reason="no runbook ID cited"),
+               Check("citation_check", False, reason="0 citations found; required for 4 stated rules."))
+    for check in missing:
+        assert set(failed_check_kinds((check,))) == {"instruction"}, check
+    invented = (Check("citation_check", False, reason="Section 5.4 does not exist in source"),
+                Check("citation_exists_in_kb", False, reason="No section '9.4' found in handbook index"))
+    for check in invented:
+        assert set(failed_check_kinds((check,))) == {"fact"}, check
+
+
+def test_policy_checks_are_rules_and_an_unrecognised_option_does_not_exist() -> None:
+    assert set(failed_check_kinds((Check("policy_compliance", False, reason="Agent promised credit"),))) == {
+        "instruction"}
+    assert set(failed_check_kinds((Check("command_validity", False, reason="kafka-consumer-groups.sh: "
+                                         "'skip-records' is not a recognized option"),))) == {"fact"}
+
+
+def test_a_passed_check_of_the_content_vouches_for_the_facts_unless_its_reason_says_otherwise() -> None:
+    checks = (Check("json_parse", False, reason="Expecting value"), Check("issue_recall", True, reason="4/4 present"),
+              Check("line_mapping", True), Check("context_recall", True), Check("schema_validate", True),
+              Check("citation_present", True), Check("answer_correctness", False))
+    assert passed_content_checks(checks) == ["issue_recall", "line_mapping"]
+    assert passed_content_checks((Check("cwe_id_accuracy", True, reason="item 3: expected CWE-22, got CWE-73"),
+                                  Check("field_grounding", True, reason="unsupported: hotel.address"))) == []

@@ -714,6 +714,22 @@ def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_f
     assert (vd.label, vd.rule) == ("behavior", "validator")
 
 
+def test_a_passed_content_check_keeps_a_broken_payload_a_behavior_fault(engine: Engine) -> None:
+    # A markdown table where JSON was asked for cannot match the JSON reference's wording, but the pipeline's own
+    # check found every value right: a format fault alone.
+    rec = FailureRecord(id="t", input="Map these 2025 expenses for property P-0192 to Schedule E lines: advertising "
+                                      "$310; insurance $1,480.",
+                        output="| line | category | amount |\n|---|---|---|\n| 5 | Advertising | $310 |\n"
+                               "| 9 | Insurance | $1,480 |\n| | Total | $1,790 |",
+                        reference='{"property_id": "P-0192", "tax_year": 2025, "schedule_e": {"line_5": 310, '
+                                  '"line_9": 1480}}', expected_format="json",
+                        checks=(Check("json_parse", False, reason="Expecting value: line 1 column 1 (char 0)"),))
+    assert decide(engine.signals([rec])[0][0]).label == "both"
+    vouched = dataclasses.replace(rec, checks=(*rec.checks, Check("line_mapping", True, reason="2/2 correct")))
+    vd = decide(engine.signals([vouched])[0][0])
+    assert (vd.label, vd.rule) == ("behavior", "validator")
+
+
 def test_a_reply_to_one_of_three_numbered_questions_falls_short(engine: Engine) -> None:
     from classifiers.signals import answered_parts, numbered_parts
 
