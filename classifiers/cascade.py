@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 84
+REVISION = 85
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -39,7 +39,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
          "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task", "explanation_generic",
          "stated_constraints",
-         "invented_citation", "check_unsupported", "fallback_information")
+         "invented_citation", "check_unsupported", "fallback_information", "check_context")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -221,6 +221,10 @@ _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stat
                                  r"unsupported|no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
                                  r"unverifiable", re.I)
+# How a faithfulness grader says the output set aside what the context holds.
+_SETS_ASIDE = re.compile(r"contradict|ignor|instead of|but the (?:context|document|source|passage|policy)|"
+                         r"(?:context|document|source|passage|policy|log|file|record)s? (?:shows?|specif\w+|says|states?|"
+                         r"gives?|lists?|marks?)\b", re.I)
 _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"
                           r"whereas|opposite|differs? from|inconsistent|misstat", re.I)
 
@@ -250,6 +254,12 @@ def _decide(s: Signals) -> Verdict:
         # in 3 cases of 5; alone it is mostly context ignored.)
         if "retrieval" in kinds:
             return Verdict("information", ("retrieval_miss",), 0.8, "the retrieval check failed", "check_retrieval")
+        if "context" in kinds and _SETS_ASIDE.search(kinds["context"]):
+            # Unless the faithfulness grader says where the context held the answer ("uses a 20% rule of thumb;
+            # context specifies 35%", "context shows 0 issue digicert.com"): the wrong value is the context set
+            # aside, and the correctness check fails because of it.
+            return Verdict("behavior", ("context_ignored",), 0.7, "the correctness check failed, and the "
+                           "faithfulness check says the context held what the output set aside", "check_context")
         return Verdict("information", (_info_subtype(v),), 0.75, "the correctness check failed; the graders of "
                        "faithfulness or relevance failed with it", "check_fact")
     if kinds.keys() == {"context"} and _unsupported_claims(kinds):

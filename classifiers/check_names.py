@@ -132,7 +132,7 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
 
 # A check of the answer's content against the gold one or the source ("issue_recall: 4/4 gold issues present",
 # "line_mapping: 8/8 correct", "config_values", "field_accuracy"): passed, it vouches for the facts.
-_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact")
+_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact|functional")
 _NOT_CONTENT = re.compile(r"^(?:context|contextual|retrieval|schema_context)_|format|schema|json|yaml|xml|sql_|parse|"
                           r"style|tone|length|count|citation")
 

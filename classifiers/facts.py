@@ -187,6 +187,8 @@ def _fact_differs(ref: Any, out: Any) -> bool:
     """
     if _norm_leaf(ref) == _norm_leaf(out) or _same_in_other_form(ref, out):
         return False
+    if all(v is None or (isinstance(v, str) and not v.strip()) for v in (ref, out)):
+        return False  # an empty string where the reference has null states no value either (a convention broken)
     if isinstance(ref, str) and isinstance(out, str) and len(ref.split()) > 8 and len(out.split()) > 8:
         # Two free-text fields (a justification, a summary) differ when the output drops most of the
         # reference's values, not when it words them otherwise or adds one.

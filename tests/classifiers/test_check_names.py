@@ -186,7 +186,8 @@ def test_policy_checks_are_rules_and_an_unrecognised_option_does_not_exist() -> 
 def test_a_passed_check_of_the_content_vouches_for_the_facts_unless_its_reason_says_otherwise() -> None:
     checks = (Check("json_parse", False, reason="Expecting value"), Check("issue_recall", True, reason="4/4 present"),
               Check("line_mapping", True), Check("context_recall", True), Check("schema_validate", True),
+              Check("functional_review", True, reason="toggle persists; sign-out invokes the closure"),
               Check("citation_present", True), Check("answer_correctness", False))
-    assert passed_content_checks(checks) == ["issue_recall", "line_mapping"]
+    assert passed_content_checks(checks) == ["issue_recall", "line_mapping", "functional_review"]
     assert passed_content_checks((Check("cwe_id_accuracy", True, reason="item 3: expected CWE-22, got CWE-73"),
                                   Check("field_grounding", True, reason="unsupported: hotel.address"))) == []

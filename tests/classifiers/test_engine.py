@@ -693,6 +693,22 @@ def test_faithfulness_failing_beside_correctness_is_information_and_alone_contex
     assert decide(engine.signals([formed])[0][0]).label == "both"
 
 
+def test_a_faithfulness_grader_that_says_where_the_context_held_the_answer_makes_it_context_ignored(
+        engine: Engine) -> None:
+    rec = FailureRecord(id="c", input="Compute the annual depreciation for the rental at 63 Tern St.",
+                        output="A common rule of thumb allocates 20% to land: $341,040 / 27.5 = $12,401.45 a year.",
+                        context=("Assessor: land = 35% of total assessed value. Preparer note: use the assessor ratio.",),
+                        checks=(Check("faithfulness", False, reason="Uses a 20% land rule of thumb; context specifies "
+                                      "35% assessor ratio."),
+                                Check("answer_match", False, reason="$12,401.45 != $10,076.18")))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("context_ignored",), "check_context")
+    # A grader that only finds the claim unsupported leaves the wrong value a knowledge fault.
+    unsupported = dataclasses.replace(rec, checks=(Check("faithfulness", False, reason="20% land ratio not supported "
+                                                         "by context"), rec.checks[1]))
+    assert decide(engine.signals([unsupported])[0][0]).label == "information"
+
+
 def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_fact(engine: Engine) -> None:
     # The grader's own reason tells an added claim (information) from a contradicted passage (behavior).
     rec = FailureRecord(id="u", input="Is there a fee to port my number out?",

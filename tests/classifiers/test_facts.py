@@ -99,6 +99,10 @@ def test_times_temperatures_and_csv_rows_are_read_as_their_values() -> None:
 
 
 def test_json_fields_free_text_and_template_slots() -> None:
+    # An empty string where the reference has null states no value either: a convention broken, not a fact.
+    assert not compare('{"mortgagee": "", "deductible": 1500}', '{"mortgagee": null, "deductible": 1500}').hard
+    assert compare('{"mortgagee": "First Ridge Bank", "deductible": 1500}',
+                   '{"mortgagee": null, "deductible": 1500}').hard
     # A value given as text with its unit is the same value; another number is a conflict.
     assert not compare('{"dup_pct": "14.8%"}', '{"dup_pct": 14.8}').hard
     assert compare('{"mcl_mg_per_l": "0.05 mg/L"}', '{"mcl_mg_per_l": 0.01}').hard
