@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import HAND_DATA, NEVER_READ_SETS, READ_SETS, RESULTS, read  # noqa: E402
-from classifiers.harm import HEAD_FILE, THRESHOLD, fit  # noqa: E402
+from classifiers.harm import HEAD_FILE, THRESHOLD, fit, shipped_head  # noqa: E402
 
 FOLDS = 5
 
@@ -73,6 +73,10 @@ def main() -> int:
     if len(blind_y):
         rows["never-read sets (head fitted on every read set)"] = _scores(
             blind_y, np.array([head.probability(t) for t in blind_prompts]))
+        # The head shipped now, on the same cases: whether writing the new one is a gain.
+        if (shipped := shipped_head()) is not None:
+            rows["never-read sets (the shipped head)"] = _scores(
+                blind_y, np.array([shipped.probability(t) for t in blind_prompts]))
 
     print(f"threshold {THRESHOLD}")
     print(f"{'':<50}{'n':>6}{'pos':>6}{'AUROC':>8}{'flagged':>9}{'prec':>7}{'recall':>8}")

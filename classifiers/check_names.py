@@ -24,7 +24,10 @@ _CHECK_KINDS = {
                     "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
                     "language_detect", "task_adherence", "instruction_adherence"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
-               "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate"),
+               "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
+               # Security scanners of code and config: a password stored in plain text, a query built from user input.
+               "security", "secret", "secrets", "secret_scan", "gosec", "bandit", "semgrep", "codeql", "brakeman",
+               "snyk", "sast", "tfsec", "checkov", "trivy"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
@@ -132,7 +135,7 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
 
 # A check of the answer's content against the gold one or the source ("issue_recall: 4/4 gold issues present",
 # "line_mapping: 8/8 correct", "config_values", "field_accuracy"): passed, it vouches for the facts.
-_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact|functional")
+_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact|functional|calc")
 _NOT_CONTENT = re.compile(r"^(?:context|contextual|retrieval|schema_context)_|format|schema|json|yaml|xml|sql_|parse|"
                           r"style|tone|length|count|citation")
 

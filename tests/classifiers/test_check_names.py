@@ -191,3 +191,10 @@ def test_a_passed_check_of_the_content_vouches_for_the_facts_unless_its_reason_s
     assert passed_content_checks(checks) == ["issue_recall", "line_mapping", "functional_review"]
     assert passed_content_checks((Check("cwe_id_accuracy", True, reason="item 3: expected CWE-22, got CWE-73"),
                                   Check("field_grounding", True, reason="unsupported: hotel.address"))) == []
+
+
+def test_security_scanners_find_unsafe_code() -> None:
+    for check in (Check("security_scan", False, reason="plaintext password storage (NoOpPasswordEncoder)"),
+                  Check("gosec", False, reason="[G201] SQL string formatting"),
+                  Check("secret_exposure_scan", False, reason="AWS key in output")):
+        assert set(failed_check_kinds((check,))) == {"unsafe"}, check
