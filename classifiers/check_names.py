@@ -29,9 +29,13 @@ _CHECK_KINDS = {
                "security", "secret", "secrets", "secret_scan", "gosec", "bandit", "semgrep", "codeql", "brakeman",
                "snyk", "sast", "tfsec", "checkov", "trivy"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
-    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic"),
+    "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic",
+                  # Athina's "Does Response Answer Query".
+                  "draq", "does_response_answer_query"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
-                "context_faithfulness"),
+                "context_faithfulness",
+                # Athina's "Is Response Faithful To Context".
+                "irftc"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
@@ -46,10 +50,14 @@ _CHECK_KINDS = {
              # Values checked against the gold record or the document's own total ("field_match_vs_gold",
              # "sum_matches_total"): a field or line with another value.
              "vs_gold", "gold_match", "matches_gold", "field_match", "sum_matches_total", "matches_total",
-             "total_matches", "totals_match"),
+             "total_matches", "totals_match",
+             # Athina's JsonEval: a JSON path's value against the expected one.
+             "json_eval"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
-                  "context_relevancy", "context_sufficiency"),
+                  "context_relevancy", "context_sufficiency",
+                  # Athina's "Context Contains Enough Information".
+                  "ccei", "context_contains_enough_information"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness",
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
                "files_present", "sections_present", "tests_present", "required_sections", "required_files"),

@@ -27,6 +27,10 @@ PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
 CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict", "label")
+_GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
+"""Names of a kind of evaluator rather than of what it checks: its display name says that."""
+_FAILURE_KEYS = ("failure", "failed", "is_failure")
+"""Keys whose true means the check failed."""
 _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
                  "failed": False, "failure": False, "error": False, "false": False, "warn": True, "warning": True,
                  # The labels of classification evals (Phoenix, OpenAI Evals): the label, not the score, says
@@ -356,11 +360,17 @@ def _reason_of(check: Any) -> str:
 def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     """(name, outcome) of a check object under whichever keys its tool used; None where absent or unreadable."""
     name = next((c[k] for k in CHECK_NAME_KEYS if isinstance(c.get(k), str) and c.get(k)), None)
+    if isinstance(name, str) and _GENERIC_NAME.match(name) and isinstance(c.get("display_name"), str) \
+            and c["display_name"].strip():
+        name = c["display_name"]  # Athina's {"name": "CustomPrompt", "display_name": "Brand Voice Adherence"}
     if name is None and isinstance(c.get("assertion"), Mapping):
         name = c["assertion"].get("type")  # promptfoo: {"assertion": {"type": "is-json"}, "pass": false}
     given = [c[k] for k in CHECK_OUTCOME_KEYS if isinstance(c.get(k), (bool, str))]
     outcome = next((v if isinstance(v, bool) else _CHECK_STATUS.get(v.strip().lower()) for v in given), None)
-    flags = [v for v in c.values() if isinstance(v, bool)]
+    if outcome is None:
+        # Athina writes the verdict the other way round: {"failure": false} is a check that passed.
+        outcome = next((not c[k] for k in _FAILURE_KEYS if isinstance(c.get(k), bool)), None)
+    flags = [v for k, v in c.items() if isinstance(v, bool) and k not in _FAILURE_KEYS]
     if outcome is None and len(flags) == 1:
         outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
     value = c.get("value")
@@ -368,8 +378,11 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
         # Inspect's scorers: "C" correct, "I" incorrect, "N" no answer ("P", partial credit, says neither).
         value = value.strip()
         outcome = {"C": True, "I": False, "N": False}.get(value) if len(value) == 1 else _CHECK_STATUS.get(value.lower())
-    # (Langfuse writes a score's number as "value", TruLens as "result".)
+    # (Langfuse writes a score's number as "value", TruLens as "result", Athina in a list of metrics.)
     score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
+    if score is None and isinstance(c.get("metrics"), list):
+        score = next((m["value"] for m in c["metrics"] if isinstance(m, Mapping)
+                      and isinstance(m.get("value"), (int, float)) and not isinstance(m.get("value"), bool)), None)
     threshold = c.get("threshold", PASS_SCORE)
     if outcome is None and isinstance(score, (int, float)) and isinstance(threshold, (int, float)) \
             and not isinstance(score, bool) and not isinstance(threshold, bool) \

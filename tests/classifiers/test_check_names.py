@@ -198,3 +198,13 @@ def test_security_scanners_find_unsafe_code() -> None:
                   Check("gosec", False, reason="[G201] SQL string formatting"),
                   Check("secret_exposure_scan", False, reason="AWS key in output")):
         assert set(failed_check_kinds((check,))) == {"unsafe"}, check
+
+
+def test_athinas_evaluator_names_are_read() -> None:
+    kinds = failed_check_kinds((Check("Draq", False), Check("Ccei", False), Check("Irftc", False),
+                                Check("RagasAnswerCorrectness", False),
+                                Check("JsonEval", False, reason="JSON path $.year does not match expected value")))
+    assert set(kinds) == {"relevance", "retrieval", "context", "fact"}
+    # JsonEval compares a path's value with the expected one: not a JSON format check.
+    json_eval = Check("JsonEval", False, reason="JSON path $.year does not match expected value")
+    assert set(failed_check_kinds((json_eval,))) == {"fact"}

@@ -389,3 +389,19 @@ def test_reasons_kept_apart_from_scores_are_attached_and_input_properties_are_no
     rec = _parse(checks={"Correctness": "INCORRECT", "Correctness reasoning": "The reference says 90 days."}).record
     assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
         ("Correctness", False, "The reference says 90 days.")]
+
+
+def test_athina_results_say_failure_not_pass_and_keep_their_scores_in_a_list_of_metrics() -> None:
+    rec = _parse(checks=[
+        {"name": "Draq", "display_name": "Does Response Answer Query", "failure": False, "reason": "It answers.",
+         "runtime": 2708, "model": "gpt-4o", "metrics": [{"id": "passed", "value": 1.0}]},
+        {"name": "Ccei", "display_name": "Context Contains Enough Information", "failure": True,
+         "reason": "The context does not say.", "metrics": [{"id": "passed", "value": 0.0}]},
+        # No threshold was set, so no failure flag: the score is read on the 0-1 scale, as DeepEval's.
+        {"name": "AnswerSimilarity", "display_name": "CosineSimilarity", "reason": "score of 0.31",
+         "metrics": [{"id": "similarity_score", "value": 0.31}]},
+        # A custom judge is named by what it judges.
+        {"name": "CustomPrompt", "display_name": "Brand Voice Adherence", "failure": True, "reason": "Legalese."},
+    ]).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("Draq", True), ("Ccei", False), ("AnswerSimilarity", False), ("Brand Voice Adherence", False)]
