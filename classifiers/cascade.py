@@ -272,6 +272,9 @@ def _decide(s: Signals) -> Verdict:
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),
                       ("detail", "insufficient_detail"), ("style", "style")):
         if kind in kinds:
+            # The facts are shown wrong beside it by a failed correctness or retrieval check, by a column the
+            # schema lacks or a value the output calls a guess, or by a faithfulness check that finds claims no
+            # passage supports.
             if "fact" in kinds or "retrieval" in kinds or v["sql_invented"] or v["guessed_value"] or (
                     kind != "context" and _unsupported_claims(kinds)):
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
