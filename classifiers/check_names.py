@@ -17,8 +17,10 @@ _CHECK_KINDS = {
     "format": ("json_valid", "valid_json", "is_json", "json", "yaml_valid", "xml_valid", "parseable",
                "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json"),
     "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types", "jsonschema",
-               "jsonschema_validate", "schema_validation", "validate_schema", "schema_compliance"),
-    "instruction": ("instruction_following", "instructions", "length", "max_length", "word_count",
+               "jsonschema_validate", "schema_validation", "validate_schema", "schema_compliance",
+               # A field outside its allowed values ("'lavender top' not in {serum, plasma, ...}").
+               "allowed_values", "enum", "enum_values", "allowed_value"),
+    "instruction": ("instruction_following", "instructions", "instruction", "length", "max_length", "word_count",
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
                     "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
@@ -76,8 +78,8 @@ CHECK_KINDS = tuple(_CHECK_KINDS)
 """The kinds a failed check can point at; each is a signal (`check_<kind>`)."""
 
 
-_FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown)_(?:valid\w*|pars\w*|lint\w*|syntax|check|"
-                           r"well_formed)")
+_FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|patch)_(?:valid\w*|pars\w*|lint\w*|syntax|"
+                           r"check|well_formed|appl\w*)")
 
 
 _LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|rustfmt|"
@@ -98,7 +100,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"unexpected key\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
                            r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
-                           r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
+                           r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|\bdoes not contain a definition for\b|"
                            r"\bis not a (?:recogni[sz]ed|valid|known) (?:option|flag|argument|parameter|command|key|field|"
                            r"property|setting)\b|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
@@ -179,9 +181,11 @@ def _kind_of(name: str, reason: str) -> str | None:
     if kind is None and _FORMAT_CHECK.fullmatch(name):
         kind = "format"  # html_validate, yaml_lint, json_parses, sql_syntax
     if kind is None:
-        partial = [(len(n), k) for k, names in _CHECK_KINDS.items() for n in names
+        # The longest name wins; between two as long, the one at the end, which names what is measured
+        # ("schema_recall" is a recall, "answer_relevance" a relevance).
+        partial = [(len(n), name.endswith("_" + n), k) for k, names in _CHECK_KINDS.items() for n in names
                    if name.startswith(n + "_") or name.endswith("_" + n)]
-        kind = max(partial)[1] if partial else None
+        kind = max(partial)[2] if partial else None
     if kind is None and re.search(r"policy(?:_(?:compliance|adherence|check|violation))?$", name):
         # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
         kind = "instruction"

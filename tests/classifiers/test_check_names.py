@@ -208,3 +208,17 @@ def test_athinas_evaluator_names_are_read() -> None:
     # JsonEval compares a path's value with the expected one: not a JSON format check.
     json_eval = Check("JsonEval", False, reason="JSON path $.year does not match expected value")
     assert set(failed_check_kinds((json_eval,))) == {"fact"}
+
+
+def test_between_two_names_as_long_the_one_at_the_end_says_what_is_measured() -> None:
+    # "schema_recall" recalls the tables a query needs (retrieval), not a schema validator.
+    assert set(failed_check_kinds((Check("schema_recall", False, reason="required tables not retrieved"),))) == {
+        "retrieval"}
+    # A patch that does not apply, a value outside the allowed ones, a broken instruction, a member the compiler
+    # cannot find.
+    checks = (Check("diff_apply", False, reason="output is not a unified diff"),
+              Check("allowed_values", False, reason="'lavender top' not in {serum, plasma}"),
+              Check("instruction_compliance", False, reason="No state-tax caveat"),
+              Check("dotnet_build", False, reason="error CS1061: 'IHttpClientBuilder' does not contain a definition "
+                                                  "for 'AllowUntrustedCertificates'"))
+    assert [list(failed_check_kinds((c,))) for c in checks] == [["format"], ["schema"], ["instruction"], ["fact"]]
