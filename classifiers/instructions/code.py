@@ -38,7 +38,8 @@ _ASKS_CODE_ONLY = re.compile(r"\b(?:return|output|respond with|reply with|give|p
                         r"script|function|class|module|program|snippet|command)\b(?!\s+(?:and|with|plus|followed)\b)|"
                         r"\b(?:no|without(?: any)?)\s+(?:extra\s+|additional\s+|other\s+)?(?:explanations?|commentary|"
                         r"prose)\b", re.I)
-_FENCED = re.compile(r"```[^\n]*\n.*?(?:```|$)", re.S)
+_FENCED = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)
+"""A fenced block; its group is the code inside."""
 # A line of prose: six or more words, ending like a sentence, with none of the punctuation code is made of.
 _PROSE_LINE = re.compile(r"^(?![ \t]*(?:#|//|--|/\*|\*|;|<!--|\"|'))[^=;{}()<>\[\]`|\n]*?(?:\b[A-Za-z'’,-]+\b[ \t]+){5,}"
                          r"[^=;{}()<>\[\]`|\n]*[.:!?][ \t]*$", re.M)
@@ -194,7 +195,6 @@ def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
 _NO_COMMENTS = re.compile(r"\b(?:no|without(?: any)?|(?:do not|don't|never) (?:add|include|write|leave|use)(?: any)?|"
                           r"remove (?:all |any )?(?:the )?)\s+(?:code |inline |explanatory )?comments\b"
                           r"(?! (?:on|about|from|section)\b)", re.I)
-_FENCED = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)
 # A comment line or a trailing comment in the usual languages: "# ...", "// ...", "/* ...", "-- ..." (SQL, Lua), and
 # "<!-- ... -->". Not a shebang, a C preprocessor line, a URL's "//" or a CSS colour.
 _COMMENT = re.compile(r"^\s*(?:#(?![!\[{]|include\b|define\b|if|endif\b|else\b|pragma\b|region\b|import\b)|//|/\*|"
