@@ -61,7 +61,10 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "erlang", "ocaml", "zig", "vba", "sas", "apex", "abap", "cobol", "fortran", "verilog",
                             "vhdl",
                             # Templates that mix markup and code.
-                            "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig",
+                            "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
+                            "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",
+                            # Configuration files in a language's own syntax.
+                            "properties", "env", "dotenv", "conf", "hocon",
                             # Query languages other than SQL.
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
 """Programming and query languages given as `expected_format`: carried as "code" (not validated)."""

@@ -405,3 +405,8 @@ def test_athina_results_say_failure_not_pass_and_keep_their_scores_in_a_list_of_
     ]).record
     assert [(c.name, c.passed) for c in rec.checks] == [
         ("Draq", True), ("Ccei", False), ("AnswerSimilarity", False), ("Brand Voice Adherence", False)]
+
+
+def test_template_and_configuration_languages_are_carried_as_code() -> None:
+    for fmt in ("heex", "properties", "svelte", "dotenv"):
+        assert _parse(expected_format=fmt).record.expected_format == "code", fmt
