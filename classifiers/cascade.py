@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 88
+REVISION = 89
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -222,7 +222,8 @@ _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stat
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
                                  r"unverifiable", re.I)
 # How a faithfulness grader says the output set aside what the context holds.
-_SETS_ASIDE = re.compile(r"contradict|ignor|instead of|but the (?:context|document|source|passage|policy)|"
+_SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (?:context|document|source|passage|policy)|"
+                         r"\bretrieved but not used|"
                          r"(?:context|document|source|passage|policy|log|file|record)s? (?:shows?|specif\w+|says|states?|"
                          r"gives?|lists?|marks?)\b", re.I)
 _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"

@@ -35,7 +35,7 @@ _CHECK_KINDS = {
                   # Athina's "Does Response Answer Query".
                   "draq", "does_response_answer_query"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
-                "context_faithfulness",
+                "context_faithfulness", "context_utilization", "context_utilisation", "context_usage",
                 # Athina's "Is Response Faithful To Context".
                 "irftc"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
@@ -158,13 +158,18 @@ _FLAWED_PASS = re.compile(r"\bexpected\b.{0,40}\bgot\b|unsupported|\bnot (?:on|i
                           r"incorrect|\bwrong\b|differ", re.I)
 
 
+# Or whose own reason says so, whatever its name ("amount_check: Total 654.50 matches reference").
+_VOUCHING_REASON = re.compile(r"\bmatch(?:es|ed)? (?:the )?(?:reference|gold|expected)\b", re.I)
+
+
 def passed_content_checks(checks: tuple[Check, ...]) -> list[str]:
     """The names of the passed checks that compared the answer's content with the gold answer or the source."""
     out = []
     for c in checks:
         name = _normalised(c.name)
-        if c.passed and _CONTENT_CHECK.search(name) and not _NOT_CONTENT.search(name) \
-                and not _FLAWED_PASS.search(c.reason or ""):
+        reason = c.reason or ""
+        if c.passed and not _FLAWED_PASS.search(reason) and (
+                (_CONTENT_CHECK.search(name) and not _NOT_CONTENT.search(name)) or _VOUCHING_REASON.search(reason)):
             out.append(c.name)
     return out
 

@@ -222,3 +222,10 @@ def test_between_two_names_as_long_the_one_at_the_end_says_what_is_measured() ->
               Check("dotnet_build", False, reason="error CS1061: 'IHttpClientBuilder' does not contain a definition "
                                                   "for 'AllowUntrustedCertificates'"))
     assert [list(failed_check_kinds((c,))) for c in checks] == [["format"], ["schema"], ["instruction"], ["fact"]]
+
+
+def test_a_passed_check_whose_reason_says_it_matches_the_reference_vouches_for_the_content() -> None:
+    assert passed_content_checks((Check("amount_check", True, reason="Total 654.50 matches reference"),
+                                  Check("amount_check_2", True, reason="ok"))) == ["amount_check"]
+    assert set(failed_check_kinds((Check("context_utilization_judge", False,
+                                         reason="Runbook CI-07 retrieved but not used"),))) == {"context"}

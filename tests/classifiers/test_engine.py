@@ -703,6 +703,9 @@ def test_a_faithfulness_grader_that_says_where_the_context_held_the_answer_makes
                                 Check("answer_match", False, reason="$12,401.45 != $10,076.18")))
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("context_ignored",), "check_context")
+    conflicts = dataclasses.replace(rec, checks=(Check("groundedness", False, reason="Conflicts with the assessor "
+                                                       "ratio in context."), rec.checks[1]))
+    assert decide(engine.signals([conflicts])[0][0]).rule == "check_context"
     # A grader that only finds the claim unsupported leaves the wrong value a knowledge fault.
     unsupported = dataclasses.replace(rec, checks=(Check("faithfulness", False, reason="20% land ratio not supported "
                                                          "by context"), rec.checks[1]))
