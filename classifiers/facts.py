@@ -42,9 +42,9 @@ def _token_pattern(word: str) -> re.Pattern[str]:
         r"(?P<isodt>\b\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2})?Z?(?![\w:-]))|"
         r"(?P<date>\b\d{1,2}/\d{1,2}/\d{4}\b)|"
         r"(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)|"
-        r"(?P<time>\b\d{1,2}:\d{2}(?:\s?(?i:[ap]\.?m)\b\.?)?|\b\d{1,2}\s?(?i:[ap]\.?m)\b\.?|"
-        # (The 24-hour clock written as on a rate confirmation or a roster: "0600 hrs".)
-        r"\b(?:[01]\d|2[0-3])[0-5]\d(?=\s?hrs\b))|"
+        r"(?P<time>\b\d{1,2}:\d{2}(?:\s?(?i:[ap]\.?m)\b\.?)?|\b\d{1,2}\s?(?i:[ap]\.?m)\b\.?)|"
+        # The 24-hour clock written as on a rate confirmation or a roster: "0600 hrs" is 6:00.
+        r"(?P<hrs>\b(?:[01]\d|2[0-3])[0-5]\d(?=\s?hrs\b))|"
         r"(?P<temp>\d+(?:\.\d+)?(?:\s?°\s?|)[CF](?![\w-]))|"
         # (A comma groups thousands only before three digits: "80,6,2180.50" in a CSV row is three values.)
         # A short unit written on the number ("47.5s", "5GB", "30d") is read with it: the value is the number.
@@ -124,12 +124,13 @@ def fact_tokens(text: str, every_word: bool = False) -> frozenset[str]:
             out.add(tok.lower())
         elif kind == "time":
             # `2am`, `2:00 a.m.` and `02:00` are one time, as are `3:59 PM` and `15:59`.
-            digits = re.sub(r"[^\d:]", "", tok)
-            hour, _, minute = digits.partition(":") if ":" in digits or len(digits) < 4 else (digits[:2], "", digits[2:])
+            hour, _, minute = re.sub(r"[^\d:]", "", tok).partition(":")
             h = int(hour)
             if meridiem := re.search(r"[ap]", tok, re.I):
                 h = h % 12 + (12 if meridiem.group().lower() == "p" else 0)
             out.add(f"{h}:{minute or '00'}")
+        elif kind == "hrs":
+            out.add(f"{int(tok[:2])}:{tok[2:]}")
         elif kind == "temp":
             # `-2°C`, `-2C` and `-2` (in a forecast table) are one value; the unit is read from context.
             out.add(_norm_number(re.sub(r"[\s°CF]", "", tok)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeGuard
 
 CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback")
 """Where eval tools put a check's explanation (formfact's own name first)."""
@@ -123,6 +123,11 @@ def _as_text(value: Any, answers: bool = False) -> Any:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    """An int or a float, not a bool (JSON's true is no score)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _messages_text(value: Any) -> Any:
     """A prompt given as chat messages ([{"role", "content"}, ...]) or as a dataset item's input object as one
     text; anything else as it is.
@@ -187,7 +192,7 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
         value = data.get(name)
         if isinstance(value, Mapping) and isinstance(value.get("name"), str):
             data[name] = value["name"]
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        elif _is_number(value):
             data[name] = str(value)
     return data
 
@@ -224,7 +229,7 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
     used: set[str] = set()
     for metric, fields in columns.items():
         score = fields.get("score")
-        if not isinstance(score, (int, float)) or isinstance(score, bool):
+        if not _is_number(score):
             continue
         used.update(f"{metric}/{f}" for f in fields)
         name = re.sub(r"[^a-z0-9]+", "_", metric.lower()).strip("_")
@@ -273,13 +278,13 @@ def _evaluator_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
     for (evaluator, metric), parts in metrics.items():
         result, flag = parts.get("result"), parts.get("passed", parts.get("label"))
         score = next((v for v in (parts.get("score"), parts.get("value"))
-                      if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+                      if _is_number(v)), None)
         threshold = parts.get("threshold")
         if isinstance(result, str) and result.strip().lower() in _CHECK_STATUS:
             passed = _CHECK_STATUS[result.strip().lower()]
         elif isinstance(flag, bool):
             passed = flag
-        elif score is not None and isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+        elif score is not None and _is_number(threshold):
             passed = score >= threshold
         else:
             continue  # a score with no outcome and no threshold: on no scale this record states
@@ -381,12 +386,9 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     # (Langfuse writes a score's number as "value", TruLens as "result", Athina in a list of metrics.)
     score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
     if score is None and isinstance(c.get("metrics"), list):
-        score = next((m["value"] for m in c["metrics"] if isinstance(m, Mapping)
-                      and isinstance(m.get("value"), (int, float)) and not isinstance(m.get("value"), bool)), None)
+        score = next((m["value"] for m in c["metrics"] if isinstance(m, Mapping) and _is_number(m.get("value"))), None)
     threshold = c.get("threshold", PASS_SCORE)
-    if outcome is None and isinstance(score, (int, float)) and isinstance(threshold, (int, float)) \
-            and not isinstance(score, bool) and not isinstance(threshold, bool) \
-            and ("threshold" in c or 0.0 <= score <= 1.0):
+    if outcome is None and _is_number(score) and _is_number(threshold) and ("threshold" in c or 0.0 <= score <= 1.0):
         # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold; a toxicity, bias or
         # hallucination score is a rate of the fault, and passes at or below it.
         lower_better = isinstance(name, str) and _LOWER_IS_BETTER.search(name) is not None
