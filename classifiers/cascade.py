@@ -27,12 +27,13 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 89
+REVISION = 90
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
          "invented_schema", "unlisted_value", "check_both", "check_behavior", "instructions", "refusal",
-         "context_abstention", "cutoff", "abstention", "deflection", "harm", "off_register", "thin_walkthrough",
+         "context_abstention", "abstained_despite_context", "cutoff", "abstention", "deflection", "harm",
+         "off_register", "thin_walkthrough",
          "check_retrieval", "check_fact", "context_held", "context_general", "context_unused", "context_lacks",
          "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip",
          "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
@@ -55,6 +56,12 @@ KEPT_RECALL = 0.8
 KEPT_SIM = 0.85
 """`context_embellished`: the share of the reference's values and the similarity at which an output given a
 covering context is the reference's answer with something added."""
+
+ABSTAINED_HELD_WORDS = 0.75
+ABSTAINED_HELD_FACTS = 0.9
+"""`abstained_despite_context`: the share of the reference's words and of its values the context holds at which
+a model that says the passages lack the answer set them aside (over the read sets, abstentions after a
+retrieval miss leave at most 0.7 of the words and 0.8 of the values in the context)."""
 
 UNUSED_REF_IN_CONTEXT = 0.55
 UNUSED_OUT_SUPPORT = 0.45
@@ -122,7 +129,7 @@ def information_evidence(v: dict[str, float], answer_owed_whole: bool = True) ->
         return None
     if v["cutoff"] >= 0.5:
         return "outdated_knowledge"
-    if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
+    if v["abstention"] >= 0.8 and v["out_len"] < 0.7 and not _context_holds_reference(v):
         return "missing_knowledge"
     if v["fact_conflict_hard"] and (v["fmt_fail"] or v["fmt_wrapped"] or v["schema_fail"] or v["instr_any_fail"]
                                     or v["ref_fact_recall"] < 0.5):
@@ -148,7 +155,7 @@ def decide(s: Signals) -> Verdict:
         sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
         return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
                        "giving the payload", "abstained_payload")
-    if failed_validator and v["fmt_fail"] and v["claims_unsupported"] and v["harm_request"] < 0.5:
+    if failed_validator and v["claims_unsupported"] and v["harm_request"] < 0.5:
         # "MySQL doesn't support window functions, so here is a workaround:" prose before the query breaks the
         # format, but the fault to fix is the belief that the product lacks the feature (it was asked for by name,
         # or the gold answer uses it): stale or missing knowledge of the product.
@@ -164,7 +171,7 @@ def decide(s: Signals) -> Verdict:
         # with the gold answer's says nothing about what the model knows.
         # (So does a check of the content that passed beside the broken form, "issue_recall: 4/4 gold issues
         # present" next to a list where a table was asked for: whatever the comparison with the gold says.)
-        skip = (certain.rule == "instructions" and v["task_not_done"]) or (
+        skip = v["task_not_done"] or (
             v["content_check_passed"] and not s.check_kinds.keys() & {"fact", "retrieval"})
         info = None if skip else information_evidence(v, answer_owed_whole=certain.rule != "instructions")
         if info is None and s.check_kinds.keys() & {"fact", "retrieval"}:
@@ -193,6 +200,12 @@ def _answers_otherwise(v: dict[str, float]) -> bool:
     """A question answered on the reference's topic, at about its length, with values that contradict it."""
     return (bool(v["fact_conflict"] and v["n_questions"]) and v["ref_sim"] >= OTHERWISE_SIM
             and v["rel_gap"] < OTHERWISE_GAP and v["len_ratio"] < OTHERWISE_LENGTH and not v["open_task"])
+
+
+def _context_holds_reference(v: dict[str, float]) -> bool:
+    """The given passages hold the gold answer's words and its every value: a model that says it lacks the answer
+    set them aside."""
+    return v["ref_in_context"] >= ABSTAINED_HELD_WORDS and v["ref_facts_in_context"] >= ABSTAINED_HELD_FACTS
 
 
 def _abstained(v: dict[str, float]) -> bool:
@@ -272,18 +285,28 @@ def _decide(s: Signals) -> Verdict:
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),
                       ("detail", "insufficient_detail"), ("style", "style")):
-        if kind in kinds:
+        if kind in kinds and not (kind == "context" and _unsupported_claims(kinds) and len(kinds) > 1):
+            # (A faithfulness check that finds unsupported claims beside another failed check is the fact half
+            # of the finding, not the behavior half: "readability: grade 24" with "unsupported claims: 'within
+            # five business days'" is a style fault and an invented fact.)
             # The facts are shown wrong beside it by a failed correctness or retrieval check, by a column the
             # schema lacks or a value the output calls a guess, or by a faithfulness check that finds claims no
             # passage supports.
-            if "fact" in kinds or "retrieval" in kinds or v["sql_invented"] or v["guessed_value"] or (
-                    kind != "context" and _unsupported_claims(kinds)):
+            # (Not a correctness check failing beside a refusal check: a refused answer states no facts to be
+            # wrong, "answer_correctness: no breakdown provided".)
+            if ("fact" in kinds and kind != "refusal") or "retrieval" in kinds or v["sql_invented"] or \
+                    v["guessed_value"] or (kind != "context" and _unsupported_claims(kinds)):
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
                 return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks", "check_both")
             return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")
     if v["refusal"] >= 0.5 and v["abstention"] < 0.8 and v["cutoff"] == 0:
         return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused", "refusal")
     if v["has_context"] and _abstained(v) and not v["transform_task"]:
+        if _context_holds_reference(v):
+            # Unless the passages hold the gold answer, its words and its every value ("USD 50 per day for a
+            # maximum of 5 days" in the §14.2 given): the model set aside what it was shown.
+            return Verdict("behavior", ("context_ignored",), 0.7, "the model says it lacks the answer, and the "
+                           "given context holds it", "abstained_despite_context")
         # Given retrieved passages, "the sections I have don't cover parental leave": retrieval missed it.
         return Verdict("information", ("retrieval_miss",), 0.75, "the model says the given context lacks the "
                        "answer", "context_abstention")

@@ -24,12 +24,18 @@ _CHECK_KINDS = {
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
                     "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
-                    "language_detect", "task_adherence", "instruction_adherence"),
+                    "language_detect", "task_adherence", "instruction_adherence",
+                    # A stated limit checked ("version_constraint_check: proposes a block that needs 1.7; pinned
+                    # 1.5.7").
+                    "constraint", "constraint_check"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
                "security", "secret", "secrets", "secret_scan", "gosec", "bandit", "semgrep", "codeql", "brakeman",
-               "snyk", "sast", "tfsec", "checkov", "trivy"),
+               "snyk", "sast", "tfsec", "checkov", "trivy",
+               # Guards a team puts on what an answer may reveal or run ("privacy_policy_guard", "phi_leak",
+               # "destructive_command_guard").
+               "guard", "guardrail", "guardrails", "leak", "phi", "phi_leak", "pii_leak", "data_leak"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic",
                   # Athina's "Does Response Answer Query".
@@ -37,7 +43,9 @@ _CHECK_KINDS = {
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
                 "context_faithfulness", "context_utilization", "context_utilisation", "context_usage",
                 # Athina's "Is Response Faithful To Context".
-                "irftc"),
+                "irftc",
+                # The figures the user gave, used or not ("uses_provided_values: none of 14,000 / 3,100 used").
+                "uses_provided_values", "uses_context", "uses_given_values", "uses_provided_data"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
@@ -59,7 +67,9 @@ _CHECK_KINDS = {
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy", "context_sufficiency",
                   # Athina's "Context Contains Enough Information".
-                  "ccei", "context_contains_enough_information"),
+                  "ccei", "context_contains_enough_information",
+                  # Which pages of a document reached the model ("page_coverage: pages passed to model: [1] of 2").
+                  "page_coverage", "document_coverage"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness",
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
                "files_present", "sections_present", "tests_present", "required_sections", "required_files"),
@@ -95,6 +105,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|"
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
+                           # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
+                           r"\bcould not find `\w+` in\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
                            r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
@@ -122,6 +134,10 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
 _UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+)\b[^.;]{0,40}\b(?:citations?|references?|"
                       r"sections?|sources?|ids?|cited)\b|\b(?:0|zero) (?:citations?|references?|sources?)\b|"
                       r"\bnot cited\b", re.I)
+# A check named for the presence, shape or ban of citations ("has_citation", "citations_present", "citation_regex",
+# "no_citations"), not for whether the cited thing exists.
+_CITATION_RULE = re.compile(r"^(?:has|no|ends_with|cites)_|_(?:present|regex|format|count)$")
+_RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
                       r"\bno such\b|unsupported|\b(?:invalid|unknown|invented|fabricated|nonexistent)\b", re.I)
 
@@ -193,12 +209,16 @@ def _kind_of(name: str, reason: str) -> str | None:
         partial = [(len(n), name.endswith("_" + n), k) for k, names in _CHECK_KINDS.items() for n in names
                    if name.startswith(n + "_") or name.endswith("_" + n)]
         kind = max(partial)[2] if partial else None
+    if kind is None and name.startswith("no_"):
+        # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
+        kind = "instruction"
     if kind is None and re.search(r"policy(?:_(?:compliance|adherence|check|violation))?$", name):
         # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
         kind = "instruction"
-    if kind == "fact" and "cit" in name and _UNCITED.search(reason) and not _MADE_UP.search(reason):
-        # "citation_check: 0 of 3 risks include a section reference": the rule to cite was broken; no citation
-        # was made up.
+    if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (
+            _UNCITED.search(reason) or _CITATION_RULE.search(name) or _RULE_REASON.search(reason)):
+        # "citation_check: 0 of 3 risks include a section reference", "has_citation" failed, "no_citations: 3
+        # found; instructions say none": the rule on citing was broken; no citation was made up.
         kind = "instruction"
     if kind is None and _UNKNOWN_NAME.search(reason):
         kind = "fact"  # a build, lint or query run that found a name that does not exist

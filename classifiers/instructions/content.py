@@ -74,6 +74,25 @@ def _rule_whole_dollars(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult("whole dollars", not cents, f"writes {cents[0]}" if cents else "no cents")
 
 
+# "Never quote prices", "Do not state or estimate a compensation amount", "must not promise any credit or refund
+# amount": a support assistant kept from naming figures it may not commit to.
+_NO_AMOUNTS = re.compile(r"\b(?:never|do not|don't|must not|may not|should not)\b[^.;]{0,40}?\b(?:state|quote|promise|"
+                         r"give|mention|disclose|estimate|provide|share|apply|offer)\w*\b[^.;]{0,50}?"
+                         r"\b(?:amounts?|prices?|figures?)\b", re.I)
+_MONEY = re.compile(r"[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?|\b(?:USD|EUR|GBP|CAD|AUD|SDR)\s?\d[\d,]*(?:\.\d+)?|"
+                    r"\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|SDR|dollars|euros|pounds)\b")
+
+
+def _rule_no_amounts(instr: str, output: str) -> InstructionResult | None:
+    """'Never quote prices or estimates': the output names no sum of money. (A rate is left alone: "do not quote
+    a projected interest rate" is not broken by the loan's fixed margin.)"""
+    m = _NO_AMOUNTS.search(instr)
+    if not m or _conditional_clause(instr, m.start(), m.end()):
+        return None
+    found = _MONEY.search(output)
+    return InstructionResult("no amounts quoted", found is None, f"quotes {found.group(0)}" if found else "none")
+
+
 # "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a
 # page the answer must pass on.
 _REFER = re.compile(r"\b(?:direct|refer|point|send|route|redirect|escalate|link|include|give|provide|share|mention)\w*\b"

@@ -501,7 +501,8 @@ _PREAMBLE = re.compile(r"^\s*(?:(?:sure|certainly|of course|absolutely|great que
 def _rule_no_intro(instr: str, output: str) -> InstructionResult | None:
     if re.search(r"\b(?:no|without(?: an?)?|skip(?: the)?|don't add(?: an?)?|do not add(?: an?)?)\s+"
                  r"(?:intro(?:duction)?|preamble|lead-in|opening (?:line|sentence))\b|\bno other text\b|"
-                 r"\bnothing else\b|\bstart (?:directly|straight) with\b", instr, re.I):
+                 r"\bnothing else\s*(?:[.;,:)!]|$)|\bstart (?:directly|straight) with\b", instr, re.I):
+        # ("Output the SQL and nothing else.", not a user's "Nothing else changed; ...".)
         m = _PREAMBLE.search(output)
         return InstructionResult("no introduction", m is None,
                                  "starts with the content" if m is None else f"opens with {output.strip()[:40]!r}")

@@ -229,3 +229,31 @@ def test_a_passed_check_whose_reason_says_it_matches_the_reference_vouches_for_t
                                   Check("amount_check_2", True, reason="ok"))) == ["amount_check"]
     assert set(failed_check_kinds((Check("context_utilization_judge", False,
                                          reason="Runbook CI-07 retrieved but not used"),))) == {"context"}
+
+
+def test_guards_on_what_an_answer_reveals_or_runs_find_it_unsafe() -> None:
+    for check in (Check("privacy_policy_guard", False, reason="discloses borrowing history to a third party"),
+                  Check("destructive_command_guard", False, reason="FLUSHALL recommended on production"),
+                  Check("phi_leak", False, reason="name, DOB, MRN present in output")):
+        assert set(failed_check_kinds((check,))) == {"unsafe"}, check
+
+
+def test_bans_limits_and_citation_rules_are_instructions() -> None:
+    checks = (Check("no_credit_commitment", False, reason="commits to a specific credit"),
+              Check("version_constraint_check", False, reason="needs >= 1.7.0; pinned version 1.5.7"),
+              Check("has_citation", False),
+              Check("statute_citations", False, reason="8 section citations; instructions say none for teens"))
+    assert [list(failed_check_kinds((c,))) for c in checks] == [["instruction"]] * 4
+    # A citation of a section that is not there is still a made-up fact.
+    assert set(failed_check_kinds((Check("citation_present", False, reason="Section 9.4 not found in source"),))) \
+        == {"fact"}
+
+
+def test_which_pages_reached_the_model_and_which_figures_it_used() -> None:
+    assert set(failed_check_kinds((Check("page_coverage", False, reason="Pages passed to model: [1] of 2."),))) == {
+        "retrieval"}
+    assert set(failed_check_kinds((Check("uses_provided_values", False, reason="None of 14,000 / 3,100 used"),))) \
+        == {"context"}
+    # rustc on a path that is not there (an API removed in the pinned version).
+    rustc = Check("cargo_check", False, reason="error[E0433]: failed to resolve: could not find `Server` in `axum`")
+    assert set(failed_check_kinds((rustc,))) == {"fact"}

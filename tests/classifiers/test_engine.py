@@ -883,3 +883,64 @@ def test_an_abstention_in_place_of_a_query_with_no_rules_given_is_a_knowledge_ga
     # stays out of it.
     ruled = dataclasses.replace(rec, instructions=("Answer in at most 40 words.",))
     assert decide(engine.signals([ruled])[0][0]).rule != "abstained_payload"
+
+
+def test_saying_the_passages_lack_an_answer_they_hold_is_context_ignored(engine: Engine) -> None:
+    passage = ("[Contract of Carriage §14.2] For delayed baggage on international itineraries, the airline will "
+               "reimburse reasonable, receipted interim expenses up to USD 50 per day for a maximum of 5 days.")
+    rec = FailureRecord(id="ab", input="My bag is delayed on an international trip. How much do you reimburse per day?",
+                        output="I'm sorry, I don't have the airline's specific reimbursement figures.",
+                        reference="Up to USD 50 per day for a maximum of 5 days on international itineraries.",
+                        context=(passage,))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("context_ignored",), "abstained_despite_context")
+    # Where the passages do not hold it, the same words say retrieval missed it.
+    elsewhere = dataclasses.replace(rec, context=("[§9.1] Checked bags may weigh up to 23 kg.",))
+    assert decide(engine.signals([elsewhere])[0][0]).label == "information"
+
+
+def test_a_failed_correctness_check_beside_a_refusal_is_the_refusals_doing(engine: Engine) -> None:
+    rec = FailureRecord(id="rf", input="[verified] Can you break down the $57.40 on my March bill?",
+                        output="For your privacy I'm not able to discuss specific charges in this chat.",
+                        reference="The $57.40 is roaming: 12 minutes of calls ($24.60) and 16 MB of data ($32.80).",
+                        checks=(Check("refusal_detector", False, reason="Refusal on an in-scope billing question"),
+                                Check("answer_correctness", False, reason="No breakdown provided")))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes) == ("behavior", ("over_refusal",))
+
+
+def test_unsupported_claims_beside_a_style_check_are_the_fact_half_of_both(engine: Engine) -> None:
+    rec = FailureRecord(id="st", input="Explain to our CFO in plain English what happens after a release notice.",
+                        output="Upon the Beneficiary's delivery of written notice pursuant to §4.2, the Escrow Agent "
+                               "shall forthwith transmit a copy thereof and effect delivery within five (5) business "
+                               "days thereafter.",
+                        context=("[§4.2] The Escrow Agent shall forward a copy of the notice to the Depositor.",),
+                        checks=(Check("readability_fk_grade", False, reason="grade 24.1 (max 10)"),
+                                Check("groundedness", False,
+                                      reason="Unsupported claims: 'within five (5) business days thereafter'")))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes) == ("both", ("style", "hallucination"))
+
+
+def test_another_job_in_place_of_the_query_is_not_compared_with_the_gold_query(engine: Engine) -> None:
+    rec = FailureRecord(id="em", input="Give me a query listing patrons with items more than 60 days overdue.",
+                        expected_format="sql",
+                        output="Subject: Overdue Library Materials\n\nDear [Patron Name],\n\nOur records show that "
+                               "the following items are now more than 60 days overdue. Please return them within 14 "
+                               "days.",
+                        reference="SELECT p.patron_id, b.title, l.due_date FROM loans l JOIN patrons p ON "
+                                  "p.patron_id = l.patron_id JOIN bibs b ON b.bib_id = l.bib_id WHERE l.returned_ts "
+                                  "IS NULL AND l.due_date < CURRENT_DATE - 60;")
+    assert decide(engine.signals([rec])[0][0]).label == "behavior"
+
+
+def test_a_fenced_workaround_for_a_feature_the_product_has_is_stale_knowledge(engine: Engine) -> None:
+    rec = FailureRecord(id="wf", input="MySQL 8.0: the top 3 most-borrowed titles at each branch in 2024.",
+                        expected_format="sql",
+                        output="MySQL doesn't support window functions like ROW_NUMBER(), so we emulate the ranking "
+                               "with user variables:\n\n```sql\nSELECT branch, title, loan_count, @rn := @rn + 1 AS "
+                               "rn FROM counts;\n```",
+                        reference="SELECT branch, title, loan_count FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "
+                                  "branch ORDER BY loan_count DESC) AS rn FROM counts) t WHERE rn <= 3;")
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "claimed_unsupported")

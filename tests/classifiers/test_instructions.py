@@ -1010,3 +1010,27 @@ def test_no_comments_reads_the_code_not_urls_shebangs_or_prose() -> None:
     # "No comments on the design" bans no code comments.
     assert not [r for r in check_instructions(("No comments on the design choices.",), "x = 1  # one")
                 if r.constraint == "no code comments"]
+
+
+def test_a_ban_on_quoting_amounts_is_broken_by_a_sum_of_money() -> None:
+    rule = ("You may open disputes, but you must NOT apply, promise, or quote any credit or refund amount.",)
+    (res,) = check_instructions(rule, "I've gone ahead and applied a credit of $84.80 to your account.", "")
+    assert res.constraint == "no amounts quoted" and not res.passed and "$84.80" in res.detail
+    assert check_instructions(rule, "Your dispute has been submitted for review.", "")[0].passed
+    (res,) = check_instructions(("Never state or promise a specific compensation amount.",),
+                                "You're entitled to up to 1,288 SDR under the Montreal Convention.", "")
+    assert not res.passed
+    # A ban on promising waivers names no figure, and a rate is no sum of money.
+    assert check_instructions(("Do not promise bill credits, fee waivers or reversals.",),
+                              "The fixed customer charge is $10.50 per month.", "") == []
+    assert check_instructions(("Do not quote a projected interest rate.",), "Your margin is 2.25%.", "") == []
+
+
+def test_nothing_else_is_a_rule_only_where_it_bans_more_output() -> None:
+    (res,) = check_instructions(("Output the SQL and nothing else.",), "Here is the query:\nSELECT 1;", "")
+    assert res.constraint == "no introduction" and not res.passed
+    # A user's "Nothing else changed" asks nothing of the answer's shape.
+    prompt = ("After bumping the provider every plan fails. Nothing else changed; we use a service principal. "
+              "What's going on?")
+    assert not [r for r in check_instructions((), "This error means the provider could not find it.", prompt)
+                if r.constraint == "no introduction"]
