@@ -15,7 +15,10 @@ from classifiers.records import Check
 # Well-known check names mapped to the failure they point at (behavior or information).
 _CHECK_KINDS = {
     "format": ("json_valid", "valid_json", "is_json", "json", "yaml_valid", "xml_valid", "parseable",
-               "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json"),
+               "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json",
+               # The payload's shape: a table, a header, a column count, one block and nothing around it.
+               "markdown_table", "table_present", "csv_header", "csv_column_count", "wellformed", "well_formed",
+               "sql_only", "json_only", "yaml_only", "code_only", "single_code_block"),
     "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types", "jsonschema",
                "jsonschema_validate", "schema_validation", "validate_schema", "schema_compliance",
                # A field outside its allowed values ("'lavender top' not in {serum, plasma, ...}").
@@ -27,7 +30,11 @@ _CHECK_KINDS = {
                     "language_detect", "task_adherence", "instruction_adherence",
                     # A stated limit checked ("version_constraint_check: proposes a block that needs 1.7; pinned
                     # 1.5.7").
-                    "constraint", "constraint_check"),
+                    "constraint", "constraint_check",
+                    # Lengths, counts, words and languages a prompt sets; what a deliverable may use or must carry.
+                    "word_limit", "min_words", "max_words", "char_count", "char_limit", "emoji", "emoji_count",
+                    "jargon", "language_match", "language_id", "placeholder", "placeholders", "has_limit",
+                    "statement_type", "allowlist", "dependency_diff", "disclaimer"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -62,7 +69,10 @@ _CHECK_KINDS = {
              "vs_gold", "gold_match", "matches_gold", "field_match", "sum_matches_total", "matches_total",
              "total_matches", "totals_match",
              # Athina's JsonEval: a JSON path's value against the expected one.
-             "json_eval"),
+             "json_eval",
+             # A value, a figure or a decision against the expected one ("numeric_match: 1430 vs 675").
+             "numeric_match", "value_match", "values_match", "fact_match", "decision_match", "value_check",
+             "arithmetic"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy", "context_sufficiency",
@@ -72,7 +82,9 @@ _CHECK_KINDS = {
                   "page_coverage", "document_coverage"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness",
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
-               "files_present", "sections_present", "tests_present", "required_sections", "required_files"),
+               "files_present", "sections_present", "tests_present", "required_sections", "required_files",
+               # The working or the reasons asked for ("steps_present: no intermediate steps shown").
+               "steps_present", "explanation", "explanation_present", "rationale", "rationale_present"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -89,11 +101,14 @@ CHECK_KINDS = tuple(_CHECK_KINDS)
 
 
 _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|patch)_(?:valid\w*|pars\w*|lint\w*|syntax|"
-                           r"check|well_formed|appl\w*)")
+                           r"check|well_formed|appl\w*)|"
+                           # Code that does not parse ("python_ast_parse: invalid syntax (line 1)"); a linter's rules
+                           # are another matter.
+                           r"(?:python|py)_(?:ast_)?(?:pars\w*|syntax\w*|compil\w*)")
 
 
-_LINTER = re.compile(r"lint|credo|rubocop|flake8|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|rustfmt|"
-                     r"prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
+_LINTER = re.compile(r"lint|credo|rubocop|flake8|ruff|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|"
+                     r"rustfmt|prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
 _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
 
 
@@ -107,6 +122,9 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
                            r"\bcould not find `\w+` in\b|"
+                           # Go's YAML decoding into a config type (amtool, promtool): "field mute_weekends not found
+                           # in type config.plain".
+                           r"\bfield \w+ not found in type\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
                            r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
@@ -212,7 +230,7 @@ def _kind_of(name: str, reason: str) -> str | None:
     if kind is None and name.startswith("no_"):
         # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
         kind = "instruction"
-    if kind is None and re.search(r"policy(?:_(?:compliance|adherence|check|violation))?$", name):
+    if kind is None and re.search(r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?))?$", name):
         # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
         kind = "instruction"
     if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (

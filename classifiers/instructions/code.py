@@ -36,6 +36,9 @@ def _rule_commands(instr: str, output: str) -> InstructionResult | None:
 _ASKS_CODE_ONLY = re.compile(r"\b(?:return|output|respond with|reply with|give|provide|answer with|write)\s+(?:only|just)\s+"
                         r"(?:the\s+)?(?:[\w.+#-]+\s+){0,2}?(?:code|source(?: code)?|contents? of the file|file contents?|"
                         r"script|function|class|module|program|snippet|command)\b(?!\s+(?:and|with|plus|followed)\b)|"
+                        # "Output Python code only."
+                        r"\b(?:return|output|respond with|reply with|give|provide|answer with|write)\s+(?:the\s+)?"
+                        r"(?:[\w.+#-]+\s+){0,2}?(?:code|source(?: code)?|script)\s+only\b|"
                         r"\b(?:no|without(?: any)?)\s+(?:extra\s+|additional\s+|other\s+)?(?:explanations?|commentary|"
                         r"prose)\b", re.I)
 _FENCED = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)

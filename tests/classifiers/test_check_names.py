@@ -134,8 +134,8 @@ def test_a_policy_for_an_agents_tools_is_an_instruction_and_a_content_policy_a_s
                                       "prior guest confirmation"),))
     assert set(kinds) == {"instruction"}
     assert set(failed_check_kinds((Check("content_policy", False),))) == {"unsafe"}
-    # A check of values against a policy document is not a rule for the output ("policy_value_match").
-    assert failed_check_kinds((Check("policy_value_match", False, None, "expected 24, got 48"),)) == {}
+    # A check of values against a policy document is a check of values, not a rule for the output.
+    assert set(failed_check_kinds((Check("policy_value_match", False, None, "expected 24, got 48"),))) == {"fact"}
 
 
 @pytest.mark.parametrize(("name", "kind"), [("jsonschema_validate", "schema"), ("bullet_count", "instruction"),
@@ -154,8 +154,8 @@ def test_inspect_scorer_names_and_graders_of_the_whole_answer() -> None:
     # A grader of the whole answer against the gold one fails on every failed case: it names no cause.
     for name in ("model_graded_qa", "model_graded_fact", "response_completeness", "intent_resolution"):
         assert failed_check_kinds((Check(name, False, None, "The expert answer says X; the submission does not"),)) == {}
-    # "exact" is read whole only: a header compared exactly is no fact check.
-    assert failed_check_kinds((Check("csv_header_exact", False),)) == {}
+    # "exact" is read whole only: a header compared exactly is a format check, no fact check.
+    assert set(failed_check_kinds((Check("csv_header_exact", False),))) == {"format"}
 
 
 def test_patronus_criteria_names() -> None:
@@ -257,3 +257,28 @@ def test_which_pages_reached_the_model_and_which_figures_it_used() -> None:
     # rustc on a path that is not there (an API removed in the pinned version).
     rustc = Check("cargo_check", False, reason="error[E0433]: failed to resolve: could not find `Server` in `axum`")
     assert set(failed_check_kinds((rustc,))) == {"fact"}
+
+
+def test_common_names_for_value_shape_and_rule_checks() -> None:
+    cases = {
+        "fact": (Check("numeric_match", False, reason="expected 1329.82, got 1328.00"),
+                 Check("value_match", False, reason="min_bond_usd: expected 50000, got 100000"),
+                 Check("arithmetic_consistency", False, reason="20% of 240.00 = 48.00, got 42.00"),
+                 Check("amtool_check_config", False, reason="line 10: field mute_weekends not found in type "
+                                                            "config.plain")),
+        "format": (Check("markdown_table_present", False, reason="no table rows detected"),
+                   Check("csv_header_match", False, reason="Header '| a | b |' != 'a,b'"),
+                   Check("xml_wellformed", False, reason="Start tag expected"),
+                   Check("python_ast_parse", False, reason="invalid syntax (line 1)")),
+        "instruction": (Check("word_limit", False), Check("emoji_count", False, reason="6 emojis; allowed 0"),
+                        Check("dependency_allowlist", False, reason="'axios' not in allowlist"),
+                        Check("policy_rules", False, reason="Rule 1 violated: requests medical information.")),
+        "detail": (Check("steps_present", False, reason="No intermediate steps shown"),
+                   Check("explanation_present", False, reason="No explanation of assumptions")),
+    }
+    for kind, checks in cases.items():
+        for check in checks:
+            assert set(failed_check_kinds((check,))) == {kind}, check
+    # A linter's rules stay rules, whatever language it reads.
+    assert set(failed_check_kinds((Check("ruff", False, reason="N802 function name should be lowercase"),))) == {
+        "instruction"}

@@ -1034,3 +1034,10 @@ def test_nothing_else_is_a_rule_only_where_it_bans_more_output() -> None:
               "What's going on?")
     assert not [r for r in check_instructions((), "This error means the provider could not find it.", prompt)
                 if r.constraint == "no introduction"]
+
+
+def test_code_only_may_come_last() -> None:
+    (res,) = check_instructions(("Output Python code only.",),
+                                "Sure, here's the serializer:\n\n```python\nclass A:\n    pass\n```", "")
+    assert res.constraint == "code only" and not res.passed
+    assert check_instructions(("Output Python code only.",), "```python\nclass A:\n    pass\n```", "")[0].passed
