@@ -126,7 +126,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # in type config.plain".
                            r"\bfield \w+ not found in type\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
-                           r"is not defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
+                           r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
@@ -134,7 +134,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
                            r"\bdoes not contain a definition for\b|"
                            r"\bis not a (?:recogni[sz]ed|valid|known) (?:option|flag|argument|parameter|command|key|field|"
-                           r"property|setting)\b|"
+                           r"property|setting|attribute|keyword|directive|module)\b|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
@@ -174,6 +174,10 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
             kind = _WHOLE_NAMES[name]
         else:
             kind = _kind_of(name, c.reason)
+            if kind is None and "." in c.name:
+                # A check per field ("field_accuracy.previous_balance: expected -45.20, got 45.20"): the check's
+                # name is the part before the field's.
+                kind = _kind_of(_normalised(c.name.split(".")[0]), c.reason)
         if kind is not None:
             found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found

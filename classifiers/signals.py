@@ -251,6 +251,10 @@ _ASKED_FORMAT = re.compile(
     r"(?:a\s+|an\s+|valid\s+|only\s+)*(json|yaml|xml|html|sql|csv)\b", re.I)
 
 
+_PROGRAM_PART = re.compile(r"\b(?:action|function|endpoint|controller|handler|route|method|view|resolver|middleware|"
+                           r"lambda|script|class)s?\b", re.I)
+
+
 def asked_format(rec: FailureRecord) -> tuple[str | None, tuple[str, ...]]:
     """The expected format and the texts describing it: the record's field, else what the prompt asks for.
 
@@ -261,6 +265,10 @@ def asked_format(rec: FailureRecord) -> tuple[str | None, tuple[str, ...]]:
         return rec.expected_format, rec.instructions
     for text in (*rec.instructions, rec.input[-3000:]):
         m = _ASKED_FORMAT.search(text)
+        if m and _PROGRAM_PART.search(text[max(text.rfind(c, 0, m.start()) for c in ".\n") + 1:m.end()]):
+            # "Write the update action ... and respond with JSON", "a handler for GET /books/{id} that returns the
+            # book as JSON": the JSON is what the code sends; the answer is the code.
+            break
         if m:
             sentence = [ln for ln in text.splitlines() if m.group(0) in ln] or [text]
             return m.group(1).lower(), (sentence[0],)

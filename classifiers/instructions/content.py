@@ -14,7 +14,9 @@ from classifiers.instructions.prose import _rule_only_value
 _CITES = re.compile(r"\bcit(?:e|ing)\s+(?:the\s+)?(?:relevant\s+|source\s+)?(?:(?:statute|regulation|code|rule)\s+or\s+"
                     r"(?:statute|regulation|code|rule)\s+)?(?:section|clause|article|paragraph|page)"
                     r"(?:\s+(?:numbers?|references?))?s?\b", re.I)
-_CITATION = re.compile(r"§|\b(?:sections?|clauses?|art(?:icle)?s?\.?|paragraphs?|para\.|pages?|p\.)\s*\(?\d", re.I)
+_CITATION = re.compile(r"§|\b(?:sections?|clauses?|art(?:icle)?s?\.?|paragraphs?|para\.|pages?|p\.)\s*\(?\d|"
+                       # A passage's own id in brackets: "[CV-OW-1.1]", "[HR-4.2]".
+                       r"(?-i:\[[A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*[-.]?\d[\w.-]*\])", re.I)
 
 
 def _rule_citations(instr: str, output: str) -> InstructionResult | None:

@@ -282,3 +282,12 @@ def test_common_names_for_value_shape_and_rule_checks() -> None:
     # A linter's rules stay rules, whatever language it reads.
     assert set(failed_check_kinds((Check("ruff", False, reason="N802 function name should be lowercase"),))) == {
         "instruction"}
+
+
+def test_a_check_per_field_is_read_by_the_checks_name() -> None:
+    per_field = Check("field_accuracy.previous_balance", False, reason="expected -45.20, got 45.20")
+    assert set(failed_check_kinds((per_field,))) == {"fact"}
+    # Analyzers and linters that name a member or keyword that does not exist.
+    for check in (Check("dart_analyze", False, reason="error - The method 'RaisedButton' isn't defined for the type"),
+                  Check("ansible_syntax_check", False, reason="'flush_handlers' is not a valid attribute for a Task")):
+        assert set(failed_check_kinds((check,))) == {"fact"}, check

@@ -944,3 +944,13 @@ def test_a_fenced_workaround_for_a_feature_the_product_has_is_stale_knowledge(en
                                   "branch ORDER BY loan_count DESC) AS rn FROM counts) t WHERE rn <= 3;")
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.rule) == ("information", "claimed_unsupported")
+
+
+def test_json_a_program_sends_is_not_the_answers_format(engine: Engine) -> None:
+    from classifiers.signals import asked_format
+    code = FailureRecord(id="rails", input="Write the update action for ProjectsController and respond with JSON: "
+                                           "200 with the project on success, 422 with errors on failure.",
+                         output="def update\n  render json: @project\nend")
+    assert asked_format(code) == (None, ())
+    data = FailureRecord(id="js", input="List the three largest invoices. Respond with JSON.", output="[]")
+    assert asked_format(data)[0] == "json"

@@ -1041,3 +1041,12 @@ def test_code_only_may_come_last() -> None:
                                 "Sure, here's the serializer:\n\n```python\nclass A:\n    pass\n```", "")
     assert res.constraint == "code only" and not res.passed
     assert check_instructions(("Output Python code only.",), "```python\nclass A:\n    pass\n```", "")[0].passed
+
+
+def test_a_passages_own_id_in_brackets_is_a_citation() -> None:
+    rule = ("Answer using the retrieved policy passages and cite the section id in brackets.",)
+    assert check_instructions(rule, "Per [CV-OW-1.1], corporate bookings carry no drop charge.", "")[0].passed
+    (res,) = check_instructions(rule, "Corporate bookings carry no drop charge.", "")
+    assert res.constraint == "sections cited" and not res.passed
+    # Code's indexing is no citation.
+    assert not check_instructions(rule, "Use rows[i-1] for the previous row.", "")[0].passed
