@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 92
+REVISION = 93
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -57,11 +57,11 @@ KEPT_SIM = 0.85
 """`context_embellished`: the share of the reference's values and the similarity at which an output given a
 covering context is the reference's answer with something added."""
 
-ABSTAINED_HELD_WORDS = 0.75
+ABSTAINED_HELD_WORDS = 0.55
 ABSTAINED_HELD_FACTS = 0.9
 """`abstained_despite_context`: the share of the reference's words and of its values the context holds at which
 a model that says the passages lack the answer set them aside (over the read sets, abstentions after a
-retrieval miss leave at most 0.7 of the words and 0.8 of the values in the context)."""
+retrieval miss leave at most 0.8 of the values in the context, or all of them and half the words)."""
 
 UNUSED_REF_IN_CONTEXT = 0.55
 UNUSED_OUT_SUPPORT = 0.45
@@ -321,6 +321,12 @@ def _decide(s: Signals) -> Verdict:
         # (Dates in a summary or rewrite come from the material given, not from stale knowledge.)
         return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language", "cutoff")
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
+        if v["has_context"] and _context_holds_reference(v):
+            # "I'm not able to walk you through that over chat" beside the knowledge-base article that does: a
+            # refusal of a safe request, or the passages set aside.
+            sub = "over_refusal" if v["refusal"] >= 0.5 else "context_ignored"
+            return Verdict("behavior", (sub,), 0.7, "the model declined or said it lacks the answer, and the given "
+                           "context holds it", "abstained_despite_context")
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
     if v["claims_unsupported"] and v["refusal"] < 0.5 and v["harm_comply"] < 0.5 and not v["transform_task"]:
         # "The built-in container doesn't support keyed registrations, so here is a factory workaround": the

@@ -78,9 +78,9 @@ def _rule_whole_dollars(instr: str, output: str) -> InstructionResult | None:
 
 # "Never quote prices", "Do not state or estimate a compensation amount", "must not promise any credit or refund
 # amount": a support assistant kept from naming figures it may not commit to.
-_NO_AMOUNTS = re.compile(r"\b(?:never|do not|don't|must not|may not|should not)\b[^.;]{0,40}?\b(?:state|quote|promise|"
+_NO_AMOUNTS = re.compile(r"\b(?:never|do not|don't|must not|may not|should not)\b[^.;]{0,60}?\b(?:state|quote|promise|"
                          r"give|mention|disclose|estimate|provide|share|apply|offer)\w*\b[^.;]{0,50}?"
-                         r"\b(?:amounts?|prices?|figures?)\b", re.I)
+                         r"\b(?:amounts?|prices?|figures?|payouts?)\b", re.I)
 _MONEY = re.compile(r"[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?|\b(?:USD|EUR|GBP|CAD|AUD|SDR)\s?\d[\d,]*(?:\.\d+)?|"
                     r"\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|SDR|dollars|euros|pounds)\b")
 

@@ -291,3 +291,10 @@ def test_a_check_per_field_is_read_by_the_checks_name() -> None:
     for check in (Check("dart_analyze", False, reason="error - The method 'RaisedButton' isn't defined for the type"),
                   Check("ansible_syntax_check", False, reason="'flush_handlers' is not a valid attribute for a Task")):
         assert set(failed_check_kinds((check,))) == {"fact"}, check
+
+
+def test_no_citations_counted_and_an_unknown_config() -> None:
+    uncited = Check("citation_check", False, reason="0 section citations found for 4 policy statements.")
+    assert set(failed_check_kinds((uncited,))) == {"instruction"}
+    config = Check("config_validity", False, reason="Unknown consumer config: max.rebalance.retries")
+    assert set(failed_check_kinds((config,))) == {"fact"}

@@ -954,3 +954,17 @@ def test_json_a_program_sends_is_not_the_answers_format(engine: Engine) -> None:
     assert asked_format(code) == (None, ())
     data = FailureRecord(id="js", input="List the three largest invoices. Respond with JSON.", output="[]")
     assert asked_format(data)[0] == "json"
+
+
+def test_declining_a_safe_request_the_knowledge_base_answers_is_over_refusal(engine: Engine) -> None:
+    article = ("[KB-GW-012] Changing Wi-Fi settings: open the Kestrel app > Network > Wi-Fi Settings, edit the "
+               "network name and password, then Save. All devices will need to reconnect.")
+    rec = FailureRecord(id="wifi", input="How do I change my Wi-Fi name and password on the Kestrel gateway?",
+                        output="For your security, I'm not able to walk you through changing network credentials "
+                               "over chat, since I can't verify that you're the account holder. Please call our "
+                               "support line, and an agent will be happy to help after verifying your identity.",
+                        reference="Open the Kestrel app > Network > Wi-Fi Settings, change the network name and "
+                                  "password, and tap Save; every device will need to reconnect.",
+                        context=(article,))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("over_refusal",), "abstained_despite_context")

@@ -1050,3 +1050,10 @@ def test_a_passages_own_id_in_brackets_is_a_citation() -> None:
     assert res.constraint == "sections cited" and not res.passed
     # Code's indexing is no citation.
     assert not check_instructions(rule, "Use rows[i-1] for the previous row.", "")[0].passed
+
+
+def test_a_ban_on_stating_a_payout_reads_past_a_first_clause() -> None:
+    rule = ("Never promise that a claim will be approved or state a guaranteed payout; explain the benefit.",)
+    results = check_instructions(rule, "You'll get 100% of your $3,200 back within 5 business days.", "")
+    (res,) = [r for r in results if r.constraint == "no amounts quoted"]
+    assert not res.passed and "$3,200" in res.detail
