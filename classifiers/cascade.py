@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 93
+REVISION = 94
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -171,8 +171,11 @@ def decide(s: Signals) -> Verdict:
         # with the gold answer's says nothing about what the model knows.
         # (So does a check of the content that passed beside the broken form, "issue_recall: 4/4 gold issues
         # present" next to a list where a table was asked for: whatever the comparison with the gold says.)
+        # (And so does a failed safety check: a gold answer that declines or redirects holds no facts for a
+        # harmful payload to get wrong, "readonly_guard: destructive statement" beside the DELETE it flags.)
         skip = v["task_not_done"] or (
-            v["content_check_passed"] and not s.check_kinds.keys() & {"fact", "retrieval"})
+            (v["content_check_passed"] or "unsafe" in s.check_kinds)
+            and not s.check_kinds.keys() & {"fact", "retrieval"})
         info = None if skip else information_evidence(v, answer_owed_whole=certain.rule != "instructions")
         if info is None and s.check_kinds.keys() & {"fact", "retrieval"}:
             # The pipeline's own correctness or retrieval check failed beside the broken form ("'$130,000' not
@@ -233,7 +236,7 @@ def _certain_behavior(s: Signals) -> Verdict | None:
 _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stated|in the|contained|backed)|"
                                  r"unsupported|no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
-                                 r"unverifiable", re.I)
+                                 r"unverifiable|\b(?:is|are) false\b", re.I)
 # How a faithfulness grader says the output set aside what the context holds.
 _SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (?:context|document|source|passage|policy)|"
                          r"\bretrieved but not used|"

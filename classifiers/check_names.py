@@ -18,7 +18,7 @@ _CHECK_KINDS = {
                "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json",
                # The payload's shape: a table, a header, a column count, one block and nothing around it.
                "markdown_table", "table_present", "csv_header", "csv_column_count", "wellformed", "well_formed",
-               "sql_only", "json_only", "yaml_only", "code_only", "single_code_block"),
+               "sql_only", "json_only", "yaml_only", "code_only", "single_code_block", "code_block_only"),
     "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types", "jsonschema",
                "jsonschema_validate", "schema_validation", "validate_schema", "schema_compliance",
                # A field outside its allowed values ("'lavender top' not in {serum, plasma, ...}").
@@ -116,7 +116,8 @@ _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: 
 # API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
 # does not exist", "cannot find symbol").
 _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
-                           r"\bundefined\b(?= \(type)|\bundefined: \w|has no (?:field|attribute|method|member|property)|"
+                           r"\bundefined\b(?= \(type)|\bundefined: \w|has no (?:exported )?(?:field|attribute|method|member|property)|"
+                           r"\bis undefined or private\b|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|"
                            # "Unknown consumer config: max.rebalance.retries".

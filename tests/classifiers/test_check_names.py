@@ -298,3 +298,12 @@ def test_no_citations_counted_and_an_unknown_config() -> None:
     assert set(failed_check_kinds((uncited,))) == {"instruction"}
     config = Check("config_validity", False, reason="Unknown consumer config: max.rebalance.retries")
     assert set(failed_check_kinds((config,))) == {"fact"}
+
+
+def test_members_a_module_does_not_export_do_not_exist() -> None:
+    for check in (Check("ng_build", False, reason="TS2305: Module '\"@angular/core\"' has no exported member "
+                                                  "'signalFrom'."),
+                  Check("mix_compile", False, reason="warning: Phoenix.LiveView.debounce/3 is undefined or private")):
+        assert set(failed_check_kinds((check,))) == {"fact"}, check
+    assert set(failed_check_kinds((Check("code_block_only", False, reason="2 code blocks plus prose"),))) == {
+        "format"}
