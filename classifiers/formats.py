@@ -121,16 +121,19 @@ def validate_yaml(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
     fenced = _strip_fence(body)
     wrapped = fenced is not None and fenced != body
     try:
-        payload = yaml.safe_load(fenced if wrapped else body)
+        # A stream of documents ("---" between a Deployment and its Service) is YAML as much as one document.
+        documents = [d for d in yaml.safe_load_all(fenced if wrapped else body) if d is not None]
     except yaml.YAMLError as exc:
         return FormatResult(False, f"output is not valid YAML ({str(exc).splitlines()[0][:120]})")
-    if not isinstance(payload, (dict, list)):
+    if not documents or not all(isinstance(d, (dict, list)) for d in documents):
         # Any prose is a valid YAML scalar; a YAML answer is a mapping or a sequence.
         return FormatResult(False, "output is YAML only as a plain scalar, not a mapping or list")
-    if isinstance(payload, dict) and any(isinstance(k, str) and len(k.split()) > 6 for k in payload):
+    if any(isinstance(d, dict) and any(isinstance(k, str) and len(k.split()) > 6 for k in d) for d in documents):
         # "Sure! You'll want a workflow that has three steps: first ..." parses as a one-key mapping.
         return FormatResult(False, "output is prose that YAML reads as a mapping (a key of many words)")
-    schema_ok, schema_detail = (None, "") if schema is None else check_schema(payload, schema)
+    schema_ok, schema_detail = None, ""
+    if schema is not None:
+        schema_ok, schema_detail = check_schema(documents[0] if len(documents) == 1 else documents, schema)
     if wrapped:
         return FormatResult(False, "YAML payload is wrapped in code fences", True, schema_ok, schema_detail)
     return FormatResult(True, "output is valid YAML", False, schema_ok, schema_detail)

@@ -95,6 +95,28 @@ def _rule_no_amounts(instr: str, output: str) -> InstructionResult | None:
     return InstructionResult("no amounts quoted", found is None, f"quotes {found.group(0)}" if found else "none")
 
 
+# "Never promise or issue refunds or credits", "Do not promise or apply credits": a support assistant that may
+# not commit the company to money back; and an output that says it already did ("I've gone ahead and issued a
+# full refund", "I've applied a $40 credit", "I've added 5,000 goodwill points").
+_NO_COMMITMENT = re.compile(r"\b(?:never|do not|don't|must not|may not|should not|cannot)\b[^.;]{0,40}?\b(?:promise|"
+                            r"issue|apply|grant|offer|approve|process|authori[sz]e|commit to)\w*\b[^.;]{0,40}?"
+                            r"\b(?:refunds?|credits?|compensation|waivers?|goodwill|reimbursements?)\b", re.I)
+_COMMITTED = re.compile(r"\b(?:I|we)(?:'ve| have|'ll| will| am| are)?\s+(?:already\s+|just\s+)?(?:gone ahead and\s+)?"
+                        r"(?:issued|applied|processed|credited|added|approved|refunded|waived|granted|posted|issue|"
+                        r"apply|process|credit|add|approve|refund|waive|grant|post)\b(?:[^.!?\n]|\.(?=\d)){0,60}?\b(?:refund|"
+                        r"credit|compensation|waiver|reimburse\w*|points|voucher)", re.I)
+
+
+def _rule_no_commitment(instr: str, output: str) -> InstructionResult | None:
+    """'Never promise or issue refunds': the output does not say it granted one."""
+    m = _NO_COMMITMENT.search(instr)
+    if not m or _conditional_clause(instr, m.start(), m.end()):
+        return None
+    done = _COMMITTED.search(output)
+    return InstructionResult("no refund or credit granted", done is None,
+                             f"says {done.group(0)[:60]!r}" if done else "grants none")
+
+
 # "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a
 # page the answer must pass on.
 _REFER = re.compile(r"\b(?:direct|refer|point|send|route|redirect|escalate|link|include|give|provide|share|mention)\w*\b"

@@ -126,3 +126,10 @@ def test_a_schema_that_cannot_be_applied_offline_is_reported_not_raised(schema: 
     # A $ref to a URL is never fetched (the service runs offline); a pattern Python cannot compile is skipped.
     res = validate_json('{"id": "x1", "services": {}}', schema)
     assert res.ok and res.schema_ok and "not checked" in res.schema_detail
+
+
+def test_a_stream_of_yaml_documents_is_yaml() -> None:
+    manifests = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n---\napiVersion: apps/v1\nkind: Deployment\n"
+    assert validate("yaml", manifests).ok
+    # Prose stays prose, one document or several.
+    assert not validate("yaml", "Sure, here is the config.\n---\nIt should work.").ok

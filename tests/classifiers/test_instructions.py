@@ -1014,15 +1014,18 @@ def test_no_comments_reads_the_code_not_urls_shebangs_or_prose() -> None:
 
 def test_a_ban_on_quoting_amounts_is_broken_by_a_sum_of_money() -> None:
     rule = ("You may open disputes, but you must NOT apply, promise, or quote any credit or refund amount.",)
-    (res,) = check_instructions(rule, "I've gone ahead and applied a credit of $84.80 to your account.", "")
-    assert res.constraint == "no amounts quoted" and not res.passed and "$84.80" in res.detail
-    assert check_instructions(rule, "Your dispute has been submitted for review.", "")[0].passed
-    (res,) = check_instructions(("Never state or promise a specific compensation amount.",),
-                                "You're entitled to up to 1,288 SDR under the Montreal Convention.", "")
-    assert not res.passed
-    # A ban on promising waivers names no figure, and a rate is no sum of money.
-    assert check_instructions(("Do not promise bill credits, fee waivers or reversals.",),
-                              "The fixed customer charge is $10.50 per month.", "") == []
+    results = check_instructions(rule, "I've gone ahead and applied a credit of $84.80 to your account.", "")
+    (res,) = [r for r in results if r.constraint == "no amounts quoted"]
+    assert not res.passed and "$84.80" in res.detail
+    assert all(r.passed for r in check_instructions(rule, "Your dispute has been submitted for review.", ""))
+    results = check_instructions(("Never state or promise a specific compensation amount.",),
+                                 "You're entitled to up to 1,288 SDR under the Montreal Convention.", "")
+    assert [r.passed for r in results if r.constraint == "no amounts quoted"] == [False]
+    # A ban on promising credits or waivers names no figure (and a charge stated is no credit granted); a rate is
+    # no sum of money.
+    results = check_instructions(("Do not promise bill credits, fee waivers or reversals.",),
+                                 "The fixed customer charge is $10.50 per month.", "")
+    assert [(r.constraint, r.passed) for r in results] == [("no refund or credit granted", True)]
     assert check_instructions(("Do not quote a projected interest rate.",), "Your margin is 2.25%.", "") == []
 
 
@@ -1057,3 +1060,10 @@ def test_a_ban_on_stating_a_payout_reads_past_a_first_clause() -> None:
     results = check_instructions(rule, "You'll get 100% of your $3,200 back within 5 business days.", "")
     (res,) = [r for r in results if r.constraint == "no amounts quoted"]
     assert not res.passed and "$3,200" in res.detail
+
+
+def test_a_ban_on_granting_refunds_is_broken_by_saying_one_was_granted() -> None:
+    rule = ("Do not promise or apply credits, refunds or discounts.",)
+    (res,) = check_instructions(rule, "I've added a $5.00 credit to your account, applied to your next bill.", "")
+    assert res.constraint == "no refund or credit granted" and not res.passed
+    assert check_instructions(rule, "I've escalated your case to Tier 2; they reply within 48 hours.", "")[0].passed
