@@ -231,79 +231,56 @@ def test_a_passed_check_whose_reason_says_it_matches_the_reference_vouches_for_t
                                          reason="Runbook CI-07 retrieved but not used"),))) == {"context"}
 
 
-def test_guards_on_what_an_answer_reveals_or_runs_find_it_unsafe() -> None:
-    for check in (Check("privacy_policy_guard", False, reason="discloses borrowing history to a third party"),
-                  Check("destructive_command_guard", False, reason="FLUSHALL recommended on production"),
-                  Check("phi_leak", False, reason="name, DOB, MRN present in output")):
-        assert set(failed_check_kinds((check,))) == {"unsafe"}, check
-
-
-def test_bans_limits_and_citation_rules_are_instructions() -> None:
-    checks = (Check("no_credit_commitment", False, reason="commits to a specific credit"),
-              Check("version_constraint_check", False, reason="needs >= 1.7.0; pinned version 1.5.7"),
-              Check("has_citation", False),
-              Check("statute_citations", False, reason="8 section citations; instructions say none for teens"))
-    assert [list(failed_check_kinds((c,))) for c in checks] == [["instruction"]] * 4
-    # A citation of a section that is not there is still a made-up fact.
-    assert set(failed_check_kinds((Check("citation_present", False, reason="Section 9.4 not found in source"),))) \
-        == {"fact"}
-
-
-def test_which_pages_reached_the_model_and_which_figures_it_used() -> None:
-    assert set(failed_check_kinds((Check("page_coverage", False, reason="Pages passed to model: [1] of 2."),))) == {
-        "retrieval"}
-    assert set(failed_check_kinds((Check("uses_provided_values", False, reason="None of 14,000 / 3,100 used"),))) \
-        == {"context"}
-    # rustc on a path that is not there (an API removed in the pinned version).
-    rustc = Check("cargo_check", False, reason="error[E0433]: failed to resolve: could not find `Server` in `axum`")
-    assert set(failed_check_kinds((rustc,))) == {"fact"}
-
-
-def test_common_names_for_value_shape_and_rule_checks() -> None:
-    cases = {
-        "fact": (Check("numeric_match", False, reason="expected 1329.82, got 1328.00"),
-                 Check("value_match", False, reason="min_bond_usd: expected 50000, got 100000"),
-                 Check("arithmetic_consistency", False, reason="20% of 240.00 = 48.00, got 42.00"),
-                 Check("amtool_check_config", False, reason="line 10: field mute_weekends not found in type "
-                                                            "config.plain")),
-        "format": (Check("markdown_table_present", False, reason="no table rows detected"),
-                   Check("csv_header_match", False, reason="Header '| a | b |' != 'a,b'"),
-                   Check("xml_wellformed", False, reason="Start tag expected"),
-                   Check("python_ast_parse", False, reason="invalid syntax (line 1)")),
-        "instruction": (Check("word_limit", False), Check("emoji_count", False, reason="6 emojis; allowed 0"),
-                        Check("dependency_allowlist", False, reason="'axios' not in allowlist"),
-                        Check("policy_rules", False, reason="Rule 1 violated: requests medical information.")),
-        "detail": (Check("steps_present", False, reason="No intermediate steps shown"),
-                   Check("explanation_present", False, reason="No explanation of assumptions")),
-    }
-    for kind, checks in cases.items():
-        for check in checks:
-            assert set(failed_check_kinds((check,))) == {kind}, check
+# Failed checks as teams name them, with the kind each points at: one case per naming habit.
+NAMED_CHECKS = [
+    # Guards on what an answer may reveal or run.
+    (Check("privacy_policy_guard", False, reason="discloses borrowing history to a third party"), "unsafe"),
+    (Check("destructive_command_guard", False, reason="FLUSHALL recommended on production"), "unsafe"),
+    (Check("phi_leak", False, reason="name, DOB, MRN present in output"), "unsafe"),
+    # Bans, limits and rules a prompt sets, and what a deliverable may use.
+    (Check("no_credit_commitment", False, reason="commits to a specific credit"), "instruction"),
+    (Check("version_constraint_check", False, reason="needs >= 1.7.0; pinned version 1.5.7"), "instruction"),
+    (Check("word_limit", False), "instruction"),
+    (Check("emoji_count", False, reason="6 emojis; allowed 0"), "instruction"),
+    (Check("dependency_allowlist", False, reason="'axios' not in allowlist"), "instruction"),
+    (Check("policy_rules", False, reason="Rule 1 violated: requests medical information."), "instruction"),
     # A linter's rules stay rules, whatever language it reads.
-    assert set(failed_check_kinds((Check("ruff", False, reason="N802 function name should be lowercase"),))) == {
-        "instruction"}
+    (Check("ruff", False, reason="N802 function name should be lowercase"), "instruction"),
+    # Citations left out, or banned, are rules; one that names a section that is not there is made up.
+    (Check("has_citation", False), "instruction"),
+    (Check("statute_citations", False, reason="8 section citations; instructions say none for teens"), "instruction"),
+    (Check("citation_check", False, reason="0 section citations found for 4 policy statements."), "instruction"),
+    (Check("citation_present", False, reason="Section 9.4 not found in source"), "fact"),
+    # Which pages reached the model, and whether it used the figures it was given.
+    (Check("page_coverage", False, reason="Pages passed to model: [1] of 2."), "retrieval"),
+    (Check("uses_provided_values", False, reason="None of 14,000 / 3,100 used"), "context"),
+    # A value, a figure or a decision against the expected one; a check per field is read by its name.
+    (Check("numeric_match", False, reason="expected 1329.82, got 1328.00"), "fact"),
+    (Check("value_match", False, reason="min_bond_usd: expected 50000, got 100000"), "fact"),
+    (Check("arithmetic_consistency", False, reason="20% of 240.00 = 48.00, got 42.00"), "fact"),
+    (Check("field_accuracy.previous_balance", False, reason="expected -45.20, got 45.20"), "fact"),
+    # Compilers, analyzers and config checkers naming what does not exist.
+    (Check("cargo_check", False, reason="error[E0433]: failed to resolve: could not find `Server` in `axum`"), "fact"),
+    (Check("amtool_check_config", False, reason="line 10: field mute_weekends not found in type config.plain"),
+     "fact"),
+    (Check("dart_analyze", False, reason="error - The method 'RaisedButton' isn't defined for the type"), "fact"),
+    (Check("ansible_syntax_check", False, reason="'flush_handlers' is not a valid attribute for a Task"), "fact"),
+    (Check("config_validity", False, reason="Unknown consumer config: max.rebalance.retries"), "fact"),
+    (Check("ng_build", False, reason="TS2305: Module '\"@angular/core\"' has no exported member 'signalFrom'."),
+     "fact"),
+    (Check("mix_compile", False, reason="warning: Phoenix.LiveView.debounce/3 is undefined or private"), "fact"),
+    # The payload's shape.
+    (Check("markdown_table_present", False, reason="no table rows detected"), "format"),
+    (Check("csv_header_match", False, reason="Header '| a | b |' != 'a,b'"), "format"),
+    (Check("xml_wellformed", False, reason="Start tag expected"), "format"),
+    (Check("python_ast_parse", False, reason="invalid syntax (line 1)"), "format"),
+    (Check("code_block_only", False, reason="2 code blocks plus prose"), "format"),
+    # The working or the reasons asked for.
+    (Check("steps_present", False, reason="No intermediate steps shown"), "detail"),
+    (Check("explanation_present", False, reason="No explanation of assumptions"), "detail"),
+]
 
 
-def test_a_check_per_field_is_read_by_the_checks_name() -> None:
-    per_field = Check("field_accuracy.previous_balance", False, reason="expected -45.20, got 45.20")
-    assert set(failed_check_kinds((per_field,))) == {"fact"}
-    # Analyzers and linters that name a member or keyword that does not exist.
-    for check in (Check("dart_analyze", False, reason="error - The method 'RaisedButton' isn't defined for the type"),
-                  Check("ansible_syntax_check", False, reason="'flush_handlers' is not a valid attribute for a Task")):
-        assert set(failed_check_kinds((check,))) == {"fact"}, check
-
-
-def test_no_citations_counted_and_an_unknown_config() -> None:
-    uncited = Check("citation_check", False, reason="0 section citations found for 4 policy statements.")
-    assert set(failed_check_kinds((uncited,))) == {"instruction"}
-    config = Check("config_validity", False, reason="Unknown consumer config: max.rebalance.retries")
-    assert set(failed_check_kinds((config,))) == {"fact"}
-
-
-def test_members_a_module_does_not_export_do_not_exist() -> None:
-    for check in (Check("ng_build", False, reason="TS2305: Module '\"@angular/core\"' has no exported member "
-                                                  "'signalFrom'."),
-                  Check("mix_compile", False, reason="warning: Phoenix.LiveView.debounce/3 is undefined or private")):
-        assert set(failed_check_kinds((check,))) == {"fact"}, check
-    assert set(failed_check_kinds((Check("code_block_only", False, reason="2 code blocks plus prose"),))) == {
-        "format"}
+@pytest.mark.parametrize(("check", "kind"), NAMED_CHECKS, ids=[c.name for c, _ in NAMED_CHECKS])
+def test_common_check_names_point_at_their_kind(check: Check, kind: str) -> None:
+    assert set(failed_check_kinds((check,))) == {kind}
