@@ -33,14 +33,13 @@ REVISION = 95
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
          "invented_schema", "unlisted_value", "check_both", "check_behavior", "instructions", "refusal",
          "context_abstention", "abstained_despite_context", "cutoff", "abstention", "deflection", "harm",
-         "off_register", "thin_walkthrough",
-         "check_retrieval", "check_fact", "context_held", "context_general", "context_unused", "context_lacks",
-         "context_departs", "fact_conflict", "context_followed", "context_partial", "value_slip",
-         "context_embellished", "context_prescribed", "payload_values", "same_question", "reference_same_task",
-         "question_answered_otherwise", "reference_fits_better", "reference_missing", "reference_open",
-         "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task", "explanation_generic",
-         "stated_constraints",
-         "invented_citation", "check_unsupported", "fallback_information", "check_context")
+         "off_register", "thin_walkthrough", "check_retrieval", "check_fact", "context_held", "context_general",
+         "context_unused", "context_lacks", "context_departs", "fact_conflict", "context_followed", "context_partial",
+         "value_slip", "context_embellished", "context_prescribed", "payload_values", "same_question",
+         "reference_same_task", "question_answered_otherwise", "reference_fits_better", "reference_missing",
+         "reference_open", "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task",
+         "explanation_generic", "stated_constraints", "invented_citation", "check_unsupported", "fallback_information",
+         "check_context")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -306,10 +305,7 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("behavior", ("over_refusal",), 0.7 + 0.25 * v["refusal"], "the model refused", "refusal")
     if v["has_context"] and _abstained(v) and not v["transform_task"]:
         if _context_holds_reference(v):
-            # Unless the passages hold the gold answer, its words and its every value ("USD 50 per day for a
-            # maximum of 5 days" in the §14.2 given): the model set aside what it was shown.
-            return Verdict("behavior", ("context_ignored",), 0.7, "the model says it lacks the answer, and the "
-                           "given context holds it", "abstained_despite_context")
+            return _abstained_despite_context(v)
         # Given retrieved passages, "the sections I have don't cover parental leave": retrieval missed it.
         return Verdict("information", ("retrieval_miss",), 0.75, "the model says the given context lacks the "
                        "answer", "context_abstention")
@@ -324,12 +320,8 @@ def _decide(s: Signals) -> Verdict:
         # (Dates in a summary or rewrite come from the material given, not from stale knowledge.)
         return Verdict("information", ("outdated_knowledge",), 0.85, "knowledge-cutoff language", "cutoff")
     if v["abstention"] >= 0.8 and v["out_len"] < 0.7:
-        if v["has_context"] and _context_holds_reference(v):
-            # "I'm not able to walk you through that over chat" beside the knowledge-base article that does: a
-            # refusal of a safe request, or the passages set aside.
-            sub = "over_refusal" if v["refusal"] >= 0.5 else "context_ignored"
-            return Verdict("behavior", (sub,), 0.7, "the model declined or said it lacks the answer, and the given "
-                           "context holds it", "abstained_despite_context")
+        if _context_holds_reference(v):
+            return _abstained_despite_context(v)
         return Verdict("information", ("missing_knowledge",), 0.85, "the model abstained", "abstention")
     if v["claims_unsupported"] and v["refusal"] < 0.5 and v["harm_comply"] < 0.5 and not v["transform_task"]:
         # "The built-in container doesn't support keyed registrations, so here is a factory workaround": the
@@ -533,6 +525,15 @@ def _invented_citation() -> Verdict:
     # made-up part of the source, an invented fact, not the document's own words set aside.
     return Verdict("information", ("hallucination",), 0.7, "the output cites a section the given document does "
                    "not have", "invented_citation")
+
+
+def _abstained_despite_context(v: dict[str, float]) -> Verdict:
+    # "I don't have the airline's reimbursement figures" beside the §14.2 that gives them, "I'm not able to walk you
+    # through that over chat" beside the knowledge-base article that does: the passages were set aside, or a safe
+    # request refused; retrieval did its part.
+    sub = "over_refusal" if v["refusal"] >= 0.5 else "context_ignored"
+    return Verdict("behavior", (sub,), 0.7, "the model declined or said it lacks the answer, and the given context "
+                   "holds it", "abstained_despite_context")
 
 
 def _thin_answer() -> Verdict:
