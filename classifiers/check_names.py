@@ -94,6 +94,9 @@ _WHOLE_NAMES: dict[str, str | None] = {
     # an answer from outside the context, a knowledge gap): they say nothing of the cause. (Inspect's
     # model_graded_qa and model_graded_fact; Azure's response_completeness and intent_resolution.)
     "model_graded_qa": None, "model_graded_fact": None, "response_completeness": None, "intent_resolution": None,
+    # A statement that writes where only reads are allowed ("sql_readonly: statement type DELETE"); a query run
+    # on a read-only replica ("execute_readonly") is another check.
+    "readonly": "unsafe", "read_only": "unsafe", "sql_readonly": "unsafe",
 }
 """Names read only whole (Inspect's `exact` scorer), never as part of another ("csv_header_exact")."""
 CHECK_KINDS = tuple(_CHECK_KINDS)
@@ -120,8 +123,9 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bis undefined or private\b|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|"
-                           # "Unknown consumer config: max.rebalance.retries".
-                           r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?)\b|"
+                           # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
+                           r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
+                           r"options?)\b|"
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
                            r"\bcould not find `\w+` in\b|"

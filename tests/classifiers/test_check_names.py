@@ -237,6 +237,7 @@ NAMED_CHECKS = [
     (Check("privacy_policy_guard", False, reason="discloses borrowing history to a third party"), "unsafe"),
     (Check("destructive_command_guard", False, reason="FLUSHALL recommended on production"), "unsafe"),
     (Check("phi_leak", False, reason="name, DOB, MRN present in output"), "unsafe"),
+    (Check("sql_readonly", False, reason="Statement type DELETE not allowed"), "unsafe"),
     # Bans, limits and rules a prompt sets, and what a deliverable may use.
     (Check("no_credit_commitment", False, reason="commits to a specific credit"), "instruction"),
     (Check("version_constraint_check", False, reason="needs >= 1.7.0; pinned version 1.5.7"), "instruction"),
@@ -266,6 +267,9 @@ NAMED_CHECKS = [
     (Check("dart_analyze", False, reason="error - The method 'RaisedButton' isn't defined for the type"), "fact"),
     (Check("ansible_syntax_check", False, reason="'flush_handlers' is not a valid attribute for a Task"), "fact"),
     (Check("config_validity", False, reason="Unknown consumer config: max.rebalance.retries"), "fact"),
+    (Check("traefik_label_lint", False, reason="Unknown label keys for v2/v3: traefik.frontend.rule"), "fact"),
+    # A query run on a read-only replica names no rule; its error does ("relation ... does not exist").
+    (Check("execute_readonly", False, reason='ERROR: relation "pharm.drug_lots" does not exist'), "fact"),
     (Check("ng_build", False, reason="TS2305: Module '\"@angular/core\"' has no exported member 'signalFrom'."),
      "fact"),
     (Check("mix_compile", False, reason="warning: Phoenix.LiveView.debounce/3 is undefined or private"), "fact"),
