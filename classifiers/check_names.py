@@ -119,7 +119,8 @@ _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: 
 # API, flag, column or function ("r.PathParam undefined", "unknown keys: compression", "function median(numeric)
 # does not exist", "cannot find symbol").
 _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|constant|property)\b|"
-                           r"\bundefined\b(?= \(type)|\bundefined: \w|has no (?:exported )?(?:field|attribute|method|member|property)|"
+                           r"\bundefined\b(?= \(type)|\bundefined: \w|"
+                           r"has no (?:exported )?(?:field|attribute|method|member|property)|"
                            r"\bis undefined or private\b|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|"
@@ -156,7 +157,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
 # A citation check's reason: a citation left out ("0 of 3 risks include a section reference", "no runbook ID
 # cited") breaks a rule to cite; one that names what is not there ("Section 5.4 does not exist in source", "No
 # section '9.4' found in handbook index") is a made-up fact.
-_UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+|0|zero)\b[^.;]{0,40}\b(?:citations?|references?|"
+_UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+|0|zero)\b[^.;]{0,40}\b(?:citations?|"
+                      r"references?|"
                       r"sections?|sources?|ids?|cited)\b|\b(?:0|zero) (?:citations?|references?|sources?)\b|"
                       r"\bnot cited\b", re.I)
 # A check named for the presence, shape or ban of citations ("has_citation", "citations_present", "citation_regex",

@@ -78,9 +78,9 @@ def _rule_whole_dollars(instr: str, output: str) -> InstructionResult | None:
 
 # "Never quote prices", "Do not state or estimate a compensation amount", "must not promise any credit or refund
 # amount": a support assistant kept from naming figures it may not commit to.
-_NO_AMOUNTS = re.compile(r"\b(?:never|do not|don't|must not|may not|should not)\b[^.;]{0,60}?\b(?:state|quote|promise|"
-                         r"give|mention|disclose|estimate|provide|share|apply|offer)\w*\b[^.;]{0,50}?"
-                         r"\b(?:amounts?|prices?|figures?|payouts?)\b", re.I)
+_NO_AMOUNTS = re.compile(r"\b(?:never|do not|don't|must not|may not|should not)\b[^.;]{0,60}?"
+                         r"\b(?:state|quote|promise|give|mention|disclose|estimate|provide|share|apply|offer)\w*\b"
+                         r"[^.;]{0,50}?\b(?:amounts?|prices?|figures?|payouts?)\b", re.I)
 _MONEY = re.compile(r"[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?|\b(?:USD|EUR|GBP|CAD|AUD|SDR)\s?\d[\d,]*(?:\.\d+)?|"
                     r"\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|SDR|dollars|euros|pounds)\b")
 
@@ -98,13 +98,16 @@ def _rule_no_amounts(instr: str, output: str) -> InstructionResult | None:
 # "Never promise or issue refunds or credits", "Do not promise or apply credits": a support assistant that may
 # not commit the company to money back; and an output that says it already did ("I've gone ahead and issued a
 # full refund", "I've applied a $40 credit", "I've added 5,000 goodwill points").
-_NO_COMMITMENT = re.compile(r"\b(?:never|do not|don't|must not|may not|should not|cannot)\b[^.;]{0,40}?\b(?:promise|"
-                            r"issue|apply|grant|offer|approve|process|authori[sz]e|commit to)\w*\b[^.;]{0,40}?"
-                            r"\b(?:refunds?|credits?|compensation|waivers?|goodwill|reimbursements?)\b", re.I)
+_NO_COMMITMENT = re.compile(r"\b(?:never|do not|don't|must not|may not|should not|cannot)\b[^.;]{0,40}?"
+                            r"\b(?:promise|issue|apply|grant|offer|approve|process|authori[sz]e|commit to)\w*\b"
+                            r"[^.;]{0,40}?\b(?:refunds?|credits?|compensation|waivers?|goodwill|reimbursements?)\b",
+                            re.I)
 _COMMITTED = re.compile(r"\b(?:I|we)(?:'ve| have|'ll| will| am| are)?\s+(?:already\s+|just\s+)?(?:gone ahead and\s+)?"
                         r"(?:issued|applied|processed|credited|added|approved|refunded|waived|granted|posted|issue|"
-                        r"apply|process|credit|add|approve|refund|waive|grant|post)\b(?:[^.!?\n]|\.(?=\d)){0,60}?\b(?:refund|"
-                        r"credit|compensation|waiver|reimburse\w*|points|voucher)", re.I)
+                        r"apply|process|credit|add|approve|refund|waive|grant|post)\b"
+                        # up to the end of the sentence ("$5.00" does not end it)
+                        r"(?:[^.!?\n]|\.(?=\d)){0,60}?"
+                        r"\b(?:refund|credit|compensation|waiver|reimburse\w*|points|voucher)", re.I)
 
 
 def _rule_no_commitment(instr: str, output: str) -> InstructionResult | None:
