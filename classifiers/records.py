@@ -59,7 +59,10 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "solidity", "groovy", "gradle", "kts", "makefile", "cmake", "nginx", "bicep", "nix",
                             "starlark", "jsonnet", "cue", "rego", "protobuf", "proto", "objc", "fsharp", "clojure",
                             "erlang", "ocaml", "zig", "vba", "sas", "apex", "abap", "cobol", "fortran", "verilog",
-                            "vhdl",
+                            "vhdl", "elm", "purescript", "reasonml", "rescript", "gleam", "nim", "crystal", "racket",
+                            "scheme", "lisp", "prolog", "smalltalk", "ada", "pascal", "delphi", "tcl", "awk",
+                            "coffeescript", "haxe", "vbnet", "assembly", "asm", "wat", "glsl", "hlsl", "wgsl", "cuda",
+                            "qml", "xaml", "mojo", "odin", "ballerina",
                             # Templates that mix markup and code.
                             "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
                             "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",

@@ -410,3 +410,11 @@ def test_athina_results_say_failure_not_pass_and_keep_their_scores_in_a_list_of_
 def test_template_and_configuration_languages_are_carried_as_code() -> None:
     for fmt in ("heex", "properties", "svelte", "dotenv"):
         assert _parse(expected_format=fmt).record.expected_format == "code", fmt
+
+
+def test_less_common_programming_languages_are_carried_as_code() -> None:
+    for fmt in ("elm", "Elm", "purescript", "gleam", "racket"):
+        assert _parse(expected_format=fmt).record.expected_format == "code", fmt
+    # A near miss of a validated format is still refused, not carried.
+    with pytest.raises(RecordError, match="expected_format"):
+        _parse(expected_format="jsn")
