@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 96
+REVISION = 97
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -39,7 +39,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "reference_same_task", "question_answered_otherwise", "reference_fits_better", "reference_missing",
          "reference_open", "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task",
          "explanation_generic", "stated_constraints", "invented_citation", "check_unsupported", "fallback_information",
-         "check_context")
+         "check_context", "context_gap_held")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -62,6 +62,9 @@ ABSTAINED_HELD_FACTS = 0.9
 a model that says the passages lack the answer set them aside (over the read sets, abstentions after a
 retrieval miss leave at most 0.8 of the values in the context, or all of them and half the words)."""
 
+GAP_HELD = 0.7
+"""`context_gap_held`: at least this share of the reference's words that the output lacks are in the context
+(over the read sets, 30 of the 33 cases at or above it that reached `context_lacks` were context ignored)."""
 UNUSED_REF_IN_CONTEXT = 0.55
 UNUSED_OUT_SUPPORT = 0.45
 """`context_unused`: one passage holds at least this share of the reference's words while under this share of
@@ -233,6 +236,8 @@ def _certain_behavior(s: Signals) -> Verdict | None:
 
 # How a faithfulness grader words its finding: claims without support, or claims against the passages.
 _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stated|in the|contained|backed)|"
+                                 # "'$5,000 annual cap' not in HR-214" (not "not in line with").
+                                 r"\bnot in (?!line\b)[\w§]|"
                                  r"unsupported|no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
                                  r"unverifiable|\b(?:is|are) false\b", re.I)
@@ -394,6 +399,12 @@ def _decide(s: Signals) -> Verdict:
                 # theory beside a log that says the port is taken; "a clean title" beside "BRAND: SALVAGE").
                 return Verdict("behavior", ("context_ignored",), 0.6, "the context holds most of the reference; "
                                "the output draws little on the context", "context_unused")
+            if v["ref_gap_in_context"] >= GAP_HELD:
+                # The gold answer is worked from the passages (a query over a schema and a data note), so its words
+                # are not in them verbatim; but what the output lacks of it is ("Always filter status =
+                # 'in_cellar'"): the model had the passage and did not apply it.
+                return Verdict("behavior", ("context_ignored",), 0.65, "the context holds what the output lacks "
+                               "of the reference", "context_gap_held")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
         if (v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"]

@@ -34,7 +34,11 @@ _CHECK_KINDS = {
                     # Lengths, counts, words and languages a prompt sets; what a deliverable may use or must carry.
                     "word_limit", "min_words", "max_words", "char_count", "char_limit", "emoji", "emoji_count",
                     "jargon", "language_match", "language_id", "placeholder", "placeholders", "has_limit",
-                    "statement_type", "allowlist", "dependency_diff", "disclaimer"),
+                    "statement_type", "allowlist", "dependency_diff", "disclaimer",
+                    # A project's conventions and a task's stated requirements ("convention_check: creates its own
+                    # datasource instead of using (:db req)", "requirement_check: no middleware function defined").
+                    "convention", "conventions", "convention_check", "requirement", "requirements",
+                    "requirement_check", "requirements_check"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -133,7 +137,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # Go's YAML decoding into a config type (amtool, promtool): "field mute_weekends not found
                            # in type config.plain".
                            r"\bfield \w+ not found in type\b|"
-                           r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import)|"
+                           r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import|var|symbol|namespace)|"
                            r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
@@ -143,6 +147,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bdoes not contain a definition for\b|"
                            r"\bis not a (?:recogni[sz]ed|valid|known) (?:option|flag|argument|parameter|command|key|field|"
                            r"property|setting|attribute|keyword|directive|module)\b|"
+                           # "'getreplicas' is not a nodetool command in Cassandra 4.1".
+                           r"\bis not an? \w+ (?:sub)?command\b|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
@@ -243,7 +249,7 @@ def _kind_of(name: str, reason: str) -> str | None:
     if kind is None and name.startswith("no_"):
         # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
         kind = "instruction"
-    if kind is None and re.search(r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?))?$", name):
+    if kind is None and re.search(r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check))?$", name):
         # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
         kind = "instruction"
     if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (

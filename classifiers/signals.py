@@ -43,7 +43,7 @@ FEATURES: tuple[str, ...] = (
     "elided_items", "parts_unanswered",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
-    "invented_citation", "content_check_passed",
+    "invented_citation", "content_check_passed", "ref_gap_in_context",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -51,6 +51,8 @@ too, to be an answer to the same question."""
 THIN_REFERENCE_WORDS = 20
 THIN_SHARE = 0.4
 """`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
+GAP_MIN_WORDS = 2
+"""`ref_gap_in_context`: the fewest words of the reference the output must lack for their source to be told."""
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
 
@@ -479,9 +481,25 @@ def _cheap(rec: FailureRecord) -> Signals:
             ref_facts = fact_tokens(rec.reference)
             ctx_facts = fact_tokens("\n".join(rec.context))
             v["ref_facts_in_context"] = len(ref_facts & ctx_facts) / len(ref_facts) if ref_facts else g.ref_in_context
+            v["ref_gap_in_context"] = _gap_in_context(rec, out)
             ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
                                "context passage", 1.0 - g.ref_in_context))
     return Signals(v, ev, certain, kinds)
+
+
+def _gap_in_context(rec: FailureRecord, out: str) -> float:
+    """Share of what the output lacks of the reference that the context holds.
+
+    The reference's words that neither the output nor the question has are what the output got wrong or left
+    out ("status = 'in_cellar'", "season_year"). Found in the passages, the model had them and set them aside (a
+    data note saying "always filter on status"); missing there, the passage that holds them was not retrieved.
+    0 when the output lacks fewer than GAP_MIN_WORDS of the reference's words: too little to tell.
+    """
+    have = set(content_tokens(out)) | set(content_tokens(rec.input))
+    gap = [t for t in set(content_tokens(rec.reference or "")) if t not in have]
+    if len(gap) < GAP_MIN_WORDS:
+        return 0.0
+    return recall(gap, set(content_tokens("\n".join(rec.context))))
 
 
 def extract(records: Sequence[FailureRecord], embedder: TextEmbedder) -> tuple[list[Signals], dict[str, np.ndarray]]:

@@ -385,7 +385,10 @@ _TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$", re.M)
 
 
 def _rule_table(instr: str, output: str) -> InstructionResult | None:
-    if re.search(r"\b(?:as|in|into) (?:a |an |one )?(?:markdown |md |html )?table\b|\bmarkdown table\b|"
+    # "in a table", "as a markdown table", "in table form", a clause ending "... in table."; not "the replicas for
+    # key X in table billing.invoices", which names a database table.
+    if re.search(r"\b(?:as|in|into) (?:(?:a |an |one )(?:markdown |md |html )?table\b|"
+                 r"(?:markdown |md |html )?table(?: form(?:at)?\b|(?=\s*[.,;:!?)]|\s*$)))|\bmarkdown table\b|"
                  r"\b(?:return|format|output|give|answer|present)\w*\b[^.]{0,30}\b(?:a|an|one) (?:markdown )?table\b",
                  instr, re.I):
         ok = bool(_TABLE_ROW.search(output)) and bool(re.search(r"^\s*\|?\s*:?-{3,}", output, re.M))

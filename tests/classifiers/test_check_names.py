@@ -273,6 +273,14 @@ NAMED_CHECKS = [
     (Check("ng_build", False, reason="TS2305: Module '\"@angular/core\"' has no exported member 'signalFrom'."),
      "fact"),
     (Check("mix_compile", False, reason="warning: Phoenix.LiveView.debounce/3 is undefined or private"), "fact"),
+    (Check("command_validity", False, reason="'getreplicas' is not a nodetool command in Cassandra 4.1."), "fact"),
+    (Check("clj_kondo", False, reason="error: Unresolved var: resp/created-with-location"), "fact"),
+    # A project's conventions, a task's requirements and a team's policy rules are stated rules.
+    (Check("convention_check", False, reason="creates its own datasource instead of using (:db req)"),
+     "instruction"),
+    (Check("requirement_check", False, reason="no middleware function defined"), "instruction"),
+    (Check("policy_rule_check", False, reason="recommends rollout restart of edge-gw in production"),
+     "instruction"),
     # The payload's shape.
     (Check("markdown_table_present", False, reason="no table rows detected"), "format"),
     (Check("csv_header_match", False, reason="Header '| a | b |' != 'a,b'"), "format"),

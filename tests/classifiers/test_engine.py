@@ -88,6 +88,26 @@ def test_context_without_the_answer_is_a_retrieval_miss(engine: Engine) -> None:
     assert d.route == "rag"
 
 
+def test_a_query_missing_the_filter_a_data_note_prescribes_is_context_ignored(engine: Engine) -> None:
+    schema = ("CREATE TABLE bottles (bottle_id INT PRIMARY KEY, wine_id INT, status TEXT);\n"
+              "CREATE TABLE wines (wine_id INT PRIMARY KEY, appellation TEXT, vintage INT);")
+    note = ("[data note] bottles keeps full history: rows with status 'consumed' or 'sold' are no longer in the "
+            "cellar. Always filter status = 'in_cellar' for inventory questions.")
+    rec = FailureRecord(
+        id="g", input="How many bottles of Champagne do we have right now?",
+        output="SELECT COUNT(*) FROM bottles b JOIN wines w ON w.wine_id = b.wine_id WHERE w.appellation = "
+               "'Champagne';",
+        reference="SELECT COUNT(*) FROM bottles b JOIN wines w ON w.wine_id = b.wine_id WHERE w.appellation = "
+                  "'Champagne' AND b.status = 'in_cellar';",
+        expected_format="sql", context=(schema, note))
+    (d,) = engine.diagnose([rec])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+    assert decide(engine.signals([rec])[0][0]).rule == "context_gap_held"
+    # Without the note the filter's value is nowhere in what was retrieved: the passage that holds it was missed.
+    (d,) = engine.diagnose([dataclasses.replace(rec, context=(schema,))])
+    assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
+
+
 def test_load_engine_rejects_a_directory_without_a_model(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_engine(tmp_path)
@@ -443,8 +463,15 @@ def test_breaking_the_conventions_the_prompt_said_to_follow_is_context_ignored(e
         context=conventions)
     (d,) = engine.diagnose([rec])
     assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
-    # Not told to follow the passage, the same answer reads as one the retrieved text did not support.
+    # Not told to follow the passage, the answer still lacks what the passage prescribes (the structured logger,
+    # the request id): the retrieved rules were set aside.
     (d,) = engine.diagnose([dataclasses.replace(rec, input="Add logging to the retry loop in fetch_orders().")])
+    assert (d.label, d.subtypes) == ("behavior", ("context_ignored",))
+    # With other conventions retrieved, what the output lacks is in no passage: the handbook's page was missed.
+    other = ("Naming conventions (platform handbook v4): 1. Modules are snake_case. 2. Classes are CamelCase. "
+             "3. Constants are upper case.",)
+    (d,) = engine.diagnose([dataclasses.replace(rec, input="Add logging to the retry loop in fetch_orders().",
+                                                context=other)])
     assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
 
 

@@ -76,6 +76,11 @@ def test_table_one_line_and_exact_closing_sentence() -> None:
     assert not end.passed
     # A table named in a question is not an instruction to draw one.
     assert check_instructions((), "x", "Which element comes first in the Periodic Table?") == []
+    assert check_instructions((), "x", "Which nodes hold the key 'acct-9' in table billing.invoices?") == []
+    # Without an article, "in table" asks for one only as "in table form" or at a clause's end.
+    for asks in ("List the fees in table form.", "Show the fees in markdown table."):
+        table, = check_instructions((asks,), "- a: 1\n- b: 2")
+        assert not table.passed, asks
 
 
 def test_upper_bounds_sentence_shapes_and_abbreviations() -> None:
