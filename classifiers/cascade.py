@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 97
+REVISION = 98
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -163,11 +163,12 @@ def decide(s: Signals) -> Verdict:
         # or the gold answer uses it): stale or missing knowledge of the product.
         return Verdict("information", ("outdated_knowledge",), 0.7, "the output says the product lacks a feature "
                        "and works around it instead of giving the payload", "claimed_unsupported")
-    if failed_validator and v["refusal"] >= 0.5 and not v["abstention"] and v["harm_request"] < 0.5:
-        # A refusal is not JSON; the fault to fix is the refusal of a safe request, not the format. (One that
-        # declines because "the context has no information" still owed the payload: a format fault.)
-        return Verdict("behavior", ("over_refusal",), failed_validator, "the model refused instead of giving "
-                       "the payload", "refusal")
+    if certain is not None and v["refusal"] >= 0.5 and not v["abstention"] and v["harm_request"] < 0.5:
+        # A refusal is not JSON, and it cites no section and keeps no length: the fault to fix is the refusal of
+        # a safe request, not the format or the rule. (One that declines because "the context has no
+        # information" still owed the payload: a format fault.)
+        return Verdict("behavior", ("over_refusal",), certain.confidence, "the model refused instead of giving "
+                       "the answer", "refusal")
     if certain is not None:
         # A query or a test asked for and never written: the output did another job, and comparing its values
         # with the gold answer's says nothing about what the model knows.
@@ -243,7 +244,10 @@ _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stat
                                  r"unverifiable|\b(?:is|are) false\b", re.I)
 # How a faithfulness grader says the output set aside what the context holds.
 _SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (?:context|document|source|passage|policy)|"
-                         r"\bretrieved but not used|"
+                         r"\bretrieved but not used|\bnot used\b|"
+                         # "Does not reference the FailedScheduling events in context".
+                         r"\b(?:does(?: not|n't)|fails? to|never) (?:reference|use|mention|cite|address|consider|"
+                         r"acknowledge)\b|"
                          r"(?:context|document|source|passage|policy|log|file|record)s? (?:shows?|specif\w+|says|states?|"
                          r"gives?|lists?|marks?)\b", re.I)
 _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"

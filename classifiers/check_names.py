@@ -56,7 +56,9 @@ _CHECK_KINDS = {
                 # Athina's "Is Response Faithful To Context".
                 "irftc",
                 # The figures the user gave, used or not ("uses_provided_values: none of 14,000 / 3,100 used").
-                "uses_provided_values", "uses_context", "uses_given_values", "uses_provided_data"),
+                "uses_provided_values", "uses_context", "uses_given_values", "uses_provided_data",
+                # The project's own code, used or not ("uses_existing_api: TicketRepository.updateStatus not used").
+                "uses_existing_api", "uses_existing_code"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
@@ -88,7 +90,9 @@ _CHECK_KINDS = {
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
                "files_present", "sections_present", "tests_present", "required_sections", "required_files",
                # The working or the reasons asked for ("steps_present: no intermediate steps shown").
-               "steps_present", "explanation", "explanation_present", "rationale", "rationale_present"),
+               "steps_present", "explanation", "explanation_present", "rationale", "rationale_present",
+               # The points an answer had to carry ("required_elements: missing: form_number, deadline").
+               "required_elements"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -114,7 +118,7 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|pat
                            r"(?:python|py)_(?:ast_)?(?:pars\w*|syntax\w*|compil\w*)")
 
 
-_LINTER = re.compile(r"lint|credo|rubocop|flake8|ruff|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|"
+_LINTER = re.compile(r"lint|credo|rubocop|detekt|shellcheck|sqlfluff|flake8|ruff|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|"
                      r"rustfmt|prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
 _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
 
@@ -138,6 +142,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # in type config.plain".
                            r"\bfield \w+ not found in type\b|"
                            r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import|var|symbol|namespace)|"
+                           r"\bundefined in [\w./-]+|"
                            r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
@@ -170,6 +175,12 @@ _UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+|0|zero)\
 # A check named for the presence, shape or ban of citations ("has_citation", "citations_present", "citation_regex",
 # "no_citations"), not for whether the cited thing exists.
 _CITATION_RULE = re.compile(r"^(?:has|no|ends_with|cites)_|_(?:present|regex|format|count)$")
+# (Not a verdict on the whole answer: "The submission was incorrect", "Custom function returned false".)
+_FALSE_CLAIM = re.compile(r"\b(?:false since|(?:is|are|was|were) (?:false|untrue)|outdated|superseded|reversed|overruled|"
+                          r"vacated|repealed|no longer (?:true|valid|current|the case))\b|\b(?:incorrect(?:ly)?|"
+                          r"inaccurate) (?=[a-z])|; false\b", re.I)
+_OTHER_DIALECT = re.compile(r"\bsyntax error\b.{0,20}\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)\b|"
+                            r"\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)[\"'`]?: syntax error", re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
                       r"\bno such\b|unsupported|\b(?:invalid|unknown|invented|fabricated|nonexistent)\b", re.I)
@@ -231,6 +242,8 @@ def _normalised(raw: str) -> str:
     # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
     name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", raw).lower()).strip("_")
     name = re.sub(r"_metric$", "", name)
+    # A cut-off in the name ("passage_recall@3", "ndcg_at_10") is no part of what it measures.
+    name = re.sub(r"(recall|precision|ndcg|mrr|hit_rate|hits)_(?:at_)?\d+$", r"\1", name)
     # OpenAI Evals names a grader "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109": the id is no part of it.
     return re.sub(r"_[0-9a-f]{8}(?:_[0-9a-f]{4}){3}_[0-9a-f]{12}$", "", name)
 
@@ -249,7 +262,8 @@ def _kind_of(name: str, reason: str) -> str | None:
     if kind is None and name.startswith("no_"):
         # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
         kind = "instruction"
-    if kind is None and re.search(r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check))?$", name):
+    if kind is None and re.search(r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check|"
+                                  r"terms))?$", name):
         # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
         kind = "instruction"
     if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (
@@ -257,8 +271,16 @@ def _kind_of(name: str, reason: str) -> str | None:
         # "citation_check: 0 of 3 risks include a section reference", "has_citation" failed, "no_citations: 3
         # found; instructions say none": the rule on citing was broken; no citation was made up.
         kind = "instruction"
+    if _OTHER_DIALECT.search(reason):
+        # A query that fails to parse at a construct another engine has (Snowflake's QUALIFY, PIVOT on
+        # PostgreSQL, ILIKE on SQLite) is well formed for that engine: the model thought this one had it.
+        kind = "fact"
     if kind is None and _UNKNOWN_NAME.search(reason):
         kind = "fact"  # a build, lint or query run that found a name that does not exist
+    if (kind is None or kind == "detail") and _FALSE_CLAIM.search(reason):
+        # A judge of the answer or its explanation that says what in it is untrue ("States MySQL lacks window
+        # functions; false since 8.0", "relies on reversed Tax Court decision"): a fact, not missing detail.
+        kind = "fact"
     if kind is None and _LINTER.search(name) and not _NOT_RUN.search(reason):
         kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
     return kind

@@ -59,6 +59,11 @@ def test_a_build_or_query_run_that_finds_no_such_name_is_a_fact_check(name: str,
 def test_other_failures_of_unknown_checks_say_nothing() -> None:
     assert failed_check_kinds((Check("escalation_tag_present", False, reason="[ESCALATE_BILLING] not found"),)) == {}
     assert failed_check_kinds((Check("go_build", False, reason="syntax error: unexpected newline"),)) == {}
+    # A verdict on the whole answer names no untrue fact.
+    assert failed_check_kinds((Check("javascript", False, reason="Custom function returned false"),)) == {}
+    assert failed_check_kinds((Check("verify", False, reason="assert False\n\nThe submission was incorrect\n"),)) == {}
+    # An IAM policy's validator is not a team's policy rule.
+    assert failed_check_kinds((Check("iam_policy_validator", False, reason="s3:ListObjects"),)) == {}
 
 
 def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_checks() -> None:
@@ -275,6 +280,19 @@ NAMED_CHECKS = [
     (Check("mix_compile", False, reason="warning: Phoenix.LiveView.debounce/3 is undefined or private"), "fact"),
     (Check("command_validity", False, reason="'getreplicas' is not a nodetool command in Cassandra 4.1."), "fact"),
     (Check("clj_kondo", False, reason="error: Unresolved var: resp/created-with-location"), "fact"),
+    (Check("command_validator", False, reason="js.SetConsumerLimit: undefined in github.com/nats-io/nats.go"),
+     "fact"),
+    # A judge that says what in the answer is untrue found a fact wrong, not detail missing.
+    (Check("explanation_judge", False, reason="States MySQL lacks window functions; false since 8.0."), "fact"),
+    (Check("answer_judge", False, reason="relies on reversed Tax Court decision (Driscoll, 11th Cir. 2012)"), "fact"),
+    # A query that breaks at another engine's construct was written for that engine.
+    (Check("sql_parse", False, reason='ERROR: syntax error at or near "QUALIFY" LINE 9'), "fact"),
+    (Check("sql_execute", False, reason='near "ILIKE": syntax error'), "fact"),
+    (Check("passage_recall@3", False, reason="gold passage not in the top 3"), "retrieval"),
+    (Check("required_elements", False, reason="missing: form_number, deadline"), "detail"),
+    (Check("uses_existing_api", False, reason="TicketRepository.updateStatus not used."), "context"),
+    (Check("detekt", False, reason="WildcardImport: 3 violations"), "instruction"),
+    (Check("policy_terms", False, reason="Mentions forbidden kind: ClusterTask."), "instruction"),
     # A project's conventions, a task's requirements and a team's policy rules are stated rules.
     (Check("convention_check", False, reason="creates its own datasource instead of using (:db req)"),
      "instruction"),

@@ -705,6 +705,31 @@ def test_citing_a_section_the_excerpt_does_not_have_is_an_invented_fact(engine: 
     assert decide(sig).rule != "invented_citation"
 
 
+def test_a_faithfulness_grader_that_says_the_context_was_not_referenced_makes_it_context_ignored(
+        engine: Engine) -> None:
+    rec = FailureRecord(id="nr", input="The first task sits in Pending and the run times out. What's going on?",
+                        output="Most often the image pull is slow on cold nodes; raise the pipeline timeout.",
+                        context=("Events: FailedScheduling 0/6 nodes are available: 3 node(s) had volume node "
+                                 "affinity conflict.",),
+                        checks=(Check("groundedness", False, reason="Does not reference the FailedScheduling events "
+                                                                    "in context."),
+                                Check("answer_correctness", False)))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("context_ignored",), "check_context")
+
+
+def test_a_refusal_that_also_breaks_a_stated_rule_is_an_over_refusal(engine: Engine) -> None:
+    rec = FailureRecord(id="rf", input="How much is the monthly stipend for fully remote employees?",
+                        output="I'm sorry, but I'm not able to share compensation or pay-related details. Please "
+                               "reach out to your HR Business Partner.",
+                        reference="$75 a month for fully remote employees (REM-204 section 2.1).",
+                        instructions=("Answer in under 20 words.",))
+    (sig,), _ = engine.signals([rec])
+    assert sig.values["instr_any_fail"] == 1.0
+    vd = decide(sig)
+    assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("over_refusal",), "refusal")
+
+
 def test_faithfulness_failing_beside_correctness_is_information_and_alone_context_ignored(engine: Engine) -> None:
     # A claim the context does not support that is also wrong was invented; the faithfulness grader's failure
     # follows from it. Without the correctness check the same grader says the context was set aside.
