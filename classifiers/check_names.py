@@ -26,7 +26,7 @@ _CHECK_KINDS = {
     "instruction": ("instruction_following", "instructions", "instruction", "length", "max_length", "word_count",
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
-                    "bullet_count", "sentence_count", "no_preamble", "no_markdown", "emoji_check",
+                    "bullet_count", "sentence_count", "step_count", "no_preamble", "no_markdown", "emoji_check",
                     "language_detect", "task_adherence", "instruction_adherence",
                     # A stated limit checked ("version_constraint_check: proposes a block that needs 1.7; pinned
                     # 1.5.7").
@@ -85,7 +85,7 @@ _CHECK_KINDS = {
                   # Athina's "Context Contains Enough Information".
                   "ccei", "context_contains_enough_information",
                   # Which pages of a document reached the model ("page_coverage: pages passed to model: [1] of 2").
-                  "page_coverage", "document_coverage"),
+                  "page_coverage", "document_coverage", "chunk_coverage", "passage_coverage"),
     "detail": ("completeness", "coverage", "detail", "answer_completeness",
                # Parts of the deliverable counted ("files_present: 1 of 5 expected files").
                "files_present", "sections_present", "tests_present", "required_sections", "required_files",
@@ -134,7 +134,9 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|"
                            # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
                            r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
-                           r"options?)\b|"
+                           r"options?|annotations?|labels?)\b|"
+                           # JavaScript calling what is not there: "reply.getResponseTime is not a function".
+                           r"\bis not a function\b|"
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
                            r"\bcould not find `\w+` in\b|"
@@ -158,7 +160,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
                            r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|"
-                           r"\b(?:is|was|are|were|has been) deprecated\b|"
+                           r"\b(?:is|was|are|were|has been) deprecated\b|\bdeprecated (?:since|in|as of) v?\d|"
                            # An API version the cluster no longer serves ("no matches for kind \"Ingress\" in version
                            # \"extensions/v1beta1\""), a feature removed from the product.
                            r"\bno matches for kind\b|\b(?:is|was|has been) removed in\b|"
@@ -181,6 +183,7 @@ _FALSE_CLAIM = re.compile(r"\b(?:false since|(?:is|are|was|were) (?:false|untrue
                           r"inaccurate) (?=[a-z])|; false\b", re.I)
 _OTHER_DIALECT = re.compile(r"\bsyntax error\b.{0,20}\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)\b|"
                             r"\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)[\"'`]?: syntax error", re.I)
+_MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:", re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
                       r"\bno such\b|unsupported|\b(?:invalid|unknown|invented|fabricated|nonexistent)\b", re.I)
@@ -204,6 +207,10 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
                 # A check per field ("field_accuracy.previous_balance: expected -45.20, got 45.20"): the check's
                 # name is the part before the field's.
                 kind = _kind_of(_normalised(c.name.split(".")[0]), c.reason)
+            if kind is None and ":" in c.name:
+                # One rule of a set ("policy_rule:no_price_quotes"): the rule's own name says what it checks (the
+                # set's may be a schema's, "csv_schema:BOLRows_v2", which any wrong value breaks).
+                kind = _kind_of(_normalised(c.name.split(":", 1)[1]), c.reason)
         if kind is not None:
             found.setdefault(kind, f"{c.name} failed" + (f": {c.reason[:120]}" if c.reason else ""))
     return found
@@ -281,6 +288,8 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A judge of the answer or its explanation that says what in it is untrue ("States MySQL lacks window
         # functions; false since 8.0", "relies on reversed Tax Court decision"): a fact, not missing detail.
         kind = "fact"
+    if kind is None and _MISSING_PARTS.search(reason):
+        kind = "detail"  # a rubric that lists what the answer left out ("Missing: server-side validation, ...")
     if kind is None and _LINTER.search(name) and not _NOT_RUN.search(reason):
         kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
     return kind

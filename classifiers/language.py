@@ -73,7 +73,12 @@ _ABSTAIN = re.compile(
     r"(?:available|provided|found)|(?:is|are) (?:not|unknown|unclear) (?:known|specified|mentioned|provided)|"
     # (An imperative, "... and don't mention the inspection", is advice, not a source that lacks something.)
     r"(?:(?:does|did)|(?<=[\w)\]\x22'”] )(?<!\band )(?<!\bor )(?<!\bthen )(?<!\bjust )do)(?: not|n't) (?:mention|specify|provide|"
-    r"contain|say|cover|include|address|describe|state|list|give (?:the|a|any))|"
+    r"say|cover|address|describe|state|list|give (?:the|a|any))|"
+    # What a source contains ("the excerpt doesn't include the fee"), not a product ("the cake doesn't contain nuts").
+    r"\b(?:context|passages?|documents?|excerpts?|sections?|sources?|polic(?:y|ies)|handbook|manual|records?|files?|"
+    r"pages?|notes?|data|results?|text|tables?|schemas?|database|columns?|it|they|this|that|these|those)"
+    r"(?: (?:provided|retrieved|given|available))? "
+    r"(?:does|did|do)(?: not|n't) (?:contain|include)\b|"
     # "The retrieved ERP sections don't set an interval", "the handbook excerpts provided do not define it".
     r"(?:sections?|excerpts?|documents?|passages?|pages?|handbook|manual|sources?|conditions|terms|articles|"
     r"criteria|polic(?:y|ies)|logs?)(?: (?:available|provided|retrieved|given|I have|we have))? (?:do|does|did)"

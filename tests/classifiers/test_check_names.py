@@ -64,6 +64,8 @@ def test_other_failures_of_unknown_checks_say_nothing() -> None:
     assert failed_check_kinds((Check("verify", False, reason="assert False\n\nThe submission was incorrect\n"),)) == {}
     # An IAM policy's validator is not a team's policy rule.
     assert failed_check_kinds((Check("iam_policy_validator", False, reason="s3:ListObjects"),)) == {}
+    # A schema's rule set is read by the rule's name, which here says nothing.
+    assert failed_check_kinds((Check("csv_schema:BOLRows_v2", False, reason="incoterm 'DAT' not in enum"),)) == {}
 
 
 def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_checks() -> None:
@@ -293,6 +295,14 @@ NAMED_CHECKS = [
     (Check("uses_existing_api", False, reason="TicketRepository.updateStatus not used."), "context"),
     (Check("detekt", False, reason="WildcardImport: 3 violations"), "instruction"),
     (Check("policy_terms", False, reason="Mentions forbidden kind: ClusterTask."), "instruction"),
+    (Check("policy_rule:no_price_quotes", False, reason="Output contains price '$129/month'."), "instruction"),
+    (Check("step_count", False, reason="11 steps > 6"), "instruction"),
+    (Check("chunk_coverage", False, reason="Retrieved chunks 1,2 of 3."), "retrieval"),
+    (Check("annotation_lint", False, reason="Unknown Linkerd annotation 'config.linkerd.io/proxy-graceful-exit'"),
+     "fact"),
+    (Check("unit_tests", False, reason="TypeError: reply.getResponseTime is not a function"), "fact"),
+    (Check("command_lint", False, reason="chart 'linkerd/linkerd2' deprecated since 2.12"), "fact"),
+    (Check("rubric_judge", False, reason="Missing: server-side validation, KV write, success state."), "detail"),
     # A project's conventions, a task's requirements and a team's policy rules are stated rules.
     (Check("convention_check", False, reason="creates its own datasource instead of using (:db req)"),
      "instruction"),

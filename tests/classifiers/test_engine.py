@@ -610,6 +610,11 @@ def test_a_product_said_to_lack_a_feature_before_the_query_is_information(engine
     told = dataclasses.replace(rec, output="Here is the query you asked for:\n\nSELECT server_id, RANK() OVER "
                                            "(PARTITION BY location_id ORDER BY total DESC) FROM sales;")
     assert decide(engine.signals([told])[0][0]).label == "behavior"
+    # "... has to be configured with X" says the same as "so we use X".
+    moved = dataclasses.replace(rec, output="Linkerd doesn't support retries on HTTPRoute resources; retries have to "
+                                            "be configured with a ServiceProfile:\n\n```yaml\nkind: ServiceProfile\n"
+                                            "```", expected_format="yaml")
+    assert decide(engine.signals([moved])[0][0]).rule == "claimed_unsupported"
 
 
 def test_a_broken_payload_whose_comment_calls_a_value_a_guess_is_both(engine: Engine) -> None:
