@@ -38,7 +38,9 @@ _CHECK_KINDS = {
                     # A project's conventions and a task's stated requirements ("convention_check: creates its own
                     # datasource instead of using (:db req)", "requirement_check: no middleware function defined").
                     "convention", "conventions", "convention_check", "requirement", "requirements",
-                    "requirement_check", "requirements_check"),
+                    "requirement_check", "requirements_check",
+                    # A hand-off the rules require ("handoff_when_unsupported: no handoff to the farm office").
+                    "handoff", "handoff_check", "handoff_when_unsupported", "escalation_check"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -131,7 +133,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"has no (?:exported )?(?:field|attribute|method|member|property)|"
                            r"\bis undefined or private\b|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
-                           r"flags?|modules?|resources?|arguments?|property|columns?|tables?)\b|\bdoes not exist\b|"
+                           r"flags?|modules?|resources?|arguments?|property|columns?|tables?|(?:sub)?commands?)\b|\bdoes not exist\b|"
                            # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
                            r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
                            r"options?|annotations?|labels?)\b|"
@@ -164,7 +166,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # An API version the cluster no longer serves ("no matches for kind \"Ingress\" in version
                            # \"extensions/v1beta1\""), a feature removed from the product.
                            r"\bno matches for kind\b|\b(?:is|was|has been) removed in\b|"
-                           r"\bno longer (?:supported|available)\b", re.I)
+                           r"\bno longer (?:supported|available)\b|\bremoved in\b", re.I)
 
 
 # A citation check's reason: a citation left out ("0 of 3 risks include a section reference", "no runbook ID
@@ -183,6 +185,7 @@ _FALSE_CLAIM = re.compile(r"\b(?:false since|(?:is|are|was|were) (?:false|untrue
                           r"inaccurate) (?=[a-z])|; false\b", re.I)
 _OTHER_DIALECT = re.compile(r"\bsyntax error\b.{0,20}\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)\b|"
                             r"\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)[\"'`]?: syntax error", re.I)
+_VALUE_MISMATCH = re.compile(r"\bexpected:? [$€£]?\d[\d,.]*\b[^;\n]{0,60}?[;,]? got:? [$€£]?\d", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:", re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
@@ -269,9 +272,10 @@ def _kind_of(name: str, reason: str) -> str | None:
     if kind is None and name.startswith("no_"):
         # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
         kind = "instruction"
-    if kind is None and re.search(r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check|"
-                                  r"terms))?$", name):
-        # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance").
+    if kind is None and not _UNKNOWN_NAME.search(reason) and re.search(
+            r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check|terms))?$", name):
+        # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance"), unless
+        # the rule found something that does not exist ("deps_policy: gofiber/jwt/v2 is deprecated").
         kind = "instruction"
     if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (
             _UNCITED.search(reason) or _CITATION_RULE.search(name) or _RULE_REASON.search(reason)):
@@ -287,6 +291,11 @@ def _kind_of(name: str, reason: str) -> str | None:
     if (kind is None or kind == "detail") and _FALSE_CLAIM.search(reason):
         # A judge of the answer or its explanation that says what in it is untrue ("States MySQL lacks window
         # functions; false since 8.0", "relies on reversed Tax Court decision"): a fact, not missing detail.
+        kind = "fact"
+    if kind is None and _VALUE_MISMATCH.search(reason) and not re.search(r"result|test|count|rows?|lines?|items?",
+                                                                          name):
+        # A value against the expected one ("starting_bid_rule: expected 500 (40% of 1250); got 375"); not a count
+        # of rows or a query's result, which any kind of fault changes.
         kind = "fact"
     if kind is None and _MISSING_PARTS.search(reason):
         kind = "detail"  # a rubric that lists what the answer left out ("Missing: server-side validation, ...")

@@ -27,6 +27,7 @@ from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, 
                                      check_reply_language)
 from classifiers.language import declines, read_cues
 from classifiers.records import Evidence, FailureRecord
+from classifiers.instructions.sql import holds_query
 from classifiers.sql_schema import invented_names, unlisted_values
 
 
@@ -283,6 +284,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     certain: tuple[str, str] | None = None
     out = rec.output
 
+    no_payload = False
     fmt, fmt_texts = asked_format(rec)
     if fmt and fmt not in VALIDATORS:
         # A format formfact has no validator for (toml, a DSL): carried, never guessed at.
@@ -291,6 +293,10 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["fmt_expected"] = 1.0
         schema = rec.schema or (schema_from_instructions(fmt_texts) if fmt == "json" else None)
         res = validate(fmt, out, schema)
+        if fmt == "sql" and not holds_query(out):
+            # A query was owed and none was written (advice on why sales dropped): the output did another job, so
+            # its facts are not the answer's.
+            no_payload = True
         if not res.ok:
             v["fmt_wrapped" if res.wrapped else "fmt_fail"] = 1.0
             ev.append(Evidence("format", f"{fmt}: {res.detail}", 1.0 if not res.wrapped else 0.9))
@@ -336,6 +342,7 @@ def _cheap(rec: FailureRecord) -> Signals:
             ev.append(Evidence("instructions", f"violated '{c.constraint}' ({c.detail})", 0.9))
         if not fails:
             ev.append(Evidence("instructions", f"{len(checks)} checkable constraint(s) all kept", 0.0))
+    v["task_not_done"] = max(v["task_not_done"], float(no_payload))
 
     # General-knowledge language only says the context was set aside where there is a context.
     cues = read_cues(rec.input, out, general=bool(rec.context))

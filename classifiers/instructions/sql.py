@@ -54,6 +54,11 @@ def _sql_code(output: str) -> str | None:
     return re.sub(r"'[^'\n]*'", " ", code)
 
 
+def holds_query(output: str) -> bool:
+    """Whether the output holds a SQL statement at all (fenced, bare or among prose)."""
+    return _sql_code(output) is not None
+
+
 def _names(code: str, identifier: str) -> bool:
     """Whether a query names a column (or alias) as a whole identifier, in any case."""
     return re.search(r"(?<![\w$])" + re.escape(identifier) + r"(?![\w$])", code, re.I) is not None

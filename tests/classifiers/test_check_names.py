@@ -66,6 +66,9 @@ def test_other_failures_of_unknown_checks_say_nothing() -> None:
     assert failed_check_kinds((Check("iam_policy_validator", False, reason="s3:ListObjects"),)) == {}
     # A schema's rule set is read by the rule's name, which here says nothing.
     assert failed_check_kinds((Check("csv_schema:BOLRows_v2", False, reason="incoterm 'DAT' not in enum"),)) == {}
+    # A count or a query's result off the expected one says nothing of why.
+    assert failed_check_kinds((Check("row_count", False, reason="expected 9 entries, got 3"),)) == {}
+    assert failed_check_kinds((Check("result_match", False, reason="expected 118, got 131"),)) == {}
 
 
 def test_checks_that_find_a_value_missing_from_the_source_or_registry_are_fact_checks() -> None:
@@ -303,6 +306,12 @@ NAMED_CHECKS = [
     (Check("unit_tests", False, reason="TypeError: reply.getResponseTime is not a function"), "fact"),
     (Check("command_lint", False, reason="chart 'linkerd/linkerd2' deprecated since 2.12"), "fact"),
     (Check("rubric_judge", False, reason="Missing: server-side validation, KV write, success state."), "detail"),
+    (Check("command_lint", False, reason="unknown subcommand 'ceph pg force-repair'"), "fact"),
+    (Check("command_lint", False, reason="'ceph-disk' not found in Squid (removed in Nautilus)"), "fact"),
+    # A policy check that finds a package deprecated found a stale fact, not a broken rule.
+    (Check("deps_policy", False, reason="github.com/gofiber/jwt/v2 is deprecated; use gofiber/contrib/jwt"), "fact"),
+    (Check("starting_bid_rule", False, reason="expected 500 (40% of 1250, 2025 committee rule); got 375"), "fact"),
+    (Check("handoff_when_unsupported", False, reason="no handoff to the farm office offered"), "instruction"),
     # A project's conventions, a task's requirements and a team's policy rules are stated rules.
     (Check("convention_check", False, reason="creates its own datasource instead of using (:db req)"),
      "instruction"),

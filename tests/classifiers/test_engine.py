@@ -617,6 +617,20 @@ def test_a_product_said_to_lack_a_feature_before_the_query_is_information(engine
     assert decide(engine.signals([moved])[0][0]).rule == "claimed_unsupported"
 
 
+def test_advice_where_a_query_was_owed_is_behavior_whatever_the_gold_query_says(engine: Engine) -> None:
+    rec = FailureRecord(id="nq", input="Pull hourly revenue for stand 14 for both July 4 games so I can compare.",
+                        output="A drop in sales at one stand usually comes down to weather, staffing, menu changes or "
+                               "attendance in the nearby sections. Check each of these first.",
+                        reference="SELECT date_trunc('hour', s.sold_at) AS hour, SUM(s.total_cents) / 100.0 FROM sales s "
+                                  "WHERE s.stand_id = 14 AND NOT s.is_voided GROUP BY 1;",
+                        expected_format="sql",
+                        context=("TABLE sales (sale_id BIGINT, stand_id INT, sold_at TIMESTAMPTZ, total_cents INT, "
+                                 "is_voided BOOLEAN)",))
+    (sig,), _ = engine.signals([rec])
+    assert sig.values["task_not_done"] == 1.0
+    assert decide(sig).label == "behavior"
+
+
 def test_a_broken_payload_whose_comment_calls_a_value_a_guess_is_both(engine: Engine) -> None:
     rec = FailureRecord(id="g", input="Return the lease abstract as JSON; use null for anything not in the text.",
                         output='{\n  "rsf": 3450,\n  "ti_allowance_psf": 45.00,  // typical for downtown office\n'
