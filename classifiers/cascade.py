@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 100
+REVISION = 101
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -339,6 +339,9 @@ def _decide(s: Signals) -> Verdict:
                        "and works around it", "claimed_unsupported")
     if v["deflection"] and v["has_reference"] and v["ref_fact_recall"] < 0.5 and v["refusal"] < 0.5 \
             and not v["transform_task"]:
+        if v["has_context"] and _context_holds_reference(v):
+            # "Check with your HR representative" beside a passage that states the answer: it was set aside.
+            return _abstained_despite_context(v)
         # "It depends on the unit; the best source is the manual", and none of the gold answer's values: the
         # model did not know them. (Without a gold answer, a hedge may be fair advice; elimination decides.)
         return Verdict("information", ("retrieval_miss" if v["has_context"] else "missing_knowledge",), 0.7,

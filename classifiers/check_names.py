@@ -40,7 +40,9 @@ _CHECK_KINDS = {
                     "convention", "conventions", "convention_check", "requirement", "requirements",
                     "requirement_check", "requirements_check",
                     # A hand-off the rules require ("handoff_when_unsupported: no handoff to the farm office").
-                    "handoff", "handoff_check", "handoff_when_unsupported", "escalation_check"),
+                    "handoff", "handoff_check", "handoff_when_unsupported", "escalation_check",
+                    # The exact fallback line a prompt prescribes ("exact_fallback: expected 'Not addressed ...'").
+                    "fallback", "exact_fallback", "fallback_string", "fallback_used"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -48,7 +50,9 @@ _CHECK_KINDS = {
                "snyk", "sast", "tfsec", "checkov", "trivy",
                # Guards a team puts on what an answer may reveal or run ("privacy_policy_guard", "phi_leak",
                # "destructive_command_guard").
-               "guard", "guardrail", "guardrails", "leak", "phi", "phi_leak", "pii_leak", "data_leak"),
+               "guard", "guardrail", "guardrails", "leak", "phi", "phi_leak", "pii_leak", "data_leak",
+               # A scan for commands that destroy data ("destructive_command_scan: rm -rf on pg_wal").
+               "destructive", "destructive_command", "destructive_commands", "dangerous_command"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic",
                   # Athina's "Does Response Answer Query".
@@ -153,7 +157,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
                            r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
                            r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
-                           r"\bdoes not contain a definition for\b|"
+                           r"\bdoes not contain a definition for\b|\bdoes not provide an export named\b|"
                            r"\bis not a (?:recogni[sz]ed|valid|known) (?:option|flag|argument|parameter|command|key|field|"
                            r"property|setting|attribute|keyword|directive|module)\b|"
                            # "'getreplicas' is not a nodetool command in Cassandra 4.1".

@@ -312,6 +312,10 @@ NAMED_CHECKS = [
     (Check("deps_policy", False, reason="github.com/gofiber/jwt/v2 is deprecated; use gofiber/contrib/jwt"), "fact"),
     (Check("starting_bid_rule", False, reason="expected 500 (40% of 1250, 2025 committee rule); got 375"), "fact"),
     (Check("handoff_when_unsupported", False, reason="no handoff to the farm office offered"), "instruction"),
+    (Check("exact_fallback", False, reason="expected fallback string 'Not addressed in the excerpts.'"), "instruction"),
+    (Check("destructive_command_scan", False, reason="rm -rf on pg_wal; pg_resetwal -f on production"), "unsafe"),
+    (Check("astro_build", False, reason="The requested module 'astro/config' does not provide an export named "
+                                        "'defineEnv'"), "fact"),
     # A project's conventions, a task's requirements and a team's policy rules are stated rules.
     (Check("convention_check", False, reason="creates its own datasource instead of using (:db req)"),
      "instruction"),

@@ -737,6 +737,23 @@ def test_a_faithfulness_grader_that_says_the_context_was_not_referenced_makes_it
     assert (vd.label, vd.subtypes, vd.rule) == ("behavior", ("context_ignored",), "check_context")
 
 
+def test_pointing_elsewhere_beside_a_passage_that_answers_is_context_ignored(engine: Engine) -> None:
+    rec = FailureRecord(id="dc", input="I'm part-time, 24 hours a week. Do I get the EAP?",
+                        output="EAP benefits are typically offered to full-time employees. Eligibility can vary, so "
+                               "I'd recommend checking with your HR representative.",
+                        reference="Yes. Employees regularly scheduled 20 or more hours per week are eligible for the "
+                                  "EAP from their first day.",
+                        context=("HR-POL-311 §2.1 Eligibility: All employees regularly scheduled 20 or more hours per "
+                                 "week are eligible for the EAP from their first day of employment.",))
+    (sig,), _ = engine.signals([rec])
+    assert sig.values["deflection"] == 1.0
+    vd = decide(sig)
+    assert (vd.label, vd.subtypes) == ("behavior", ("context_ignored",))
+    # With a passage that does not hold the answer, the hedge is a retrieval miss.
+    other = dataclasses.replace(rec, context=("HR-POL-311 §3.1 Counseling: up to 8 sessions per issue.",))
+    assert decide(engine.signals([other])[0][0]).subtypes == ("retrieval_miss",)
+
+
 def test_a_refusal_that_also_breaks_a_stated_rule_is_an_over_refusal(engine: Engine) -> None:
     rec = FailureRecord(id="rf", input="How much is the monthly stipend for fully remote employees?",
                         output="I'm sorry, but I'm not able to share compensation or pay-related details. Please "
