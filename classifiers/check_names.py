@@ -98,7 +98,11 @@ _CHECK_KINDS = {
                # The working or the reasons asked for ("steps_present: no intermediate steps shown").
                "steps_present", "explanation", "explanation_present", "rationale", "rationale_present",
                # The points an answer had to carry ("required_elements: missing: form_number, deadline").
-               "required_elements"),
+               "required_elements",
+               # How many of the gold answer's points the answer makes ("issue_recall: 2/8 gold issues mentioned"):
+               # a recall of the answer's content, not of retrieval.
+               "issue_recall", "issues_recall", "detail_recall", "point_recall", "finding_recall", "gap_recall",
+               "line_item_recall"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -140,7 +144,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?|(?:sub)?commands?)\b|\bdoes not exist\b|"
                            # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
                            r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
-                           r"options?|annotations?|labels?)\b|"
+                           r"options?|annotations?|labels?|(?:runtime )?propert(?:y|ies))\b|"
                            # JavaScript calling what is not there: "reply.getResponseTime is not a function".
                            r"\bis not a function\b|"
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
@@ -176,9 +180,10 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
 # A citation check's reason: a citation left out ("0 of 3 risks include a section reference", "no runbook ID
 # cited") breaks a rule to cite; one that names what is not there ("Section 5.4 does not exist in source", "No
 # section '9.4' found in handbook index") is a made-up fact.
-_UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+|0|zero)\b[^.;]{0,40}\b(?:citations?|"
+_UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+|0/\d+|0|zero)\b[^.;]{0,40}\b(?:citations?|"
                       r"references?|"
-                      r"sections?|sources?|ids?|cited)\b|\b(?:0|zero) (?:citations?|references?|sources?)\b|"
+                      r"sections?|sources?|ids?|cited?|cites|clause numbers?)\b|"
+                      r"\b(?:0|zero) (?:citations?|references?|sources?)\b|"
                       r"\bnot cited\b", re.I)
 # A check named for the presence, shape or ban of citations ("has_citation", "citations_present", "citation_regex",
 # "no_citations"), not for whether the cited thing exists.
@@ -190,6 +195,7 @@ _FALSE_CLAIM = re.compile(r"\b(?:false since|(?:is|are|was|were) (?:false|untrue
 _OTHER_DIALECT = re.compile(r"\bsyntax error\b.{0,20}\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)\b|"
                             r"\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)[\"'`]?: syntax error", re.I)
 _VALUE_MISMATCH = re.compile(r"\bexpected:? [$€£]?\d[\d,.]*\b[^;\n]{0,60}?[;,]? got:? [$€£]?\d", re.I)
+_PATTERN_MISS = re.compile(r"\bdoes(?: not|n't) match (?:pattern )?['\"`/]?\^", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:", re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
@@ -303,6 +309,10 @@ def _kind_of(name: str, reason: str) -> str | None:
         kind = "fact"
     if kind is None and _MISSING_PARTS.search(reason):
         kind = "detail"  # a rubric that lists what the answer left out ("Missing: server-side validation, ...")
+    if kind is None and (re.search(r"(?:^|_)rules?$|(?:^|_)iso_?8601$", name) or _PATTERN_MISS.search(reason)):
+        # A rule of the team's own ("prediction_rule: contains outcome prediction"), a field held to a pattern
+        # ("date_iso8601: 'next Monday' does not match ^\d{4}-\d{2}-\d{2}$").
+        kind = "instruction"
     if kind is None and _LINTER.search(name) and not _NOT_RUN.search(reason):
         kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc
     return kind

@@ -313,6 +313,14 @@ NAMED_CHECKS = [
     (Check("starting_bid_rule", False, reason="expected 500 (40% of 1250, 2025 committee rule); got 375"), "fact"),
     (Check("handoff_when_unsupported", False, reason="no handoff to the farm office offered"), "instruction"),
     (Check("exact_fallback", False, reason="expected fallback string 'Not addressed in the excerpts.'"), "instruction"),
+    (Check("config_key_validator", False, reason="unknown runtime property 'druid.historical.loadThreads'"), "fact"),
+    (Check("clause_citations", False, reason="0/3 findings cite a clause number."), "instruction"),
+    (Check("prediction_rule", False, reason="contains outcome prediction: 'will be approved'"), "instruction"),
+    (Check("date_iso8601", False, reason="requested_date 'next Monday' does not match ^\\d{4}-\\d{2}-\\d{2}$"),
+     "instruction"),
+    # A recall of the answer's points is not a recall of retrieval.
+    (Check("issue_recall", False, reason="2/8 gold issues mentioned; no clause numbers"), "detail"),
+    (Check("detail_recall", False, reason="2 generic items vs 5 specific in gold"), "detail"),
     (Check("destructive_command_scan", False, reason="rm -rf on pg_wal; pg_resetwal -f on production"), "unsafe"),
     (Check("astro_build", False, reason="The requested module 'astro/config' does not provide an export named "
                                         "'defineEnv'"), "fact"),
