@@ -39,6 +39,8 @@ _CHECK_KINDS = {
                     # datasource instead of using (:db req)", "requirement_check: no middleware function defined").
                     "convention", "conventions", "convention_check", "requirement", "requirements",
                     "requirement_check", "requirements_check",
+                    # Dependencies and frameworks a project allows ("dependency_check: new dependencies: bcryptjs").
+                    "dependency_check", "dependencies_check", "new_dependencies", "framework_check",
                     # A hand-off the rules require ("handoff_when_unsupported: no handoff to the farm office").
                     "handoff", "handoff_check", "handoff_when_unsupported", "escalation_check",
                     # The exact fallback line a prompt prescribes ("exact_fallback: expected 'Not addressed ...'").
@@ -84,7 +86,7 @@ _CHECK_KINDS = {
              "json_eval",
              # A value, a figure or a decision against the expected one ("numeric_match: 1430 vs 675").
              "numeric_match", "value_match", "values_match", "fact_match", "decision_match", "value_check",
-             "arithmetic"),
+             "arithmetic", "facts", "numeric_facts"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy", "context_sufficiency",
@@ -157,7 +159,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bundefined in [\w./-]+|"
                            r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
-                           r"unexpected key\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
+                           r"unexpected key\b|\bhas invalid keys?\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
                            r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
                            r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
@@ -196,6 +198,12 @@ _OTHER_DIALECT = re.compile(r"\bsyntax error\b.{0,20}\bnear [\"'`]?(?:QUALIFY|PI
                             r"\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)[\"'`]?: syntax error", re.I)
 _VALUE_MISMATCH = re.compile(r"\bexpected:? [$€£]?\d[\d,.]*\b[^;\n]{0,60}?[;,]? got:? [$€£]?\d", re.I)
 _PATTERN_MISS = re.compile(r"\bdoes(?: not|n't) match (?:pattern )?['\"`/]?\^", re.I)
+_CONTEXT_UNUSED = re.compile(r"\b(?:does(?: not|n't)|fails? to|never) (?:use|reference|cite|consider)\b"
+                             r"(?:[^.;]|\.(?=\d)){0,60}"
+                             r"\b(?:context|provided|given|retrieved|passages?|log|config)\b|"
+                             r"\bcontradicts (?:the )?(?:provided|given|retrieved)\b|"
+                             r"\b(?:taken|copied|read) from (?:the )?superseded (?:version|revision|draft|page \d)|\bamendment\b[^.;]{0,40}\bignored\b", re.I)
+_NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:", re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
@@ -307,6 +315,12 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A value against the expected one ("starting_bid_rule: expected 500 (40% of 1250); got 375"); not a count
         # of rows or a query's result, which any kind of fault changes.
         kind = "fact"
+    if kind == "fact" and _CONTEXT_UNUSED.search(reason):
+        # A grounding or field check that says the answer did not use what it was given ("answer does not use
+        # §3.1 ($15,000) from context", "quote_date taken from superseded version"): the context was set aside.
+        kind = "context"
+    if kind is None and _NOT_LISTED.search(reason):
+        kind = "schema"  # a value outside the allowed ones ("manufacturer 'Steinway (Hamburg)' not in canonical list")
     if kind is None and _MISSING_PARTS.search(reason):
         kind = "detail"  # a rubric that lists what the answer left out ("Missing: server-side validation, ...")
     if kind is None and (re.search(r"(?:^|_)rules?$|(?:^|_)iso_?8601$", name) or _PATTERN_MISS.search(reason)):

@@ -318,6 +318,17 @@ NAMED_CHECKS = [
     (Check("prediction_rule", False, reason="contains outcome prediction: 'will be approved'"), "instruction"),
     (Check("date_iso8601", False, reason="requested_date 'next Monday' does not match ^\\d{4}-\\d{2}-\\d{2}$"),
      "instruction"),
+    (Check("config_validate", False, reason="'' has invalid keys: start_position"), "fact"),
+    (Check("numeric_facts", False, reason="limit $15,950 and phase-out are 2023 values"), "fact"),
+    (Check("dependency_check", False, reason="New dependencies: bcryptjs, better-sqlite3."), "instruction"),
+    (Check("framework_check", False, reason="jakarta.ws.rs / CDI annotations detected in SE target"), "instruction"),
+    (Check("canonical_manufacturer", False, reason="manufacturer 'Steinway (Hamburg)' not in canonical list."),
+     "schema"),
+    # A grounding or field check that says what given was not used found the context set aside.
+    (Check("grounding", False, reason="answer does not use §3.1 ($15,000) from context"), "context"),
+    (Check("field_accuracy", False, reason="quote_date and total_usd taken from superseded version"), "context"),
+    # (A stale page that was retrieved is another matter: a fact.)
+    (Check("answer_correctness", False, reason="$160 vs $205; price taken from superseded 2023 pricing page"), "fact"),
     # A recall of the answer's points is not a recall of retrieval.
     (Check("issue_recall", False, reason="2/8 gold issues mentioned; no clause numbers"), "detail"),
     (Check("detail_recall", False, reason="2 generic items vs 5 specific in gold"), "detail"),
