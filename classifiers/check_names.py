@@ -66,7 +66,7 @@ _CHECK_KINDS = {
                 # The figures the user gave, used or not ("uses_provided_values: none of 14,000 / 3,100 used").
                 "uses_provided_values", "uses_context", "uses_given_values", "uses_provided_data",
                 # The project's own code, used or not ("uses_existing_api: TicketRepository.updateStatus not used").
-                "uses_existing_api", "uses_existing_code"),
+                "uses_existing_api", "uses_existing_code", "context_use"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
@@ -130,7 +130,8 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|pat
                            r"(?:python|py)_(?:ast_)?(?:pars\w*|syntax\w*|compil\w*)")
 
 
-_LINTER = re.compile(r"lint|credo|rubocop|detekt|shellcheck|sqlfluff|flake8|ruff|clippy|checkstyle|scalastyle|style_?check|staticcheck|gofmt|"
+_LINTER = re.compile(r"lint|credo|rubocop|detekt|shellcheck|sqlfluff|flake8|ruff|clippy|checkstyle|scalastyle|"
+                     r"style_?check|staticcheck|gofmt|"
                      r"rustfmt|prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
 _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
 
@@ -143,23 +144,28 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"has no (?:exported )?(?:field|attribute|method|member|property)|"
                            r"\bis undefined or private\b|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
-                           r"flags?|modules?|resources?|arguments?|property|columns?|tables?|(?:sub)?commands?)\b|\bdoes not exist\b|"
+                           r"flags?|modules?|resources?|arguments?|property|columns?|tables?|(?:sub)?commands?)\b|"
+                           r"\bdoes not exist\b|"
                            # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
                            r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
                            r"options?|annotations?|labels?|(?:runtime )?propert(?:y|ies))\b|"
                            # JavaScript calling what is not there: "reply.getResponseTime is not a function".
                            r"\bis not a function\b|"
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
+                           # rustc's E0599: "no method named `encrypted` found for struct `StoreBuilder<R>`".
+                           r"\bno (?:method|function|field|associated item|variant) named\b|"
                            # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
                            r"\bcould not find `\w+` in\b|"
                            # Go's YAML decoding into a config type (amtool, promtool): "field mute_weekends not found
                            # in type config.plain".
                            r"\bfield \w+ not found in type\b|"
-                           r"no such (?:function|method|module|option|attribute|flag)\b|unresolved (?:reference|import|var|symbol|namespace)|"
+                           r"no such (?:function|method|module|option|attribute|flag)\b|"
+                           r"unresolved (?:reference|import|var|symbol|namespace)|"
                            r"\bundefined in [\w./-]+|"
                            r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
-                           r"unexpected key\b|\bhas invalid keys?\b|\bunsupported (?:argument|block type|attribute)\b|\bis not expected here\b|"
+                           r"unexpected key\b|\bhas invalid keys?\b|\bunsupported (?:argument|block type|attribute)\b|"
+                           r"\bis not expected here\b|"
                            # A validator with no schema for a beta API version: one the cluster no longer serves.
                            r"could not find schema for \w+ [\w.]+/v\d+(?:alpha|beta)\d|"
                            r"invalid option\b|could(?: not|n't) resolve\b|call to an undefined|"
@@ -175,7 +181,7 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\b(?:is|was|are|were|has been) deprecated\b|\bdeprecated (?:since|in|as of) v?\d|"
                            # An API version the cluster no longer serves ("no matches for kind \"Ingress\" in version
                            # \"extensions/v1beta1\""), a feature removed from the product.
-                           r"\bno matches for kind\b|\b(?:is|was|has been) removed in\b|"
+                           r"\bno matches for kind\b|"
                            r"\bno longer (?:supported|available)\b|\bremoved in\b", re.I)
 
 
@@ -191,9 +197,9 @@ _UNCITED = re.compile(r"\b(?:no|missing|lacks?|without|none of|0 of \d+|0/\d+|0|
 # "no_citations"), not for whether the cited thing exists.
 _CITATION_RULE = re.compile(r"^(?:has|no|ends_with|cites)_|_(?:present|regex|format|count)$")
 # (Not a verdict on the whole answer: "The submission was incorrect", "Custom function returned false".)
-_FALSE_CLAIM = re.compile(r"\b(?:false since|(?:is|are|was|were) (?:false|untrue)|outdated|superseded|reversed|overruled|"
-                          r"vacated|repealed|no longer (?:true|valid|current|the case))\b|\b(?:incorrect(?:ly)?|"
-                          r"inaccurate) (?=[a-z])|; false\b", re.I)
+_FALSE_CLAIM = re.compile(r"\b(?:false since|(?:is|are|was|were) (?:false|untrue)|outdated|superseded|reversed|"
+                          r"overruled|vacated|repealed|no longer (?:true|valid|current|the case))\b|"
+                          r"\b(?:incorrect(?:ly)?|inaccurate) (?=[a-z])|; false\b", re.I)
 _OTHER_DIALECT = re.compile(r"\bsyntax error\b.{0,20}\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)\b|"
                             r"\bnear [\"'`]?(?:QUALIFY|PIVOT|UNPIVOT|ILIKE)[\"'`]?: syntax error", re.I)
 _VALUE_MISMATCH = re.compile(r"\bexpected:? [$€£]?\d[\d,.]*\b[^;\n]{0,60}?[;,]? got:? [$€£]?\d", re.I)
@@ -202,7 +208,10 @@ _CONTEXT_UNUSED = re.compile(r"\b(?:does(?: not|n't)|fails? to|never) (?:use|ref
                              r"(?:[^.;]|\.(?=\d)){0,60}"
                              r"\b(?:context|provided|given|retrieved|passages?|log|config)\b|"
                              r"\bcontradicts (?:the )?(?:provided|given|retrieved)\b|"
-                             r"\b(?:taken|copied|read) from (?:the )?superseded (?:version|revision|draft|page \d)|\bamendment\b[^.;]{0,40}\bignored\b", re.I)
+                             r"\b(?:taken|copied|read) from (?:the )?superseded (?:version|revision|draft|page \d)|"
+                             r"\bamendment\b[^.;]{0,40}\bignored\b", re.I)
+_NOT_RETRIEVED = re.compile(r"\bnot (?:in (?:the )?)?retrieved\b|\bnot in (?:the )?retrieved set\b|"
+                            r"\(not in retrieved set\)", re.I)
 _NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:", re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
@@ -315,6 +324,14 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A value against the expected one ("starting_bid_rule: expected 500 (40% of 1250); got 375"); not a count
         # of rows or a query's result, which any kind of fault changes.
         kind = "fact"
+    if kind is None and "deprecat" in name:
+        kind = "fact"  # a check for deprecated APIs ("deprecated_api_lint: @capacitor/storage replaced by ...")
+    if kind is not None and kind != "retrieval" and _NOT_RETRIEVED.search(reason):
+        # A coverage check that says the clause it wanted was never retrieved ("Gold clause §4.6 not in retrieved
+        # set"): the retriever's miss, not the answer's.
+        kind = "retrieval"
+    if kind == "fact" and "ground" in name and re.search(r"\bcontradicts?\b", reason, re.I):
+        kind = "context"  # "policy_grounding: Contradicts ACC-204 §7.1": the given policy was set aside
     if kind == "fact" and _CONTEXT_UNUSED.search(reason):
         # A grounding or field check that says the answer did not use what it was given ("answer does not use
         # §3.1 ($15,000) from context", "quote_date taken from superseded version"): the context was set aside.

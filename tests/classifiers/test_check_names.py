@@ -329,6 +329,13 @@ NAMED_CHECKS = [
     (Check("field_accuracy", False, reason="quote_date and total_usd taken from superseded version"), "context"),
     # (A stale page that was retrieved is another matter: a fact.)
     (Check("answer_correctness", False, reason="$160 vs $205; price taken from superseded 2023 pricing page"), "fact"),
+    # A coverage check whose clause was never retrieved found the retriever's miss.
+    (Check("clause_coverage", False, reason="Gold clause §4.6 not in retrieved set."), "retrieval"),
+    (Check("policy_grounding", False, reason="Contradicts ACC-204 §7.1 (confidentiality)."), "context"),
+    (Check("context_use", False, reason="Answer does not reference agreement §§2-4."), "context"),
+    (Check("cargo_check", False, reason="error[E0599]: no method named `encrypted` found for struct `StoreBuilder`"),
+     "fact"),
+    (Check("deprecated_api_lint", False, reason="Plugins registry import (Capacitor 2 pattern)"), "fact"),
     # A recall of the answer's points is not a recall of retrieval.
     (Check("issue_recall", False, reason="2/8 gold issues mentioned; no clause numbers"), "detail"),
     (Check("detail_recall", False, reason="2 generic items vs 5 specific in gold"), "detail"),
