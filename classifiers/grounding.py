@@ -27,6 +27,10 @@ _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
+GAP_MIN_WORDS = 2
+"""`ref_gap_in_context`: the fewest words of the reference the output must lack for their source to be told."""
+
+
 def content_tokens(text: str) -> list[str]:
     """Lower-cased word tokens without stop words, crudely stemmed (plural s) so forms match."""
     out = []
@@ -64,6 +68,9 @@ class Grounding:
     """Best per-passage recall of the reference's content tokens (0 when there is no reference)."""
     ref_in_top_bm25: float
     """Recall of the reference in the passage BM25 ranks first for the question."""
+    ref_gap_in_context: float
+    """Share of the reference's words that neither the output nor the question has (what the output got wrong or
+    left out) which the context holds; 0 when fewer than GAP_MIN_WORDS are missing, too few to tell."""
     worst_sentence: str
 
 
@@ -82,18 +89,22 @@ def ground(question: str, output: str, reference: str | None, context: Sequence[
         if score < worst_score:
             worst, worst_score = s, score
     ref_toks = content_tokens(reference or "")
+    question_toks = content_tokens(question) if ref_toks else []
     ref_in_ctx = max((recall(ref_toks, b) for b in bags), default=0.0) if ref_toks else 0.0
     ref_top = 0.0
     if ref_toks and passages and any(passages):
         bm25 = BM25Okapi([p or ["_"] for p in passages])
-        scores = bm25.get_scores(content_tokens(question) or ["_"])
+        scores = bm25.get_scores(question_toks or ["_"])
         top = max(range(len(passages)), key=lambda i: (scores[i], -i))
         ref_top = recall(ref_toks, bags[top])
+    have = set(out_toks) | set(question_toks)
+    gap = [t for t in set(ref_toks) if t not in have]
     return Grounding(
         out_support=out_support,
         unsupported_sentences=unsupported / len(sents) if sents else 0.0,
         ref_in_context=ref_in_ctx,
         ref_in_top_bm25=ref_top,
+        ref_gap_in_context=recall(gap, union) if len(gap) >= GAP_MIN_WORDS else 0.0,
         worst_sentence=worst[:160],
     )
 

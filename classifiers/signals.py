@@ -25,9 +25,9 @@ from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
 from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_register,
                                      check_reply_language)
+from classifiers.instructions.sql import holds_query
 from classifiers.language import declines, read_cues
 from classifiers.records import Evidence, FailureRecord
-from classifiers.instructions.sql import holds_query
 from classifiers.sql_schema import invented_names, unlisted_values
 
 
@@ -52,8 +52,6 @@ too, to be an answer to the same question."""
 THIN_REFERENCE_WORDS = 20
 THIN_SHARE = 0.4
 """`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
-GAP_MIN_WORDS = 2
-"""`ref_gap_in_context`: the fewest words of the reference the output must lack for their source to be told."""
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
 
@@ -488,25 +486,10 @@ def _cheap(rec: FailureRecord) -> Signals:
             ref_facts = fact_tokens(rec.reference)
             ctx_facts = fact_tokens("\n".join(rec.context))
             v["ref_facts_in_context"] = len(ref_facts & ctx_facts) / len(ref_facts) if ref_facts else g.ref_in_context
-            v["ref_gap_in_context"] = _gap_in_context(rec, out)
+            v["ref_gap_in_context"] = g.ref_gap_in_context
             ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
                                "context passage", 1.0 - g.ref_in_context))
     return Signals(v, ev, certain, kinds)
-
-
-def _gap_in_context(rec: FailureRecord, out: str) -> float:
-    """Share of what the output lacks of the reference that the context holds.
-
-    The reference's words that neither the output nor the question has are what the output got wrong or left
-    out ("status = 'in_cellar'", "season_year"). Found in the passages, the model had them and set them aside (a
-    data note saying "always filter on status"); missing there, the passage that holds them was not retrieved.
-    0 when the output lacks fewer than GAP_MIN_WORDS of the reference's words: too little to tell.
-    """
-    have = set(content_tokens(out)) | set(content_tokens(rec.input))
-    gap = [t for t in set(content_tokens(rec.reference or "")) if t not in have]
-    if len(gap) < GAP_MIN_WORDS:
-        return 0.0
-    return recall(gap, set(content_tokens("\n".join(rec.context))))
 
 
 def extract(records: Sequence[FailureRecord], embedder: TextEmbedder) -> tuple[list[Signals], dict[str, np.ndarray]]:
