@@ -150,7 +150,8 @@ def test_context_and_instructions_in_other_shapes_are_read() -> None:
 @pytest.mark.parametrize(("given", "read"), [("application/json", "json"), ("valid JSON object", "json"),
                                              ("json_object", "json"), ("PostgreSQL 15", "sql"), ("T-SQL", "sql"),
                                              ("Markdown table", "markdown"), ("text/plain", None),
-                                             ("plain text", None), ("bash", "code"), ("razor", "code")])
+                                             ("plain text", None), ("bash", "code"), ("razor", "code"),
+                                             ("Caddyfile", "code")])
 def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
     rec = _parse(expected_format=given).record
     assert rec.expected_format == read and rec.instructions == ()
