@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 104
+REVISION = 105
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -241,7 +241,9 @@ _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stat
                                  r"\bnot in (?!line\b)[\w§]|"
                                  r"unsupported|no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
-                                 r"unverifiable|\b(?:is|are) false\b", re.I)
+                                 r"unverifiable|\b(?:is|are) false\b|"
+                                 # An NLI grader's "claim 'Corrected by owner on 2025-05-06' not entailed by any log".
+                                 r"\bnot entailed\b", re.I)
 # How a faithfulness grader says the output set aside what the context holds.
 _SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (?:context|document|source|passage|policy)|"
                          r"\bretrieved but not used|\bnot used\b|"
@@ -366,6 +368,8 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("information", ("retrieval_miss",), 0.85, "the retrieval check failed", "check_retrieval")
     if "fact" in kinds:
         return Verdict("information", (_info_subtype(v),), 0.8, "the correctness check failed", "check_fact")
+    if v["not_a_message"] and v["has_context"]:
+        return _not_a_message()
     if v["has_context"]:
         if v["unsourced_id"] and v["payload_output"]:
             # A VIN filled in where the declarations page masks it: whatever else the record copied right, that
@@ -495,10 +499,7 @@ def _decide(s: Signals) -> Verdict:
         return Verdict("behavior", (sub,), 0.6, "the prompt states output constraints and no "
                        "fact was shown wrong", "stated_constraints")
     if v["not_a_message"]:
-        # "Draft the email to the dispatcher", answered with an essay on the topic: no greeting, no subject, no
-        # sentence to the reader. The task was not done, whatever its facts.
-        return Verdict("behavior", ("off_task",), 0.65, "a message was asked for; the output is not one",
-                       "not_a_message")
+        return _not_a_message()
     if v["rel_io"] < 0.2:
         # One low similarity is the only evidence here (and a terse correct-looking answer scores low too).
         return Verdict("behavior", ("off_task",), 0.5, "the output is unrelated to the input", "unrelated")
@@ -577,3 +578,9 @@ def elimination_confidence(v: dict[str, float]) -> float:
     doubt = v["explanatory"] + v["ref_long"] + float(v["instr_count"] > 0)
     # A reference whose values the output contradicts is direct evidence, whatever else leaves room.
     return round(min(0.7, max(0.3, 0.53 + 0.1 * concrete - 0.1 * doubt + 0.2 * v["fact_conflict"])), 4)
+
+
+def _not_a_message() -> Verdict:
+    # "Draft the email to the dispatcher", answered with an essay on the topic: no greeting, no subject, no
+    # sentence to the reader. The task was not done, whatever its facts.
+    return Verdict("behavior", ("off_task",), 0.65, "a message was asked for; the output is not one", "not_a_message")

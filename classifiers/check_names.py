@@ -154,6 +154,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
                            # rustc's E0599: "no method named `encrypted` found for struct `StoreBuilder<R>`".
                            r"\bno (?:method|function|field|associated item|variant) named\b|"
+                           # Zig: "no field or member function named 'enableLto' in 'Build.Step.Compile'".
+                           r"\bno field or member function named\b|"
                            # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
                            r"\bcould not find `\w+` in\b|"
                            # Go's YAML decoding into a config type (amtool, promtool): "field mute_weekends not found
@@ -177,6 +179,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
+                           # "Annotation 'autoscaling.keda.sh/force-refresh' not found in KEDA docs/CRDs".
+                           r"\bnot found in (?:the )?(?:\w+ )?(?:docs|documentation|CRDs?|API reference)\b|"
                            r"\bno supporting (?:span|passage|evidence)\b|\bDeprecationWarning\b|"
                            r"\b(?:is|was|are|were|has been) deprecated\b|\bdeprecated (?:since|in|as of) v?\d|"
                            # An API version the cluster no longer serves ("no matches for kind \"Ingress\" in version
@@ -300,8 +304,10 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
         kind = "instruction"
     if kind is None and not _UNKNOWN_NAME.search(reason) and re.search(
-            r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check|terms))?$", name):
-        # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance"), unless
+            r"polic(?:y|ies)(?:_(?:compliance|adherence|check|violation|rules?|rules?_check|terms|scan))?$|"
+            r"^polic(?:y|ies)_(?:guard|check)_", name):
+        # Rules for an agent's tools or data ("tool_call_policy", "phi_access_policy", "policy_compliance",
+        # "k8s_policy_scan", "policy_guard_valuation"), unless
         # the rule found something that does not exist ("deps_policy: gofiber/jwt/v2 is deprecated").
         kind = "instruction"
     if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (

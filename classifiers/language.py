@@ -95,7 +95,8 @@ _ABSTAIN = re.compile(
     r"(?:[\w-]+ ){0,2}(?:column|field|table|entry|section|record|mention)s?\b|"
     r"\bno [\w -]{1,40}? (?:is|are) (?:documented|defined|listed|recorded|mentioned) in the (?:available|provided|"
     r"retrieved|given)\b|\bthere's no [\w.-]+ entry\b|"
-    r"unknown|unclear|not specified|insufficient (?:context|information|data)|not enough information|"
+    # (Not an identifier: "unknown_service:java" is the name the agent fell back to.)
+    r"unknown\b(?![_:])|unclear\b|not specified|insufficient (?:context|information|data)|not enough information|"
     # "No availability for Dr. Nguyen appears in the current feed", "not listed in the provided documents".
     r"(?:(?:does|do|did)(?: not|n't) appear|\bno [\w .-]{1,40}? (?:appears?|is listed|is shown|is included)) in the "
     r"(?:current |provided |retrieved |given |attached )?(?:[\w-]+ )?(?:feed|context|documents?|data|results?|"

@@ -23,8 +23,8 @@ from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
-from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_register,
-                                     check_reply_language)
+from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_prompt_requests,
+                                     check_register, check_reply_language)
 from classifiers.instructions.sql import holds_query
 from classifiers.language import declines, read_cues
 from classifiers.records import Evidence, FailureRecord
@@ -319,6 +319,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     per_instruction = [check_instructions((i,), out, rec.input) for i in rec.instructions]
     checks = [c for found in per_instruction for c in found] if rec.instructions else check_instructions(
         (), out, rec.input)
+    checks += check_prompt_requests(rec.input, out) if rec.instructions else []
     reply = check_reply_language(rec.input, out, checks)
     checks += [reply] if reply is not None else []
     # Stated rules of conduct or tone no checker can read ("never promise a delivery date", "blameless
@@ -335,7 +336,10 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["instr_fail_share"] = len(fails) / len(checks)
         v["instr_any_fail"] = float(bool(fails))
         # A query or a test asked for and not given: the output did another job, so its facts are not the answer's.
-        v["task_not_done"] = float(any(c.constraint in ARTIFACT_CONSTRAINTS for c in fails))
+        # (Nor are they where complete code was asked for and bodies were left as "// TODO": what the gold code has
+        # and the output lacks was not written, not unknown.)
+        v["task_not_done"] = float(any(c.constraint in ARTIFACT_CONSTRAINTS or c.constraint == "complete code"
+                                       for c in fails))
         for c in fails[:4]:
             ev.append(Evidence("instructions", f"violated '{c.constraint}' ({c.detail})", 0.9))
         if not fails:

@@ -10,10 +10,11 @@ carry), `code`, `sql` and `languages`; `checks` holds the registry that runs the
 answer a labelled instruction is about ("Excerpt: at most 40 words"), `common` holds what they share.
 """
 
-from classifiers.instructions.checks import check_instructions
+from classifiers.instructions.checks import check_instructions, check_prompt_requests
 from classifiers.instructions.common import ARTIFACT_CONSTRAINTS, InstructionResult
 from classifiers.instructions.languages import check_reply_language
 from classifiers.instructions.prose import check_reading_level, check_register
 
-__all__ = ["ARTIFACT_CONSTRAINTS", "InstructionResult", "check_instructions", "check_reading_level", "check_register",
+__all__ = ["ARTIFACT_CONSTRAINTS", "InstructionResult", "check_instructions", "check_prompt_requests",
+           "check_reading_level", "check_register",
            "check_reply_language"]

@@ -136,6 +136,18 @@ _STATED_RULES: tuple[Rule, ...] = (
 _PROMPT_RULES: tuple[Rule, ...] = (_rule_artifact_explained,)
 
 
+# Read in the prompt even beside stated instructions: "Write the complete POST handler" is the user's own request,
+# which a system prompt's rules ("Return a single OCaml code block") do not repeat.
+_REQUEST_RULES: tuple[Rule, ...] = (_rule_complete_code,)
+
+
+def check_prompt_requests(prompt: str, output: str) -> list[InstructionResult]:
+    """The requests of a prompt that come with stated instructions (which `check_instructions` reads instead)."""
+    if len(prompt) > 4000:
+        return []
+    return [res for rule in _REQUEST_RULES if (res := rule(prompt, output)) is not None]
+
+
 def check_instructions(instructions: tuple[str, ...], output: str, prompt: str = "") -> list[InstructionResult]:
     """Check every recognisable constraint; unrecognised instructions yield nothing (no guessing).
 

@@ -125,9 +125,10 @@ def _rule_reversible_migration(instr: str, output: str) -> InstructionResult | N
     return InstructionResult("reversible migration", ok, "has a way back" if ok else "the reverse step does nothing")
 
 
-# What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here".
+# What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here",
+# OCaml's "(* TODO: parse body *)".
 _STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|throw new Error\(['\"]not implemented|"
-                   r"^\s*(?://|#)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b|"
+                   r"^\s*(?://|#|--|\(\*|/\*|\{-)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b|"
                    # "// add password rules here", "# your validation goes here"
                    r"^\s*(?://|#|/\*)\s*(?:add|insert|put|implement|write|your)\b[^\n]{0,40}\b(?:here|goes here)\b",
                    re.I | re.M)

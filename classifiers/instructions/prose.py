@@ -486,7 +486,17 @@ def _rule_plain_register(instr: str, output: str) -> InstructionResult | None:
                              f"uses {len(marks)} marks of legal boilerplate ({marks[0]!r})")
 
 
+# A line asked for as one part of the answer ("Include a one-line disclaimer", "end with a one-line summary"):
+# no rule on the whole reply's length.
+_ONE_LINE_PART = re.compile(r"\b(?:include|add|append|prepend|end with|start with|begin with|followed by|plus)\b"
+                            r"[^.;]{0,30}\b(?:single|one)[- ]line\b|\b(?:single|one)[- ]line (?:disclaimer|summary|"
+                            r"note|comment|docstring|description|explanation|caption|reason|rationale|justification|"
+                            r"warning|caveat|header|footer|intro|tl;?dr)\b", re.I)
+
+
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
+    if _ONE_LINE_PART.search(instr):
+        return None
     if re.search(r"\b(?:in|on|as) (?:one|a single) line\b|\bone[- ]liner?\b|\b(?:only )?a single (?:shell )?command\b|"
                  r"\b(?:the )?command only\b|\b(?:only|just) the command\b|"
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
@@ -527,3 +537,4 @@ def _rule_separator(instr: str, output: str) -> InstructionResult | None:
     n = _n(m.group(1))
     parts = [p for p in re.split(r"\n?\s*\*{3,}\s*\n?", output) if p.strip()]
     return InstructionResult(f"{n} parts separated by ***", len(parts) == n, f"{len(parts)} parts")
+

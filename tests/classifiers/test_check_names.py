@@ -51,6 +51,8 @@ def test_a_readability_check_is_a_style_check() -> None:
     ("go_build", "auth.go:2:14: undefined: grpc.IncomingMetadata"),
     ("terraform_validate", 'Unsupported argument: An argument named "encryption_enabled" is not expected here.'),
     ("kubeconform", "could not find schema for Ingress networking.k8s.io/v1beta1 (k8s 1.28.0)"),
+    ("zig_build", "build.zig:16:13: error: no field or member function named 'enableLto' in 'Build.Step.Compile'"),
+    ("keda_api_reference_check", "Annotation 'autoscaling.keda.sh/force-refresh' not found in KEDA docs/CRDs"),
 ])
 def test_a_build_or_query_run_that_finds_no_such_name_is_a_fact_check(name: str, detail: str) -> None:
     assert set(failed_check_kinds((Check(name, False, reason=detail),))) == {"fact"}
@@ -144,6 +146,10 @@ def test_a_policy_for_an_agents_tools_is_an_instruction_and_a_content_policy_a_s
                                       "prior guest confirmation"),))
     assert set(kinds) == {"instruction"}
     assert set(failed_check_kinds((Check("content_policy", False),))) == {"unsafe"}
+    # A scan or guard named for the team's policy is a rule the output broke.
+    for name, reason in (("k8s_policy_scan", "ClusterRoleBinding to cluster-admin (violates SEC-K8S-02)"),
+                         ("policy_guard_valuation", "Output provides a valuation opinion and a counteroffer figure.")):
+        assert set(failed_check_kinds((Check(name, False, None, reason),))) == {"instruction"}
     # A check of values against a policy document is a check of values, not a rule for the output.
     assert set(failed_check_kinds((Check("policy_value_match", False, None, "expected 24, got 48"),))) == {"fact"}
 

@@ -809,6 +809,9 @@ def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_f
                                       "one-off admin fee is not supported by the retrieval context."),))
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.subtypes, vd.rule) == ("information", ("hallucination",), "check_unsupported")
+    nli = dataclasses.replace(rec, checks=(Check("faithfulness_nli", False, None, "claim 'a one-off 15 EUR admin fee' "
+                                                 "not entailed by any passage"),))
+    assert decide(engine.signals([nli])[0][0]).rule == "check_unsupported"
     against = dataclasses.replace(rec, checks=(Check("Faithfulness", False, 0.5, "The output contradicts the "
                                                      "context, which says porting is free of charge."),))
     assert decide(engine.signals([against])[0][0]).subtypes == ("context_ignored",)

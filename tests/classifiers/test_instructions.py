@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from classifiers.instructions import check_instructions, check_reading_level, check_register, check_reply_language
+from classifiers.instructions import (check_instructions, check_prompt_requests, check_reading_level, check_register,
+                                     check_reply_language)
 
 CASES = [
     ("In your entire response, refrain from the use of any commas.", "No commas here at all.", "One, two."),
@@ -306,6 +307,24 @@ def test_code_asked_for_in_full_has_no_stubbed_bodies() -> None:
     assert found == {"complete code": False, "code in go": True}
     full = "```go\nfunc (c *LRU) Get(k string) (string, bool) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.get(k)\n}\n```"
     assert all(r.passed for r in check_instructions((), full, prompt))
+
+
+def test_complete_code_asked_in_the_prompt_is_read_beside_stated_instructions() -> None:
+    prompt = "Write the complete POST /api/rooms/:id/book handler: parse the JSON body and insert the booking."
+    stub = "```ocaml\nlet book_room request =\n  (* TODO: parse body *)\n  Dream.json {|{}|}\n```"
+    assert check_instructions(("Return a single OCaml code block.",), stub, prompt) == []
+    found, = check_prompt_requests(prompt, stub)
+    assert found.constraint == "complete code" and not found.passed
+    full = "```ocaml\nlet book_room request =\n  let%lwt body = Dream.body request in\n  Dream.json body\n```"
+    assert all(r.passed for r in check_prompt_requests(prompt, full))
+
+
+def test_a_one_line_part_of_the_answer_does_not_limit_the_whole_reply() -> None:
+    rule = "Include a one-line disclaimer that this is general information, not tax advice."
+    answer = "The simplified method allows $5 per square foot.\n\n_This is general information, not tax advice._"
+    assert check_instructions((rule,), answer, "") == []
+    one, = check_instructions(("Answer in one line.",), answer, "")
+    assert not one.passed
 
 
 def test_code_the_prompt_says_not_to_modify_is_not_defined_again() -> None:

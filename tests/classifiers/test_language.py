@@ -203,6 +203,7 @@ ABSTENTIONS = (
 )
 NOT_ABSTENTIONS = (
     "I can see why this is confusing: sunlight scatters.",
+    "The Java agent has no service name, so spans fall back to `unknown_service:java`. Set OTEL_SERVICE_NAME.",
     "I don't have a strong preference, but blue works.",
     "The fee appears in the provided documents as $20.",
     "No fraud was found in the audit of Q3.",
