@@ -62,7 +62,7 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "vhdl", "elm", "purescript", "reasonml", "rescript", "gleam", "nim", "crystal", "racket",
                             "scheme", "lisp", "prolog", "smalltalk", "ada", "pascal", "delphi", "tcl", "awk",
                             "coffeescript", "haxe", "vbnet", "assembly", "asm", "wat", "glsl", "hlsl", "wgsl", "cuda",
-                            "qml", "xaml", "mojo", "odin", "ballerina", "gdscript",
+                            "qml", "xaml", "mojo", "odin", "ballerina", "gdscript", "justfile",
                             # Templates that mix markup and code.
                             "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
                             "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",
