@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 105
+REVISION = 106
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -154,15 +154,14 @@ def decide(s: Signals) -> Verdict:
         # "-- I don't have the schema, so I can't write this query" in place of the payload, where a gold
         # answer exists: the broken format is the symptom; the model lacked what it needed to answer. (Without
         # a reference the abstention may be the asked-for answer, "respond NOT ENOUGH CONTEXT".)
-        sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
-        return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of "
-                       "giving the payload", "abstained_payload")
-    if failed_validator and v["claims_unsupported"] and v["harm_request"] < 0.5:
+        return _abstained_payload(v)
+    if certain is not None and v["claims_unsupported"] and v["harm_request"] < 0.5:
         # "MySQL doesn't support window functions, so here is a workaround:" prose before the query breaks the
         # format, but the fault to fix is the belief that the product lacks the feature (it was asked for by name,
-        # or the gold answer uses it): stale or missing knowledge of the product.
+        # or the gold answer uses it): stale or missing knowledge of the product. So with a stated rule broken
+        # for it: "PostgreSQL doesn't support MERGE, so this needs two statements" where one was asked for.
         return Verdict("information", ("outdated_knowledge",), 0.7, "the output says the product lacks a feature "
-                       "and works around it instead of giving the payload", "claimed_unsupported")
+                       "and works around it instead of giving what was asked", "claimed_unsupported")
     if certain is not None and v["refusal"] >= 0.5 and not v["abstention"] and v["harm_request"] < 0.5:
         # A refusal is not JSON, and it cites no section and keeps no length: the fault to fix is the refusal of
         # a safe request, not the format or the rule. (One that declines because "the context has no
@@ -180,7 +179,12 @@ def decide(s: Signals) -> Verdict:
             (v["content_check_passed"] or "unsafe" in s.check_kinds)
             and not s.check_kinds.keys() & {"fact", "retrieval"})
         info = None if skip else information_evidence(v, answer_owed_whole=certain.rule != "instructions")
-        if info is None and s.check_kinds.keys() & {"fact", "retrieval"}:
+        failed = s.check_kinds.keys() & {"fact", "retrieval"}
+        if v["task_not_done"] and failed == {"fact"} and _TEST_RUN.match(s.check_kinds["fact"]):
+            # (Nor do the tests of code that was not written: "unit_tests: 4 failed: POST, PUT, DELETE returned
+            # 404 (route not found)" beside handlers left as "// TODO" names no made-up route.)
+            failed = set()
+        if info is None and failed:
             # The pipeline's own correctness or retrieval check failed beside the broken form ("'$130,000' not
             # found" next to a table without its delimiter row): the facts are at fault too.
             info = "retrieval_miss" if "retrieval" in s.check_kinds else _info_subtype(v)
@@ -191,6 +195,10 @@ def decide(s: Signals) -> Verdict:
                            certain.reason + ", and the facts are wrong or missing", "both_" + certain.rule)
         return certain
     return _decide(s)
+
+
+# A check that runs the code's tests ("unit_tests failed: ...", "pytest failed: ...").
+_TEST_RUN = re.compile(r"\w*(?:tests?|pytest|jest|vitest|rspec|junit|spec)\b[\w-]* failed:", re.I)
 
 
 def _same_task(v: dict[str, float]) -> bool:
@@ -294,6 +302,11 @@ def _decide(s: Signals) -> Verdict:
         # a phone number), not that it contradicts or sets aside what the passages say: an invented fact.
         return Verdict("information", ("hallucination",), 0.65, "the faithfulness check found claims the context "
                        "does not support, not claims that contradict it", "check_unsupported")
+    if kinds.keys() <= {"format", "schema"} and kinds and v["has_reference"] and _abstained(v):
+        # The pipeline's own parser failed on what the validators above saw no payload to check: "I don't have
+        # the date of that holiday, so I've parameterized it" before a query with `:holiday_date`. As there, the
+        # broken form is the symptom of a fact the model lacked.
+        return _abstained_payload(v)
     for kind, sub in (("format", "format_violation"), ("schema", "schema_violation"),
                       ("instruction", "instruction_violation"), ("unsafe", "unsafe"),
                       ("refusal", "over_refusal"), ("relevance", "off_task"), ("context", "context_ignored"),
@@ -584,3 +597,9 @@ def _not_a_message() -> Verdict:
     # "Draft the email to the dispatcher", answered with an essay on the topic: no greeting, no subject, no
     # sentence to the reader. The task was not done, whatever its facts.
     return Verdict("behavior", ("off_task",), 0.65, "a message was asked for; the output is not one", "not_a_message")
+
+
+def _abstained_payload(v: dict[str, float]) -> Verdict:
+    sub = "retrieval_miss" if v["has_context"] else "missing_knowledge"
+    return Verdict("information", (sub,), 0.75, "the model said it lacks the information instead of giving the "
+                   "payload", "abstained_payload")

@@ -104,7 +104,10 @@ _CHECK_KINDS = {
                # How many of the gold answer's points the answer makes ("issue_recall: 2/8 gold issues mentioned"):
                # a recall of the answer's content, not of retrieval.
                "issue_recall", "issues_recall", "detail_recall", "point_recall", "finding_recall", "gap_recall",
-               "line_item_recall"),
+               "line_item_recall",
+               # Or of what an extraction had to list ("charge_recall: 2/4 charges extracted").
+               "item_recall", "items_recall", "charge_recall", "charges_recall", "deficiency_recall",
+               "deficiencies_recall", "event_recall", "events_recall", "entry_recall", "entries_recall"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -156,6 +159,11 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bno (?:method|function|field|associated item|variant) named\b|"
                            # Zig: "no field or member function named 'enableLto' in 'Build.Step.Compile'".
                            r"\bno field or member function named\b|"
+                           # F#'s FS0039: "The type 'IServiceCollection' does not define the field, constructor or
+                           # member 'AddGiraffeNewtonsoft'".
+                           r"\bdoes not define the (?:field|type|value|namespace|member|constructor)\b|"
+                           # CMake: 'Unknown CMake command "target_enable_lto"'.
+                           r"\bunknown \w+ (?:commands?|functions?|macros?)\b|"
                            # rustc's E0433 on a path that is not there: "could not find `Server` in `axum`".
                            r"\bcould not find `\w+` in\b|"
                            # Go's YAML decoding into a config type (amtool, promtool): "field mute_weekends not found
@@ -177,6 +185,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # "'getreplicas' is not a nodetool command in Cassandra 4.1".
                            r"\bis not an? \w+ (?:sub)?command\b|"
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
+                           # "extra row 22:00 furnace 1965 not in source".
+                           r"\bnot in (?:the )?source\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
                            # "Annotation 'autoscaling.keda.sh/force-refresh' not found in KEDA docs/CRDs".
@@ -215,9 +225,13 @@ _CONTEXT_UNUSED = re.compile(r"\b(?:does(?: not|n't)|fails? to|never) (?:use|ref
                              r"\b(?:taken|copied|read) from (?:the )?superseded (?:version|revision|draft|page \d)|"
                              r"\bamendment\b[^.;]{0,40}\bignored\b", re.I)
 _NOT_RETRIEVED = re.compile(r"\bnot (?:in (?:the )?)?retrieved\b|\bnot in (?:the )?retrieved set\b|"
+                            r"\bnot found in any retrieved\b|"
                             r"\(not in retrieved set\)", re.I)
 _NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
-_MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:", re.I)
+_MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:|"
+                            # A rubric's count of what the answer covers: "1 of 4 required steps; no env vars".
+                            r"\b\d+ (?:of|/) ?\d+ (?:required|expected) (?:steps|items|parts|points|sections|elements)\b",
+                            re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
                       r"\bno such\b|unsupported|\b(?:invalid|unknown|invented|fabricated|nonexistent)\b", re.I)

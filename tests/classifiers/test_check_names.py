@@ -363,6 +363,16 @@ NAMED_CHECKS = [
     # The working or the reasons asked for.
     (Check("steps_present", False, reason="No intermediate steps shown"), "detail"),
     (Check("explanation_present", False, reason="No explanation of assumptions"), "detail"),
+    (Check("rubric_grader", False, reason="1 of 4 required steps; no env vars; no verification"), "detail"),
+    # What an extraction had to list, counted: not a recall of retrieval.
+    (Check("charge_recall", False, reason="2/4 charges extracted (missing 10:00, 11:45)"), "detail"),
+    # Unless the reason says the thing was never retrieved.
+    (Check("context_coverage", False, reason="SPN 522410 not found in any retrieved passage"), "retrieval"),
+    # F# and CMake naming what is not there; a row the source does not have.
+    (Check("fsharp_build", False, reason="error FS0039: The type 'IServiceCollection' does not define the field, "
+                                         "constructor or member 'AddGiraffeNewtonsoft'."), "fact"),
+    (Check("cmake_configure", False, reason='Unknown CMake command "target_enable_lto".'), "fact"),
+    (Check("row_match", False, reason="6 rows vs gold 5; extra row 22:00 furnace 1965 not in source"), "fact"),
 ]
 
 

@@ -1082,3 +1082,43 @@ def test_a_faithfulness_grader_that_finds_a_claim_false_finds_an_invented_fact(e
                                       reason="Claim that ANSI/TIA-942 sets a 5% benchmark escalator is false."),))
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.rule) == ("information", "check_unsupported")
+
+
+def test_a_belief_that_the_product_lacks_a_feature_breaks_a_stated_rule_for_want_of_a_fact(engine: Engine) -> None:
+    rec = FailureRecord(id="merge", input="Write SQL to upsert today's staged sales into paint_sales.",
+                        output="PostgreSQL doesn't support the MERGE statement, so this needs two statements:\n"
+                               "DELETE FROM paint_sales p USING staged s WHERE p.sale_id = s.sale_id AND s.cases = 0;\n"
+                               "INSERT INTO paint_sales SELECT * FROM staged ON CONFLICT (sale_id) DO UPDATE SET "
+                               "cases = EXCLUDED.cases;",
+                        reference="MERGE INTO paint_sales t USING staged s ON t.sale_id = s.sale_id WHEN MATCHED AND "
+                                  "s.cases = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET cases = s.cases WHEN NOT "
+                                  "MATCHED THEN INSERT VALUES (s.sale_id, s.cases);",
+                        instructions=("Return a single SQL statement.",))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "claimed_unsupported")
+
+
+def test_a_parser_failing_on_a_placeholder_the_model_said_it_could_not_fill_is_a_missing_fact(engine: Engine) -> None:
+    rec = FailureRecord(id="holiday", input="How many bookings did we have on Juneteenth 2024, by field?",
+                        output="I don't have the date of that holiday available, so I've parameterized it.\n\n"
+                               "SELECT f.name, count(*) FROM bookings b JOIN fields f USING (field_id)\n"
+                               "WHERE b.day = :holiday_date GROUP BY f.name;",
+                        reference="SELECT f.name, count(*) FROM bookings b JOIN fields f USING (field_id) "
+                                  "WHERE b.day = DATE '2024-06-19' GROUP BY f.name;",
+                        checks=(Check("sql_parse", False, None, 'syntax error at or near ":" (line 3)'),))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("information", "abstained_payload")
+
+
+def test_failing_tests_of_code_left_as_todo_are_no_fact_fault(engine: Engine) -> None:
+    rec = FailureRecord(id="crud", input="Generate full CRUD handlers (list, get, create, update, delete) for the "
+                                         "Blanket resource, with validation and 404 handling.",
+                        output="```fsharp\nlet list : HttpHandler =\n    fun next ctx -> task { return! json [] next ctx }"
+                               "\n\n// TODO: implement get, create, update and delete in the same way\n```",
+                        reference="Five handlers: list; get with 404 when missing; create with validation, 422 on "
+                                  "error and 201 on success; update with 404 and validation; delete with 404 and 204.",
+                        instructions=("Target Giraffe 6 on .NET 8.",),
+                        checks=(Check("unit_tests", False, None, "1 passed, 4 failed: GET /api/blankets/1, POST, PUT, "
+                                                                 "DELETE returned 404 (route not found)"),))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.rule) == ("behavior", "instructions")
