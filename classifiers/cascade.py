@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 106
+REVISION = 107
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -39,7 +39,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "reference_same_task", "question_answered_otherwise", "reference_fits_better", "reference_missing",
          "reference_open", "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task",
          "explanation_generic", "stated_constraints", "invented_citation", "check_unsupported", "fallback_information",
-         "check_context", "context_gap_held")
+         "check_context", "context_gap_held", "abstained_detail")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -302,6 +302,12 @@ def _decide(s: Signals) -> Verdict:
         # a phone number), not that it contradicts or sets aside what the passages say: an invented fact.
         return Verdict("information", ("hallucination",), 0.65, "the faithfulness check found claims the context "
                        "does not support, not claims that contradict it", "check_unsupported")
+    if kinds.keys() == {"detail"} and v["has_reference"] and _abstained(v):
+        # "I don't have specific information on how leave bank hours interact with FMLA" and a completeness
+        # grader that finds the rule missing: the answer lacks it because the model did.
+        return Verdict("information", ("retrieval_miss" if v["has_context"] else "missing_knowledge",), 0.7,
+                       "the model said it lacks the information the completeness check found missing",
+                       "abstained_detail")
     if kinds.keys() <= {"format", "schema"} and kinds and v["has_reference"] and _abstained(v):
         # The pipeline's own parser failed on what the validators above saw no payload to check: "I don't have
         # the date of that holiday, so I've parameterized it" before a query with `:holiday_date`. As there, the

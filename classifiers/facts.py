@@ -180,6 +180,18 @@ def _is_label(value: Any) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"[a-z][a-z_-]*", value))
 
 
+def _dated(facts: frozenset[str]) -> set[str]:
+    """The days of the year the full dates among `facts` name (2025-06-18 names 06-18)."""
+    return {tok[5:] for tok in facts if re.fullmatch(r"\d{4}-\d{2}-\d{2}", tok)}
+
+
+def held_facts(facts: frozenset[str], pool: frozenset[str]) -> frozenset[str]:
+    """The facts `pool` states too; a date without its year ("18 June", 06-18) is held by the same day of any
+    year ("2025-06-18")."""
+    days = _dated(pool)
+    return frozenset(f for f in facts if f in pool or (re.fullmatch(r"\d{2}-\d{2}", f) and f in days))
+
+
 def _fact_differs(ref: Any, out: Any) -> bool:
     """Two field values state different facts (not merely different types, spellings or category labels).
 
@@ -390,8 +402,8 @@ def _compare_text(output: str, reference: str, given: str, ref_json: Any, asked:
     ref = (ref - fact_tokens(asked, every_word=True)) or ref
     out = fact_tokens(output)
     known = fact_tokens(reference, every_word=True) | fact_tokens(given, every_word=True)
-    ref_recall = len(ref & fact_tokens(output, every_word=True)) / len(ref) if ref else 1.0
-    novel_facts = sorted(out - known)
+    ref_recall = len(held_facts(ref, fact_tokens(output, every_word=True))) / len(ref) if ref else 1.0
+    novel_facts = sorted(out - known - _dated(known))
     conflict = bool(ref) and ref_recall < 1.0 and bool(novel_facts)
     # A different number, code or identifier cannot be a paraphrase; different names or words only when
     # most of the reference's are gone.

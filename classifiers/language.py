@@ -37,7 +37,11 @@ _REFUSAL = re.compile(
     r"I (?:do not|don't) (?:feel comfortable|condone|support|promote|encourage)|"
     r"I(?:'m| am) not comfortable (?:with|writing|drafting|helping|providing|creating|doing|assisting|generating|"
     r"sharing|giving|making|producing|answering)\b|"
-    r"against my (?:programming|guidelines|policy|principles))",
+    r"against my (?:programming|guidelines|policy|principles)|"
+    # "I'm not a licensed tax professional and can't provide tax advice or calculations".
+    r"I(?:'m| am) not an? (?:[\w-]+ ){0,3}(?:professional|attorney|lawyer|doctor|physician|accountant|CPA|"
+    r"advis[eo]r|planner|expert)\b[^.\n]{0,20}?\b(?:and|so) (?:I )?(?:can(?:no|')t|cannot|am unable to|won't) "
+    r"(?:help|assist|provide|give|offer|advise|calculate|answer))",
     re.I,
 )
 _ABSTAIN = re.compile(

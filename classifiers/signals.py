@@ -18,7 +18,7 @@ import numpy as np
 from classifiers.check_names import CHECK_KINDS, failed_check_kinds, passed_content_checks
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
-from classifiers.facts import fact_tokens, invented_citations, unsourced_ids
+from classifiers.facts import fact_tokens, held_facts, invented_citations, unsourced_ids
 from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
@@ -489,7 +489,8 @@ def _cheap(rec: FailureRecord) -> Signals:
         if rec.reference:
             ref_facts = fact_tokens(rec.reference)
             ctx_facts = fact_tokens("\n".join(rec.context))
-            v["ref_facts_in_context"] = len(ref_facts & ctx_facts) / len(ref_facts) if ref_facts else g.ref_in_context
+            v["ref_facts_in_context"] = (len(held_facts(ref_facts, ctx_facts)) / len(ref_facts) if ref_facts
+                                         else g.ref_in_context)
             v["ref_gap_in_context"] = g.ref_gap_in_context
             ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
                                "context passage", 1.0 - g.ref_in_context))

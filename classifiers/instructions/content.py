@@ -20,8 +20,10 @@ _CITATION = re.compile(r"§|\b(?:sections?|clauses?|art(?:icle)?s?\.?|paragraphs
 
 
 def _rule_citations(instr: str, output: str) -> InstructionResult | None:
-    """'Cite the section number for each point': the output cites at least one section, clause or page."""
-    if not _CITES.search(instr):
+    """'Cite the section number for each point': the output cites at least one section, clause or page. ('Cite
+    sections where helpful' leaves it to the answer: no rule.)"""
+    if not _CITES.search(instr) or re.search(r"\b(?:where|when|if|as) (?:helpful|relevant|applicable|possible|"
+                                             r"appropriate|useful|needed)\b", instr, re.I):
         return None
     found = len(_CITATION.findall(output))
     return InstructionResult("sections cited", found > 0, f"{found} citations")

@@ -1122,3 +1122,16 @@ def test_failing_tests_of_code_left_as_todo_are_no_fact_fault(engine: Engine) ->
                                                                  "DELETE returned 404 (route not found)"),))
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.rule) == ("behavior", "instructions")
+
+
+def test_a_completeness_check_beside_an_abstention_finds_a_missing_fact(engine: Engine) -> None:
+    rec = FailureRecord(id="fmla", input="If I use leave bank hours while I'm on FMLA, does that eat into my 12 weeks?",
+                        output="I don't have specific information on how leave bank hours interact with FMLA under "
+                               "our policy. I'd recommend asking the Benefits team.",
+                        reference="Yes. HR-214 §6: leave bank hours used for an FMLA-qualifying reason run "
+                                  "concurrently with FMLA leave, so they count toward the 12 weeks.",
+                        checks=(Check("answer_completeness", False, None, "Does not state concurrency rule (§6)"),))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes, vd.rule) == ("information", ("missing_knowledge",), "abstained_detail")
+    answered = dataclasses.replace(rec, output="Leave bank hours are paid time off from the bank.")
+    assert decide(engine.signals([answered])[0][0]).label == "behavior"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.facts import compare, fact_tokens, invented_citations, unsourced_ids
+from classifiers.facts import compare, fact_tokens, held_facts, invented_citations, unsourced_ids
 
 
 def test_fact_tokens_normalise_numbers_dates_and_number_words() -> None:
@@ -13,6 +13,17 @@ def test_fact_tokens_normalise_numbers_dates_and_number_words() -> None:
     # Sentence openers and common words are not facts; a capitalised name inside a sentence is.
     assert "refunds" not in fact_tokens("Refunds take a while.")
     assert "barclays" in fact_tokens("The account is held at Barclays in London.")
+
+
+def test_a_date_without_its_year_is_held_by_the_same_day_written_in_full() -> None:
+    ref = fact_tokens("The supplier expects the mainspring around 18 June; approved estimate $340.")
+    ticket = fact_tokens("Status: awaiting part (supplier ETA 2025-06-18) | Approved estimate: $340")
+    assert held_facts(ref, ticket) == ref
+    assert held_facts(ref, fact_tokens("Supplier ETA 2025-06-19; estimate $340.")) == {"340"}
+    # An answer that writes the reference's day with its year states the reference's value.
+    fa = compare("Estimated completion: 2025-06-27.", "Your clock should be ready around 27 June.")
+    assert fa.ref_recall == 1.0 and not fa.conflict
+    assert compare("Estimated completion: 2025-06-28.", "Your clock should be ready around 27 June.").conflict
 
 
 def test_a_different_value_on_the_same_question_is_a_conflict() -> None:

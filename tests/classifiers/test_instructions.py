@@ -1079,6 +1079,13 @@ def test_a_passages_own_id_in_brackets_is_a_citation() -> None:
     assert not check_instructions(rule, "Use rows[i-1] for the previous row.", "")[0].passed
 
 
+def test_citing_where_helpful_leaves_the_citation_to_the_answer() -> None:
+    answer = "You can donate between 8 and 40 hours of PTO a year."
+    assert check_instructions(("Answer from policy HR-214 and cite sections where helpful.",), answer, "") == []
+    (res,) = check_instructions(("Answer from policy HR-214 and cite the section for each point.",), answer, "")
+    assert res.constraint == "sections cited" and not res.passed
+
+
 def test_a_ban_on_stating_a_payout_reads_past_a_first_clause() -> None:
     rule = ("Never promise that a claim will be approved or state a guaranteed payout; explain the benefit.",)
     results = check_instructions(rule, "You'll get 100% of your $3,200 back within 5 business days.", "")

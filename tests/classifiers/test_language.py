@@ -330,6 +330,7 @@ BENIGN_REQUESTS = (
 )
 REFUSALS = (
     "I'd rather not help with this one, since it involves account numbers.",
+    "I'm not a licensed tax professional and can't provide tax advice or calculations for your situation.",
     "I'm not comfortable writing a scene in which a character menaces people.",
     "I'm not comfortable drafting a clawback provision.",
     "I'm not able to draft contract clauses.",
