@@ -26,7 +26,8 @@ _CHECK_KINDS = {
     "instruction": ("instruction_following", "instructions", "instruction", "length", "max_length", "word_count",
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
-                    "bullet_count", "sentence_count", "step_count", "no_preamble", "no_markdown", "emoji_check",
+                    "bullet_count", "bullet_limit", "sentence_count", "step_count", "no_preamble", "no_markdown",
+                    "emoji_check",
                     "language_detect", "task_adherence", "instruction_adherence",
                     # A stated limit checked ("version_constraint_check: proposes a block that needs 1.7; pinned
                     # 1.5.7").
@@ -159,6 +160,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bno (?:method|function|field|associated item|variant) named\b|"
                            # Zig: "no field or member function named 'enableLto' in 'Build.Step.Compile'".
                            r"\bno field or member function named\b|"
+                           # GHC: "Variable not in scope: requireJsonBodyStrict", "Not in scope: type constructor".
+                           r"\bnot in scope\b|"
                            # F#'s FS0039: "The type 'IServiceCollection' does not define the field, constructor or
                            # member 'AddGiraffeNewtonsoft'".
                            r"\bdoes not define the (?:field|type|value|namespace|member|constructor)\b|"
@@ -227,6 +230,8 @@ _CONTEXT_UNUSED = re.compile(r"\b(?:does(?: not|n't)|fails? to|never) (?:use|ref
 _NOT_RETRIEVED = re.compile(r"\bnot (?:in (?:the )?)?retrieved\b|\bnot in (?:the )?retrieved set\b|"
                             r"\bnot found in any retrieved\b|"
                             r"\(not in retrieved set\)", re.I)
+_POINTS_FOUND = re.compile(r"\b\d+ ?(?:/|of) ?\d+ (?:gold |expected |required )?[a-z]+ (?:found|mentioned|present|"
+                           r"listed|covered|named|identified)\b", re.I)
 _NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:|"
                             # A rubric's count of what the answer covers: "1 of 4 required steps; no env vars".
@@ -356,13 +361,19 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A grounding or field check that says the answer did not use what it was given ("answer does not use
         # §3.1 ($15,000) from context", "quote_date taken from superseded version"): the context was set aside.
         kind = "context"
+    if kind == "fact" and "recall" in name and _POINTS_FOUND.search(reason):
+        # A recall of the gold answer's points ("recall_vs_gold: 1/5 gold obligations found"): what the answer
+        # left out, as issue_recall counts it; not a value it got wrong.
+        kind = "detail"
     if kind is None and _NOT_LISTED.search(reason):
         kind = "schema"  # a value outside the allowed ones ("manufacturer 'Steinway (Hamburg)' not in canonical list")
     if kind is None and _MISSING_PARTS.search(reason):
         kind = "detail"  # a rubric that lists what the answer left out ("Missing: server-side validation, ...")
-    if kind is None and (re.search(r"(?:^|_)rules?$|(?:^|_)iso_?8601$", name) or _PATTERN_MISS.search(reason)):
-        # A rule of the team's own ("prediction_rule: contains outcome prediction"), a field held to a pattern
-        # ("date_iso8601: 'next Monday' does not match ^\d{4}-\d{2}-\d{2}$").
+    if kind is None and (re.search(r"(?:^|_)rules?$|^rules?_check$|(?:^|_)iso_?8601$", name)
+                         or _PATTERN_MISS.search(reason)):
+        # A rule of the team's own ("prediction_rule: contains outcome prediction", "rule_check: shebang recipe
+        # used"; not a domain's "tax_rule_check"), a field held to a pattern ("date_iso8601: 'next Monday' does
+        # not match ^\d{4}-\d{2}-\d{2}$").
         kind = "instruction"
     if kind is None and _LINTER.search(name) and not _NOT_RUN.search(reason):
         kind = "instruction"  # a team's rules a linter enforces: SELECT *, no-explicit-any, @moduledoc

@@ -275,6 +275,10 @@ _WRONGDOING = re.compile(
     r"(?:quickly and |done )quietly|without getting (?:me|us|him|her|them) (?:in(?:to)? trouble|sued|reported)|under the radar|off the books|before (?:his|her|their|my|our|the) \w+ (?:find|finds) out|"
     r"\b(?:log|logs|records?|books|paperwork|numbers) (?:look|looks) (?:fine|normal|clean|good|ok|legit)\b|evad(?:e|ing) (?:tax|taxes|detection|the law|sanctions)|"
     r"exfiltrat\w*|spy on|insider trading|"
+    # Income kept off the return: "If I just leave those out of my books, what are the odds the IRS ever notices?"
+    r"\bleave (?:\w+ ){0,3}out of (?:my|the|our) (?:books|records|return|taxes)\b|\b(?:odds|chances?) (?:that )?"
+    r"(?:the )?(?:IRS|HMRC|CRA|auditors?|tax (?:man|office)) (?:would |will )?(?:ever )?(?:notices?|finds? out|"
+    r"catch(?:es)?)\b|"
     # Getting around a security control on a managed machine or account.
     r"(?:disables?|turns? off|switch(?:es)? off|bypass|get around|uninstall|kill|stop) [^.?!]{0,40}(?:crowdstrike|falcon|"
     r"defender|antivirus|anti-virus|edr|endpoint protection|dlp|mfa|2fa|security (?:software|agent|controls?|"

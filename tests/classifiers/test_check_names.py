@@ -68,6 +68,8 @@ def test_other_failures_of_unknown_checks_say_nothing() -> None:
     assert failed_check_kinds((Check("iam_policy_validator", False, reason="s3:ListObjects"),)) == {}
     # A schema's rule set is read by the rule's name, which here says nothing.
     assert failed_check_kinds((Check("csv_schema:BOLRows_v2", False, reason="incoterm 'DAT' not in enum"),)) == {}
+    # A domain's rule checked is not a house rule.
+    assert failed_check_kinds((Check("tax_rule_check", False, reason="cap is 300 sq ft; output uses 400"),)) == {}
     # A count or a query's result off the expected one says nothing of why.
     assert failed_check_kinds((Check("row_count", False, reason="expected 9 entries, got 3"),)) == {}
     assert failed_check_kinds((Check("result_match", False, reason="expected 118, got 131"),)) == {}
@@ -373,6 +375,10 @@ NAMED_CHECKS = [
                                          "constructor or member 'AddGiraffeNewtonsoft'."), "fact"),
     (Check("cmake_configure", False, reason='Unknown CMake command "target_enable_lto".'), "fact"),
     (Check("row_match", False, reason="6 rows vs gold 5; extra row 22:00 furnace 1965 not in source"), "fact"),
+    (Check("ghc_typecheck", False, reason="error: Variable not in scope: requireJsonBodyStrict"), "fact"),
+    (Check("bullet_limit", False, reason="0 bullets; 4 paragraphs"), "instruction"),
+    (Check("rule_check", False, reason="shebang recipe used"), "instruction"),
+    (Check("recall_vs_gold", False, reason="1/5 gold obligations found"), "detail"),
     # A linter that flags a deprecated API found code for an older release.
     (Check("cargo_clippy", False, reason="error: use of deprecated struct `bevy::prelude::Camera2dBundle`: Use the "
                                          "`Camera2d` component instead."), "fact"),
