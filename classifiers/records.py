@@ -68,8 +68,9 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
                             "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",
                             # Configuration files in a language's own syntax.
-                            "properties", "env", "dotenv", "conf", "hocon", "caddyfile", "apacheconf", "htaccess", "haproxy",
-                            "systemd", "vcl", "dhall", "pkl", "kdl", "bzl", "bazel", "ino", "arduino", "micropython",
+                            "properties", "env", "dotenv", "conf", "hocon", "caddyfile", "apacheconf", "htaccess",
+                            "haproxy", "systemd", "vcl", "dhall", "pkl", "kdl", "bzl", "bazel", "ino", "arduino",
+                            "micropython",
                             # Query languages other than SQL.
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
 """Programming and query languages given as `expected_format`: carried as "code" (not validated)."""
