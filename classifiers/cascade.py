@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 108
+REVISION = 109
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -250,8 +250,9 @@ _UNSUPPORTED_CLAIMS = re.compile(r"not (?:mentioned|supported|found|present|stat
                                  r"unsupported|no (?:source|evidence|support|mention)|invent|fabricat|absent from|"
                                  r"does(?: not|n't) appear|not grounded|ungrounded|cannot be (?:found|verified)|"
                                  r"unverifiable|\b(?:is|are) false\b|"
-                                 # An NLI grader's "claim 'Corrected by owner on 2025-05-06' not entailed by any log".
-                                 r"\bnot entailed\b", re.I)
+                                 # An NLI grader's "claim 'Corrected by owner on 2025-05-06' not entailed by any log";
+                                 # "no §3.2 or 5% cap exists in the provided agreement text".
+                                 r"\bnot entailed\b|\bno (?:[^.;]|\.(?=\d)){1,40}? exists?\b", re.I)
 # How a faithfulness grader says the output set aside what the context holds.
 _SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (?:context|document|source|passage|policy)|"
                          r"\bretrieved but not used|\bnot used\b|"

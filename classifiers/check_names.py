@@ -228,14 +228,18 @@ _CONTEXT_UNUSED = re.compile(r"\b(?:does(?: not|n't)|fails? to|never) (?:use|ref
                              r"\b(?:taken|copied|read) from (?:the )?superseded (?:version|revision|draft|page \d)|"
                              r"\bamendment\b[^.;]{0,40}\bignored\b", re.I)
 _NOT_RETRIEVED = re.compile(r"\bnot (?:in (?:the )?)?retrieved\b|\bnot in (?:the )?retrieved set\b|"
-                            r"\bnot found in any retrieved\b|"
+                            r"\bnot found in any retrieved\b|\bmissing from (?:the )?retrieved\b|"
                             r"\(not in retrieved set\)", re.I)
 _POINTS_FOUND = re.compile(r"\b\d+ ?(?:/|of) ?\d+ (?:gold |expected |required )?[a-z]+ (?:found|mentioned|present|"
                            r"listed|covered|named|identified)\b", re.I)
+# An extraction that lists too few of what the source has: "damage: 1/3 items extracted (missing gunwale crack)".
+_ITEMS_EXTRACTED = re.compile(r"\b\d+ ?(?:/|of) ?\d+ (?:items?|entries|rows|records|lines?|events?) extracted\b", re.I)
 _NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
-_MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)\s*:|"
+_MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)(?: (?:expected |required )?(?:columns?|fields?|"
+                            r"sections?|items?))?\s*:|"
                             # A rubric's count of what the answer covers: "1 of 4 required steps; no env vars".
-                            r"\b\d+ (?:of|/) ?\d+ (?:required|expected) (?:steps|items|parts|points|sections|elements)\b",
+                            r"\b\d+ (?:of|/) ?\d+ (?:required|expected) (?:steps|items|parts|points|sections|"
+                            r"elements)\b",
                             re.I)
 _RULE_REASON = re.compile(r"\binstructions? (?:say|said|require|ask|forbid)|\bnot allowed\b|\brequired for\b", re.I)
 _MADE_UP = re.compile(r"\bnot found\b|\bno \w+ ['\"][^'\"]+['\"] found\b|\b(?:does|do)(?:n't| not) (?:exist|support)|"
@@ -319,7 +323,7 @@ def _kind_of(name: str, reason: str) -> str | None:
         partial = [(len(n), name.endswith("_" + n), k) for k, names in _CHECK_KINDS.items() for n in names
                    if name.startswith(n + "_") or name.endswith("_" + n)]
         kind = max(partial)[2] if partial else None
-    if kind is None and name.startswith("no_"):
+    if kind is None and (name.startswith("no_") or name.endswith("_absent")):
         # A ban the team checks ("no_credit_commitment", "no_preamble"): a stated rule.
         kind = "instruction"
     if kind is None and not _UNKNOWN_NAME.search(reason) and re.search(
@@ -361,7 +365,7 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A grounding or field check that says the answer did not use what it was given ("answer does not use
         # §3.1 ($15,000) from context", "quote_date taken from superseded version"): the context was set aside.
         kind = "context"
-    if kind == "fact" and "recall" in name and _POINTS_FOUND.search(reason):
+    if kind == "fact" and ("recall" in name and _POINTS_FOUND.search(reason) or _ITEMS_EXTRACTED.search(reason)):
         # A recall of the gold answer's points ("recall_vs_gold: 1/5 gold obligations found"): what the answer
         # left out, as issue_recall counts it; not a value it got wrong.
         kind = "detail"

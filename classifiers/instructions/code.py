@@ -128,7 +128,8 @@ def _rule_reversible_migration(instr: str, output: str) -> InstructionResult | N
 # What a code answer leaves for the reader to write: a body of `todo!()`, "// ...set up the timer here",
 # OCaml's "(* TODO: parse body *)".
 _STUB = re.compile(r"\btodo!\(\)|\bunimplemented!\(\)|raise NotImplementedError|throw new Error\(['\"]not implemented|"
-                   r"^\s*(?://|#|--|\(\*|/\*|\{-)\s*(?:\.\.\.|…|TODO\b)|\bfill in the (?:rest|remaining|details|logic)\b|"
+                   r"^\s*(?://|#|--|\(\*|/\*|\{-)\s*(?:\.\.\.|…|TODO\b)|"
+                   r"\bfill in the (?:rest|remaining|details|logic)\b|"
                    # "// add password rules here", "# your validation goes here"
                    r"^\s*(?://|#|/\*)\s*(?:add|insert|put|implement|write|your)\b[^\n]{0,40}\b(?:here|goes here)\b",
                    re.I | re.M)
@@ -176,7 +177,8 @@ _BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|(?<!\bhas )(?<!\bhave
                           r"(?:TOP|QUALIFY|NOLOCK|DISTINCT|CROSS JOIN|NATURAL JOIN|ORDER BY RAND|GOTO)\b|"
                           # A name only code has: RunSQL, eval(), os.system, raw_sql.
                           r"[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
-                          r"[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w.-])|"
+                          # (A sentence's closing full stop ends the name: "Never use SELECT *.")
+                          r"[a-z][a-z0-9]*_[a-z0-9_]+)(?![\w-]|\.\w)|"
                           # "Do not use UDFs": an acronym after "use" names a construct ("no PII" does not).
                           r"\b(?i:never|do not|don't|avoid)\s+(?i:use|using)\s+(?:any\s+)?([A-Z]{2,6})s?\b")
 

@@ -379,6 +379,11 @@ NAMED_CHECKS = [
     (Check("bullet_limit", False, reason="0 bullets; 4 paragraphs"), "instruction"),
     (Check("rule_check", False, reason="shebang recipe used"), "instruction"),
     (Check("recall_vs_gold", False, reason="1/5 gold obligations found"), "detail"),
+    (Check("result_match", False, reason="missing expected columns: no_show_rate, avg_party_size"), "detail"),
+    (Check("field_accuracy", False, reason="damage: 1/3 items extracted (missing gunwale cap crack)"), "detail"),
+    (Check("context_coverage", False, reason="chunk §6 Floor Duty missing from retrieved chunks"), "retrieval"),
+    (Check("liability_computation_absent", False, reason="computes a specific SE tax liability ($4,825.24)"),
+     "instruction"),
     # A linter that flags a deprecated API found code for an older release.
     (Check("cargo_clippy", False, reason="error: use of deprecated struct `bevy::prelude::Camera2dBundle`: Use the "
                                          "`Camera2d` component instead."), "fact"),

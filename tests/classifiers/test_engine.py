@@ -812,6 +812,9 @@ def test_a_faithfulness_grader_that_finds_unsupported_claims_names_an_invented_f
     nli = dataclasses.replace(rec, checks=(Check("faithfulness_nli", False, None, "claim 'a one-off 15 EUR admin fee' "
                                                  "not entailed by any passage"),))
     assert decide(engine.signals([nli])[0][0]).rule == "check_unsupported"
+    absent = dataclasses.replace(rec, checks=(Check("faithfulness", False, None, "no §3.2 or business-line fee exists "
+                                                    "in the provided text"),))
+    assert decide(engine.signals([absent])[0][0]).rule == "check_unsupported"
     against = dataclasses.replace(rec, checks=(Check("Faithfulness", False, 0.5, "The output contradicts the "
                                                      "context, which says porting is free of charge."),))
     assert decide(engine.signals([against])[0][0]).subtypes == ("context_ignored",)
@@ -1113,8 +1116,9 @@ def test_a_parser_failing_on_a_placeholder_the_model_said_it_could_not_fill_is_a
 def test_failing_tests_of_code_left_as_todo_are_no_fact_fault(engine: Engine) -> None:
     rec = FailureRecord(id="crud", input="Generate full CRUD handlers (list, get, create, update, delete) for the "
                                          "Blanket resource, with validation and 404 handling.",
-                        output="```fsharp\nlet list : HttpHandler =\n    fun next ctx -> task { return! json [] next ctx }"
-                               "\n\n// TODO: implement get, create, update and delete in the same way\n```",
+                        output="```fsharp\nlet list : HttpHandler =\n"
+                               "    fun next ctx -> task { return! json [] next ctx }\n\n"
+                               "// TODO: implement get, create, update and delete in the same way\n```",
                         reference="Five handlers: list; get with 404 when missing; create with validation, 422 on "
                                   "error and 201 on success; update with 404 and validation; delete with 404 and 204.",
                         instructions=("Target Giraffe 6 on .NET 8.",),

@@ -1079,6 +1079,12 @@ def test_a_passages_own_id_in_brackets_is_a_citation() -> None:
     assert not check_instructions(rule, "Use rows[i-1] for the previous row.", "")[0].passed
 
 
+def test_a_banned_construct_at_the_end_of_a_sentence_keeps_its_last_character() -> None:
+    (res,) = check_instructions(("Never use SELECT *.",), "SELECT a.x FROM t a;", "")
+    assert (res.constraint, res.passed) == ("no SELECT *", True)
+    assert not check_instructions(("Never use SELECT *.",), "SELECT * FROM t;", "")[0].passed
+
+
 def test_citing_where_helpful_leaves_the_citation_to_the_answer() -> None:
     answer = "You can donate between 8 and 40 hours of PTO a year."
     assert check_instructions(("Answer from policy HR-214 and cite sections where helpful.",), answer, "") == []
