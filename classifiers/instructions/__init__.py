@@ -16,5 +16,4 @@ from classifiers.instructions.languages import check_reply_language
 from classifiers.instructions.prose import check_reading_level, check_register
 
 __all__ = ["ARTIFACT_CONSTRAINTS", "InstructionResult", "check_instructions", "check_prompt_requests",
-           "check_reading_level", "check_register",
-           "check_reply_language"]
+           "check_reading_level", "check_register", "check_reply_language"]

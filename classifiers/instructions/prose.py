@@ -537,4 +537,3 @@ def _rule_separator(instr: str, output: str) -> InstructionResult | None:
     n = _n(m.group(1))
     parts = [p for p in re.split(r"\n?\s*\*{3,}\s*\n?", output) if p.strip()]
     return InstructionResult(f"{n} parts separated by ***", len(parts) == n, f"{len(parts)} parts")
-
