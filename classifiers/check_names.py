@@ -230,10 +230,13 @@ _CONTEXT_UNUSED = re.compile(r"\b(?:does(?: not|n't)|fails? to|never) (?:use|ref
 _NOT_RETRIEVED = re.compile(r"\bnot (?:in (?:the )?)?retrieved\b|\bnot in (?:the )?retrieved set\b|"
                             r"\bnot found in any retrieved\b|\bmissing from (?:the )?retrieved\b|"
                             r"\(not in retrieved set\)", re.I)
-_POINTS_FOUND = re.compile(r"\b\d+ ?(?:/|of) ?\d+ (?:gold |expected |required )?[a-z]+ (?:found|mentioned|present|"
-                           r"listed|covered|named|identified)\b", re.I)
+# A count of parts against the whole ("1/5", "2 of 4"), as recalls write it.
+_N_OF_M = r"\b\d+ ?(?:/|of) ?\d+ "
+# A recall that counts the gold answer's points the answer makes: "1/5 gold obligations found".
+_POINTS_FOUND = re.compile(_N_OF_M + r"(?:gold |expected |required )?[a-z]+ (?:found|mentioned|present|listed|covered|"
+                           r"named|identified)\b", re.I)
 # An extraction that lists too few of what the source has: "damage: 1/3 items extracted (missing gunwale crack)".
-_ITEMS_EXTRACTED = re.compile(r"\b\d+ ?(?:/|of) ?\d+ (?:items?|entries|rows|records|lines?|events?) extracted\b", re.I)
+_ITEMS_EXTRACTED = re.compile(_N_OF_M + r"(?:items?|entries|rows|records|lines?|events?) extracted\b", re.I)
 _NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)(?: (?:expected |required )?(?:columns?|fields?|"
                             r"sections?|items?))?\s*:|"

@@ -23,7 +23,7 @@ from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
-from classifiers.instructions import (ARTIFACT_CONSTRAINTS, check_instructions, check_prompt_requests,
+from classifiers.instructions import (TASK_UNDONE_CONSTRAINTS, check_instructions, check_prompt_requests,
                                      check_register, check_reply_language)
 from classifiers.instructions.sql import holds_query
 from classifiers.language import declines, read_cues
@@ -335,11 +335,8 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["instr_count"] = min(len(checks), 5) / 5
         v["instr_fail_share"] = len(fails) / len(checks)
         v["instr_any_fail"] = float(bool(fails))
-        # A query or a test asked for and not given: the output did another job, so its facts are not the answer's.
-        # (Nor are they where complete code was asked for and bodies were left as "// TODO": what the gold code has
-        # and the output lacks was not written, not unknown.)
-        v["task_not_done"] = float(any(c.constraint in ARTIFACT_CONSTRAINTS or c.constraint == "complete code"
-                                       for c in fails))
+        # A query or a test asked for and not given, or code left stubbed: its facts are not the answer's.
+        v["task_not_done"] = float(any(c.constraint in TASK_UNDONE_CONSTRAINTS for c in fails))
         for c in fails[:4]:
             ev.append(Evidence("instructions", f"violated '{c.constraint}' ({c.detail})", 0.9))
         if not fails:

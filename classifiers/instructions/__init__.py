@@ -11,9 +11,9 @@ answer a labelled instruction is about ("Excerpt: at most 40 words"), `common` h
 """
 
 from classifiers.instructions.checks import check_instructions, check_prompt_requests
-from classifiers.instructions.common import ARTIFACT_CONSTRAINTS, InstructionResult
+from classifiers.instructions.common import TASK_UNDONE_CONSTRAINTS, InstructionResult
 from classifiers.instructions.languages import check_reply_language
 from classifiers.instructions.prose import check_reading_level, check_register
 
-__all__ = ["ARTIFACT_CONSTRAINTS", "InstructionResult", "check_instructions", "check_prompt_requests",
+__all__ = ["InstructionResult", "TASK_UNDONE_CONSTRAINTS", "check_instructions", "check_prompt_requests",
            "check_reading_level", "check_register", "check_reply_language"]

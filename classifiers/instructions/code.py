@@ -9,7 +9,7 @@ import ast
 import re
 import sys
 
-from classifiers.instructions.common import InstructionResult, _artifact_given
+from classifiers.instructions.common import COMPLETE_CODE, InstructionResult, _artifact_given
 from classifiers.instructions.prose import _PREAMBLE
 
 
@@ -147,7 +147,7 @@ def _rule_complete_code(instr: str, output: str) -> InstructionResult | None:
             not _ASKS_FULL_CODE.search(instr):
         return None
     stubs = _STUB.findall(output)
-    return InstructionResult("complete code", not stubs, f"{len(stubs)} stubbed parts" if stubs else "no stubs")
+    return InstructionResult(COMPLETE_CODE, not stubs, f"{len(stubs)} stubbed parts" if stubs else "no stubs")
 
 
 _KEEP_CODE = re.compile(r"\b(?:do not|don't|never|without) (?:modify|modifying|change|changing|rewrite|rewriting|alter|"

@@ -129,8 +129,12 @@ _DECLINES = re.compile(r"\b(?:can't|cannot|can not|unable to|not able to|won't|w
                        r"doesn't (?:include|have|contain)|does not (?:include|have|contain)|isn't possible)\b", re.I)
 
 
-ARTIFACT_CONSTRAINTS = frozenset(f"a {what} given" for what in ("query", "test"))
-"""The constraints `_artifact_given` reports: a failed one means the output did another job than the one asked."""
+COMPLETE_CODE = "complete code"
+"""The constraint `_rule_complete_code` reports: code asked for in full has no stubbed bodies."""
+TASK_UNDONE_CONSTRAINTS = frozenset({*(f"a {what} given" for what in ("query", "test")), COMPLETE_CODE})
+"""Constraints whose failure means the output did not do the job asked: a query or a test asked for and not given
+(`_artifact_given`: the output did another job), or code asked for in full and left as "// TODO" (what the gold code
+has and the output lacks was not written, not unknown)."""
 
 
 def _artifact_given(what: str, asked: bool, given: bool, output: str) -> InstructionResult | None:
