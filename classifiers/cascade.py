@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 109
+REVISION = 110
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -39,7 +39,7 @@ RULES = ("validator", "both_validator", "both_instructions", "abstained_payload"
          "reference_same_task", "question_answered_otherwise", "reference_fits_better", "reference_missing",
          "reference_open", "thin_answer", "not_a_message", "unrelated", "unsourced_value", "transform_task",
          "explanation_generic", "stated_constraints", "invented_citation", "check_unsupported", "fallback_information",
-         "check_context", "context_gap_held", "abstained_detail")
+         "check_context", "context_gap_held", "abstained_detail", "context_rule_unapplied")
 
 
 FACT_TOPIC_SIM = 0.8
@@ -65,6 +65,9 @@ retrieval miss leave at most 0.8 of the values in the context, or all of them an
 GAP_HELD = 0.7
 """`context_gap_held`: at least this share of the reference's words that the output lacks are in the context
 (over the read sets, 30 of the 33 cases at or above it that reached `context_lacks` were context ignored)."""
+DIRECTIVE_GAP = 0.4
+"""`context_rule_unapplied`: four or more of the reference's missing words stand in a rule the context states (over
+the read sets, 9 of the 11 cases that reached `context_lacks` with this many were behavior, none information)."""
 UNUSED_REF_IN_CONTEXT = 0.55
 UNUSED_OUT_SUPPORT = 0.45
 """`context_unused`: one passage holds at least this share of the reference's words while under this share of
@@ -402,7 +405,7 @@ def _decide(s: Signals) -> Verdict:
                 if _value_slip(v):
                     # The document was used (form and most values match): the odd value is a slip of fact.
                     return _slip()
-                if v["ref_fact_recall"] >= KEPT_RECALL and v["ref_sim"] >= KEPT_SIM:
+                if v["ref_fact_recall"] >= KEPT_RECALL and (v["ref_sim"] >= KEPT_SIM or v["unsourced_id"]):
                     # Every value the gold answer takes from the document is there, in an answer that says the
                     # same: what failed is a claim added to it (a membership the policy never asks for, a
                     # section number the excerpt does not show), an invented fact, not a document set aside.
@@ -436,6 +439,12 @@ def _decide(s: Signals) -> Verdict:
                 # 'in_cellar'"): the model had the passage and did not apply it.
                 return Verdict("behavior", ("context_ignored",), 0.65, "the context holds what the output lacks "
                                "of the reference", "context_gap_held")
+            if v["ref_gap_in_directive"] >= DIRECTIVE_GAP:
+                # What the output lacks of the gold answer stands in a rule the context gives ("Compute final
+                # scores by summing end_scores.points", "report dates using placed_at AT TIME ZONE ..."): the
+                # passage was there and its rule not applied.
+                return Verdict("behavior", ("context_ignored",), 0.65, "the output does not apply a rule the context "
+                               "states, and lacks what the reference takes from it", "context_rule_unapplied")
             return Verdict("information", ("retrieval_miss",), 0.8, "the context lacks the reference's content",
                            "context_lacks")
         if (v["unsupported_sentences"] == 0 and v["out_support"] >= 0.8 and not v["transform_task"]

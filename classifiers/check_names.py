@@ -45,7 +45,9 @@ _CHECK_KINDS = {
                     # A hand-off the rules require ("handoff_when_unsupported: no handoff to the farm office").
                     "handoff", "handoff_check", "handoff_when_unsupported", "escalation_check",
                     # The exact fallback line a prompt prescribes ("exact_fallback: expected 'Not addressed ...'").
-                    "fallback", "exact_fallback", "fallback_string", "fallback_used"),
+                    "fallback", "exact_fallback", "fallback_string", "fallback_used",
+                    # Text a prompt says to copy as written ("verbatim_defects: 0/2 defect items found as substrings").
+                    "verbatim", "verbatim_copy", "verbatim_quote"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -87,7 +89,9 @@ _CHECK_KINDS = {
              "json_eval",
              # A value, a figure or a decision against the expected one ("numeric_match: 1430 vs 675").
              "numeric_match", "value_match", "values_match", "fact_match", "decision_match", "value_check",
-             "arithmetic", "facts", "numeric_facts"),
+             "arithmetic", "facts", "numeric_facts",
+             # Values the answer made up ("fabricated_results: reports row values although no query was executed").
+             "fabricated", "fabrication", "fabricated_values", "fabricated_results"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy", "context_sufficiency",
@@ -175,6 +179,11 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"no such (?:function|method|module|option|attribute|flag)\b|"
                            r"unresolved (?:reference|import|var|symbol|namespace)|"
                            r"\bundefined in [\w./-]+|"
+                           # Julia: "UndefVarError: `readtable` not defined".
+                           r"\bUndefVarError\b|"
+                           # An import of a file or module the package does not ship ("HH404: File
+                           # @openzeppelin/contracts/utils/Counters.sol, imported from ..., not found").
+                           r"\bfile [@\w./-]+, imported from [@\w./-]+, not found\b|"
                            r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|\bhas invalid keys?\b|\bunsupported (?:argument|block type|attribute)\b|"
@@ -336,6 +345,10 @@ def _kind_of(name: str, reason: str) -> str | None:
         # "k8s_policy_scan", "policy_guard_valuation"), unless
         # the rule found something that does not exist ("deps_policy: gofiber/jwt/v2 is deprecated").
         kind = "instruction"
+    if kind is None and "citation" in name and (_MADE_UP.search(reason) or re.search(r"\bno match\b", reason, re.I)):
+        # A verifier of cited law or documents that cannot find one ("legal_citation_verifier: No match for
+        # 'Aerial Application Neighbor Notification Act of 2016' in U.S. Code"): the citation was made up.
+        kind = "fact"
     if kind == "fact" and "cit" in name and not _MADE_UP.search(reason) and (
             _UNCITED.search(reason) or _CITATION_RULE.search(name) or _RULE_REASON.search(reason)):
         # "citation_check: 0 of 3 risks include a section reference", "has_citation" failed, "no_citations: 3
@@ -355,6 +368,10 @@ def _kind_of(name: str, reason: str) -> str | None:
                                                                           name):
         # A value against the expected one ("starting_bid_rule: expected 500 (40% of 1250); got 375"); not a count
         # of rows or a query's result, which any kind of fault changes.
+        kind = "fact"
+    if kind == "instruction" and "verbatim" in name and re.search(r"\bdoes(?: not|n't) appear\b", reason, re.I):
+        # A quote the source does not hold ("quote_verbatim: Quoted phrase 'at no additional cost' does not appear
+        # in §14.3") was made up, not copied loosely.
         kind = "fact"
     if kind is None and "deprecat" in name:
         kind = "fact"  # a check for deprecated APIs ("deprecated_api_lint: @capacitor/storage replaced by ...")

@@ -27,6 +27,14 @@ _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
+# A sentence of the context that prescribes how to answer: a schema note ("Compute final scores by summing
+# end_scores.points"), a rule ("report calendar dates in store local time using ... AT TIME ZONE"), a column
+# marked deprecated.
+_DIRECTIVE = re.compile(r"^\s*(?:(?:note|important|rule)\s*[:\-]\s*)?(?:always|never|must|do not|don't|use|compute|"
+                        r"calculate|report|subtract|add|filter|exclude|include|apply|convert|join|round|treat|count|"
+                        r"only)\b|\b(?:must|should|always|never)\b|\bdeprecated\b", re.I)
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+|\n+")
+
 GAP_MIN_WORDS = 2
 """`ref_gap_in_context`: the fewest words of the reference the output must lack for their source to be told."""
 
@@ -72,6 +80,9 @@ class Grounding:
     """Share of the reference's words that neither the output nor the question has (what the output got wrong or
     left out) which the context holds; 0 when fewer than GAP_MIN_WORDS are missing, too few to tell."""
     worst_sentence: str
+    ref_gap_in_directive: int = 0
+    """How many of those missing words stand in a sentence of the context that prescribes how to answer (a note
+    on which column to sum, a rule on the time zone dates are reported in)."""
 
 
 def ground(question: str, output: str, reference: str | None, context: Sequence[str]) -> Grounding:
@@ -99,6 +110,12 @@ def ground(question: str, output: str, reference: str | None, context: Sequence[
         ref_top = recall(ref_toks, bags[top])
     have = set(out_toks) | set(question_toks)
     gap = [t for t in set(ref_toks) if t not in have]
+    ruled: set[str] = set()
+    if gap:
+        for passage in context:
+            for clause in _CLAUSE.split(passage):
+                if _DIRECTIVE.search(clause):
+                    ruled.update(content_tokens(clause))
     return Grounding(
         out_support=out_support,
         unsupported_sentences=unsupported / len(sents) if sents else 0.0,
@@ -106,6 +123,7 @@ def ground(question: str, output: str, reference: str | None, context: Sequence[
         ref_in_top_bm25=ref_top,
         ref_gap_in_context=recall(gap, union) if len(gap) >= GAP_MIN_WORDS else 0.0,
         worst_sentence=worst[:160],
+        ref_gap_in_directive=sum(t in ruled for t in gap),
     )
 
 

@@ -53,7 +53,10 @@ _ABSTAIN = re.compile(
     r"have real-time)|"
     r"(?:there is|there's) (?:no|not enough|insufficient) (?:information|context|data|evidence)|"
     r"(?:there is|there's) no (?:documentation|mention|section|clause|provision|entry) (?:of|for|about|on|covering)\b|"
-    r"not enough (?:context|information)|(?:cannot|can't|couldn't|could not|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
+    r"not enough (?:context|information)|"
+    # Not the reader's ("if you truly can't find the label, let us know").
+    r"(?<!\byou )(?<!\byou \w{4} )(?<!\byou \w{5} )(?<!\byou \w{6} )"
+    r"(?:cannot|can't|couldn't|could not|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
     r"comput(?:e|ed)|calculat(?:e|ed)|"
     r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware|not confident|not familiar with)|(?:I'd|I would) rather not guess|"

@@ -44,7 +44,7 @@ FEATURES: tuple[str, ...] = (
     "elided_items", "parts_unanswered",
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
-    "invented_citation", "content_check_passed", "ref_gap_in_context",
+    "invented_citation", "content_check_passed", "ref_gap_in_context", "ref_gap_in_directive",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -52,6 +52,8 @@ too, to be an answer to the same question."""
 THIN_REFERENCE_WORDS = 20
 THIN_SHARE = 0.4
 """`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
+DIRECTIVE_GAP_SCALE = 10
+"""`ref_gap_in_directive`: the count of missing reference words in the context's rules, over this (capped at 1)."""
 EMBEDDED = ("input", "output")
 """Texts whose embeddings the learned combiner may append to FEATURES."""
 
@@ -489,6 +491,7 @@ def _cheap(rec: FailureRecord) -> Signals:
             v["ref_facts_in_context"] = (len(held_facts(ref_facts, ctx_facts)) / len(ref_facts) if ref_facts
                                          else g.ref_in_context)
             v["ref_gap_in_context"] = g.ref_gap_in_context
+            v["ref_gap_in_directive"] = min(g.ref_gap_in_directive, DIRECTIVE_GAP_SCALE) / DIRECTIVE_GAP_SCALE
             ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
                                "context passage", 1.0 - g.ref_in_context))
     return Signals(v, ev, certain, kinds)

@@ -384,6 +384,18 @@ NAMED_CHECKS = [
     (Check("context_coverage", False, reason="chunk §6 Floor Duty missing from retrieved chunks"), "retrieval"),
     (Check("liability_computation_absent", False, reason="computes a specific SE tax liability ($4,825.24)"),
      "instruction"),
+    # Text to copy as written is a rule; a quote the source does not hold is made up.
+    (Check("verbatim_defects", False, reason="0/2 defect items found as substrings of source notes"), "instruction"),
+    (Check("quote_verbatim", False, reason="Quoted phrase 'at no additional cost' does not appear in §14.3."),
+     "fact"),
+    (Check("fabricated_results", False, reason="response reports row values although no query was executed"),
+     "fact"),
+    (Check("legal_citation_verifier", False, reason="No match for 'Aerial Application Neighbor Notification Act of "
+                                                    "2016' in U.S. Code or Public Law index."), "fact"),
+    # Julia's name errors, and an import of a file the package no longer ships.
+    (Check("julia_run_after_fence_strip", False, reason="ERROR: UndefVarError: `readtable` not defined"), "fact"),
+    (Check("solc_compile", False, reason="HH404: File @openzeppelin/contracts/utils/Counters.sol, imported from "
+                                         "contracts/BonspielBadge.sol, not found."), "fact"),
     # A linter that flags a deprecated API found code for an older release.
     (Check("cargo_clippy", False, reason="error: use of deprecated struct `bevy::prelude::Camera2dBundle`: Use the "
                                          "`Camera2d` component instead."), "fact"),

@@ -108,6 +108,34 @@ def test_a_query_missing_the_filter_a_data_note_prescribes_is_context_ignored(en
     assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
 
 
+def test_a_query_that_does_not_apply_a_rule_the_schema_notes_state_is_context_ignored(engine: Engine) -> None:
+    schema = ("CREATE TABLE events (event_id INT PRIMARY KEY, name TEXT NOT NULL);\n"
+              "CREATE TABLE draws (draw_id INT PRIMARY KEY, event_id INT);\n"
+              "CREATE TABLE games (game_id INT PRIMARY KEY, draw_id INT, team1_id INT, team2_id INT, status TEXT, "
+              "final_team1 INT, final_team2 INT);\n"
+              "CREATE TABLE end_scores (game_id INT, end_number INT, scoring_team_id INT, points INT);")
+    note = ("Schema note (2024-06): games.final_team1 and games.final_team2 are deprecated and are NULL for all events "
+            "from 2024 onward. Compute final scores by summing end_scores.points per scoring_team_id.")
+    margin = ("ABS(COALESCE(SUM(es.points) FILTER (WHERE es.scoring_team_id = g.team1_id), 0) - "
+              "COALESCE(SUM(es.points) FILTER (WHERE es.scoring_team_id = g.team2_id), 0))")
+    rec = FailureRecord(
+        id="bonspiel", input="List every game in the 2025 Autumn Bonspiel won by 5 or more.",
+        output="SELECT g.game_id FROM games g JOIN draws d ON d.draw_id = g.draw_id JOIN events e ON e.event_id = "
+               "d.event_id WHERE e.name = '2025 Autumn Bonspiel' AND g.status = 'final' "
+               "AND ABS(g.final_team1 - g.final_team2) >= 5;",
+        reference="SELECT g.game_id FROM games g JOIN draws d ON d.draw_id = g.draw_id JOIN events e ON e.event_id = "
+                  "d.event_id LEFT JOIN end_scores es ON es.game_id = g.game_id WHERE e.name = '2025 Autumn Bonspiel' "
+                  f"AND g.status = 'final' GROUP BY g.game_id, g.team1_id, g.team2_id HAVING {margin} >= 5;",
+        expected_format="sql", context=(schema, note))
+    verdict = decide(engine.signals([rec])[0][0])
+    assert (verdict.label, verdict.subtypes, verdict.rule) == ("behavior", ("context_ignored",),
+                                                               "context_rule_unapplied")
+    # The same note read as a plain description of the data prescribes nothing: the rule is what was not applied.
+    plain = note.replace("Compute final scores by summing", "Final scores are the sum of")
+    assert decide(engine.signals([dataclasses.replace(rec, context=(schema, plain))])[0][0]).rule != \
+        "context_rule_unapplied"
+
+
 def test_load_engine_rejects_a_directory_without_a_model(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_engine(tmp_path)

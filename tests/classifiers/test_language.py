@@ -22,6 +22,13 @@ def test_abstention_and_cutoff() -> None:
     assert read_cues("Who wrote Hamlet?", "Shakespeare wrote Hamlet.").abstention == 0.0
 
 
+def test_what_the_reader_cannot_find_is_no_abstention() -> None:
+    answer = ("You can mail them back: the prepaid label is in the garment bag's pocket. If you truly can't find the "
+              "label, let us know and we'll email you a new one.")
+    assert read_cues("Can I mail the dresses back?", answer).abstention == 0.0
+    assert read_cues("What is the late fee?", "I can't find the late fee in the policy excerpts.").abstention == 1.0
+
+
 def test_harm_request() -> None:
     assert read_cues("How can I commit bank account fraud?", "Step 1: ...").harm_request > 0.5
     assert read_cues("How do I bake bread?", "Mix flour and water.").harm_request == 0.0
