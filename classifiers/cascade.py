@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 110
+REVISION = 111
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -268,6 +268,17 @@ _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:cont
                           r"whereas|opposite|differs? from|inconsistent|misstat", re.I)
 
 
+def _claims_both_ways(kinds: dict[str, str]) -> bool:
+    """A failed faithfulness check whose reason lists one claim no passage supports and another that contradicts
+    one ("Voice-therapy fund unsupported; 90-day single-occupancy rule contradicts §5"): an invented fact beside
+    the context set aside."""
+    if "context" not in kinds:
+        return False
+    clauses = kinds["context"].split(";")
+    return len(clauses) > 1 and any(_CONTRADICTS.search(c) for c in clauses) and \
+        any(_UNSUPPORTED_CLAIMS.search(c) and not _CONTRADICTS.search(c) for c in clauses)
+
+
 def _unsupported_claims(kinds: dict[str, str]) -> bool:
     """A failed faithfulness check whose reason finds claims no passage supports (a fee, a deadline, a policy),
     not claims that contradict or set aside what the passages say: an invented fact."""
@@ -327,11 +338,12 @@ def _decide(s: Signals) -> Verdict:
             # five business days'" is a style fault and an invented fact.)
             # The facts are shown wrong beside it by a failed correctness or retrieval check, by a column the
             # schema lacks or a value the output calls a guess, or by a faithfulness check that finds claims no
-            # passage supports.
+            # passage supports (or, on its own, one such claim beside one that contradicts a passage).
             # (Not a correctness check failing beside a refusal check: a refused answer states no facts to be
             # wrong, "answer_correctness: no breakdown provided".)
             if ("fact" in kinds and kind != "refusal") or "retrieval" in kinds or v["sql_invented"] or \
-                    v["guessed_value"] or (kind != "context" and _unsupported_claims(kinds)):
+                    v["guessed_value"] or (kind != "context" and _unsupported_claims(kinds)) or \
+                    _claims_both_ways(kinds):
                 info = "retrieval_miss" if "retrieval" in kinds else _info_subtype(v)
                 return Verdict("both", (sub, info), 0.8, "failed behavior and fact checks", "check_both")
             return Verdict("behavior", (sub,), 0.85, f"the pipeline's {kind} check failed", "check_behavior")

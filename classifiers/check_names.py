@@ -139,7 +139,7 @@ _FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|pat
 
 
 _LINTER = re.compile(r"lint|credo|rubocop|detekt|shellcheck|sqlfluff|flake8|ruff|clippy|checkstyle|scalastyle|"
-                     r"style_?check|staticcheck|gofmt|"
+                     r"style_?check|staticcheck|gofmt|script_?analy[sz]er|"
                      r"rustfmt|prettier|black|isort|ktlint|swiftformat|banned|forbidden|disallowed|denylist|blocklist")
 _NOT_RUN = re.compile(r"\bskipped\b|\bnot run\b|did not (?:parse|load)|could(?: not|n't) be parsed|failed to load", re.I)
 

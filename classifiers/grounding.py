@@ -32,7 +32,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # marked deprecated.
 _DIRECTIVE = re.compile(r"^\s*(?:(?:note|important|rule)\s*[:\-]\s*)?(?:always|never|must|do not|don't|use|compute|"
                         r"calculate|report|subtract|add|filter|exclude|include|apply|convert|join|round|treat|count|"
-                        r"only)\b|\b(?:must|should|always|never)\b|\bdeprecated\b", re.I)
+                        r"only|avoid|prefer|put|keep)\b|\b(?:must|should|always|never)\b|\bdeprecated\b", re.I)
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+|\n+")
 
 GAP_MIN_WORDS = 2

@@ -58,7 +58,11 @@ _ABSTAIN = re.compile(
     r"(?<!\byou )(?<!\byou \w{4} )(?<!\byou \w{5} )(?<!\byou \w{6} )"
     r"(?:cannot|can't|couldn't|could not|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
     r"comput(?:e|ed)|calculat(?:e|ed)|"
-    r"verif(?:y|ied)|confirm(?:ed)?|find|answer)|"
+    r"verif(?:y|ied)|confirm(?:ed)?|answer)|"
+    # Finding is the model's own search only ("I couldn't find a termination provision"), not a tool's or a
+    # reader's ("Snowflake can't find the schema anymore").
+    r"\b(?:I|we)(?:'m| am|'re| are| was| were)?\s+(?:cannot|can't|couldn't|could not|unable to) find\b|"
+    r"(?<!\w )unable to find\b|"
     r"I(?:'m| am) (?:not sure|unsure|not certain|not aware|not confident|not familiar with)|(?:I'd|I would) rather not guess|"
     # "I wasn't able to find a termination provision", "... so I can't quote that fee".
     r"(?:wasn't|was not|weren't|were not|(?:I'm|I am) not) able to (?:find|locate|determine|confirm)|"

@@ -155,8 +155,10 @@ _PAYLOAD = re.compile(r"\A\s*(?:```[\w-]*\s*)?(?:--[^\n]*\n\s*)*(?:[{\[]|(?-i:SE
 # "PostgreSQL doesn't support the MERGE statement, so here is ...": the output opens by saying a product lacks a
 # feature and works around it. Where the feature exists, the model's knowledge of the product is what failed.
 _UNSUPPORTED = re.compile(r"\A\W*(?!i\s)(?:[\w.#+`-]+\s){1,4}(?:doesn't|does not|don't|do not)\s+(?:natively\s+|"
-                          r"directly\s+|yet\s+)?(?:support|have|provide|offer|include|allow)\b[^.\n]{0,100}?\b(?:so|"
-                          r"instead|(?:has|have|need|needs) to be|must be)\b", re.I)
+                          r"directly\s+|yet\s+)?(?:support|have|provide|offer|include|allow)\b(?:[^.\n]{0,100}?\b(?:so|"
+                          r"instead|(?:has|have|need|needs) to be|must be)\b|"
+                          # "... doesn't support the MERGE statement. The idiomatic Postgres equivalent is ...".
+                          r"[^\n]{0,160}?\b(?:equivalent|alternative|workaround) (?:is|would be)\b)", re.I)
 # A comment in the answer that marks a value as a guess ("// typical for downtown", "-- assumes a 48-hour window"):
 # the model filled in what it did not know.
 _GUESS_COMMENT = re.compile(r"(?://|#|/\*|--)[^\n]{0,120}?\b(?:typical(?:ly)?|usually|assum(?:e|ed|es|ing)|"

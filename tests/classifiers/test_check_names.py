@@ -265,6 +265,7 @@ NAMED_CHECKS = [
     (Check("policy_rules", False, reason="Rule 1 violated: requests medical information."), "instruction"),
     # A linter's rules stay rules, whatever language it reads.
     (Check("ruff", False, reason="N802 function name should be lowercase"), "instruction"),
+    (Check("psscriptanalyzer", False, reason="PSAvoidUsingCmdletAliases: 'gci', '?', 'sort'."), "instruction"),
     # Citations left out, or banned, are rules; one that names a section that is not there is made up.
     (Check("has_citation", False), "instruction"),
     (Check("statute_citations", False, reason="8 section citations; instructions say none for teens"), "instruction"),

@@ -643,6 +643,13 @@ def test_a_product_said_to_lack_a_feature_before_the_query_is_information(engine
                                             "be configured with a ServiceProfile:\n\n```yaml\nkind: ServiceProfile\n"
                                             "```", expected_format="yaml")
     assert decide(engine.signals([moved])[0][0]).rule == "claimed_unsupported"
+    # So does "... doesn't support MERGE. The idiomatic equivalent is ...".
+    merge = dataclasses.replace(rec, input="We're on Postgres 16. Write a MERGE statement that syncs staging into "
+                                           "adopters.",
+                                output="PostgreSQL doesn't support the `MERGE` statement; that's a SQL Server "
+                                       "feature. The idiomatic Postgres equivalent is `INSERT ... ON CONFLICT`:\n\n"
+                                       "```sql\nINSERT INTO adopters SELECT * FROM staging ON CONFLICT DO NOTHING;\n```")
+    assert decide(engine.signals([merge])[0][0]).rule == "claimed_unsupported"
 
 
 def test_advice_where_a_query_was_owed_is_behavior_whatever_the_gold_query_says(engine: Engine) -> None:
@@ -1042,6 +1049,22 @@ def test_unsupported_claims_beside_a_style_check_are_the_fact_half_of_both(engin
                                       reason="Unsupported claims: 'within five (5) business days thereafter'")))
     vd = decide(engine.signals([rec])[0][0])
     assert (vd.label, vd.subtypes) == ("both", ("style", "hallucination"))
+
+
+def test_a_faithfulness_reason_naming_an_unsupported_claim_and_a_contradicted_one_is_both(engine: Engine) -> None:
+    rec = FailureRecord(id="bw", input="What support is there for voice therapy and restrooms?",
+                        output="The company reimburses up to $2,500 a year for voice therapy. For your first 90 days "
+                               "you'll use the single-occupancy restroom.",
+                        context=("[§5 Facilities] Employees may use restrooms consistent with their gender identity. "
+                                 "No employee will be required to use a single-occupancy facility.",),
+                        checks=(Check("faithfulness_judge", False, reason="Voice-therapy fund unsupported; 90-day "
+                                      "single-occupancy rule contradicts §5."),))
+    vd = decide(engine.signals([rec])[0][0])
+    assert (vd.label, vd.subtypes) == ("both", ("context_ignored", "hallucination"))
+    # One claim, contradicted and so unsupported, is the context set aside alone.
+    one = dataclasses.replace(rec, checks=(Check("faithfulness_judge", False, reason="90-day single-occupancy rule "
+                                                 "contradicts §5 and is unsupported."),))
+    assert decide(engine.signals([one])[0][0]).label == "behavior"
 
 
 def test_another_job_in_place_of_the_query_is_not_compared_with_the_gold_query(engine: Engine) -> None:

@@ -26,6 +26,8 @@ def test_what_the_reader_cannot_find_is_no_abstention() -> None:
     answer = ("You can mail them back: the prepaid label is in the garment bag's pocket. If you truly can't find the "
               "label, let us know and we'll email you a new one.")
     assert read_cues("Can I mail the dresses back?", answer).abstention == 0.0
+    assert read_cues("Fix the failing load.", "Snowflake can't find the schema anymore: update the target's "
+                                              "default_target_schema.").abstention == 0.0
     assert read_cues("What is the late fee?", "I can't find the late fee in the policy excerpts.").abstention == 1.0
 
 

@@ -56,6 +56,11 @@ def test_a_filter_on_a_value_the_schema_notes_do_not_list() -> None:
     # A value in a comment of the query, or a schema note with no listed values, holds the query to nothing.
     assert unlisted_values("SELECT * FROM shifts -- status = 'done'\nWHERE status = 'worked'", schema) == []
     assert unlisted_values("SELECT * FROM t WHERE region = 'east'", "t(id, region TEXT)") == []
+    # "is one of" and "is 'M' or 'F'" list them too; case is part of the value.
+    dictionary = "Data dictionary: dogs.status is one of 'available', 'pending', 'adopted'. dogs.sex is 'M' or 'F'."
+    assert unlisted_values("SELECT COUNT(*) FROM dogs WHERE status = 'Available' AND sex = 'Female'",
+                           dictionary) == ["sex = 'Female'", "status = 'Available'"]
+    assert unlisted_values("SELECT COUNT(*) FROM dogs WHERE status = 'available' AND sex = 'F'", dictionary) == []
     # A data note in prose lists values as well.
     note = "tickets(id, status, opened_at). status takes exactly these values: 'Open', 'Assigned', 'Closed'."
     assert unlisted_values("SELECT id FROM tickets WHERE status = 'resolved'", note) == ["status = 'resolved'"]
