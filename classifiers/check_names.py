@@ -112,7 +112,9 @@ _CHECK_KINDS = {
                "line_item_recall",
                # Or of what an extraction had to list ("charge_recall: 2/4 charges extracted").
                "item_recall", "items_recall", "charge_recall", "charges_recall", "deficiency_recall",
-               "deficiencies_recall", "event_recall", "events_recall", "entry_recall", "entries_recall"),
+               "deficiencies_recall", "event_recall", "events_recall", "entry_recall", "entries_recall",
+               # How many of the source's entries an extraction lists ("entry_count: expected 8 entries, got 2").
+               "entry_count", "entries_count", "event_count", "events_count", "item_count", "items_count"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -125,6 +127,9 @@ _WHOLE_NAMES: dict[str, str | None] = {
     # A statement that writes where only reads are allowed ("sql_readonly: statement type DELETE"); a query run
     # on a read-only replica ("execute_readonly") is another check.
     "readonly": "unsafe", "read_only": "unsafe", "sql_readonly": "unsafe",
+    # Code owed and none given ("code_present: no MATLAB code found in output"); not a field's presence
+    # ("taxonomy_code_present: nucc_taxonomy_code is null").
+    "code_present": "format", "has_code": "format",
 }
 """Names read only whole (Inspect's `exact` scorer), never as part of another ("csv_header_exact")."""
 CHECK_KINDS = tuple(_CHECK_KINDS)
@@ -166,6 +171,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bno field or member function named\b|"
                            # GHC: "Variable not in scope: requireJsonBodyStrict", "Not in scope: type constructor".
                            r"\bnot in scope\b|"
+                           # gfortran on a function it does not know: "Function 'cumsum' at (1) has no IMPLICIT type".
+                           r"\bfunction '\w+' at \(\d+\) has no implicit type\b|"
                            # F#'s FS0039: "The type 'IServiceCollection' does not define the field, constructor or
                            # member 'AddGiraffeNewtonsoft'".
                            r"\bdoes not define the (?:field|type|value|namespace|member|constructor)\b|"
@@ -199,6 +206,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bundefined (?:\w+ )?[`'\"]?\w+[`'\"]? for\b|"
                            # "extra row 22:00 furnace 1965 not in source".
                            r"\bnot in (?:the )?source\b|"
+                           # "extra: fault E104 @ 05:12:44Z (no matching source line)".
+                           r"\bno matching source (?:line|row|entry|record|span)\b|"
                            r"\b404\b.{0,12}\bnot found\b|\bnot found in (?:the )?(?:source|document|registry|index|catalog|"
                            r"information_schema)\b|"
                            # "Annotation 'autoscaling.keda.sh/force-refresh' not found in KEDA docs/CRDs".
@@ -287,7 +296,8 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
 
 # A check of the answer's content against the gold one or the source ("issue_recall: 4/4 gold issues present",
 # "line_mapping: 8/8 correct", "config_values", "field_accuracy"): passed, it vouches for the facts.
-_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact|functional|calc")
+_CONTENT_CHECK = re.compile(r"recall|accura|correct|match|mapping|values?$|values?_|grounding|fact|functional|calc|"
+                            r"^coverage|_coverage_judge$")
 _NOT_CONTENT = re.compile(r"^(?:context|contextual|retrieval|schema_context)_|format|schema|json|yaml|xml|sql_|parse|"
                           r"style|tone|length|count|citation")
 

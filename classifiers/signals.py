@@ -177,7 +177,10 @@ _ELIDED = re.compile(r"(?:\.\.\.|…)\s*(?:and|plus|\+)\s*\d+\s+(?:more|other)|\
                      r"yourself|later|as needed)\b|\bleft as an exercise\b|"
                      # "(b) and (c) follow the same pattern", "the remaining endpoints are similar".
                      r"\bfollows? the same (?:pattern|approach|logic|structure|steps)\b|"
-                     r"\bthe (?:rest|others|remaining \w+) (?:are|is|follow|work|look) (?:similar|the same|analogous)",
+                     r"\bthe (?:rest|others|remaining \w+) (?:are|is|follow|work|look) (?:similar|the same|analogous)|"
+                     # "Remaining 6 entries follow the same format and have been omitted for brevity" (not code's
+                     # "getters and setters omitted for brevity").
+                     r"\b(?:remaining|other|rest of the)\b[^.\n]{0,60}\bomitted\b",
                      re.I)
 # A request in numbered parts: "(1) ... (2) ... (3) ..." or "1) ... 2) ..." inline, or "1." at the start of lines.
 _PART_INLINE = re.compile(r"(?:^|[\s:;,])\(?([1-9])\)\s+")

@@ -17,8 +17,8 @@ from classifiers.instructions.common import (
 )
 from classifiers.instructions.content import (
     _rule_artifact_explained, _rule_citations, _rule_contact_given, _rule_csv_header, _rule_date_layout,
-    _rule_excluded_fields, _rule_explained, _rule_include_values, _rule_no_amounts, _rule_no_commitment, _rule_one_of,
-    _rule_starts_with, _rule_units, _rule_whole_dollars,
+    _rule_excluded_fields, _rule_explained, _rule_include_values, _rule_no_advice, _rule_no_amounts, _rule_no_commitment,
+    _rule_one_of, _rule_starts_with, _rule_units, _rule_whole_dollars,
 )
 from classifiers.instructions.fields import field_label, field_values
 from classifiers.instructions.languages import _rule_language, _rule_their_language, _rule_translation
@@ -129,6 +129,8 @@ _STATED_RULES: tuple[Rule, ...] = (
     _rule_include_values,
     # A prompt quoting an error's "Refer to https://..." asks nothing of the answer.
     _rule_contact_given,
+    # A user's "don't suggest restarting it, I can't" is context for the answer, not a rule a system set.
+    _rule_no_advice,
 )
 
 

@@ -131,10 +131,13 @@ _DECLINES = re.compile(r"\b(?:can't|cannot|can not|unable to|not able to|won't|w
 
 COMPLETE_CODE = "complete code"
 """The constraint `_rule_complete_code` reports: code asked for in full has no stubbed bodies."""
-TASK_UNDONE_CONSTRAINTS = frozenset({*(f"a {what} given" for what in ("query", "test")), COMPLETE_CODE})
+BANNED_ADVICE = "no banned action advised"
+"""The constraint `_rule_no_advice` reports: the answer advises none of the actions the rules ban."""
+TASK_UNDONE_CONSTRAINTS = frozenset({*(f"a {what} given" for what in ("query", "test")), COMPLETE_CODE, BANNED_ADVICE})
 """Constraints whose failure means the output did not do the job asked: a query or a test asked for and not given
-(`_artifact_given`: the output did another job), or code asked for in full and left as "// TODO" (what the gold code
-has and the output lacks was not written, not unknown)."""
+(`_artifact_given`: the output did another job), code asked for in full and left as "// TODO" (what the gold code
+has and the output lacks was not written, not unknown), or a fix the rules ban advised in place of the one they
+allow (the gold answer's other fix is no fact the output got wrong)."""
 
 
 def _artifact_given(what: str, asked: bool, given: bool, output: str) -> InstructionResult | None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-from classifiers.instructions.common import InstructionResult, _conditional_clause, _words, without_code_blocks
+from classifiers.instructions.common import (
+    BANNED_ADVICE, InstructionResult, _conditional_clause, _words, without_code_blocks,
+)
 from classifiers.instructions.prose import _rule_only_value
 
 
@@ -120,6 +122,31 @@ def _rule_no_commitment(instr: str, output: str) -> InstructionResult | None:
     done = _COMMITTED.search(output)
     return InstructionResult("no refund or credit granted", done is None,
                              f"says {done.group(0)[:60]!r}" if done else "grants none")
+
+
+# "Never suggest restarting, scaling or redeploying the production portal", "do not recommend upgrading Dagster":
+# actions an answer may not advise, named as gerunds.
+_NO_ADVICE = re.compile(r"\b(?:never|do not|don't|must not|should not)\s+(?:suggest|recommend|advise|propose)\s+"
+                        r"((?:\w+ing\b(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)?)+)", re.I)
+_GERUND = re.compile(r"(\w+)ing\b")
+_DOUBLED = re.compile(r"([bcdfgklmnprstvz])\1$")
+ADVICE_STEM_LETTERS = 4
+"""`_rule_no_advice`: the shortest stem of a banned action read in the output ("log" of "logging" is a noun too)."""
+
+
+def _rule_no_advice(instr: str, output: str) -> InstructionResult | None:
+    """'Never suggest restarting or failing over the node': the output names none of those actions (their stem:
+    "restart", "disabl[e]", "scal[e]"). Over the read sets, every answer that named one was a behavior case."""
+    m = _NO_ADVICE.search(instr)
+    if not m or _conditional_clause(instr, m.start(), m.end()):
+        return None
+    stems = {_DOUBLED.sub(r"\1", g) for g in _GERUND.findall(m.group(1))}
+    stems = {stem for stem in stems if len(stem) >= ADVICE_STEM_LETTERS}
+    if not stems:
+        return None
+    found = re.search(r"\b(?:" + "|".join(map(re.escape, sorted(stems))) + r")(?:e|es|ed|ing|s)?\b", output, re.I)
+    return InstructionResult(BANNED_ADVICE, found is None, f"advises {found.group(0)!r}, which the rules ban" if found
+                             else f"advises none of: {m.group(1).strip(' ,')}")
 
 
 # "Direct the employee to HR Compliance (hrcompliance@ternbridge.com)", "link to https://...": a contact or a

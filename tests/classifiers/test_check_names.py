@@ -247,6 +247,9 @@ def test_a_passed_check_whose_reason_says_it_matches_the_reference_vouches_for_t
                                   Check("amount_check_2", True, reason="ok"))) == ["amount_check"]
     assert set(failed_check_kinds((Check("context_utilization_judge", False,
                                          reason="Runbook CI-07 retrieved but not used"),))) == {"context"}
+    # A judge of coverage that passed vouches for the content; a field's presence check names no kind.
+    assert passed_content_checks((Check("coverage_judge", True, reason="all 4 roles covered"),)) == ["coverage_judge"]
+    assert failed_check_kinds((Check("taxonomy_code_present", False, reason="nucc_taxonomy_code is null"),)) == {}
 
 
 # Failed checks as teams name them, with the kind each points at: one case per naming habit.
@@ -393,6 +396,13 @@ NAMED_CHECKS = [
      "fact"),
     (Check("legal_citation_verifier", False, reason="No match for 'Aerial Application Neighbor Notification Act of "
                                                     "2016' in U.S. Code or Public Law index."), "fact"),
+    # Code owed and none given is the payload's form; a field's presence is not.
+    (Check("code_present", False, reason="no MATLAB code found in output"), "format"),
+    # An extracted event the source has no line for was made up; a count of entries short of the source's is detail.
+    (Check("event_set_match", False, reason="6 events vs 5 expected; extra: fault E104 (no matching source line)"),
+     "fact"),
+    (Check("entry_count", False, reason="expected 8 entries, got 2"), "detail"),
+    (Check("gfortran_compile_raw", False, reason="Error: Function 'cumsum' at (1) has no IMPLICIT type"), "fact"),
     # Julia's name errors, and an import of a file the package no longer ships.
     (Check("julia_run_after_fence_strip", False, reason="ERROR: UndefVarError: `readtable` not defined"), "fact"),
     (Check("solc_compile", False, reason="HH404: File @openzeppelin/contracts/utils/Counters.sol, imported from "

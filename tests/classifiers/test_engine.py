@@ -970,6 +970,14 @@ def test_parts_handed_back_as_following_the_same_pattern_are_elided(engine: Engi
                                "pattern: join the relevant tables and group by owner.")
     [s], _ = engine.signals([rec])
     assert s.values["elided_items"] == 1.0
+    # So are entries left out "for brevity"; not code's "getters and setters omitted for brevity".
+    entries = dataclasses.replace(rec, expected_format="json", schema=None,
+                                  output='{"entries": [{"time": "00:00"}], "_note": "Remaining 6 entries follow the '
+                                         'same format and have been omitted for brevity."}')
+    code = dataclasses.replace(rec, expected_format=None, schema=None,
+                               output="public class Invoice {\n    private long amountCents;\n    // getters and "
+                                      "setters omitted for brevity\n}")
+    assert [s.values["elided_items"] for s in engine.signals([entries, code])[0]] == [1.0, 0.0]
     # "join the relevant tables" in the prose after the query names no table the schema lacks.
     assert s.values["sql_invented"] == 0.0
 

@@ -1104,3 +1104,12 @@ def test_a_ban_on_granting_refunds_is_broken_by_saying_one_was_granted() -> None
     (res,) = check_instructions(rule, "I've added a $5.00 credit to your account, applied to your next bill.", "")
     assert res.constraint == "no refund or credit granted" and not res.passed
     assert check_instructions(rule, "I've escalated your case to Tier 2; they reply within 48 hours.", "")[0].passed
+
+
+def test_a_ban_on_advising_actions_is_broken_by_naming_one() -> None:
+    rule = ("Never suggest restarting, scaling or redeploying the production portal; config changes go through a PR.",)
+    (res,) = check_instructions(rule, "Flush the cache: kubectl -n backstage rollout restart deployment/backstage", "")
+    assert res.constraint == "no banned action advised" and not res.passed and "restart" in res.detail
+    assert check_instructions(rule, "The cache expires within the hour; open a PR to lower the TTL.", "")[0].passed
+    # A stem of three letters ("log" of "logging") is a noun as often as the action: not read.
+    assert check_instructions(("Never recommend logging secrets.",), "Check the log for errors.", "") == []
