@@ -129,7 +129,7 @@ _WHOLE_NAMES: dict[str, str | None] = {
     "readonly": "unsafe", "read_only": "unsafe", "sql_readonly": "unsafe",
     # Code owed and none given ("code_present: no MATLAB code found in output"); not a field's presence
     # ("taxonomy_code_present: nucc_taxonomy_code is null").
-    "code_present": "format", "has_code": "format",
+    "code_present": "format", "has_code": "format", "code_block_count": "format",
 }
 """Names read only whole (Inspect's `exact` scorer), never as part of another ("csv_header_exact")."""
 CHECK_KINDS = tuple(_CHECK_KINDS)
@@ -258,6 +258,8 @@ _ITEMS_EXTRACTED = re.compile(_N_OF_M + r"(?:items?|entries|rows|records|lines?|
 _NOT_LISTED = re.compile(r"\bnot in (?:the )?(?:canonical|allowed|permitted|approved) (?:list|values|set)\b", re.I)
 _MISSING_PARTS = re.compile(r"^\s*(?:missing|omits|omitted|lacks)(?: (?:expected |required )?(?:columns?|fields?|"
                             r"sections?|items?))?\s*:|"
+                            # "missing header line; missing PCT column; missing ALL row (regional totals correct)".
+                            r"^\s*missing\b[^;]{1,40};\s*missing\b|"
                             # A rubric's count of what the answer covers: "1 of 4 required steps; no env vars".
                             r"\b\d+ (?:of|/) ?\d+ (?:required|expected) (?:steps|items|parts|points|sections|"
                             r"elements)\b",
@@ -403,7 +405,7 @@ def _kind_of(name: str, reason: str) -> str | None:
         kind = "schema"  # a value outside the allowed ones ("manufacturer 'Steinway (Hamburg)' not in canonical list")
     if kind is None and _MISSING_PARTS.search(reason):
         kind = "detail"  # a rubric that lists what the answer left out ("Missing: server-side validation, ...")
-    if kind is None and (re.search(r"(?:^|_)rules?$|^rules?_check$|(?:^|_)iso_?8601$", name)
+    if kind is None and (re.search(r"(?:^|_)rules?$|^rules?_check$|(?:^|_)iso_?8601$|^utc_timestamps?$|^shebang", name)
                          or _PATTERN_MISS.search(reason)):
         # A rule of the team's own ("prediction_rule: contains outcome prediction", "rule_check: shebang recipe
         # used"; not a domain's "tax_rule_check"), a field held to a pattern ("date_iso8601: 'next Monday' does

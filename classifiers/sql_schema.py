@@ -190,7 +190,9 @@ def invented_names(output: str, given: str) -> list[str]:
 
 # `region TEXT -- 'WEST','CENTRAL','EAST'`: a column whose comment lists the values it holds (an example,
 # "e.g. 'RNO1'", lists none).
-_LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\n,]*?)?(?:--|/\*)(?![^\n]*\be\.g\.)\s*"
+# (A column's comment may follow its comma: "species TEXT NOT NULL, -- 'beef','pork'".)
+_LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\n,]*?)?,?\s*(?:--|/\*)"
+                     r"(?![^\n]*\be\.g\.)\s*"
                      r"(?:(?:one of|values?|either)\s*:?\s*)?((?:'[^'\n]*'\s*(?:,|/|\||or)?\s*){2,})")
 # A data note in prose: "status takes exactly these values: 'Open', 'Assigned', 'Closed'", "-- status in
 # ('waiting','ready','filled')", "-- appointments.status values: 'BOOKED', 'DNA'".

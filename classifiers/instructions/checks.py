@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Callable
 
 from classifiers.instructions.code import (
-    _rule_banned_calls, _rule_banned_code, _rule_banned_library, _rule_code_language, _rule_code_only,
-    _rule_code_unchanged, _rule_commands, _rule_complete_code, _rule_disallowed_code, _rule_dockerfile_stages,
+    _rule_banned_calls, _rule_banned_code, _rule_banned_flags, _rule_banned_library, _rule_code_language,
+    _rule_code_only, _rule_code_unchanged, _rule_commands, _rule_complete_code, _rule_disallowed_code, _rule_dockerfile_stages,
     _rule_module_system, _rule_no_comments, _rule_only_packages, _rule_python_conventions,
     _rule_reversible_migration, _rule_stdlib_only, _rule_test_given, _rule_valid_python, _rule_vectorised,
 )
@@ -76,6 +76,7 @@ _RULES: tuple[Rule, ...] = (
     _rule_reversible_migration,
     _rule_complete_code,
     _rule_banned_code,
+    _rule_banned_flags,
     _rule_no_comments,
     _rule_disallowed_code,
     _rule_banned_library,

@@ -183,6 +183,22 @@ _BANNED_CODE = re.compile(r"\b(?i:never|do not|don't|avoid|(?<!\bhas )(?<!\bhave
                           r"\b(?i:never|do not|don't|avoid)\s+(?i:use|using)\s+(?:any\s+)?([A-Z]{2,6})s?\b")
 
 
+# "Never use -s/--slurp", "don't pass --force": command-line flags that must not appear.
+_BANNED_FLAGS = re.compile(r"\b(?:never|do not|don't|avoid)\s+(?:use|using|pass|passing|add|adding)\s+(?:the\s+)?"
+                           r"(--?[a-z][\w-]*)(?:\s*(?:/|,|or)\s*(--?[a-z][\w-]*))?(?![\w-])", re.I)
+
+
+def _rule_banned_flags(instr: str, output: str) -> InstructionResult | None:
+    """'Never use -s/--slurp': the output's commands pass neither flag."""
+    m = _BANNED_FLAGS.search(instr)
+    if not m:
+        return None
+    flags = [f for f in m.groups() if f]
+    found = re.search(r"(?<![\w-])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w-])", output)
+    return InstructionResult(f"no {'/'.join(flags)}", found is None, f"passes {found.group(0)}" if found
+                             else "passes neither")
+
+
 def _rule_banned_code(instr: str, output: str) -> InstructionResult | None:
     """'Never use SELECT *', "don't use `any`": a code construct that must not appear, found in any case."""
     m = _BANNED_CODE.search(instr)

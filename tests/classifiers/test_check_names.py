@@ -402,6 +402,11 @@ NAMED_CHECKS = [
     (Check("event_set_match", False, reason="6 events vs 5 expected; extra: fault E104 (no matching source line)"),
      "fact"),
     (Check("entry_count", False, reason="expected 8 entries, got 2"), "detail"),
+    (Check("awk_output_diff", False, reason="missing header line; missing PCT column; missing ALL row"), "detail"),
+    # Rules on the payload's form a team states: UTC timestamps, the script's first line, one fenced block.
+    (Check("utc_timestamps", False, reason="timestamps lack 'Z'/offset and equal local logger time"), "instruction"),
+    (Check("shebang_check", False, reason="first line '#!/bin/bash', expected '#!/usr/bin/awk -f'"), "instruction"),
+    (Check("code_block_count", False, reason="0 ```awk blocks found"), "format"),
     (Check("gfortran_compile_raw", False, reason="Error: Function 'cumsum' at (1) has no IMPLICIT type"), "fact"),
     # Julia's name errors, and an import of a file the package no longer ships.
     (Check("julia_run_after_fence_strip", False, reason="ERROR: UndefVarError: `readtable` not defined"), "fact"),

@@ -1113,3 +1113,12 @@ def test_a_ban_on_advising_actions_is_broken_by_naming_one() -> None:
     assert check_instructions(rule, "The cache expires within the hour; open a PR to lower the TTL.", "")[0].passed
     # A stem of three letters ("log" of "logging") is a noun as often as the action: not read.
     assert check_instructions(("Never recommend logging secrets.",), "Check the log for errors.", "") == []
+
+
+def test_a_ban_on_a_command_line_flag_is_broken_by_passing_it() -> None:
+    rule = ("Never use -s/--slurp or anything that loads the whole input into memory.",)
+    (res,) = check_instructions(rule, "jq -s 'group_by(.country) | map(length)' events.ndjson", "")
+    assert res.constraint == "no -s/--slurp" and not res.passed
+    assert check_instructions(rule, "jq -n 'reduce inputs as $r ({}; .[$r.country] += 1)' events.ndjson", "")[0].passed
+    # A longer flag that starts the same is another flag.
+    assert check_instructions(("Do not use the --force flag.",), "git push --force-with-lease", "")[0].passed

@@ -56,6 +56,9 @@ def test_a_filter_on_a_value_the_schema_notes_do_not_list() -> None:
     # A value in a comment of the query, or a schema note with no listed values, holds the query to nothing.
     assert unlisted_values("SELECT * FROM shifts -- status = 'done'\nWHERE status = 'worked'", schema) == []
     assert unlisted_values("SELECT * FROM t WHERE region = 'east'", "t(id, region TEXT)") == []
+    # A column's comment after its comma lists them as well.
+    cuts = "TABLE cuts (cut_id INT PRIMARY KEY, species TEXT NOT NULL, -- 'beef','pork','lamb'\n  primal TEXT)"
+    assert unlisted_values("SELECT * FROM cuts c WHERE c.species = 'Beef'", cuts) == ["species = 'Beef'"]
     # "is one of" and "is 'M' or 'F'" list them too; case is part of the value.
     dictionary = "Data dictionary: dogs.status is one of 'available', 'pending', 'adopted'. dogs.sex is 'M' or 'F'."
     assert unlisted_values("SELECT COUNT(*) FROM dogs WHERE status = 'Available' AND sex = 'Female'",
