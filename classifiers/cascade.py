@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 113
+REVISION = 114
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
@@ -262,8 +262,8 @@ _SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (
                          # "Does not reference the FailedScheduling events in context".
                          r"\b(?:does(?: not|n't)|fails? to|never) (?:reference|use|mention|cite|address|consider|"
                          r"acknowledge)\b|"
-                         r"(?:context|document|source|passage|policy|log|file|record)s? (?:shows?|specif\w+|says|states?|"
-                         r"gives?|lists?|marks?)\b", re.I)
+                         r"(?:context|document|source|passage|policy|log|file|record|§\s?\d[\d.]*)s? (?:shows?|specif\w+|"
+                         r"says|states?|gives?|lists?|marks?)\b", re.I)
 _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"
                           r"whereas|opposite|differs? from|inconsistent|misstat", re.I)
 

@@ -44,6 +44,8 @@ _CHECK_KINDS = {
                     "dependency_check", "dependencies_check", "new_dependencies", "framework_check",
                     # A hand-off the rules require ("handoff_when_unsupported: no handoff to the farm office").
                     "handoff", "handoff_check", "handoff_when_unsupported", "escalation_check",
+                    # Names a support assistant may not give ("competitor_mention: Names 'StageRight Rentals'").
+                    "competitor_mention", "competitor_check", "competitors",
                     # The exact fallback line a prompt prescribes ("exact_fallback: expected 'Not addressed ...'").
                     "fallback", "exact_fallback", "fallback_string", "fallback_used",
                     # Text a prompt says to copy as written ("verbatim_defects: 0/2 defect items found as substrings").
@@ -114,7 +116,7 @@ _CHECK_KINDS = {
                "item_recall", "items_recall", "charge_recall", "charges_recall", "deficiency_recall",
                "deficiencies_recall", "event_recall", "events_recall", "entry_recall", "entries_recall",
                # How many of the source's entries an extraction lists ("entry_count: expected 8 entries, got 2").
-               "entry_count", "entries_count", "event_count", "events_count", "item_count", "items_count"),
+               "entry_count", "entries_count", "item_count", "items_count"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
               "reading_level", "readability_grade", "flesch_kincaid"),
 }
@@ -191,6 +193,10 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # An import of a file or module the package does not ship ("HH404: File
                            # @openzeppelin/contracts/utils/Counters.sol, imported from ..., not found").
                            r"\bfile [@\w./-]+, imported from [@\w./-]+, not found\b|"
+                           # Handlebars: 'Missing helper: "eq"'.
+                           r"\bmissing helper\b|"
+                           # "Sidekiq::Extensions not defined in sidekiq 7.3".
+                           r"\b[\w:.]+ not defined in\b|"
                            r"is not defined\b|isn't defined\b|\bfunction [\"'`]?\w+[\"'`]? not defined\b|no member named|"
                            r"unrecognized (?:(?:configuration )?(?:arguments?|options?|keys?|fields?|parameters?|properties|settings?))|"
                            r"unexpected key\b|\bhas invalid keys?\b|\bunsupported (?:argument|block type|attribute)\b|"

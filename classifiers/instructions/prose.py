@@ -494,6 +494,9 @@ _ONE_LINE_PART = re.compile(r"\b(?:include|add|append|prepend|end with|start wit
                             r"warning|caveat|header|footer|intro|tl;?dr)\b", re.I)
 
 
+_FENCED = re.compile(r"```[\w+-]*[ \t]*\n(.*?)```", re.S)
+
+
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if _ONE_LINE_PART.search(instr):
         return None
@@ -501,9 +504,13 @@ def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
                  r"\b(?:the )?command only\b|\b(?:only|just) the command\b|"
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
                  r"\b(?:per|each|every)\b|\b(?:json|csv|yaml|xml)\b", instr, re.I):  # "a single expense line as JSON"
-        lines = [ln for ln in output.strip().splitlines() if ln.strip()]
-        ok = len(lines) <= 1 and len(output.split()) <= 60
-        return InstructionResult("one line", ok, f"{len(lines)} lines, {len(output.split())} words")
+        text = output
+        if re.search(r"\bone[- ]liner\b", instr, re.I) and (block := _FENCED.search(output)):
+            # "Give me a one-liner to retry them all": the command is the one line, not the answer around it.
+            text = block.group(1)
+        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+        ok = len(lines) <= 1 and len(text.split()) <= 60
+        return InstructionResult("one line", ok, f"{len(lines)} lines, {len(text.split())} words")
     return None
 
 

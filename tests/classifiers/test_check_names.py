@@ -407,6 +407,9 @@ NAMED_CHECKS = [
     (Check("utc_timestamps", False, reason="timestamps lack 'Z'/offset and equal local logger time"), "instruction"),
     (Check("shebang_check", False, reason="first line '#!/bin/bash', expected '#!/usr/bin/awk -f'"), "instruction"),
     (Check("code_block_count", False, reason="0 ```awk blocks found"), "format"),
+    (Check("competitor_mention", False, reason="Names 'Redwood Staging & Sound', 'StageRight Rentals'"), "instruction"),
+    (Check("render_test", False, reason='Missing helper: "eq"'), "fact"),
+    (Check("version_compat_check", False, reason="Sidekiq::Extensions not defined in sidekiq 7.3"), "fact"),
     (Check("gfortran_compile_raw", False, reason="Error: Function 'cumsum' at (1) has no IMPLICIT type"), "fact"),
     # Julia's name errors, and an import of a file the package no longer ships.
     (Check("julia_run_after_fence_strip", False, reason="ERROR: UndefVarError: `readtable` not defined"), "fact"),

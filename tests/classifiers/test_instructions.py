@@ -1122,3 +1122,11 @@ def test_a_ban_on_a_command_line_flag_is_broken_by_passing_it() -> None:
     assert check_instructions(rule, "jq -n 'reduce inputs as $r ({}; .[$r.country] += 1)' events.ndjson", "")[0].passed
     # A longer flag that starts the same is another flag.
     assert check_instructions(("Do not use the --force flag.",), "git push --force-with-lease", "")[0].passed
+
+
+def test_a_one_liner_asked_for_in_the_prompt_is_the_command_not_the_whole_answer() -> None:
+    answer = "From a Rails console:\n\n```ruby\nSidekiq::DeadSet.new.retry_all\n```\n\nThis retries every dead job."
+    (res,) = check_instructions((), answer, "Console one-liner to retry them all?")
+    assert res.constraint == "one line" and res.passed
+    script = "Run:\n```bash\ncd /srv/app\nrm -rf tmp/cache\n```"
+    assert not check_instructions((), script, "Give me a one-liner to clear the cache.")[0].passed
