@@ -112,7 +112,10 @@ def ground(question: str, output: str, reference: str | None, context: Sequence[
     gap = [t for t in set(ref_toks) if t not in have]
     ruled: set[str] = set()
     if gap:
-        for passage in context:
+        missing = set(gap)
+        for passage, bag in zip(context, bags):
+            if not missing & bag:
+                continue  # (no missing word here: its rules cannot hold one)
             for clause in _CLAUSE.split(passage):
                 if _DIRECTIVE.search(clause):
                     ruled.update(content_tokens(clause))

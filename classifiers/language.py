@@ -55,7 +55,8 @@ _ABSTAIN = re.compile(
     r"(?:there is|there's) no (?:documentation|mention|section|clause|provision|entry) (?:of|for|about|on|covering)\b|"
     r"not enough (?:context|information)|"
     # Not the reader's ("if you truly can't find the label, let us know").
-    r"(?<!\byou )(?<!\byou \w{4} )(?<!\byou \w{5} )(?<!\byou \w{6} )"
+    # (The look-ahead first: the look-behinds are tried only where "can..." or "un..." starts.)
+    r"(?=c|u)(?<!\byou )(?<!\byou \w{4} )(?<!\byou \w{5} )(?<!\byou \w{6} )"
     r"(?:cannot|can't|couldn't|could not|unable to) (?:be )?(?:determine[d]?|predict(?:ed)?|"
     r"comput(?:e|ed)|calculat(?:e|ed)|"
     r"verif(?:y|ied)|confirm(?:ed)?|answer)|"
