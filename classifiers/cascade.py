@@ -262,8 +262,8 @@ _SETS_ASIDE = re.compile(r"contradict|conflicts? with|ignor|instead of|but the (
                          # "Does not reference the FailedScheduling events in context".
                          r"\b(?:does(?: not|n't)|fails? to|never) (?:reference|use|mention|cite|address|consider|"
                          r"acknowledge)\b|"
-                         r"(?:context|document|source|passage|policy|log|file|record|§\s?\d[\d.]*)s? (?:shows?|specif\w+|"
-                         r"says|states?|gives?|lists?|marks?)\b", re.I)
+                         r"(?:context|document|source|passage|policy|log|file|record|§\s?\d[\d.]*)s? "
+                         r"(?:shows?|specif\w+|says|states?|gives?|lists?|marks?)\b", re.I)
 _CONTRADICTS = re.compile(r"contradict|conflict|instead of|ignor|but the (?:context|document|source|passage|policy)|"
                           r"whereas|opposite|differs? from|inconsistent|misstat", re.I)
 

@@ -196,7 +196,8 @@ _LISTED = re.compile(r"(?<![\w.$])(" + _IDENT + r")\b[^\n,()]*?(?:\([\d, ]*\)[^\
                      r"(?:(?:one of|values?|either)\s*:?\s*)?((?:'[^'\n]*'\s*(?:,|/|\||or)?\s*){2,})")
 # A data note in prose: "status takes exactly these values: 'Open', 'Assigned', 'Closed'", "-- status in
 # ('waiting','ready','filled')", "-- appointments.status values: 'BOOKED', 'DNA'".
-_LISTED_NOTE = re.compile(r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+(?:takes|has|holds|uses|is\b|in\b|values?\b)[^'\n:]{0,30}?"
+_LISTED_NOTE = re.compile(r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+(?:takes|has|holds|uses|is\b|in\b|values?\b)"
+                          r"[^'\n:]{0,30}?"
                           r"[:(]?\s*((?:'[^'\n]*'\s*(?:,|/|\||or|and)?\s*){2,})|"
                           # A code table: "-- appt.status codes: 'SC' scheduled, 'CP' completed, 'NS' no-show".
                           r"(?<![\w$])(?:" + _IDENT + r"\.)?(" + _IDENT + r")\s+codes?\s*[:=]\s*((?:'[^'\n]*'[^'\n]{0,40}){2,})", re.I)

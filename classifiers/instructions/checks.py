@@ -8,8 +8,8 @@ from typing import Callable
 
 from classifiers.instructions.code import (
     _rule_banned_calls, _rule_banned_code, _rule_banned_flags, _rule_banned_library, _rule_code_language,
-    _rule_code_only, _rule_code_unchanged, _rule_commands, _rule_complete_code, _rule_disallowed_code, _rule_dockerfile_stages,
-    _rule_module_system, _rule_no_comments, _rule_only_packages, _rule_python_conventions,
+    _rule_code_only, _rule_code_unchanged, _rule_commands, _rule_complete_code, _rule_disallowed_code,
+    _rule_dockerfile_stages, _rule_module_system, _rule_no_comments, _rule_only_packages, _rule_python_conventions,
     _rule_reversible_migration, _rule_stdlib_only, _rule_test_given, _rule_valid_python, _rule_vectorised,
 )
 from classifiers.instructions.common import (
@@ -17,8 +17,8 @@ from classifiers.instructions.common import (
 )
 from classifiers.instructions.content import (
     _rule_artifact_explained, _rule_citations, _rule_contact_given, _rule_csv_header, _rule_date_layout,
-    _rule_excluded_fields, _rule_explained, _rule_include_values, _rule_no_advice, _rule_no_amounts, _rule_no_commitment,
-    _rule_one_of, _rule_starts_with, _rule_units, _rule_whole_dollars,
+    _rule_excluded_fields, _rule_explained, _rule_include_values, _rule_no_advice, _rule_no_amounts,
+    _rule_no_commitment, _rule_one_of, _rule_starts_with, _rule_units, _rule_whole_dollars,
 )
 from classifiers.instructions.fields import field_label, field_values
 from classifiers.instructions.languages import _rule_language, _rule_their_language, _rule_translation

@@ -648,7 +648,7 @@ def test_a_product_said_to_lack_a_feature_before_the_query_is_information(engine
                                            "adopters.",
                                 output="PostgreSQL doesn't support the `MERGE` statement; that's a SQL Server "
                                        "feature. The idiomatic Postgres equivalent is `INSERT ... ON CONFLICT`:\n\n"
-                                       "```sql\nINSERT INTO adopters SELECT * FROM staging ON CONFLICT DO NOTHING;\n```")
+                                       "```sql\nINSERT INTO adopters SELECT * FROM staging\nON CONFLICT DO NOTHING;\n```")
     assert decide(engine.signals([merge])[0][0]).rule == "claimed_unsupported"
 
 
