@@ -40,7 +40,8 @@ class FormatResult:
     schema_detail: str = ""
 
 
-def _strip_fence(text: str) -> str | None:
+def fenced_body(text: str) -> str | None:
+    """The body of the text's first fenced code block, stripped; None where it has none."""
     m = _FENCE.search(text)
     return m.group(1).strip() if m else None
 
@@ -48,7 +49,7 @@ def _strip_fence(text: str) -> str | None:
 def json_candidates(text: str) -> list[str]:
     """Substrings that might be the JSON payload inside prose: fenced blocks, then outermost {...}/[...]."""
     out: list[str] = []
-    fenced = _strip_fence(text)
+    fenced = fenced_body(text)
     if fenced:
         out.append(fenced)
     spans = []
@@ -118,7 +119,7 @@ def validate_json(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
 
 def validate_yaml(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
     body = text.strip()
-    fenced = _strip_fence(body)
+    fenced = fenced_body(body)
     wrapped = fenced is not None and fenced != body
     try:
         # A stream of documents ("---" between a Deployment and its Service) is YAML as much as one document.
@@ -141,7 +142,7 @@ def validate_yaml(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
 
 def validate_xml(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
     body = text.strip()
-    fenced = _strip_fence(body)
+    fenced = fenced_body(body)
     target = fenced if fenced is not None else body
     try:
         ElementTree.fromstring(target)
@@ -195,7 +196,7 @@ _OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tb
 
 def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
     body = text.strip()
-    fenced = _strip_fence(body)
+    fenced = fenced_body(body)
     parser = _TagBalance()
     parser.feed(fenced if fenced is not None else body)
     parser.close()
@@ -219,7 +220,7 @@ _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
     body = text.strip()
-    fenced = _strip_fence(body)
+    fenced = fenced_body(body)
     # Comments are SQL too ("-- assumes a 48-hour window" above the query); an apostrophe in one is no quote.
     target = _SQL_COMMENT.sub(" ", fenced if fenced is not None else body)
     if not _SQL_START.match(target):
@@ -251,7 +252,7 @@ def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatRe
 
 def validate_csv(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
     body = text.strip()
-    fenced = _strip_fence(body)
+    fenced = fenced_body(body)
     target = fenced if fenced is not None else body
     lines = [ln.strip() for ln in target.splitlines() if ln.strip()]
     if lines and sum(ln.startswith("|") and ln.endswith("|") for ln in lines) >= max(1, len(lines) // 2):

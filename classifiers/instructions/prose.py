@@ -9,6 +9,7 @@ import json
 import re
 from typing import Sequence
 
+from classifiers.formats import fenced_body
 from classifiers.instructions.common import (
     InstructionResult, _ITEM, _NUM, _count_bound, _length_rule, _n, _prompt_sentences, _sentences, _words,
     without_code_blocks,
@@ -494,9 +495,6 @@ _ONE_LINE_PART = re.compile(r"\b(?:include|add|append|prepend|end with|start wit
                             r"warning|caveat|header|footer|intro|tl;?dr)\b", re.I)
 
 
-_FENCED = re.compile(r"```[\w+-]*[ \t]*\n(.*?)```", re.S)
-
-
 def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
     if _ONE_LINE_PART.search(instr):
         return None
@@ -505,9 +503,9 @@ def _rule_one_line(instr: str, output: str) -> InstructionResult | None:
                  r"\b(?:a single|one) (?:[\w-]+ )?line(?! (?:per|for|of|break|item))\b", instr, re.I) and not re.search(
                  r"\b(?:per|each|every)\b|\b(?:json|csv|yaml|xml)\b", instr, re.I):  # "a single expense line as JSON"
         text = output
-        if re.search(r"\bone[- ]liner\b", instr, re.I) and (block := _FENCED.search(output)):
+        if re.search(r"\bone[- ]liner\b", instr, re.I) and (block := fenced_body(output)) is not None:
             # "Give me a one-liner to retry them all": the command is the one line, not the answer around it.
-            text = block.group(1)
+            text = block
         lines = [ln for ln in text.strip().splitlines() if ln.strip()]
         ok = len(lines) <= 1 and len(text.split()) <= 60
         return InstructionResult("one line", ok, f"{len(lines)} lines, {len(text.split())} words")
