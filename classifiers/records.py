@@ -71,7 +71,7 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             # Configuration files in a language's own syntax.
                             "properties", "env", "dotenv", "conf", "hocon", "caddyfile", "apacheconf", "htaccess",
                             "haproxy", "systemd", "vcl", "dhall", "pkl", "kdl", "bzl", "bazel", "ino", "arduino",
-                            "micropython",
+                            "micropython", "edn",
                             # Query languages other than SQL.
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
 """Programming and query languages given as `expected_format`: carried as "code" (not validated)."""
