@@ -3,7 +3,9 @@
 `fit` turns signals + labels into a `LearnedCombiner`: L2 logistic heads (scikit-learn), Platt calibration
 fitted on out-of-fold decision values (what CalibratedClassifierCV(method="sigmoid", ensemble=False) does,
 kept as two numbers per head), and the confidence threshold below which a case goes to review, chosen on
-those out-of-fold predictions. `train_model` is the entry point for `formfact train-classifier` and the
+those out-of-fold predictions. With enough cases (`classifiers.trees.MIN_CASES`) it also fits the trees that may
+overrule the rules; the out-of-fold figures are the heads' alone, the held-out ones (`train_model`) the whole
+model's. `train_model` is the entry point for `formfact train-classifier` and the
 admin RetrainClassifier RPC; `compare` is the "not worse" gate before a new version replaces the current.
 """
 
@@ -23,6 +25,7 @@ from classifiers.cascade import RULES, decide
 from classifiers.embedding import TextEmbedder
 from classifiers.evaluation import accuracy, coverage, covered_accuracy, macro_f1
 from classifiers.model import (
+    CASCADE_FEATURES,
     LABEL_ORDER,
     FeatureConfig,
     Heads,
@@ -36,7 +39,8 @@ from classifiers.model import (
     scale_blocks,
 )
 from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES, LabelledRecord
-from classifiers.signals import Signals, extract
+from classifiers.signals import FEATURES, Signals, extract
+from classifiers.trees import fit_trees
 
 EVAL_ONLY_SOURCES = ("realtimeqa", "faithbench")
 """Sources of the shared data whose licences allow evaluation only (see its README): never trained on
@@ -194,6 +198,8 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     record = fit_rule_record(verdicts, truth)
     conf = capped_confidence(probs, verdicts, certain, calibration, record)
     threshold = choose_threshold(truth, probs, cfg.max_threshold, conf)
+    n_base = len(FEATURES) + len(CASCADE_FEATURES)
+    trees = fit_trees(x_raw[:, :n_base], np.array([LABEL_ORDER.index(t) for t in truth]))
     pred = [LABEL_ORDER[int(k)] if conf[i] >= threshold else "unknown" for i, k in enumerate(probs.argmax(axis=1))]
     forced = [LABEL_ORDER[int(k)] for k in probs.argmax(axis=1)]
     figures = {
@@ -215,10 +221,12 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     if record:  # so is each rule's track record
         parts.append(np.array([x for rule in sorted(record) for x in (RULES.index(rule), *record[rule])],
                               dtype=np.float64))
+    if trees is not None:  # and the trees that may overrule the rules
+        parts += [trees.threshold, trees.value, trees.feature.astype(np.float64)]
     digest = hashlib.sha256(np.concatenate(parts).tobytes()).hexdigest()[:8]
     version = version or f"lr-{time.strftime('%Y.%m.%d', time.gmtime())}-{digest}"
     return LearnedCombiner(heads, cfg.features, threshold, version, calibration=calibration,
-                           rule_record=record), figures
+                           rule_record=record, trees=trees), figures
 
 
 def data_hash(records: Sequence[LabelledRecord]) -> str:

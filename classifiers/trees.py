@@ -4,8 +4,8 @@ The label heads of the combiner read only the cascade's verdict (see `FeatureCon
 calibrate the rules but never correct one. `TreeEnsemble` is the part that may: scikit-learn's
 `HistGradientBoostingClassifier` fitted on the raw signals and the cascade's verdict (which rule fired, which
 label, how strong), flattened into arrays so that loading a model unpickles nothing. `LearnedCombiner.predict`
-lets it overrule the cascade where it is more sure of another label; which verdicts it may overrule is
-`OVERRIDABLE` in `classifiers.model`.
+lets it overrule the cascade where it is more sure of another label, within `trees_may_overrule` in
+`classifiers.model`.
 
     trees = fit_trees(x, y)            # x: (n, features), y: indices into LABEL_ORDER
     p = trees.probabilities(x_new)     # (n, 3), the same numbers scikit-learn's predict_proba gives

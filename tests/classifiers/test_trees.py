@@ -1,11 +1,17 @@
-"""The trees that may overrule the cascade: flattened exactly and stored without pickles."""
+"""The trees that may overrule the cascade: flattened exactly, stored without pickles, overruling only where allowed."""
 
 from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+from classifiers.model import CASCADE_FEATURES, TREES_KEEP_RULES, LearnedCombiner, trees_may_overrule
+from classifiers.signals import FEATURES
 from classifiers.trees import MIN_CASES, PARAMS, TreeEnsemble, fit_trees
 
 
@@ -52,3 +58,35 @@ def test_too_few_cases_or_a_missing_label_fit_no_trees() -> None:
     assert fit_trees(x[: MIN_CASES - 1], y[: MIN_CASES - 1]) is None
     two = y != 2
     assert fit_trees(x[two], y[two]) is None
+
+
+@pytest.mark.parametrize("rule, certain, cascade, tree, p, allowed", [
+    ("context_lacks", False, "information", "behavior", 0.7, True),
+    ("context_lacks", False, "information", "information", 0.9, False),  # nothing to overrule
+    ("context_lacks", False, "information", "behavior", 0.45, False),  # a near tie keeps the rules' label
+    ("validator", True, "behavior", "both", 0.8, True),
+    ("validator", True, "behavior", "information", 0.95, False),  # a failed validator's fault is certain
+    *[(rule, False, "information", "behavior", 0.99, False) for rule in sorted(TREES_KEEP_RULES)],
+])
+def test_where_the_trees_may_overrule(rule: str, certain: bool, cascade: str, tree: str, p: float,
+                                      allowed: bool) -> None:
+    assert trees_may_overrule(rule, certain, cascade, tree, p) is allowed
+
+
+def test_trees_are_saved_with_the_model_and_a_bad_table_refused(trained_dir: Path, tmp_path: Path) -> None:
+    comb = LearnedCombiner.load(trained_dir)
+    x, y = _data(n_features=len(FEATURES) + len(CASCADE_FEATURES))
+    comb.trees = fit_trees(x, y)
+    comb.save(tmp_path / "with_trees")
+    loaded = LearnedCombiner.load(tmp_path / "with_trees")
+    assert loaded.trees is not None and comb.trees is not None
+    np.testing.assert_array_equal(loaded.trees.probabilities(x), comb.trees.probabilities(x))
+    manifest = json.loads((tmp_path / "with_trees" / "manifest.json").read_text())
+    assert manifest["trees"]["keep_rules"] == sorted(TREES_KEEP_RULES)
+    bad = tmp_path / "bad"
+    shutil.copytree(tmp_path / "with_trees", bad)
+    arrays = dict(np.load(bad / "model.npz"))
+    arrays["tree_feature"] = arrays["tree_feature"] + 10_000
+    np.savez(bad / "model.npz", **arrays)
+    with pytest.raises(ValueError, match="features this engine does not compute"):
+        LearnedCombiner.load(bad)

@@ -1,0 +1,119 @@
+"""May gradient-boosted trees over the signals overrule the rule cascade, and where?
+
+The combiner's label heads read only the cascade's verdict, so the shipped label is the cascade's. This script
+fits the trees of `classifiers.trees` (on the signals and the cascade's verdict, the features the shipped model
+gives them) and scores three policies against the cascade alone, each at several minimum probabilities:
+
+- the cascade's label (what the heads reproduce);
+- the trees overrule every verdict they disagree with;
+- the trees overrule every verdict but those of `TREES_KEEP_RULES` (shipped; a failed validator is never
+  overruled to information in either policy).
+
+on three kinds of held-out data:
+
+- grouped 5-fold cross-validation over the hand-written sets already read (each fold holds out whole sets;
+  the trees train on the other read sets plus the trainable shared sources): what chose the parameters;
+- leave-one-source-out over the shared data (the trees train on every read set and the other trainable
+  shared sources), the issue's per-source target;
+- the never-read hand-written sets (trained on everything read), aggregates only.
+
+    python bench/tree_override.py      # about 2 minutes on 2 cores; writes bench/results/tree_override.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._cache import NEVER_READ_SETS, READ_SETS, RESULTS, read, signals  # noqa: E402
+from classifiers.cascade import decide  # noqa: E402
+from classifiers.engine import shipped_embedder  # noqa: E402
+from classifiers.model import (  # noqa: E402
+    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, FeatureConfig, design_matrix, trees_may_overrule)
+from classifiers.signals import FEATURES  # noqa: E402
+from classifiers.training import EVAL_ONLY_SOURCES  # noqa: E402
+from classifiers.trees import fit_trees  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+MIN_PROBABILITIES = (0.5, 0.6, 0.7, 0.8)
+POLICIES = {"trees overrule any rule": frozenset(), "trees keep TREES_KEEP_RULES (shipped)": TREES_KEEP_RULES}
+
+
+def main() -> int:
+    shared = read()
+    read_sets = {n: read(DATA / f"{n}.jsonl") for n in READ_SETS}
+    never = [n for n in NEVER_READ_SETS if (DATA / f"{n}.jsonl").is_file()]
+    never_recs = [r for n in never for r in read(DATA / f"{n}.jsonl")]
+    recs = shared + [r for n in READ_SETS for r in read_sets[n]] + never_recs
+    sigs, embs = signals(recs, shipped_embedder())  # type: ignore[arg-type]
+    x = design_matrix(sigs, embs, FeatureConfig())[:, : len(FEATURES) + len(CASCADE_FEATURES)]
+    y = np.array([LABEL_ORDER.index(r.label or "") for r in recs])
+    verdicts = [decide(s) for s in sigs]
+    cascade = np.array([LABEL_ORDER.index(v.label) for v in verdicts])
+    certain = np.array([s.certain is not None for s in sigs])
+    group = np.array([r.record.metadata.get("source", "?") for r in shared]
+                     + [n for n in READ_SETS for _ in read_sets[n]] + ["never-read"] * len(never_recs))
+    sources = sorted(set(group[: len(shared)]))
+    trainable = np.array([g in READ_SETS or (g in sources and g not in EVAL_ONLY_SOURCES) for g in group])
+    is_read = np.isin(group, READ_SETS)
+
+    def tree_probs(train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        trees = fit_trees(x[train], y[train])
+        assert trees is not None
+        return trees.probabilities(x[test])
+
+    # Out-of-sample tree probabilities for every case once; the policies only read them.
+    probs = np.zeros((len(y), 3))
+    read_names = np.array(READ_SETS)
+    for k in range(5):
+        held = np.isin(group, read_names[k::5])
+        probs[held] = tree_probs(trainable & ~held, held)
+    for src in sources:
+        held = group == src
+        probs[held] = tree_probs(trainable & ~held, held)
+    held = group == "never-read"
+    probs[held] = tree_probs(trainable, held)
+
+    def labels(keep: frozenset[str], min_p: float) -> np.ndarray:
+        out = cascade.copy()
+        for i in range(len(y)):
+            k = int(np.argmax(probs[i]))
+            if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
+                                  float(probs[i, k]), keep, min_p):
+                out[i] = k
+        return out
+
+    def row(name: str, pred: np.ndarray) -> dict[str, object]:
+        loso = {s: float(np.mean(pred[group == s] == y[group == s])) for s in sources}
+        shared_mask = np.isin(group, sources)
+        return {"policy": name, "cv_read_accuracy": float(np.mean(pred[is_read] == y[is_read])),
+                "never_read_accuracy": float(np.mean(pred[held] == y[held])),
+                "loso_pooled_accuracy": float(np.mean(pred[shared_mask] == y[shared_mask])),
+                "loso_worst": min(loso.values()), "loso_worst_source": min(loso, key=loso.__getitem__),
+                "loso_per_source": loso}
+
+    rows = [row("cascade label (no trees)", cascade)]
+    for name, keep in POLICIES.items():
+        for min_p in MIN_PROBABILITIES:
+            rows.append(row(f"{name}, p >= {min_p}", labels(keep, min_p)))
+    print(f"read sets: {int(is_read.sum())} cases in 5 grouped folds; never-read: {int(held.sum())} cases in "
+          f"{len(never)} sets; shared: {len(shared)} cases in {len(sources)} sources")
+    print(f"{'policy':<48}{'CV read':>9}{'never-read':>12}{'LOSO pooled':>13}{'LOSO worst':>26}")
+    for r in rows:
+        worst = f"{r['loso_worst']:.3f} ({r['loso_worst_source']})"
+        print(f"{r['policy']:<48}{r['cv_read_accuracy']:>9.4f}{r['never_read_accuracy']:>12.4f}"
+              f"{r['loso_pooled_accuracy']:>13.3f}{worst:>26}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "tree_override.json"
+    out.write_text(json.dumps({"read_sets": READ_SETS, "never_read_sets": never, "rows": rows}, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
