@@ -72,6 +72,8 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "properties", "env", "dotenv", "conf", "hocon", "caddyfile", "apacheconf", "htaccess",
                             "haproxy", "systemd", "vcl", "dhall", "pkl", "kdl", "bzl", "bazel", "ino", "arduino",
                             "micropython", "edn",
+                            # Statistics languages and their notebooks.
+                            "r", "rscript", "rmarkdown", "rmd", "stata",
                             # Query languages other than SQL.
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
 """Programming and query languages given as `expected_format`: carried as "code" (not validated)."""
