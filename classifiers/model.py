@@ -249,15 +249,50 @@ def trees_may_overrule(rule: str, certain: bool, cascade_label: str, tree_label:
             and not (certain and tree_label == "information"))
 
 
+def final_label(vd: Verdict, certain: bool, heads_label: str, heads_conf: float, p_info: float,
+                tree_row: np.ndarray | None, record: RuleRecord | None,
+                tree_confidence: bool) -> tuple[str, float, bool]:
+    """One case's label and confidence: the heads' reading, then the rules that keep the last word, then the trees.
+
+    Returns (label, confidence, whether the trees overruled). With `tree_confidence` the confidence is the
+    trees' probability of the final label whatever gave it: where they disagree with a rule they may not
+    overrule, it is low, and the case goes to review.
+    """
+    label, conf = heads_label, heads_conf
+    if vd.rule == "abstained_payload" or (vd.label == "both" and not certain):
+        # The validator failed only because the model said what it lacked instead of the payload; or the
+        # cascade found a behavior fault and values that contradict the reference: a conjunction of two pieces
+        # of evidence that the heads, trained on single-label cases, cannot weigh.
+        label, conf = vd.label, rule_capped(max(conf, vd.confidence), vd.rule, record)
+    elif certain:
+        # A deterministic validator that failed keeps the last word: this is a behavior problem (and "both"
+        # where the cascade also found the facts wrong or missing). The behavior is certain, the label less so:
+        # its rule's record says how often the facts were wrong as well.
+        label = "both" if vd.label == "both" or p_info >= 0.9 else "behavior"
+        conf = rule_capped(max(conf, vd.confidence), vd.rule, record)
+    overruled = False
+    if tree_row is not None:
+        k = int(np.argmax(tree_row))
+        overruled = trees_may_overrule(vd.rule, certain, label, LABEL_ORDER[k], float(tree_row[k]))
+        if overruled:
+            label = LABEL_ORDER[k]
+        if overruled or tree_confidence:
+            conf = float(tree_row[LABEL_ORDER.index(label)])
+    return label, conf, overruled
+
+
 class LearnedCombiner:
     """A trained combiner; `predict` turns a batch of signals into verdicts."""
 
     def __init__(self, heads: Heads, cfg: FeatureConfig, threshold: float, version: str,
                  manifest: dict[str, Any] | None = None, static_path: Path | None = None,
                  calibration: Calibration | None = None, rule_record: RuleRecord | None = None,
-                 trees: TreeEnsemble | None = None) -> None:
+                 trees: TreeEnsemble | None = None, tree_confidence: bool = False) -> None:
         self.trees = trees
         """Trees over the signals and the cascade's verdict that may overrule it (None: the cascade's label)."""
+        self.tree_confidence = tree_confidence and trees is not None
+        """Whether the confidence is the trees' probability of the final label (and the threshold was chosen on
+        it), rather than the heads' reading capped by the rule's record."""
         self.calibration = calibration
         """Isotonic table over the cascade's confidence (None: read it as is)."""
         self.rule_record = dict(rule_record or {})
@@ -317,23 +352,16 @@ class LearnedCombiner:
             info_sub = next((x for x in vd.subtypes if x in INFORMATION_SUBTYPES), info_sub)
             reason = (f"{vd.reason}; learned combiner: p(behavior problem)={p_beh[i]:.2f}, "
                       f"p(information problem)={p_info[i]:.2f}")
-            if vd.rule == "abstained_payload" or (vd.label == "both" and s.certain is None):
-                # The validator failed only because the model said what it lacked instead of the payload; or
-                # the cascade found a behavior fault and values that contradict the reference: a conjunction
-                # of two pieces of evidence that the heads, trained on single-label cases, cannot weigh.
-                label, conf = vd.label, rule_capped(max(conf, vd.confidence), vd.rule, self.rule_record)
-            elif s.certain is not None:
-                # A deterministic validator that failed keeps the last word: this is a behavior problem
-                # (and "both" where the cascade also found the facts wrong or missing). The behavior is
-                # certain, the label less so: its rule's record says how often the facts were wrong as well.
+            if s.certain is not None and vd.rule != "abstained_payload":
+                # The failed validator names the behavior fault.
                 beh_sub = next((x for x in vd.subtypes if x in BEHAVIOR_SUBTYPES), s.certain[1])
-                label = "both" if vd.label == "both" or p_info[i] >= 0.9 else "behavior"
-                conf = rule_capped(max(conf, vd.confidence), vd.rule, self.rule_record)
-            if tree_p is not None:
-                k_tree = int(np.argmax(tree_p[i]))
-                if trees_may_overrule(vd.rule, s.certain is not None, label, LABEL_ORDER[k_tree], tree_p[i, k_tree]):
-                    label, conf = LABEL_ORDER[k_tree], float(tree_p[i, k_tree])
-                    reason += f"; trees over the signals overrule the rules: {label} at {conf:.2f}"
+            label, conf, overruled = final_label(vd, s.certain is not None, label, conf, float(p_info[i]),
+                                                 None if tree_p is None else tree_p[i], self.rule_record,
+                                                 self.tree_confidence)
+            if overruled:
+                reason += f"; trees over the signals overrule the rules: {label} at {conf:.2f}"
+            elif self.tree_confidence:
+                reason += f"; trees over the signals give it p={conf:.2f}"
             if conf < self.threshold and s.certain is None:  # a failed validator is never sent to review
                 out.append(Verdict("unknown", (), round(conf, 4), f"confidence {conf:.2f} below threshold "
                                    f"{self.threshold:.2f}; {reason}"))
@@ -380,7 +408,7 @@ class LearnedCombiner:
             "trees": None if self.trees is None else {
                 "iterations": int(self.trees.roots.shape[0]), "nodes": int(len(self.trees.value)),
                 "params": TREE_PARAMS, "keep_rules": sorted(TREES_KEEP_RULES),
-                "min_probability": TREES_MIN_PROBABILITY},
+                "min_probability": TREES_MIN_PROBABILITY, "confidence": self.tree_confidence},
         })
         self.manifest = manifest
         (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -451,5 +479,6 @@ class LearnedCombiner:
                 raise ValueError(f"{model_dir}: {exc}") from None
             if trees.n_features_used() > len(FEATURES) + len(CASCADE_FEATURES):
                 raise ValueError(f"{model_dir}: the trees read features this engine does not compute")
+        tree_confidence = trees is not None and manifest["trees"].get("confidence", False) is True
         return cls(heads, cfg, float(manifest["threshold"]), str(manifest["version"]), manifest,
-                   model_dir / static if static else None, table, record, trees)
+                   model_dir / static if static else None, table, record, trees, tree_confidence)

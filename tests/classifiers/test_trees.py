@@ -10,8 +10,13 @@ import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from classifiers.model import CASCADE_FEATURES, TREES_KEEP_RULES, LearnedCombiner, trees_may_overrule
+from classifiers.cascade import Verdict
+from classifiers.engine import Engine
+from classifiers.model import (
+    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, LearnedCombiner, design_matrix, final_label, trees_may_overrule)
+from classifiers.records import LabelledRecord
 from classifiers.signals import FEATURES
+from classifiers.training import _out_of_fold_trees
 from classifiers.trees import MIN_CASES, PARAMS, TreeEnsemble, fit_trees
 
 
@@ -77,12 +82,19 @@ def test_trees_are_saved_with_the_model_and_a_bad_table_refused(trained_dir: Pat
     comb = LearnedCombiner.load(trained_dir)
     x, y = _data(n_features=len(FEATURES) + len(CASCADE_FEATURES))
     comb.trees = fit_trees(x, y)
+    comb.tree_confidence = True
     comb.save(tmp_path / "with_trees")
     loaded = LearnedCombiner.load(tmp_path / "with_trees")
-    assert loaded.trees is not None and comb.trees is not None
+    assert loaded.trees is not None and comb.trees is not None and loaded.tree_confidence
     np.testing.assert_array_equal(loaded.trees.probabilities(x), comb.trees.probabilities(x))
     manifest = json.loads((tmp_path / "with_trees" / "manifest.json").read_text())
-    assert manifest["trees"]["keep_rules"] == sorted(TREES_KEEP_RULES)
+    assert manifest["trees"]["keep_rules"] == sorted(TREES_KEEP_RULES) and manifest["trees"]["confidence"] is True
+    # A model written before the trees gave the confidence (no such key) keeps the heads' confidence.
+    older = tmp_path / "older"
+    shutil.copytree(tmp_path / "with_trees", older)
+    del manifest["trees"]["confidence"]
+    (older / "manifest.json").write_text(json.dumps(manifest))
+    assert not LearnedCombiner.load(older).tree_confidence
     bad = tmp_path / "bad"
     shutil.copytree(tmp_path / "with_trees", bad)
     arrays = dict(np.load(bad / "model.npz"))
@@ -90,3 +102,68 @@ def test_trees_are_saved_with_the_model_and_a_bad_table_refused(trained_dir: Pat
     np.savez(bad / "model.npz", **arrays)
     with pytest.raises(ValueError, match="features this engine does not compute"):
         LearnedCombiner.load(bad)
+
+
+def _verdict(label: str, rule: str) -> Verdict:
+    return Verdict(label, (), 0.8, "a rule", rule)
+
+
+def _tree_row(**p: float) -> np.ndarray:
+    return np.array([p.get(label, 0.0) for label in LABEL_ORDER])
+
+
+@pytest.mark.parametrize("vd, certain, tree_row, expected", [
+    # The trees agree: the label stays, and its confidence is their probability of it.
+    (_verdict("information", "context_lacks"), False, _tree_row(information=0.9, behavior=0.1),
+     ("information", 0.9, False)),
+    # They overrule where they may.
+    (_verdict("information", "context_lacks"), False, _tree_row(information=0.2, behavior=0.8),
+     ("behavior", 0.8, True)),
+    # A rule they may not overrule keeps its label, with the low probability they give it: a case for review.
+    (_verdict("information", "fallback_information"), False, _tree_row(information=0.25, behavior=0.75),
+     ("information", 0.25, False)),
+    # A failed validator is never overruled to information; the label stays behavior at the trees' 0.05.
+    (_verdict("behavior", "validator"), True, _tree_row(information=0.95, behavior=0.05),
+     ("behavior", 0.05, False)),
+])
+def test_the_trees_give_the_confidence_of_the_final_label(vd: Verdict, certain: bool, tree_row: np.ndarray,
+                                                          expected: tuple[str, float, bool]) -> None:
+    label, conf, overruled = final_label(vd, certain, vd.label, 0.6, 0.1, tree_row, None, True)
+    assert (label, overruled) == (expected[0], expected[2]) and conf == pytest.approx(expected[1])
+    # Without tree confidence, the confidence of the rules and heads stands wherever the trees did not overrule.
+    _, rules_conf, _ = final_label(vd, certain, vd.label, 0.6, 0.1, None, None, False)
+    label, conf, overruled = final_label(vd, certain, vd.label, 0.6, 0.1, tree_row, None, False)
+    assert label == expected[0] and conf == pytest.approx(expected[1] if overruled else rules_conf)
+
+
+def test_out_of_fold_tree_probabilities_come_from_trees_that_never_saw_the_case() -> None:
+    x, y = _data(n=MIN_CASES + 700)
+    groups = [f"g{i % 10}" for i in range(len(y))]
+    oof = _out_of_fold_trees(x, y, groups, 5, 0)
+    assert oof is not None and oof.shape == (len(y), 3)
+    np.testing.assert_allclose(oof.sum(axis=1), 1.0)
+    in_sample = fit_trees(x, y)
+    assert in_sample is not None
+    # Held-out probabilities are less sure of the true label than those of trees trained on it.
+    truth = np.arange(len(y)), y
+    assert oof[truth].mean() < in_sample.probabilities(x)[truth].mean()
+    # Folds that leave fewer than MIN_CASES to train on give no trees, so no tree confidence.
+    assert _out_of_fold_trees(x[: MIN_CASES + 100], y[: MIN_CASES + 100], None, 2, 0) is None
+
+
+def test_with_tree_confidence_each_verdict_carries_the_trees_probability_of_its_label(
+        trained_dir: Path, engine: Engine, labelled_records: list[LabelledRecord]) -> None:
+    comb = LearnedCombiner.load(trained_dir)
+    x, y = _data(n_features=len(FEATURES) + len(CASCADE_FEATURES))
+    comb.trees, comb.tree_confidence, comb.threshold = fit_trees(x, y), True, 0.5
+    assert comb.trees is not None
+    sigs, emb = engine.signals([r.record for r in labelled_records])
+    verdicts = comb.predict(sigs, emb)
+    tree_p = comb.trees.probabilities(design_matrix(sigs, emb, comb.cfg)[:, : len(FEATURES) + len(CASCADE_FEATURES)])
+    assert len(verdicts) == len(labelled_records)
+    for vd, p, s in zip(verdicts, tree_p, sigs):
+        if vd.label == "unknown":  # below the threshold, and never a failed validator
+            assert vd.confidence < 0.5 and s.certain is None
+        else:
+            assert vd.confidence == round(float(p[LABEL_ORDER.index(vd.label)]), 4)
+            assert vd.confidence >= 0.5 or s.certain is not None
