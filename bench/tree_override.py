@@ -17,6 +17,11 @@ on three kinds of held-out data:
   shared sources), the issue's per-source target;
 - the never-read hand-written sets (trained on everything read), aggregates only.
 
+It then reads the shipped policy's confidence, the held-out trees' probability of the final label (at least
+their overruling bar on a rule they may not overrule): how well it
+ranks right labels above wrong ones (AUROC), its calibration (ECE), and what a review threshold would send to
+review and how often those cases were right.
+
     python bench/tree_override.py      # about 2 minutes on 2 cores; writes bench/results/tree_override.json
 """
 
@@ -27,20 +32,24 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import NEVER_READ_SETS, READ_SETS, RESULTS, read, signals  # noqa: E402
 from classifiers.cascade import decide  # noqa: E402
 from classifiers.engine import shipped_embedder  # noqa: E402
+from classifiers.evaluation import reliability  # noqa: E402
 from classifiers.model import (  # noqa: E402
-    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, FeatureConfig, design_matrix, trees_may_overrule)
+    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, TREES_MIN_PROBABILITY, FeatureConfig, design_matrix,
+    final_label, trees_may_overrule)
 from classifiers.signals import FEATURES  # noqa: E402
 from classifiers.training import EVAL_ONLY_SOURCES  # noqa: E402
 from classifiers.trees import fit_trees  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PROBABILITIES = (0.5, 0.6, 0.7, 0.8)
+REVIEW_THRESHOLDS = (0.4, 0.5, 0.55)
 POLICIES = {"trees overrule any rule": frozenset(), "trees keep TREES_KEEP_RULES (shipped)": TREES_KEEP_RULES}
 
 
@@ -101,6 +110,27 @@ def main() -> int:
     for name, keep in POLICIES.items():
         for min_p in MIN_PROBABILITIES:
             rows.append(row(f"{name}, p >= {min_p}", labels(keep, min_p)))
+    # The shipped policy's confidence: the held-out trees' probability of the final label. How well it ranks
+    # right labels above wrong ones, how well it is calibrated, and what a review threshold would take.
+    # (`final_label` as the shipped combiner calls it; the heads' reading is the cascade's, as on the shipped model,
+    # and their p(information problem) follows it.)
+    final = [final_label(v, bool(certain[i]), v.label, v.confidence, float(v.label != "behavior"), probs[i], None,
+                         True) for i, v in enumerate(verdicts)]
+    shipped = np.array([LABEL_ORDER.index(label) for label, _, _ in final])
+    conf = np.array([c for _, c, _ in final])
+    right = shipped == y
+    confidence = []
+    for name, mask in (("read sets (5 grouped folds)", is_read), ("never-read sets", held),
+                       ("shared data (leave-one-source-out)", np.isin(group, sources))):
+        entry: dict[str, object] = {"data": name, "n": int(mask.sum()), "accuracy": float(right[mask].mean()),
+                                    "auroc": float(roc_auc_score(right[mask], conf[mask])),
+                                    "ece": reliability(list(right[mask]), list(conf[mask]))["ece"]}
+        for t in REVIEW_THRESHOLDS:
+            review = mask & (conf < t) & ~certain  # a failed validator is never sent to review
+            entry[f"review_below_{t}"] = {"share": float(review.sum() / mask.sum()),
+                                          "right_in_review": float(right[review].mean()) if review.any() else None,
+                                          "covered_accuracy": float(right[mask & ~review].mean())}
+        confidence.append(entry)
     print(f"read sets: {int(is_read.sum())} cases in 5 grouped folds; never-read: {int(held.sum())} cases in "
           f"{len(never)} sets; shared: {len(shared)} cases in {len(sources)} sources")
     print(f"{'policy':<48}{'CV read':>9}{'never-read':>12}{'LOSO pooled':>13}{'LOSO worst':>26}")
@@ -108,9 +138,20 @@ def main() -> int:
         worst = f"{r['loso_worst']:.3f} ({r['loso_worst_source']})"
         print(f"{r['policy']:<48}{r['cv_read_accuracy']:>9.4f}{r['never_read_accuracy']:>12.4f}"
               f"{r['loso_pooled_accuracy']:>13.3f}{worst:>26}")
+    print(f"\nconfidence = the trees' probability of the shipped label (p >= {TREES_MIN_PROBABILITY})")
+    print(f"{'held out':<36}{'n':>7}{'accuracy':>10}{'AUROC':>8}{'ECE':>7}" +
+          "".join(f"{'p<' + str(t) + ': review / right':>23}" for t in REVIEW_THRESHOLDS))
+    for e in confidence:
+        cells = ""
+        for t in REVIEW_THRESHOLDS:
+            at_t: dict[str, float | None] = e[f"review_below_{t}"]  # type: ignore[assignment]
+            right_there = "-" if at_t["right_in_review"] is None else f"{at_t['right_in_review']:.2f}"
+            cells += f"{at_t['share']:>16.3f} / {right_there:>4}"
+        print(f"{e['data']:<36}{e['n']:>7}{e['accuracy']:>10.4f}{e['auroc']:>8.3f}{e['ece']:>7.3f}{cells}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "tree_override.json"
-    out.write_text(json.dumps({"read_sets": READ_SETS, "never_read_sets": never, "rows": rows}, indent=2) + "\n")
+    out.write_text(json.dumps({"read_sets": READ_SETS, "never_read_sets": never, "rows": rows,
+                               "confidence": confidence}, indent=2) + "\n")
     print(f"wrote {out}")
     return 0
 

@@ -255,8 +255,9 @@ def final_label(vd: Verdict, certain: bool, heads_label: str, heads_conf: float,
     """One case's label and confidence: the heads' reading, then the rules that keep the last word, then the trees.
 
     Returns (label, confidence, whether the trees overruled). With `tree_confidence` the confidence is the
-    trees' probability of the final label whatever gave it: where they disagree with a rule they may not
-    overrule, it is low, and the case goes to review.
+    trees' probability of the final label whatever gave it: where they doubt a failed validator's label or a
+    rule they could not overrule for want of a sure alternative, it is low, and the case goes to review. A rule
+    of `TREES_KEEP_RULES` keeps at least the trees' overruling bar: they may not overrule it by review either.
     """
     label, conf = heads_label, heads_conf
     if vd.rule == "abstained_payload" or (vd.label == "both" and not certain):
@@ -278,6 +279,10 @@ def final_label(vd: Verdict, certain: bool, heads_label: str, heads_conf: float,
             label = LABEL_ORDER[k]
         if overruled or tree_confidence:
             conf = float(tree_row[LABEL_ORDER.index(label)])
+            if not overruled and vd.rule in TREES_KEEP_RULES:
+                # The trees may not overrule these rules, so their doubt may not send the case to review either
+                # (on the benchmark held out, it sent a tenth of the cases there, 94% of them right).
+                conf = max(conf, TREES_MIN_PROBABILITY)
     return label, conf, overruled
 
 

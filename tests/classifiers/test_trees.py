@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from classifiers.cascade import Verdict
+from classifiers.cascade import Verdict, decide
 from classifiers.engine import Engine
 from classifiers.model import (
     CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, LearnedCombiner, design_matrix, final_label, trees_may_overrule)
@@ -119,9 +119,12 @@ def _tree_row(**p: float) -> np.ndarray:
     # They overrule where they may.
     (_verdict("information", "context_lacks"), False, _tree_row(information=0.2, behavior=0.8),
      ("behavior", 0.8, True)),
-    # A rule they may not overrule keeps its label, with the low probability they give it: a case for review.
+    # A near tie: the label stays, with the low probability they give it (a case for review).
+    (_verdict("information", "context_lacks"), False, _tree_row(information=0.3, behavior=0.45, both=0.25),
+     ("information", 0.3, False)),
+    # A rule they may not overrule keeps its label, and their doubt may not send it to review either.
     (_verdict("information", "fallback_information"), False, _tree_row(information=0.25, behavior=0.75),
-     ("information", 0.25, False)),
+     ("information", 0.5, False)),
     # A failed validator is never overruled to information; the label stays behavior at the trees' 0.05.
     (_verdict("behavior", "validator"), True, _tree_row(information=0.95, behavior=0.05),
      ("behavior", 0.05, False)),
@@ -165,5 +168,8 @@ def test_with_tree_confidence_each_verdict_carries_the_trees_probability_of_its_
         if vd.label == "unknown":  # below the threshold, and never a failed validator
             assert vd.confidence < 0.5 and s.certain is None
         else:
-            assert vd.confidence == round(float(p[LABEL_ORDER.index(vd.label)]), 4)
+            tree_conf = float(p[LABEL_ORDER.index(vd.label)])
+            if decide(s).rule in TREES_KEEP_RULES and "overrule" not in vd.reason:
+                tree_conf = max(tree_conf, 0.5)
+            assert vd.confidence == round(tree_conf, 4)
             assert vd.confidence >= 0.5 or s.certain is not None
