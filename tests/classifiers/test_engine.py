@@ -179,16 +179,18 @@ def test_information_by_elimination_is_confident_only_with_concrete_claims(engin
                             output="it depends on the team, but a light process that everyone follows is usually "
                                    "better than a heavy one that people skip.",
                             instructions=("Answer in at most three sentences.",))
-    d_concrete, d_generic = engine.diagnose([concrete, generic])
     # Both reach "information" only because no behavior problem was found; with nothing concrete to be wrong
     # about and a stated constraint the validators cannot fault, the second rests on less: the cascade gives it
-    # a confidence under the review threshold. (What that confidence is worth is the shipped model's
-    # calibration: on its training cases such verdicts were right about 59% of the time, so it may cover them.)
+    # a confidence under the review threshold.
     v_concrete, v_generic = (decide(s) for s in engine.signals([concrete, generic])[0])
     assert v_concrete.rule == v_generic.rule == "fallback_information"
     assert v_generic.confidence < float(engine.manifest["threshold"]) < v_concrete.confidence
+    r_concrete, r_generic = Engine().diagnose([concrete, generic])  # the rules alone
+    assert r_concrete.label == "information" and r_generic.label == "unknown"
+    # The shipped model's confidence is its trees' probability of the label, learned from how such verdicts
+    # fared on the training cases: there both readings were mostly right, and both are covered.
+    d_concrete, d_generic = engine.diagnose([concrete, generic])
     assert d_concrete.label == "information" and d_generic.label in ("information", "unknown")
-    assert d_concrete.confidence > d_generic.confidence
 
 
 def test_open_generation_with_another_answer_than_the_reference_is_no_fact_error(engine: Engine) -> None:
@@ -516,9 +518,10 @@ def test_an_answer_stretched_from_a_neighbouring_passage_is_a_retrieval_miss(eng
                                "service. Over a full year that comes to 18 days, and up to 5 unused days carry over.",
                         context=("Leave policy 3.1 Full-time staff: vacation accrues at 1.5 days per month of service "
                                  "(18 days per year). Unused days carry over up to 5 days.",))
-    (d,) = Engine().diagnose([rec])  # the rules' reading; the shipped model's trees half-disagree: review
+    (d,) = Engine().diagnose([rec])  # the rules' reading
     assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
-    assert engine.diagnose([rec])[0].label in ("information", "unknown")
+    # The shipped model's trees half-disagree (behavior at a bare majority): whatever label, it is not sure.
+    assert engine.diagnose([rec])[0].confidence < 0.6
     # A sentence the passages do not hold at all is the output departing from its context.
     extra = dataclasses.replace(rec, output=rec.output + " Part-timers also receive a floating wellness day each "
                                                          "quarter, booked through the HR portal.")
