@@ -18,9 +18,8 @@ on three kinds of held-out data:
 - the never-read hand-written sets (trained on everything read), aggregates only.
 
 It then reads the shipped policy's confidence, the held-out trees' probability of the final label (at least
-their overruling bar on a rule they may not overrule): how well it
-ranks right labels above wrong ones (AUROC), its calibration (ECE), and what a review threshold would send to
-review and how often those cases were right.
+their overruling bar on a rule they may not overrule): how well it ranks right labels above wrong ones (AUROC),
+its calibration (ECE), and what a review threshold would send to review and how often those cases were right.
 
     python bench/tree_override.py      # about 2 minutes on 2 cores; writes bench/results/tree_override.json
 """

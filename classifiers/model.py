@@ -255,9 +255,9 @@ def final_label(vd: Verdict, certain: bool, heads_label: str, heads_conf: float,
     """One case's label and confidence: the heads' reading, then the rules that keep the last word, then the trees.
 
     Returns (label, confidence, whether the trees overruled). With `tree_confidence` the confidence is the
-    trees' probability of the final label whatever gave it: where they doubt a failed validator's label or a
-    rule they could not overrule for want of a sure alternative, it is low, and the case goes to review. A rule
-    of `TREES_KEEP_RULES` keeps at least the trees' overruling bar: they may not overrule it by review either.
+    trees' probability of the final label whatever gave it: where they doubt a label but have no sure
+    alternative, it is low, and the case goes to review (a failed validator's never does). A rule of
+    `TREES_KEEP_RULES` keeps at least the trees' overruling bar: they may not overrule it by review either.
     """
     label, conf = heads_label, heads_conf
     if vd.rule == "abstained_payload" or (vd.label == "both" and not certain):
