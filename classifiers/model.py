@@ -340,8 +340,9 @@ class LearnedCombiner:
         x_raw = design_matrix(signals, embeddings, self.cfg)
         p_beh, p_info, sub_b, sub_i = self.probabilities(x_raw)
         probs = label_probabilities(p_beh, p_info)
-        capped = capped_confidence(probs, [decide(s) for s in signals], [s.certain is not None for s in signals],
-                                   self.calibration, self.rule_record)
+        verdicts = [decide(s) for s in signals]
+        capped = capped_confidence(probs, verdicts, [s.certain is not None for s in signals], self.calibration,
+                                   self.rule_record)
         n_base = len(FEATURES) + len(CASCADE_FEATURES)
         tree_p = None if self.trees is None else self.trees.probabilities(x_raw[:, :n_base])
         out = []
@@ -352,7 +353,7 @@ class LearnedCombiner:
             info_sub = self.heads.info_sub_classes[int(np.argmax(sub_i[i]))]
             # The cascade names subtypes the training data may never have shown (e.g. retrieval_miss); its
             # subtype wins wherever its label agrees in kind with the combiner's.
-            vd = decide(s)
+            vd = verdicts[i]
             beh_sub = next((x for x in vd.subtypes if x in BEHAVIOR_SUBTYPES), beh_sub)
             info_sub = next((x for x in vd.subtypes if x in INFORMATION_SUBTYPES), info_sub)
             reason = (f"{vd.reason}; learned combiner: p(behavior problem)={p_beh[i]:.2f}, "
