@@ -73,6 +73,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.c <= 0 or self.folds < 2:
             raise ValueError("c must be > 0 and folds >= 2")
+        if not (0 < self.max_threshold < 1 and 0 < self.max_tree_threshold < 1):
+            raise ValueError("max_threshold and max_tree_threshold must lie in (0, 1)")
 
 
 @dataclass(frozen=True)
@@ -336,7 +338,10 @@ def train_model(records: Sequence[LabelledRecord], out_dir: Path, seed: int = 0,
         "training_files": list(training_files),
         "n_train": len(labelled),
         "seed": seed,
-        "train_config": {"c": cfg.c, "folds": cfg.folds, "max_threshold": cfg.max_threshold},
+        "train_config": {
+            "c": cfg.c, "folds": cfg.folds, "max_threshold": cfg.max_threshold,
+            "max_tree_threshold": cfg.max_tree_threshold,
+        },
         "cascade_revision": _cascade_revision(),
         "libraries": library_versions(embedder),
         "validation": figures,

@@ -21,6 +21,11 @@ def test_trained_model_manifest_and_predictions(trained_dir: Path, labelled_reco
         assert key in manifest
     assert manifest["training_data_sha256"] == data_hash([r for r in labelled_records])
     assert "scikit-learn" in manifest["libraries"]
+    defaults = TrainConfig()
+    assert manifest["train_config"] == {
+        "c": defaults.c, "folds": defaults.folds, "max_threshold": defaults.max_threshold,
+        "max_tree_threshold": defaults.max_tree_threshold,
+    }
     engine = load_engine(trained_dir)
     assert engine.version == manifest["version"]
     out = engine.diagnose([r.record for r in labelled_records])
@@ -84,6 +89,8 @@ def test_threshold_keeps_coverage_and_respects_ceiling() -> None:
 def test_train_config_validates() -> None:
     with pytest.raises(ValueError):
         TrainConfig(c=0)
+    with pytest.raises(ValueError):
+        TrainConfig(max_tree_threshold=1.5)
 
 
 def test_trained_versions_carry_their_embedding(trained_dir: Path) -> None:
