@@ -21,6 +21,10 @@ It then reads the shipped policy's confidence, the held-out trees' probability o
 their overruling bar on a rule they may not overrule): how well it ranks right labels above wrong ones (AUROC),
 its calibration (ECE), and what a review threshold would send to review and how often those cases were right.
 
+Last, a learning curve: the shipped policy on the never-read sets with trees trained on a random share of the
+read sets (two draws per share; the trainable shared sources always): whether more hand-written sets of the
+same kind would still help the trees, or only new evidence would.
+
     python bench/tree_override.py      # about 2 minutes on 2 cores; writes bench/results/tree_override.json
 """
 
@@ -48,6 +52,7 @@ from classifiers.trees import fit_trees  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 MIN_PROBABILITIES = (0.5, 0.6, 0.7, 0.8)
+CURVE_SHARES = (0.25, 0.5, 0.75)
 REVIEW_THRESHOLDS = (0.4, 0.5, 0.55)
 POLICIES = {"trees overrule any rule": frozenset(), "trees keep TREES_KEEP_RULES (shipped)": TREES_KEEP_RULES}
 
@@ -130,6 +135,23 @@ def main() -> int:
                                           "right_in_review": float(right[review].mean()) if review.any() else None,
                                           "covered_accuracy": float(right[mask & ~review].mean())}
         confidence.append(entry)
+    # The learning curve: never-read accuracy of the shipped policy, trees fitted on a share of the read sets.
+    curve = []
+    rng = np.random.default_rng(0)
+    for share in (*CURVE_SHARES, 1.0):
+        draws = []
+        for _ in range(1 if share == 1.0 else 2):
+            kept_sets = rng.permutation(read_names)[: max(1, round(share * len(read_names)))]
+            train = trainable & (~is_read | np.isin(group, kept_sets))
+            p_never = tree_probs(train, held)
+            pred = cascade[held].copy()
+            for j, i in enumerate(np.flatnonzero(held)):
+                k = int(np.argmax(p_never[j]))
+                if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
+                                      float(p_never[j, k])):
+                    pred[j] = k
+            draws.append({"train_cases": int(train.sum()), "never_read_accuracy": float(np.mean(pred == y[held]))})
+        curve.append({"share_of_read_sets": share, "draws": draws})
     print(f"read sets: {int(is_read.sum())} cases in 5 grouped folds; never-read: {int(held.sum())} cases in "
           f"{len(never)} sets; shared: {len(shared)} cases in {len(sources)} sources")
     print(f"{'policy':<48}{'CV read':>9}{'never-read':>12}{'LOSO pooled':>13}{'LOSO worst':>26}")
@@ -147,10 +169,17 @@ def main() -> int:
             right_there = "-" if at_t["right_in_review"] is None else f"{at_t['right_in_review']:.2f}"
             cells += f"{at_t['share']:>16.3f} / {right_there:>4}"
         print(f"{e['data']:<36}{e['n']:>7}{e['accuracy']:>10.4f}{e['auroc']:>8.3f}{e['ece']:>7.3f}{cells}")
+    print("\nlearning curve: the shipped policy on the never-read sets, trees fitted on a share of the read sets")
+    print(f"{'share of read sets':<22}{'training cases':>16}{'never-read accuracy':>22}")
+    for c in curve:
+        fits: list[dict[str, float]] = c["draws"]  # type: ignore[assignment]
+        cases = " / ".join(str(d["train_cases"]) for d in fits)
+        accuracies = " / ".join(f"{d['never_read_accuracy']:.4f}" for d in fits)
+        print(f"{c['share_of_read_sets']:<22}{cases:>16}{accuracies:>22}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "tree_override.json"
     out.write_text(json.dumps({"read_sets": READ_SETS, "never_read_sets": never, "rows": rows,
-                               "confidence": confidence}, indent=2) + "\n")
+                               "confidence": confidence, "learning_curve": curve}, indent=2) + "\n")
     print(f"wrote {out}")
     return 0
 
