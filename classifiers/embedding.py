@@ -54,10 +54,14 @@ class TextEmbedder(Protocol):
 
 
 class Embedder:
-    """A thread-safe, cached wrapper around the packaged all-MiniLM-L6-v2 model."""
+    """A thread-safe, cached wrapper around the packaged all-MiniLM-L6-v2 model.
 
-    def __init__(self, cache_size: int = 50_000, batch_size: int = 64) -> None:
-        self._model: Any = None
+    `encoder` replaces the model with any object that has SentenceTransformer's `encode` (the same network run
+    another way, e.g. by onnxruntime in bench/embedding_backends.py); by default the shared MiniLM loads on first use.
+    """
+
+    def __init__(self, cache_size: int = 50_000, batch_size: int = 64, encoder: Any = None) -> None:
+        self._model: Any = encoder
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size

@@ -1,0 +1,206 @@
+"""What each embedding backend costs in accuracy and buys in speed.
+
+The signals compare texts by cosine (the output's relevance to the input, its similarity to the reference,
+...). The shipped model embeds with a static table distilled offline from all-MiniLM-L6-v2
+(`classifiers/static_embedding.py`). This script runs the alternatives on the same cases:
+
+- static: the shipped table (64 dimensions, numpy only, cosines mapped onto MiniLM's scale);
+- minilm: the packaged all-MiniLM-L6-v2 through sentence-transformers (PyTorch, float32);
+- minilm-onnx: the same network exported to ONNX and run by onnxruntime (float32);
+- minilm-onnx-int8: that graph with its weights quantized to int8 (onnxruntime's dynamic quantization).
+
+For each it reports:
+
+- encode throughput: distinct texts of the shared data per second, cold cache, median of three runs taken in
+  turn with the other backends (these machines are shared and noisy);
+- how far its vectors are from MiniLM's: the cosine of the same text under both (the static table lives in
+  another space, so instead: the mean absolute difference of the input-output cosine the signals read);
+- diagnose throughput: cases per second through signals and the shipped combiner, cold cache, on the shared data;
+- accuracy of the shipped model and of the rule cascade alone with the signals computed by this backend, on
+  the shared data and on never-read hand-written sets (aggregates only). The shipped model was trained on
+  the static table's signals: a backend that scores lower here costs that much on the shipped model.
+
+    python bench/embedding_backends.py      # about 10 minutes on 2 cores; writes bench/results/embedding_backends.json
+    python bench/embedding_backends.py --sets ood_test245 ood_test246
+
+Needs `onnxruntime` and `onnx` (`pip install -e '.[bench]'`) for the ONNX backends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._cache import HAND_DATA, RESULTS, read  # noqa: E402
+from classifiers.cascade import decide  # noqa: E402
+from classifiers.embedding import Embedder, TextEmbedder, load_minilm  # noqa: E402
+from classifiers.engine import default_model_dir, shipped_embedder  # noqa: E402
+from classifiers.model import LearnedCombiner  # noqa: E402
+from classifiers.records import LabelledRecord  # noqa: E402
+from classifiers.signals import extract  # noqa: E402
+
+DEFAULT_SETS = [f"ood_test{i}" for i in range(237, 245)]
+RUNS = 3
+_ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+class OnnxEncoder:
+    """MiniLM run by onnxruntime, with the part of SentenceTransformer's `encode` that `Embedder` calls:
+    mean pooling over the attention mask, unit vectors, batches of similar length."""
+
+    def __init__(self, path: Path, tokenizer: Any, max_length: int, threads: int = 2) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = tokenizer
+        self._max_length = max_length
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, **_: Any) -> np.ndarray:
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            idx = order[start:start + batch_size]
+            enc = self._tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                  max_length=self._max_length, return_tensors="np")
+            hidden = self._session.run(None, {k: enc[k].astype(np.int64) for k in _ONNX_INPUTS})[0]
+            mask = enc["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+            out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+def export_onnx(out_dir: Path) -> tuple[Path, Path]:
+    """MiniLM's transformer as an ONNX graph, and a copy with int8 weights."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    bert = load_minilm()[0].auto_model.eval()
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    example = load_minilm().tokenizer(["an example", "another one"], padding=True, return_tensors="pt")
+    fp32, int8 = out_dir / "minilm.onnx", out_dir / "minilm-int8.onnx"
+    torch.onnx.export(LastHidden(), tuple(example[k] for k in _ONNX_INPUTS), str(fp32), input_names=list(_ONNX_INPUTS),
+                      output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                      dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*_ONNX_INPUTS, "last_hidden_state")})
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    return fp32, int8
+
+
+def backends(onnx_dir: Path | None) -> dict[str, TextEmbedder]:
+    out: dict[str, TextEmbedder] = {"static": shipped_embedder(), "minilm": Embedder()}
+    if onnx_dir is not None:
+        fp32, int8 = export_onnx(onnx_dir)
+        st = load_minilm()
+        for name, path in (("minilm-onnx", fp32), ("minilm-onnx-int8", int8)):
+            out[name] = Embedder(encoder=OnnxEncoder(path, st.tokenizer, st.max_seq_length))
+    return out
+
+
+def accuracy(recs: Sequence[LabelledRecord], labels: Sequence[str]) -> float:
+    return float(np.mean([r.label == label for r, label in zip(recs, labels)]))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sets", nargs="*", default=DEFAULT_SETS, help="never-read hand-written sets (bench/data)")
+    ap.add_argument("--texts", type=int, default=1000, help="distinct shared-data texts for encode throughput")
+    args = ap.parse_args()
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        print("onnxruntime is not installed (pip install -e '.[bench]'): measuring static and minilm only")
+        onnx_ok = False
+    else:
+        onnx_ok = True
+
+    shared = read()
+    data = {"shared data": shared, "never-read sets": [r for n in args.sets for r in read(HAND_DATA / f"{n}.jsonl")]}
+    texts = sorted({t for r in shared for t in (r.record.input, r.record.output) if t.strip()})[: args.texts]
+    combiner = LearnedCombiner.load(default_model_dir())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        embedders = backends(Path(tmp) if onnx_ok else None)
+        load_minilm().encode(["warm up"])  # model load is not encode time
+        encode_s: dict[str, list[float]] = {name: [] for name in embedders}
+        diagnose_s: dict[str, list[float]] = {name: [] for name in embedders}
+        for _ in range(RUNS):  # in turn, so a slow spell of the machine falls on every backend
+            for name, emb in embedders.items():
+                emb.clear_cache()
+                t0 = time.perf_counter()
+                emb.embed(texts)
+                encode_s[name].append(time.perf_counter() - t0)
+                emb.clear_cache()
+                t0 = time.perf_counter()
+                sigs, vecs = extract([r.record for r in shared], emb)
+                combiner.predict(sigs, vecs)
+                diagnose_s[name].append(time.perf_counter() - t0)
+
+        teacher = embedders["minilm"].embed(texts)
+        io_teacher = _io_cosines(shared, embedders["minilm"])
+        rows = []
+        for name, emb in embedders.items():
+            row: dict[str, Any] = {
+                "backend": name,
+                "encode_texts_per_s": len(texts) / statistics.median(encode_s[name]),
+                "diagnose_cases_per_s": len(shared) / statistics.median(diagnose_s[name]),
+                "io_cosine_mean_abs_diff": float(np.mean(np.abs(_io_cosines(shared, emb) - io_teacher))),
+            }
+            if name != "static":
+                same = np.sum(emb.embed(texts) * teacher, axis=1)
+                row["cosine_to_minilm_mean"], row["cosine_to_minilm_min"] = float(same.mean()), float(same.min())
+            for label, recs in data.items():
+                sigs, vecs = extract([r.record for r in recs], emb)
+                row[f"{label}: model accuracy"] = accuracy(recs, [v.label for v in combiner.predict(sigs, vecs)])
+                row[f"{label}: rules accuracy"] = accuracy(recs, [decide(s).label for s in sigs])
+            rows.append(row)
+            print(f"measured {name}", file=sys.stderr)
+
+    print(f"shared data: {len(shared)} cases ({len(texts)} distinct texts for encoding); never-read sets: "
+          f"{len(data['never-read sets'])} cases in {len(args.sets)} sets; medians of {RUNS} runs, cold cache")
+    print(f"{'backend':<18}{'texts/s':>9}{'cases/s':>9}{'cos to MiniLM':>15}{'io-cos diff':>13}"
+          f"{'shared model':>14}{'shared rules':>14}{'never-read model':>18}{'never-read rules':>18}")
+    for r in rows:
+        cos = "-"
+        if "cosine_to_minilm_mean" in r:
+            cos = f"{r['cosine_to_minilm_mean']:.3f} ({r['cosine_to_minilm_min']:.2f})"
+        print(f"{r['backend']:<18}{r['encode_texts_per_s']:>9.0f}{r['diagnose_cases_per_s']:>9.0f}{cos:>15}"
+              f"{r['io_cosine_mean_abs_diff']:>13.3f}{r['shared data: model accuracy']:>14.4f}"
+              f"{r['shared data: rules accuracy']:>14.4f}{r['never-read sets: model accuracy']:>18.4f}"
+              f"{r['never-read sets: rules accuracy']:>18.4f}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "embedding_backends.json"
+    out.write_text(json.dumps({"sets": args.sets, "runs": RUNS, "texts": len(texts), "rows": rows,
+                               "encode_seconds": encode_s, "diagnose_seconds": diagnose_s}, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+def _io_cosines(recs: Sequence[LabelledRecord], emb: TextEmbedder) -> np.ndarray:
+    """The input-output cosine of each case as the signals read it (on MiniLM's scale)."""
+    a = emb.embed([r.record.input for r in recs])
+    b = emb.embed([r.record.output for r in recs])
+    return np.array([emb.calibrate(float(c)) for c in np.sum(a * b, axis=1)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
