@@ -366,6 +366,7 @@ class LearnedCombiner:
                                                  self.tree_confidence)
             if overruled:
                 reason += f"; trees over the signals overrule the rules: {label} at {conf:.2f}"
+                reason += self._tree_basis(x_raw[i, :n_base], label)
             elif self.tree_confidence:
                 reason += f"; trees over the signals give it p={conf:.2f}"
             if conf < self.threshold and s.certain is None:  # a failed validator is never sent to review
@@ -375,6 +376,21 @@ class LearnedCombiner:
             subs = {"behavior": (beh_sub,), "information": (info_sub,), "both": (beh_sub, info_sub)}[label]
             out.append(Verdict(label, subs, round(conf, 4), reason))
         return out
+
+    def _tree_basis(self, row: np.ndarray, label: str, top: int = 3) -> str:
+        """What the trees' label rests on, for a person reading an overruled case: the signals that moved its
+        raw score most above the other labels' (", resting most on check_fact = 1 (+0.46), ... (log-odds toward
+        information)")."""
+        assert self.trees is not None
+        params = (self.manifest.get("trees") or {}).get("params") or TREE_PARAMS
+        moved = self.trees.contributions(row, float(params["learning_rate"]))
+        toward = moved[:, LABEL_ORDER.index(label)] - moved.mean(axis=1)
+        names = (*FEATURES, *CASCADE_FEATURES)
+        best = [int(j) for j in np.argsort(-toward, kind="stable")[:top] if toward[j] > 0]
+        if not best:
+            return ""
+        return ", resting most on " + ", ".join(f"{names[j]} = {row[j]:.3g} ({toward[j]:+.2f})" for j in best) + \
+            f" (log-odds toward {label})"
 
     # -- storage ---------------------------------------------------------------------------------------------
     def save(self, out_dir: Path, extra_manifest: Mapping[str, Any] | None = None) -> None:

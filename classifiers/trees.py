@@ -106,6 +106,31 @@ class TreeEnsemble:
     def n_features_used(self) -> int:
         return int(self.feature[~self.leaf].max(initial=-1)) + 1
 
+    def contributions(self, row: np.ndarray, learning_rate: float) -> np.ndarray:
+        """(n_features, 3): how much each feature moved each class's raw score for one case.
+
+        Each tree's walk is split at every node into the step from the node's value to its child's, credited
+        to the node's feature (Saabas' path attribution). Inner nodes hold their value before the learning
+        rate (scikit-learn scales only the leaves), and a root's is 0 (the mean gradient a tree fits), so the
+        steps of a walk add up to its leaf: baseline + the column sums are the raw scores `probabilities` reads.
+        """
+        row = np.asarray(row, dtype=np.float64)
+        node = self.roots.reshape(-1).copy()
+        label = np.tile(np.arange(N_CLASSES), len(self.roots))  # roots[i, k] flattened: k cycles fastest
+        here = learning_rate * self.value[node]
+        out = np.zeros((max(len(row), self.n_features_used()), N_CLASSES))
+        while True:
+            walking = np.flatnonzero(~self.leaf[node])
+            if not len(walking):
+                return out
+            at = node[walking]
+            v = row[self.feature[at]]
+            go_left = np.where(np.isnan(v), self.missing_left[at], v <= self.threshold[at])
+            child = np.where(go_left, self.left[at], self.right[at])
+            there = np.where(self.leaf[child], self.value[child], learning_rate * self.value[child])
+            np.add.at(out, (self.feature[at], label[walking]), there - here[walking])
+            here[walking], node[walking] = there, child
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """(n, 3) class probabilities: every tree walked at once, one level per step, then a softmax."""
         x = np.asarray(x, dtype=np.float64)

@@ -173,3 +173,39 @@ def test_with_tree_confidence_each_verdict_carries_the_trees_probability_of_its_
                 tree_conf = max(tree_conf, 0.5)
             assert vd.confidence == round(tree_conf, 4)
             assert vd.confidence >= 0.5 or s.certain is not None
+
+
+def test_contributions_add_up_to_the_scores_and_find_the_feature_that_decides() -> None:
+    x, y = _data()  # label 2 ("both") exactly where feature 0 > 0.5
+    trees = fit_trees(x, y)
+    assert trees is not None
+    for row in (np.array([2.0, -1.0, 0.0, 0.3, -0.2, 0.1]), np.array([np.nan, 1.0, 0.5, 0.0, 0.0, 0.0])):
+        moved = trees.contributions(row, PARAMS["learning_rate"])
+        raw = trees.baseline + moved.sum(axis=0)
+        np.testing.assert_allclose(np.exp(raw) / np.exp(raw).sum(), trees.probabilities(row[None, :])[0],
+                                   rtol=0, atol=1e-9)
+    moved = trees.contributions(np.array([2.0, -1.0, 0.0, 0.3, -0.2, 0.1]), PARAMS["learning_rate"])
+    toward_both = moved[:, 2] - moved.mean(axis=1)
+    assert int(np.argmax(toward_both)) == 0 and toward_both[0] > 5 * np.abs(toward_both[3:]).max()
+
+
+def test_an_overruled_case_says_what_the_trees_rested_on(trained_dir: Path,
+                                                        labelled_records: list[LabelledRecord]) -> None:
+    comb = LearnedCombiner.load(trained_dir)
+    names = [*FEATURES, *CASCADE_FEATURES]
+    # Trees that call every case with a reference "behavior" and every other case "information": the opposite
+    # of what the rules make of the fixture's cases, so they overrule them.
+    x, _ = _data(n_features=len(names))
+    x = np.nan_to_num(x)
+    x[:, names.index("has_reference")] = np.arange(len(x)) % 2
+    y = np.where(x[:, names.index("has_reference")] > 0.5, 0, 1)
+    y[:30] = 2  # every label must be present for the trees to fit
+    comb.trees = fit_trees(x, y)
+    comb.tree_confidence = True
+    engine = Engine(comb, comb.embedder())
+    out = engine.diagnose([r.record for r in labelled_records])
+    overruled = [d for d in out if "trees over the signals overrule" in d.evidence[0].detail]
+    assert overruled
+    for d in overruled:
+        assert "resting most on has_reference = " in d.evidence[0].detail, d.evidence[0].detail
+        assert d.evidence[0].detail.endswith(f"(log-odds toward {d.label})")
