@@ -115,21 +115,27 @@ class TreeEnsemble:
         steps of a walk add up to its leaf: baseline + the column sums are the raw scores `probabilities` reads.
         """
         row = np.asarray(row, dtype=np.float64)
+        if len(row) < self.n_features_used():
+            raise ValueError(f"the trees read {self.n_features_used()} features, got {len(row)}")
         node = self.roots.reshape(-1).copy()
         label = np.tile(np.arange(N_CLASSES), len(self.roots))  # roots[i, k] flattened: k cycles fastest
         here = learning_rate * self.value[node]
-        out = np.zeros((max(len(row), self.n_features_used()), N_CLASSES))
+        out = np.zeros((len(row), N_CLASSES))
         while True:
             walking = np.flatnonzero(~self.leaf[node])
             if not len(walking):
                 return out
             at = node[walking]
-            v = row[self.feature[at]]
-            go_left = np.where(np.isnan(v), self.missing_left[at], v <= self.threshold[at])
-            child = np.where(go_left, self.left[at], self.right[at])
+            child = self._child(at, row[self.feature[at]])
             there = np.where(self.leaf[child], self.value[child], learning_rate * self.value[child])
             np.add.at(out, (self.feature[at], label[walking]), there - here[walking])
             here[walking], node[walking] = there, child
+
+    def _child(self, node: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Where each inner node sends a case whose value of the node's feature is `v` (a missing value takes the
+        side the split learned for it)."""
+        go_left = np.where(np.isnan(v), self.missing_left[node], v <= self.threshold[node])
+        return np.where(go_left, self.left[node], self.right[node])
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """(n, 3) class probabilities: every tree walked at once, one level per step, then a softmax."""
@@ -144,9 +150,7 @@ class TreeEnsemble:
             inner = ~self.leaf[node]
             if not inner.any():
                 break
-            v = x[rows, self.feature[node]]
-            go_left = np.where(np.isnan(v), self.missing_left[node], v <= self.threshold[node])
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            node = np.where(inner, self._child(node, x[rows, self.feature[node]]), node)
         raw = self.value[node].reshape(len(x), -1, N_CLASSES).sum(axis=1) + self.baseline
         raw -= raw.max(axis=1, keepdims=True)
         e = np.exp(raw)
