@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import HAND_DATA, RESULTS, read  # noqa: E402
 from classifiers.cascade import decide  # noqa: E402
-from classifiers.embedding import Embedder, TextEmbedder, load_minilm  # noqa: E402
+from classifiers.embedding import DIM, Embedder, TextEmbedder, load_minilm  # noqa: E402
 from classifiers.engine import default_model_dir, shipped_embedder  # noqa: E402
 from classifiers.model import LearnedCombiner  # noqa: E402
 from classifiers.records import LabelledRecord  # noqa: E402
@@ -70,7 +70,7 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, **_: Any) -> np.ndarray:
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             idx = order[start:start + batch_size]
             enc = self._tokenizer([texts[i] for i in idx], padding=True, truncation=True,
@@ -87,7 +87,8 @@ def export_onnx(out_dir: Path) -> tuple[Path, Path]:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    bert = load_minilm()[0].auto_model.eval()
+    minilm = load_minilm()
+    bert = minilm[0].auto_model.eval()
 
     class LastHidden(torch.nn.Module):
         def __init__(self) -> None:
@@ -98,7 +99,7 @@ def export_onnx(out_dir: Path) -> tuple[Path, Path]:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask,
                              token_type_ids=token_type_ids).last_hidden_state
 
-    example = load_minilm().tokenizer(["an example", "another one"], padding=True, return_tensors="pt")
+    example = minilm.tokenizer(["an example", "another one"], padding=True, return_tensors="pt")
     fp32, int8 = out_dir / "minilm.onnx", out_dir / "minilm-int8.onnx"
     with warnings.catch_warnings():
         # The tracer warns wherever the model's Python code reads a tensor's value (shape checks in the masking
