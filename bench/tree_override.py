@@ -92,13 +92,15 @@ def main() -> int:
     held = group == "never-read"
     probs[held] = tree_probs(trainable, held)
 
-    def labels(keep: frozenset[str], min_p: float) -> np.ndarray:
-        out = cascade.copy()
-        for i in range(len(y)):
-            k = int(np.argmax(probs[i]))
+    def labels(keep: frozenset[str], min_p: float, p: np.ndarray = probs,
+               cases: np.ndarray = np.arange(len(y))) -> np.ndarray:
+        """The final labels of `cases` (all by default) under a policy, given the trees' probabilities `p` of them."""
+        out = cascade[cases].copy()
+        for j, i in enumerate(cases):
+            k = int(np.argmax(p[j]))
             if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
-                                  float(probs[i, k]), keep, min_p):
-                out[i] = k
+                                  float(p[j, k]), keep, min_p):
+                out[j] = k
         return out
 
     def row(name: str, pred: np.ndarray) -> dict[str, object]:
@@ -143,13 +145,7 @@ def main() -> int:
         for _ in range(1 if share == 1.0 else 2):
             kept_sets = rng.permutation(read_names)[: max(1, round(share * len(read_names)))]
             train = trainable & (~is_read | np.isin(group, kept_sets))
-            p_never = tree_probs(train, held)
-            pred = cascade[held].copy()
-            for j, i in enumerate(np.flatnonzero(held)):
-                k = int(np.argmax(p_never[j]))
-                if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
-                                      float(p_never[j, k])):
-                    pred[j] = k
+            pred = labels(TREES_KEEP_RULES, TREES_MIN_PROBABILITY, tree_probs(train, held), np.flatnonzero(held))
             draws.append({"train_cases": int(train.sum()), "never_read_accuracy": float(np.mean(pred == y[held]))})
         curve.append({"share_of_read_sets": share, "draws": draws})
     print(f"read sets: {int(is_read.sum())} cases in 5 grouped folds; never-read: {int(held.sum())} cases in "
