@@ -370,6 +370,11 @@ class LearnedCombiner:
             elif self.tree_confidence:
                 reason += f"; trees over the signals give it p={conf:.2f}"
             if conf < self.threshold and s.certain is None:  # a failed validator is never sent to review
+                if self.tree_confidence and tree_p is not None:
+                    # For the person who reviews it: where the trees lean, and on what.
+                    lean = LABEL_ORDER[int(np.argmax(tree_p[i]))]
+                    reason += f"; they lean to {lean} at {float(np.max(tree_p[i])):.2f}"
+                    reason += self._tree_basis(x_raw[i, :n_base], lean)
                 out.append(Verdict("unknown", (), round(conf, 4), f"confidence {conf:.2f} below threshold "
                                    f"{self.threshold:.2f}; {reason}"))
                 continue

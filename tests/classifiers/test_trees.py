@@ -209,3 +209,11 @@ def test_an_overruled_case_says_what_the_trees_rested_on(trained_dir: Path,
     for d in overruled:
         assert "resting most on has_reference = " in d.evidence[0].detail, d.evidence[0].detail
         assert d.evidence[0].detail.endswith(f"(log-odds toward {d.label})")
+    # A case sent to review says where the trees lean, and on what.
+    comb.threshold = 1.0
+    reviewed = [d for d in engine.diagnose([r.record for r in labelled_records]) if d.label == "unknown"]
+    assert reviewed
+    for d in reviewed:
+        lean = d.evidence[0].detail.split("they lean to ")[1].split()[0]
+        assert "resting most on has_reference = " in d.evidence[0].detail
+        assert d.evidence[0].detail.endswith(f"(log-odds toward {lean})")
