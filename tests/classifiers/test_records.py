@@ -154,7 +154,8 @@ def test_context_and_instructions_in_other_shapes_are_read() -> None:
                                              ("Caddyfile", "code"), ("gdscript", "code"), ("Justfile", "code"),
                                              ("Raku", "code"), ("JCL", "code"),
                                              ("Jenkinsfile", "code"), ("edn", "code"), ("R", "code"),
-                                             ("Rmd", "code"), ("bicepparam", "code")])
+                                             ("Rmd", "code"), ("bicepparam", "code"),
+                                             ("menhir", "code"), ("ocamllex", "code")])
 def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
     rec = _parse(expected_format=given).record
     assert rec.expected_format == read and rec.instructions == ()
