@@ -17,7 +17,9 @@ from classifiers.embedding import Embedder
 from classifiers.records import BadLine, LabelledRecord, read_jsonl
 from classifiers.signals import Signals, extract
 
-DATA = Path("/work/shared/data/failures.jsonl")
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+"""The shared material's data folder, beside the project root (../shared/data)."""
+DATA = SHARED_DATA / "failures.jsonl"
 HAND_DATA = Path(__file__).resolve().parent / "data"
 READ_SETS = ["ood_cases", "ood_holdout"] + [f"ood_test{i}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 16, 17, 18, 19,
                                                                   *range(21, 69), 83, 84, 87, 88, 93, 94, 95, 96,

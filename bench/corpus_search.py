@@ -23,7 +23,6 @@ import argparse
 import gc
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -33,17 +32,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = Path("/work/shared/data")
+
+DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench/results"
 
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench._memory import peak_rss_mb as peak_mb, rss_mb  # noqa: E402
 
 
 def passages(n: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -208,9 +201,9 @@ def main() -> int:
               f"{r['upsert_ms']:>10.2f} {r['rss_mb']:>9.0f} {r['peak_rss_mb']:>8.0f}  {agree}")
     for f in RESULTS.glob("_tops_*.json"):
         f.unlink()
-    out = RESULTS / f"corpus_search_{args.sizes.replace(',', '_')}.json"
-    out.write_text(json.dumps(rows, indent=1))
-    print(f"wrote {out}")
+    path = RESULTS / f"corpus_search_{args.sizes.replace(',', '_')}.json"
+    path.write_text(json.dumps(rows, indent=1))
+    print(f"wrote {path}")
     return 0
 
 

