@@ -155,16 +155,15 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 from bench._memory import rss_mb
+from bench.embedding_backends import MINILM_MAX_TOKENS, OnnxEncoder, minilm_files
 from classifiers.embedding import Embedder
-before = rss_mb()
+from classifiers.engine import shipped_embedder
+before = rss_mb()  # the engine's own modules are loaded: what follows is the backend's
 if {name!r} == "static":
-    from classifiers.engine import shipped_embedder
     emb = shipped_embedder()
 elif {name!r} == "minilm":
     emb = Embedder()
 else:
-    from bench.embedding_backends import OnnxEncoder, minilm_files
-    from bench.embedding_backends import MINILM_MAX_TOKENS
     emb = Embedder(encoder=OnnxEncoder(Path({str(weights)!r}), minilm_files()[1], MINILM_MAX_TOKENS))
 emb.embed(["warm up"])
 print(rss_mb() - before, "torch" in sys.modules)
