@@ -52,6 +52,7 @@ from bench._cache import HAND_DATA, RESULTS, read  # noqa: E402
 from classifiers.cascade import decide  # noqa: E402
 from classifiers.embedding import DIM, Embedder, TextEmbedder, load_minilm  # noqa: E402
 from classifiers.engine import STATIC_FILE, default_model_dir, shipped_embedder  # noqa: E402
+from classifiers.evaluation import accuracy  # noqa: E402
 from classifiers.model import LearnedCombiner  # noqa: E402
 from classifiers.records import LabelledRecord  # noqa: E402
 from classifiers.signals import extract  # noqa: E402
@@ -176,10 +177,6 @@ print(rss_mb() - before, "torch" in sys.modules)
     return float(grown)
 
 
-def accuracy(recs: Sequence[LabelledRecord], labels: Sequence[str]) -> float:
-    return float(np.mean([r.label == label for r, label in zip(recs, labels)]))
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="*", default=DEFAULT_SETS, help="never-read hand-written sets (bench/data)")
@@ -232,8 +229,9 @@ def main() -> int:
                 row["cosine_to_minilm_mean"], row["cosine_to_minilm_min"] = float(same.mean()), float(same.min())
             for label, recs in data.items():
                 sigs, vecs = extract([r.record for r in recs], emb)
-                row[f"{label}: model accuracy"] = accuracy(recs, [v.label for v in combiner.predict(sigs, vecs)])
-                row[f"{label}: rules accuracy"] = accuracy(recs, [decide(s).label for s in sigs])
+                truth = [r.label or "" for r in recs]
+                row[f"{label}: model accuracy"] = accuracy(truth, [v.label for v in combiner.predict(sigs, vecs)])
+                row[f"{label}: rules accuracy"] = accuracy(truth, [decide(s).label for s in sigs])
             rows.append(row)
             print(f"measured {name}", file=sys.stderr)
 

@@ -383,9 +383,9 @@ class LearnedCombiner:
         return out
 
     def _tree_basis(self, row: np.ndarray, label: str, top: int = 3) -> str:
-        """What the trees' label rests on, for a person reading an overruled case: the signals that moved its
-        raw score most above the other labels' (", resting most on check_fact = 1 (+0.46), ... (log-odds toward
-        information)")."""
+        """What the trees' `label` rests on, for a person reading an overruled or a reviewed case: the signals that
+        moved its raw score most above the other labels' (", resting most on check_fact = 1 (+0.46), ...
+        (log-odds toward information)")."""
         assert self.trees is not None
         params = (self.manifest.get("trees") or {}).get("params") or TREE_PARAMS
         moved = self.trees.contributions(row, float(params["learning_rate"]))
