@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from classifiers.cascade import NOMINAL_CONFIDENCE, RULES, Verdict, decide
+from classifiers.glossary import describe
 from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES
 from classifiers.signals import EMBEDDED, FEATURES, Signals
 from classifiers.trees import PARAMS as TREE_PARAMS, TreeEnsemble
@@ -384,8 +385,8 @@ class LearnedCombiner:
 
     def _tree_basis(self, row: np.ndarray, label: str, top: int = 3) -> str:
         """What the trees' `label` rests on, for a person reading an overruled or a reviewed case: the signals that
-        moved its raw score most above the other labels' (", resting most on check_fact = 1 (+0.46), ...
-        (log-odds toward information)")."""
+        moved its raw score most above the other labels', in words with their names (", resting most on: a
+        correctness check failed: yes [check_fact +0.46], ... (log-odds toward information)")."""
         assert self.trees is not None
         params = (self.manifest.get("trees") or {}).get("params") or TREE_PARAMS
         moved = self.trees.contributions(row, float(params["learning_rate"]))
@@ -394,8 +395,8 @@ class LearnedCombiner:
         best = [int(j) for j in np.argsort(-toward, kind="stable")[:top] if toward[j] > 0]
         if not best:
             return ""
-        return ", resting most on " + ", ".join(f"{names[j]} = {row[j]:.3g} ({toward[j]:+.2f})" for j in best) + \
-            f" (log-odds toward {label})"
+        return ", resting most on: " + ", ".join(f"{describe(names[j], row[j])} [{names[j]} {toward[j]:+.2f}]"
+                                                 for j in best) + f" (log-odds toward {label})"
 
     # -- storage ---------------------------------------------------------------------------------------------
     def save(self, out_dir: Path, extra_manifest: Mapping[str, Any] | None = None) -> None:

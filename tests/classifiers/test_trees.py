@@ -207,7 +207,8 @@ def test_an_overruled_case_says_what_the_trees_rested_on(trained_dir: Path,
     overruled = [d for d in out if "trees over the signals overrule" in d.evidence[0].detail]
     assert overruled
     for d in overruled:
-        assert "resting most on has_reference = " in d.evidence[0].detail, d.evidence[0].detail
+        assert "resting most on: a reference answer is given: " in d.evidence[0].detail, d.evidence[0].detail
+        assert "[has_reference " in d.evidence[0].detail
         assert d.evidence[0].detail.endswith(f"(log-odds toward {d.label})")
     # A case sent to review says where the trees lean, and on what.
     comb.threshold = 1.0
@@ -215,5 +216,5 @@ def test_an_overruled_case_says_what_the_trees_rested_on(trained_dir: Path,
     assert reviewed
     for d in reviewed:
         lean = d.evidence[0].detail.split("they lean to ")[1].split()[0]
-        assert "resting most on has_reference = " in d.evidence[0].detail
+        assert "resting most on: a reference answer is given: " in d.evidence[0].detail
         assert d.evidence[0].detail.endswith(f"(log-odds toward {lean})")
