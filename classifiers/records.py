@@ -64,7 +64,8 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "coffeescript", "haxe", "vbnet", "assembly", "asm", "wat", "glsl", "hlsl", "wgsl", "cuda",
                             "qml", "xaml", "mojo", "odin", "ballerina", "gdscript", "justfile", "raku", "perl6",
                             "fennel", "janet", "hy", "lfe", "idris", "lean", "sml", "jcl", "rexx", "jenkinsfile",
-                            "systemverilog", "vbscript", "menhir", "ocamllex", "ocamlyacc",
+                            "systemverilog", "vbscript", "menhir", "ocamllex", "ocamlyacc", "tonel", "agda", "coq",
+                            "idris2", "lean4", "meson", "earthfile", "vagrantfile",
                             # Templates that mix markup and code.
                             "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
                             "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",

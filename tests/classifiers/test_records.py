@@ -155,7 +155,8 @@ def test_context_and_instructions_in_other_shapes_are_read() -> None:
                                              ("Raku", "code"), ("JCL", "code"),
                                              ("Jenkinsfile", "code"), ("edn", "code"), ("R", "code"),
                                              ("Rmd", "code"), ("bicepparam", "code"),
-                                             ("menhir", "code"), ("ocamllex", "code")])
+                                             ("menhir", "code"), ("ocamllex", "code"), ("tonel", "code"),
+                                             ("Agda", "code"), ("Coq", "code"), ("Lean4", "code")])
 def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
     rec = _parse(expected_format=given).record
     assert rec.expected_format == read and rec.instructions == ()
