@@ -210,11 +210,18 @@ def _fact_differs(ref: Any, out: Any) -> bool:
     kinds = {_kind(ref), _kind(out)}
     if kinds == {"number", "text"}:
         # "0.05 mg/L" where the reference has 0.01 is another value; "14.8%" or "36.4x" for 14.8 is another type.
-        nums = [_LEADING_NUMBER.match(str(x)) for x in (ref, out)]
+        # So is "Section 7" for 8: a text's only number is its value.
+        texts = [re.sub(r"^([-+]?)\s*[$€£]", r"\1", str(x).strip()).lstrip("+") for x in (ref, out)]  # -£54.20
+        nums = [_LEADING_NUMBER.match(t) or _only_number(t) for t in texts]
         return all(nums) and _norm_number(nums[0].group(1)) != _norm_number(nums[1].group(1))  # type: ignore[union-attr]
     if len(kinds) == 2 and "null" not in kinds:
         return False
     return not (_is_label(ref) or _is_label(out))
+
+
+def _only_number(text: str) -> re.Match[str] | None:
+    found = list(_ANY_NUMBER.finditer(text))
+    return found[0] if len(found) == 1 else None
 
 
 def _same_in_other_form(ref: Any, out: Any) -> bool:
@@ -239,8 +246,12 @@ def _same_in_other_form(ref: Any, out: Any) -> bool:
         return bool(a and b) and any(abs(x - 100 * y) < 1e-6 * abs(x) and 0 < abs(y) <= 1 for x, y in ((a, b), (b, a)))
     if _kind(ref) == "text" and _kind(out) == "text":
         r_code, o_code = bool(_CODE.fullmatch(r)), bool(_CODE.fullmatch(o))
-        if r_code != o_code or (r_code and (r.startswith(o) or o.startswith(r))):
-            return True  # an enum code against its spelled-out name (or a longer code): the schema's business
+        name = o if r_code else r
+        spelled_out = r_code != o_code and (any(ch.islower() for ch in name) or not any(ch.isdigit() for ch in name))
+        if spelled_out or (r_code and (r.startswith(o) or o.startswith(r))):
+            # An enum code against its spelled-out name (`HIGH`, `Class 1`) or a longer code: the schema's
+            # business. (Against another code, `I11.9` for the ICD code `I10`, it is another value.)
+            return True
         if _DATE_LIKE.search(r) or _DATE_LIKE.search(o):
             return False  # (`2025-03-02` and `2025-02-03` share their numbers, not their date)
         rw, ow = _words(r), _words(o)
@@ -277,6 +288,7 @@ def _is_fact(value: Any) -> bool:
 
 
 _LEADING_NUMBER = re.compile(r"\s*[$€£]?(-?\d[\d,]*(?:\.\d+)?)")
+_ANY_NUMBER = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?)(?![\w.])")
 _MONTH_DATE = re.compile(r"(?:" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
                          + _MONTH + r"(?:,?\s+\d{4})?)")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -373,9 +385,33 @@ def compare(output: str, reference: str, given: str = "", asked: str = "") -> Fa
     return _compare_text(output, reference, given, ref_json, asked)
 
 
+def _path_words(path: str) -> frozenset[str]:
+    """The words of a field's path, singular and lower case, list positions kept (`/hsa_limits/self`,
+    `/hsaLimitSelf` and `/hsa_limit_self` are all {hsa, limit, self})."""
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", path.replace("_", "/").replace("-", "/"))
+    return frozenset(w.lower()[:-1] if len(w) > 3 and re.search(r"[^s]s$", w.lower()) else w.lower() for w in words)
+
+
+def _reshaped(ref_leaves: dict[str, Any], out_leaves: dict[str, Any]) -> dict[str, str]:
+    """Output paths the reference lacks, mapped to the reference path with the same words (when just one field
+    on each side has them)."""
+    def unmatched(leaves: dict[str, Any], other: dict[str, Any]) -> dict[frozenset[str], list[str]]:
+        by_words: dict[frozenset[str], list[str]] = {}
+        for p in leaves:
+            if p not in other:
+                by_words.setdefault(_path_words(p), []).append(p)
+        return by_words
+    ref_by, out_by = unmatched(ref_leaves, out_leaves), unmatched(out_leaves, ref_leaves)
+    return {outs[0]: ref_by[w][0] for w, outs in out_by.items() if w and len(outs) == 1 and len(ref_by.get(w, ())) == 1}
+
+
 def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
     """Field-by-field agreement of two JSON payloads; None when they share no field."""
     ref_leaves, out_leaves = dict(_leaves(ref_json)), dict(_leaves(out_json))
+    # A field moved or renamed by the schema fault (`hsa_limits/self` for `hsa_limit_self`) is still the same
+    # field: paired by the words of its path where just one field on each side has them.
+    moved = _reshaped(ref_leaves, out_leaves)
+    out_leaves = {moved.get(p, p): v for p, v in out_leaves.items()}
     shared = [p for p in ref_leaves if p in out_leaves]
     if not shared:
         return None

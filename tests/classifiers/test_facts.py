@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.facts import compare, fact_tokens, held_facts, invented_citations, unsourced_ids
+from classifiers.facts import _reshaped, compare, fact_tokens, held_facts, invented_citations, unsourced_ids
 
 
 def test_fact_tokens_normalise_numbers_dates_and_number_words() -> None:
@@ -152,6 +152,9 @@ def test_a_date_written_out_in_a_json_field_is_the_same_date() -> None:
     ('{"fund": "MOBILE_PANTRY"}', '{"fund": "Mobile Pantry"}'),
     ('{"category": "Meals"}', '{"category": "Meals & Entertainment"}'),
     ('{"flag": "HH"}', '{"flag": "CRITICAL HIGH"}'),            # an enum code spelled out
+    ('{"class": "C1"}', '{"class": "Class 1"}'),
+    ('{"amount": -54.2}', '{"amount": "-£54.20"}'),             # a number as a currency string
+    ('{"amount": 2000.0}', '{"amount": "+$2,000.00"}'),
 ])
 def test_one_value_in_another_form_is_not_another_fact(ref: str, out: str) -> None:
     assert not compare(out, ref).hard
@@ -162,6 +165,8 @@ def test_one_value_in_another_form_is_not_another_fact(ref: str, out: str) -> No
     ('{"d": "2025-02-03"}', '{"d": "2025-03-02"}'),            # the same numbers, another date
     ('{"min": 120000}', '{"min": 12000}'),
     ('{"seal": null}', '{"seal": "SL-448210"}'),               # a value where the document has none
+    ('{"code": "I10"}', '{"code": "I11.9"}'),                  # a code against another code, not a name
+    ('{"ppe_section": 8}', '{"ppe_section": "Section 7"}'),     # a text's only number is its value
 ])
 def test_another_value_is_another_fact(ref: str, out: str) -> None:
     assert compare(out, ref).hard
@@ -211,3 +216,14 @@ def test_sections_the_source_document_does_not_state() -> None:
     assert invented_citations("See Article 14.2.", source) == ["14.2"]
     # Numbers that are not cited as a part of the document are left to the other fact checks.
     assert invented_citations("Pay $55 by the 10th, or call 555-0100.", source) == []
+
+
+def test_a_field_the_schema_fault_moved_or_renamed_is_still_compared() -> None:
+    ref = '{"plan_year": 2025, "hsa_limit_self": 4300, "hsa_limit_family": 8550, "catch_up_55": 1000}'
+    moved = '{"plan_year": "2025", "hsa_limits": {"self": 3850, "family": 7750}, "catch_up_55": 1000}'
+    agreement = compare(moved, ref)
+    assert agreement.hard and "2 of 4 shared fields" in agreement.detail, agreement.detail
+    kept = '{"plan_year": 2025, "hsaLimits": {"self": 4300, "family": 8550}, "catch_up_55": 1000}'
+    assert not compare(kept, ref).conflict and compare(kept, ref).ref_recall == 1.0
+    # Two fields with the same words on one side pair with neither.
+    assert _reshaped({"/a/limit": 1, "/limits/a": 2}, {"/a_limit": 3}) == {}
