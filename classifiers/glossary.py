@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from classifiers.cascade import RULES
 from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES
-from classifiers.signals import DIRECTIVE_GAP_SCALE
+from classifiers.signals import CHECK_COUNT_CAP, DIRECTIVE_GAP_SCALE
 
 _CHECKS = {
     "format": "a format check", "schema": "a schema check", "instruction": "an instruction check",
@@ -155,12 +155,16 @@ VALUES: dict[str, str] = {
     "harm_learned": "the learned harm head's probability that the prompt is harmful",
     "ref_gap_in_context": "share of what the output lacks of the reference that the passages hold",
     "ref_gap_in_directive": "words the output lacks that stand in a rule the passages state",
+    "checks_failed": "the pipeline's checks that failed",
+    "checks_passed": "the pipeline's checks that passed",
     "casc_behavior_conf": "the rules' confidence in a behavior fault",
     "casc_information_conf": "the rules' confidence in an information fault",
 }
 """Signals with a range of values: what the value measures."""
 
-COUNTS: dict[str, int] = {"instr_count": 5, "n_questions": 4, "instr_unchecked": 3, "ref_gap_in_directive": DIRECTIVE_GAP_SCALE}
+COUNTS: dict[str, int] = {"instr_count": 5, "n_questions": 4, "instr_unchecked": 3,
+                          "ref_gap_in_directive": DIRECTIVE_GAP_SCALE,
+                          "checks_failed": CHECK_COUNT_CAP, "checks_passed": CHECK_COUNT_CAP}
 """Signals that are a count over its cap (`signals.py` scales them to 0..1): the cap."""
 
 

@@ -45,6 +45,7 @@ FEATURES: tuple[str, ...] = (
     "thin_answer", "not_a_message", "follow_context", "same_question", "payload_output", "sql_invented",
     "claims_unsupported", "guessed_value", "harm_learned", "unsourced_id", "sql_unlisted_value", "task_not_done",
     "invented_citation", "content_check_passed", "ref_gap_in_context", "ref_gap_in_directive",
+    "checks_failed", "checks_passed",
 ) + tuple(f"check_{k}" for k in CHECK_KINDS)
 SAME_QUESTION_TERMS = 4
 """`same_question`: how many of the question's words the reference must use for the output, using all of them
@@ -52,6 +53,8 @@ too, to be an answer to the same question."""
 THIN_REFERENCE_WORDS = 20
 THIN_SHARE = 0.4
 """`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
+CHECK_COUNT_CAP = 3
+"""`checks_failed`, `checks_passed`: how many of the pipeline's checks failed / passed, over this (capped at 1)."""
 DIRECTIVE_GAP_SCALE = 10
 """`ref_gap_in_directive`: the count of missing reference words in the context's rules, over this (capped at 1)."""
 EMBEDDED = ("input", "output")
@@ -393,6 +396,11 @@ def _cheap(rec: FailureRecord) -> Signals:
     kinds = failed_check_kinds(rec.checks)
     for k in CHECK_KINDS:
         v[f"check_{k}"] = float(k in kinds)
+    # How many checks failed and passed, whatever their names say (a name no table knows still failed): two
+    # failed checks point to two faults more often than one does, and passed ones vouch for something.
+    failed = sum(not c.passed for c in rec.checks)
+    v["checks_failed"] = min(failed, CHECK_COUNT_CAP) / CHECK_COUNT_CAP
+    v["checks_passed"] = min(len(rec.checks) - failed, CHECK_COUNT_CAP) / CHECK_COUNT_CAP
     for k, why in kinds.items():
         ev.append(Evidence(f"check:{k}", why, 0.8))
     vouched = passed_content_checks(rec.checks)

@@ -1209,3 +1209,15 @@ def test_a_completeness_check_beside_an_abstention_finds_a_missing_fact(engine: 
     assert (vd.label, vd.subtypes, vd.rule) == ("information", ("missing_knowledge",), "abstained_detail")
     answered = dataclasses.replace(rec, output="Leave bank hours are paid time off from the bank.")
     assert decide(engine.signals([answered])[0][0]).label == "behavior"
+
+
+def test_the_checks_that_failed_and_passed_are_counted_whatever_their_names(engine: Engine) -> None:
+    rec = FailureRecord(id="n", input="List the open invoices.", output="INV-1, INV-2",
+                        checks=(Check("json_valid", False), Check("our_custom_gate", False), Check("acme_judge", True)))
+    values = engine.signals([rec])[0][0].values
+    assert values["checks_failed"] == pytest.approx(2 / 3, abs=1e-4)
+    assert values["checks_passed"] == pytest.approx(1 / 3, abs=1e-4)
+    many = dataclasses.replace(rec, checks=tuple(Check(f"gate_{i}", False) for i in range(5)))
+    assert engine.signals([many])[0][0].values["checks_failed"] == 1.0  # capped at three
+    none = engine.signals([dataclasses.replace(rec, checks=())])[0][0].values
+    assert none["checks_failed"] == none["checks_passed"] == 0.0
