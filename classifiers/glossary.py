@@ -8,8 +8,8 @@ An overruled or reviewed case names the signals that moved the trees most. Their
     >>> describe("ref_token_recall", 0.25)
     "share of the reference's words the output holds: 0.25"
 
-A flag (a signal that is 0 or 1) reads as yes / no, a capped count as the count, any other signal as its value. Every name in
-`model.feature_names` has an entry; a test keeps it so.
+A flag (a signal that is 0 or 1) reads as yes / no, a capped count as the count, any other signal as its
+value. Every name in `model.feature_names` has an entry; a test keeps it so.
 """
 
 from __future__ import annotations
