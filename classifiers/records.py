@@ -65,7 +65,8 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "qml", "xaml", "mojo", "odin", "ballerina", "gdscript", "justfile", "raku", "perl6",
                             "fennel", "janet", "hy", "lfe", "idris", "lean", "sml", "jcl", "rexx", "jenkinsfile",
                             "systemverilog", "vbscript", "menhir", "ocamllex", "ocamlyacc", "tonel", "agda", "coq",
-                            "idris2", "lean4", "meson", "earthfile", "vagrantfile",
+                            "idris2", "lean4", "meson", "earthfile", "vagrantfile", "forth", "bqn", "qsharp", "cairo",
+                            "move", "vyper", "supercollider", "sclang", "inform7",
                             # Templates that mix markup and code.
                             "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
                             "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",

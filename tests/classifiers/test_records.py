@@ -156,7 +156,9 @@ def test_context_and_instructions_in_other_shapes_are_read() -> None:
                                              ("Jenkinsfile", "code"), ("edn", "code"), ("R", "code"),
                                              ("Rmd", "code"), ("bicepparam", "code"),
                                              ("menhir", "code"), ("ocamllex", "code"), ("tonel", "code"),
-                                             ("Agda", "code"), ("Coq", "code"), ("Lean4", "code")])
+                                             ("Agda", "code"), ("Coq", "code"), ("Lean4", "code"),
+                                             ("Forth", "code"), ("qsharp", "code"), ("Vyper", "code"),
+                                             ("Inform7", "code")])
 def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
     rec = _parse(expected_format=given).record
     assert rec.expected_format == read and rec.instructions == ()
