@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from classifiers.cascade import RULES
 from classifiers.records import BEHAVIOR_SUBTYPES, INFORMATION_SUBTYPES
-from classifiers.signals import CHECK_COUNT_CAP, DIRECTIVE_GAP_SCALE
+from classifiers.signals import (CHECK_COUNT_CAP, DIRECTIVE_GAP_SCALE, INSTRUCTION_COUNT_CAP, QUESTION_CAP,
+                                 UNCHECKED_RULE_CAP)
 
 _CHECKS = {
     "format": "a format check", "schema": "a schema check", "instruction": "an instruction check",
@@ -162,8 +163,8 @@ VALUES: dict[str, str] = {
 }
 """Signals with a range of values: what the value measures."""
 
-COUNTS: dict[str, int] = {"instr_count": 5, "n_questions": 4, "instr_unchecked": 3,
-                          "ref_gap_in_directive": DIRECTIVE_GAP_SCALE,
+COUNTS: dict[str, int] = {"instr_count": INSTRUCTION_COUNT_CAP, "n_questions": QUESTION_CAP,
+                          "instr_unchecked": UNCHECKED_RULE_CAP, "ref_gap_in_directive": DIRECTIVE_GAP_SCALE,
                           "checks_failed": CHECK_COUNT_CAP, "checks_passed": CHECK_COUNT_CAP}
 """Signals that are a count over its cap (`signals.py` scales them to 0..1): the cap."""
 

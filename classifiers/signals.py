@@ -55,6 +55,10 @@ THIN_SHARE = 0.4
 """`thin_answer`: a reference of at least THIN_REFERENCE_WORDS words, an output under THIN_SHARE of them."""
 CHECK_COUNT_CAP = 3
 """`checks_failed`, `checks_passed`: how many of the pipeline's checks failed / passed, over this (capped at 1)."""
+INSTRUCTION_COUNT_CAP = 5
+UNCHECKED_RULE_CAP = 3
+QUESTION_CAP = 4
+"""`instr_count`, `instr_unchecked`, `n_questions`: their counts over these (capped at 1)."""
 DIRECTIVE_GAP_SCALE = 10
 """`ref_gap_in_directive`: the count of missing reference words in the context's rules, over this (capped at 1)."""
 EMBEDDED = ("input", "output")
@@ -337,12 +341,12 @@ def _cheap(rec: FailureRecord) -> Signals:
     # most likely broke one. (An unread rule of shape, "answer with a code snippet", is usually kept.)
     unchecked = [i for i, found in zip(rec.instructions, per_instruction)
                  if not found and not _FORM_WORDS.search(i) and (_CONDUCT_RULE.search(i) or _STYLE_RULE.search(i))]
-    v["instr_unchecked"] = min(len(unchecked), 3) / 3
+    v["instr_unchecked"] = min(len(unchecked), UNCHECKED_RULE_CAP) / UNCHECKED_RULE_CAP
     prompt_tone = bool(_PROMPT_TONE.search(rec.input[:4000]))
     v["instr_style"] = float(prompt_tone or any(_STYLE_RULE.search(i) for i in unchecked))
     if checks:
         fails = [c for c in checks if not c.passed]
-        v["instr_count"] = min(len(checks), 5) / 5
+        v["instr_count"] = min(len(checks), INSTRUCTION_COUNT_CAP) / INSTRUCTION_COUNT_CAP
         v["instr_fail_share"] = len(fails) / len(checks)
         v["instr_any_fail"] = float(bool(fails))
         # A query or a test asked for and not given, or code left stubbed: its facts are not the answer's.
@@ -412,7 +416,8 @@ def _cheap(rec: FailureRecord) -> Signals:
     v["out_len"] = log_words(out)
     v["in_len"] = log_words(rec.input)
     v["len_ratio"] = max(-1.0, min(1.0, math.log((words_out + 1) / (words_in + 1)) / 4))
-    v["n_questions"] = min(4, rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))) / 4
+    n_asked = rec.input.count("?") + len(re.findall(r"\b(additionally|also)\b", rec.input, re.I))
+    v["n_questions"] = min(QUESTION_CAP, n_asked) / QUESTION_CAP
     v["explanatory"] = float(bool(_EXPLAIN.search(rec.input)))
     # A why/how question is answered with "it varies" in good faith; a question for one value is not.
     # In an explanation a hedge ("it depends on the engine") can be part of a fair answer; beside a gold answer
