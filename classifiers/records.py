@@ -45,9 +45,10 @@ EXPECTED_FORMATS = ("json", "yaml", "xml", "html", "sql", "csv", "markdown")
 CARRIED_FORMATS = ("toml", "ini", "jsonl", "ndjson", "tsv", "latex", "python", "javascript", "typescript", "regex",
                    "graphql", "cron", "mermaid", "dot", "dsl", "code", "diff")
 """Text formats accepted and carried (to the router's prompts and the trainer) but not validated."""
-FORMAT_ALIASES = {"yml": "yaml", "md": "markdown", "htm": "html", "patch": "diff"}
-NO_FORMAT = frozenset({"", "text", "plain", "plaintext", "plain_text", "prose", "free_text", "freeform", "free-form",
-                       "natural_language", "none", "null", "any"})
+FORMAT_ALIASES = {"yml": "yaml", "md": "markdown", "htm": "html", "html5": "html", "xhtml": "html", "svg": "xml",
+                  "patch": "diff", "py": "python", "js": "javascript", "ts": "typescript", "tex": "latex"}
+NO_FORMAT = frozenset({"", "text", "txt", "plain", "plaintext", "plain_text", "prose", "free_text", "freeform",
+                       "free-form", "natural_language", "none", "null", "any"})
 """`expected_format` values that say "no particular format": read as absent."""
 SQL_DIALECTS = frozenset({"postgresql", "postgres", "psql", "mysql", "mariadb", "sqlite", "tsql", "mssql", "plsql",
                           "oracle", "bigquery", "snowflake", "redshift", "duckdb", "hiveql", "sparksql", "trino",
@@ -66,24 +67,40 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             "fennel", "janet", "hy", "lfe", "idris", "lean", "sml", "jcl", "rexx", "jenkinsfile",
                             "systemverilog", "vbscript", "menhir", "ocamllex", "ocamlyacc", "tonel", "agda", "coq",
                             "idris2", "lean4", "meson", "earthfile", "vagrantfile", "forth", "bqn", "qsharp", "cairo",
-                            "move", "vyper", "supercollider", "sclang", "inform7",
+                            "move", "vyper", "supercollider", "sclang", "inform7", "mdx",
                             # Templates that mix markup and code.
                             "razor", "cshtml", "jinja", "jinja2", "erb", "handlebars", "liquid", "twig", "heex", "eex",
                             "leex", "ejs", "pug", "mustache", "blade", "svelte", "astro",
                             # Configuration files in a language's own syntax.
                             "properties", "env", "dotenv", "conf", "hocon", "caddyfile", "apacheconf", "htaccess",
                             "haproxy", "systemd", "vcl", "dhall", "pkl", "kdl", "bzl", "bazel", "ino", "arduino",
-                            "micropython", "edn",
+                            "micropython", "edn", "json5", "jsonc", "hjson", "ron",
                             # Statistics languages and their notebooks.
                             "r", "rscript", "rmarkdown", "rmd", "stata",
                             # Query languages other than SQL.
-                            "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath"})
-"""Programming and query languages given as `expected_format`: carried as "code" (not validated)."""
+                            "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath", "jql",
+                            "cql", "aql", "hql", "pql", "eql"})
+"""Programming and query languages given as `expected_format`: carried as "code" (not validated).
+
+The list is not exhaustive: any other single word is carried as code too (`_read_format`). It holds the names
+that are one edit away from a format formfact knows ("jql" from "sql", "mdx" from "md"), which would otherwise be
+refused as typos, and the names the tests pin down."""
+FILE_TYPES = frozenset({"docx", "doc", "odt", "pdf", "xlsx", "xls", "ods", "pptx", "ppt", "png", "jpg", "jpeg",
+                        "gif", "webp", "mp3", "mp4", "wav", "zip", "gz", "tar", "parquet", "avro", "exe", "bin"})
+"""File types that are not text an output can be in: refused as an `expected_format`."""
 FORMAT_SHAPES = frozenset({"table", "list", "bullets", "bulleted", "numbered", "email", "letter", "paragraph",
                            "essay", "outline", "sentence", "summary", "report", "memo", "steps", "checklist",
                            "bullet", "faq", "headline", "title", "caption", "tweet", "poem", "haiku", "story",
-                           "dialogue"})
-"""Shapes of prose ("bullet list", "email") given as `expected_format`: read as an instruction, not a format."""
+                           "dialogue",
+                           # The type of a one-value answer.
+                           "number", "integer", "int", "float", "decimal", "boolean", "bool", "date", "datetime",
+                           "time", "timestamp", "url", "uri", "uuid", "string", "word", "percentage", "percent",
+                           "currency", "enum", "label", "category", "rating", "score",
+                           # The language of a prose answer.
+                           "english", "french", "german", "spanish", "italian", "portuguese", "dutch", "polish",
+                           "swedish", "chinese", "japanese", "korean", "arabic", "russian", "hindi", "turkish"})
+"""Shapes of prose ("bullet list", "email"), types of a value ("integer") and languages of prose ("French") given
+as `expected_format`: read as an instruction, not a format."""
 LABEL_ALIASES = {"behaviour": "behavior", "behavior-based": "behavior", "behavior_based": "behavior",
                  "information-based": "information", "information_based": "information", "info": "information",
                  "information+behavior": "both", "behavior+information": "both", "information_and_behavior": "both",
@@ -240,33 +257,59 @@ class LabelledRecord:
     subtypes: tuple[str, ...] = ()
 
 
-def _read_format(value: str) -> tuple[str | None, str | None, bool]:
-    """(format, instruction, understood) for an `expected_format` string.
+def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
+    """(format, instruction, problem) for an `expected_format` string.
 
     "JSON", "application/json", "valid JSON object" and "PostgreSQL" name a format; "plain text" names none; a
-    shape of prose ("bullet list", "one paragraph") becomes an instruction the output had to follow. A single
-    unknown word ("docx", "jsn") is not understood: the caller refuses it rather than guess.
+    shape of prose ("bullet list", "one paragraph") becomes an instruction the output had to follow. Any other
+    single word ("Pony", "Koka") names a language formfact does not list, carried as code. Two kinds of word are
+    refused, with the problem said: one edit away from a format formfact knows ("jsn", "htlm": a typo would
+    otherwise turn off the validator the pipeline asked for), and a file type that is not text ("docx").
     """
     whole = value.strip().lower()
     whole = FORMAT_ALIASES.get(whole, whole)
     if whole in NO_FORMAT or whole.replace(" ", "_") in NO_FORMAT:
-        return None, None, True
+        return None, None, None
     if whole in EXPECTED_FORMATS + CARRIED_FORMATS:
-        return whole, None, True
+        return whole, None, None
     words = re.findall(r"[a-z0-9]+", whole.replace("t-sql", "tsql").replace("spark sql", "sparksql"))
     for word in words:
         word = FORMAT_ALIASES.get(word, word)
         if word in EXPECTED_FORMATS + CARRIED_FORMATS:
-            return word, None, True
+            return word, None, None
         if word in SQL_DIALECTS:
-            return "sql", None, True
+            return "sql", None, None
         if word in CODE_LANGUAGES:
-            return "code", None, True
+            return "code", None, None
     if all(w in NO_FORMAT for w in words):
-        return None, None, True
-    if len(words) > 1 or (words and words[0] in FORMAT_SHAPES):
-        return None, f"Answer format: {value.strip()}", True
-    return None, None, False
+        return None, None, None
+    if len(words) > 1 or words[0] in FORMAT_SHAPES:
+        return None, f"Answer format: {value.strip()}", None
+    (word,) = words
+    if word in FILE_TYPES:
+        return None, None, f"names a file type ({word}), not a text format the output can be in"
+    near = next((name for name in _FORMAT_NAMES if _one_edit_apart(word, name)), None)
+    if near is not None:
+        return None, None, f'is "{value.strip()}": did you mean "{near}"?'
+    if not re.search(r"[a-z]", word):
+        return None, None, f'is "{value.strip()}", which names no format'
+    return "code", None, None
+
+
+_FORMAT_NAMES = (*EXPECTED_FORMATS, *CARRIED_FORMATS, *FORMAT_ALIASES, "text", "plain", "none")
+"""The names a typo is checked against: the formats formfact knows, their aliases and the words for no format."""
+
+
+def _one_edit_apart(word: str, name: str) -> bool:
+    """Whether `word` (3 letters or more) becomes `name` by one insertion, deletion, change or swap of neighbours."""
+    if len(word) < 3 or word == name or abs(len(word) - len(name)) > 1:
+        return False
+    if len(word) == len(name):
+        diff = [i for i, (a, b) in enumerate(zip(word, name)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == name[diff[1]] and word[diff[1]] == name[diff[0]])
+    short, long_ = sorted((word, name), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
@@ -326,13 +369,14 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
 
     fmt = data.get("expected_format")
     if fmt is not None:
-        fmt, shape, understood = _read_format(fmt) if isinstance(fmt, str) else (None, None, False)
+        fmt, shape, problem = _read_format(fmt) if isinstance(fmt, str) else (None, None, "is not a string")
         if shape is not None:
             data["instructions"] = [*(data.get("instructions") or ()), shape]
-        if not understood:
-            bad.append(FieldViolation("expected_format", f"must be one of {', '.join(EXPECTED_FORMATS)} (validated), "
-                                                         f"{', '.join(CARRIED_FORMATS)} (carried), a description "
-                                                         "such as \"bullet list\", or null"))
+        if problem is not None:
+            bad.append(FieldViolation("expected_format", f"{problem}; give one of {', '.join(EXPECTED_FORMATS)} "
+                                                         f"(validated), {', '.join(CARRIED_FORMATS)} or a language "
+                                                         "name (carried), a description such as \"bullet list\", "
+                                                         "or null"))
 
     schema = data.get("schema")
     if isinstance(schema, str) and schema.strip():

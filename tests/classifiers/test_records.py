@@ -75,11 +75,37 @@ def test_expected_format_names_aliases_and_no_format(given: str, read: str | Non
     assert _parse(expected_format=given).record.expected_format == read
 
 
-def test_an_unknown_expected_format_is_refused_with_the_accepted_names() -> None:
+def test_a_file_type_as_expected_format_is_refused_with_the_accepted_names() -> None:
     with pytest.raises(RecordError) as err:
         _parse(expected_format="docx")
     (violation,) = err.value.violations
-    assert violation.field == "expected_format" and "json" in violation.description and "toml" in violation.description
+    assert violation.field == "expected_format" and "file type (docx)" in violation.description
+    assert "json" in violation.description and "toml" in violation.description
+
+
+@pytest.mark.parametrize(("given", "meant"), [("jsn", "json"), ("htlm", "html"), ("xlm", "xml"), ("ymal", "yaml"),
+                                              ("mardown", "markdown"), ("tomll", "toml")])
+def test_a_typo_of_a_known_format_is_refused_with_the_name_it_is_near(given: str, meant: str) -> None:
+    with pytest.raises(RecordError) as err:
+        _parse(expected_format=given)
+    (violation,) = err.value.violations
+    assert violation.field == "expected_format" and f'did you mean "{meant}"?' in violation.description
+
+
+@pytest.mark.parametrize("given", ["Pony", "koka", "Chapel", "C++", "Mercury", "JQL", "json5"])
+def test_a_language_formfact_does_not_list_is_carried_as_code(given: str) -> None:
+    assert _parse(expected_format=given).record.expected_format == "code"
+
+
+@pytest.mark.parametrize("given", ["integer", "date", "French"])
+def test_a_type_of_value_or_a_prose_language_becomes_an_instruction(given: str) -> None:
+    rec = _parse(expected_format=given).record
+    assert rec.expected_format is None and f"Answer format: {given}" in rec.instructions
+
+
+def test_a_word_with_no_letters_is_no_format_name() -> None:
+    with pytest.raises(RecordError, match="expected_format"):
+        _parse(expected_format="123")
 
 
 def test_a_carried_format_is_diagnosed_without_a_validator(engine) -> None:
