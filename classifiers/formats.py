@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from xml.etree import ElementTree
 
 import jsonschema
@@ -44,6 +44,17 @@ def fenced_body(text: str) -> str | None:
     """The body of the text's first fenced code block, stripped; None where it has none."""
     m = _FENCE.search(text)
     return m.group(1).strip() if m else None
+
+
+_FENCES_ASKED = re.compile(r"code[ _-]?blocks?\b|\bfenced\b|\bfences\b|```", re.I)
+_NOT_BEFORE = re.compile(r"\b(?:no|not|without|never|avoid|raw|don'?t|outside)\b[^.;,:]*$", re.I)
+
+
+def fences_asked(texts: Iterable[str]) -> bool:
+    """Whether a text asks for the payload inside code fences ("sql_code_block", "use a single sql code block; no
+    prose"), not forbids them ("no code fences", "raw JSON, not in a code block")."""
+    return any(m and not _NOT_BEFORE.search(t[max(0, m.start() - 40):m.start()])
+               for t in texts for m in [_FENCES_ASKED.search(t)])
 
 
 def json_candidates(text: str) -> list[str]:

@@ -273,12 +273,17 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
     if whole in EXPECTED_FORMATS + CARRIED_FORMATS:
         return whole, None, None
     words = re.findall(r"[a-z0-9]+", whole.replace("t-sql", "tsql").replace("spark sql", "sparksql"))
+    # "sql_code_block": the payload was owed inside code fences; the words stay, as an instruction, so that the
+    # validator does not count the fences as a fault.
+    fenced = f"Answer format: {value.strip()}" if _FENCED.search(whole) else None
     for word in words:
         word = FORMAT_ALIASES.get(word, word)
-        if word in EXPECTED_FORMATS + CARRIED_FORMATS:
+        if word in EXPECTED_FORMATS:
+            return word, fenced, None
+        if word in CARRIED_FORMATS:
             return word, None, None
         if word in SQL_DIALECTS:
-            return "sql", None, None
+            return "sql", fenced, None
         if word in CODE_LANGUAGES:
             return "code", None, None
     if all(w in NO_FORMAT for w in words):
@@ -295,6 +300,8 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
         return None, None, f'is "{value.strip()}", which names no format'
     return "code", None, None
 
+
+_FENCED = re.compile(r"code[ _-]?block|fenced")
 
 _FORMAT_NAMES = (*EXPECTED_FORMATS, *CARRIED_FORMATS, *FORMAT_ALIASES, "text", "plain", "none")
 """The names a typo is checked against: the formats formfact knows, their aliases and the words for no format."""

@@ -10,7 +10,7 @@ import pytest
 from classifiers import Engine, load_engine
 from classifiers.cascade import decide
 from classifiers.engine import RULES_VERSION, default_model_dir
-from classifiers.records import Check, FailureRecord, LabelledRecord, route_for
+from classifiers.records import Check, FailureRecord, LabelledRecord, parse_record, route_for
 
 
 def test_diagnose_keeps_order_and_contract(engine: Engine, labelled_records: list[LabelledRecord]) -> None:
@@ -56,6 +56,21 @@ def test_a_failing_validator_has_the_last_word(engine: Engine) -> None:
     d = engine.diagnose([rec])[0]
     assert d.label == "behavior" and d.subtypes == ("format_violation",)
     assert any(e.signal == "format" and e.score > 0.5 for e in d.evidence)
+
+
+def test_fences_that_were_asked_for_are_no_format_fault(engine: Engine) -> None:
+    query = "```sql\nSELECT route_id, COUNT(*) AS trips FROM trips GROUP BY route_id;\n```"
+    asked = parse_record({"id": "f", "input": "Count trips per route.", "output": query,
+                          "expected_format": "sql_code_block"}).record
+    plain = dataclasses.replace(asked, instructions=())
+    chatty = dataclasses.replace(asked, output=query + "\n\nThis groups the trips by route.",
+                                 instructions=("Reply with the SQL only, in a sql code block.",))
+    fenced, bare, prose = engine.signals([asked, plain, chatty])[0]
+    assert fenced.values["fmt_wrapped"] == 0.0 and fenced.certain is None
+    assert any(e.signal == "format" and "as asked" in e.detail for e in fenced.evidence)
+    # Unasked fences, or prose beside the block where only the query was asked for, are still a format fault.
+    assert bare.values["fmt_wrapped"] == 1.0 and bare.certain == ("behavior", "format_violation")
+    assert prose.values["fmt_wrapped"] == 1.0
 
 
 def test_engine_reads_the_expected_format_from_the_prompt(engine: Engine) -> None:

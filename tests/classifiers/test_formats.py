@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.formats import schema_from_instructions, validate, validate_json
+from classifiers.formats import fences_asked, schema_from_instructions, validate, validate_json
 
 GOOD = {
     "json": '{"answer": "Paris", "score": 3}',
@@ -133,3 +133,16 @@ def test_a_stream_of_yaml_documents_is_yaml() -> None:
     assert validate("yaml", manifests).ok
     # Prose stays prose, one document or several.
     assert not validate("yaml", "Sure, here is the config.\n---\nIt should work.").ok
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("Answer format: sql_code_block", True),
+    ("Use a single sql code block; no prose", True),
+    ("Devuelve solo la consulta dentro de un bloque ```sql, sin texto adicional.", True),
+    ("Return raw JSON, no code fences", False),
+    ("Output raw YAML only. Do not wrap it in markdown code fences.", False),
+    ("A single raw JSON object (no markdown fences)", False),
+    ("Return only the SQL.", False),
+])
+def test_fences_asked_tells_a_request_for_a_code_block_from_a_ban(text: str, asked: bool) -> None:
+    assert fences_asked([text]) is asked

@@ -452,3 +452,10 @@ def test_less_common_programming_languages_are_carried_as_code() -> None:
     # A near miss of a validated format is still refused, not carried.
     with pytest.raises(RecordError, match="expected_format"):
         _parse(expected_format="jsn")
+
+
+def test_a_format_owed_in_a_code_block_keeps_the_request_as_an_instruction() -> None:
+    rec = _parse(expected_format="sql_code_block").record
+    assert rec.expected_format == "sql" and rec.instructions[-1] == "Answer format: sql_code_block"
+    # A carried format is not validated, so its code block needs no note.
+    assert _parse(expected_format="python_code_block").record.instructions == ()
