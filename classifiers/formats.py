@@ -13,7 +13,7 @@ import functools
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any, Callable, Iterable, Mapping
 from xml.etree import ElementTree
@@ -48,6 +48,11 @@ def fenced_body(text: str) -> str | None:
 
 _FENCES_ASKED = re.compile(r"code[ _-]?blocks?\b|\bfenced\b|\bfences\b|```", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:no|not|without|never|avoid|raw|don'?t|outside)\b[^.;,:]*$", re.I)
+
+
+_ONE_BLOCK = re.compile(r"```[^\n`]*\n(?:(?!```).)*```", re.DOTALL)
+_PAYLOAD_ONLY = re.compile(r"\bonly\b|\bsolo\b|\bnothing else\b|\bno (?:other )?(?:text|prose|commentary|"
+                           r"explanation)|\bsin texto\b", re.I)
 
 
 def fences_asked(texts: Iterable[str]) -> bool:
@@ -312,9 +317,20 @@ VALIDATORS: dict[str, Callable[[str, Mapping[str, Any] | None], FormatResult]] =
 }
 
 
-def validate(fmt: str, text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
-    """Run the validator for `fmt` (one of records.EXPECTED_FORMATS)."""
-    return VALIDATORS[fmt](text, schema)
+def validate(fmt: str, text: str, schema: Mapping[str, Any] | None = None,
+             asked: Iterable[str] = ()) -> FormatResult:
+    """Run the validator for `fmt` (one of records.EXPECTED_FORMATS).
+
+    `asked` are the texts that describe the format (the record's instructions): where they ask for the payload
+    in code fences ("sql_code_block"), a payload found in fences is as asked, alone or, where nothing says "only
+    the query", with a line of prose beside it.
+    """
+    res = VALIDATORS[fmt](text, schema)
+    asked = tuple(asked)
+    if res.wrapped and fenced_body(text) is not None and fences_asked(asked) and (
+            _ONE_BLOCK.fullmatch(text.strip()) or not any(_PAYLOAD_ONLY.search(t) for t in asked)):
+        return replace(res, ok=True, wrapped=False, detail=f"{res.detail}, as asked")
+    return res
 
 
 def schema_from_instructions(instructions: tuple[str, ...]) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -19,7 +19,7 @@ from classifiers.check_names import CHECK_KINDS, failed_check_kinds, passed_cont
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens, held_facts, invented_citations, unsourced_ids
-from classifiers.formats import VALIDATORS, fenced_body, fences_asked, schema_from_instructions, validate
+from classifiers.formats import VALIDATORS, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
@@ -270,11 +270,6 @@ _PROGRAM_PART = re.compile(r"\b(?:action|function|endpoint|controller|handler|ro
                            r"lambda|script|class)s?\b", re.I)
 
 
-_ONE_BLOCK = re.compile(r"```[^\n`]*\n(?:(?!```).)*```", re.DOTALL)
-_PAYLOAD_ONLY = re.compile(r"\bonly\b|\bsolo\b|\bnothing else\b|\bno (?:other )?(?:text|prose|commentary|"
-                           r"explanation)|\bsin texto\b", re.I)
-
-
 def asked_format(rec: FailureRecord) -> tuple[str | None, tuple[str, ...]]:
     """The expected format and the texts describing it: the record's field, else what the prompt asks for.
 
@@ -309,12 +304,7 @@ def _cheap(rec: FailureRecord) -> Signals:
     elif fmt:
         v["fmt_expected"] = 1.0
         schema = rec.schema or (schema_from_instructions(fmt_texts) if fmt == "json" else None)
-        res = validate(fmt, out, schema)
-        if res.wrapped and fenced_body(out) is not None and fences_asked(fmt_texts) and (
-                _ONE_BLOCK.fullmatch(out.strip()) or not any(_PAYLOAD_ONLY.search(t) for t in fmt_texts)):
-            # The payload is in the code fences that were asked for ("sql_code_block"), alone or, where nothing
-            # said "only the query", with a line of prose beside it.
-            res = replace(res, ok=True, wrapped=False, detail=f"{res.detail}, as asked")
+        res = validate(fmt, out, schema, fmt_texts)
         if fmt == "sql" and not holds_query(out):
             # A query was owed and none was written (advice on why sales dropped): the output did another job, so
             # its facts are not the answer's.

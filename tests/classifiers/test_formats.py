@@ -146,3 +146,12 @@ def test_a_stream_of_yaml_documents_is_yaml() -> None:
 ])
 def test_fences_asked_tells_a_request_for_a_code_block_from_a_ban(text: str, asked: bool) -> None:
     assert fences_asked([text]) is asked
+
+
+def test_a_payload_in_the_fences_asked_for_validates() -> None:
+    fenced = "```sql\nSELECT 1;\n```"
+    assert validate("sql", fenced, asked=("Answer format: sql_code_block",)).ok
+    assert validate("sql", fenced + "\nIt selects one.", asked=("Put the query in a ```sql block.",)).ok
+    # Unasked fences, or prose beside the block where only the query was asked for, stay a wrapped payload.
+    assert validate("sql", fenced).wrapped
+    assert validate("sql", fenced + "\nIt selects one.", asked=("Only the query, in a sql code block.",)).wrapped
