@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
+from classifiers.formats import fences_asked
 from classifiers.intake import CHECK_REASON_KEYS, SUBTYPE_ALIASES, check_fields, check_objects, normalise, not_run
 
 LABELS = ("information", "behavior", "both", "unknown")
@@ -275,7 +276,7 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
     words = re.findall(r"[a-z0-9]+", whole.replace("t-sql", "tsql").replace("spark sql", "sparksql"))
     # "sql_code_block": the payload was owed inside code fences; the words stay, as an instruction, so that the
     # validator does not count the fences as a fault.
-    fenced = f"Answer format: {value.strip()}" if _FENCED.search(whole) else None
+    fenced = f"Answer format: {value.strip()}" if fences_asked([whole]) else None
     for word in words:
         word = FORMAT_ALIASES.get(word, word)
         if word in EXPECTED_FORMATS:
@@ -300,8 +301,6 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
         return None, None, f'is "{value.strip()}", which names no format'
     return "code", None, None
 
-
-_FENCED = re.compile(r"code[ _-]?block|fenced")
 
 _FORMAT_NAMES = (*EXPECTED_FORMATS, *CARRIED_FORMATS, *FORMAT_ALIASES, "text", "plain", "none")
 """The names a typo is checked against: the formats formfact knows, their aliases and the words for no format."""
