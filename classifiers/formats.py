@@ -50,22 +50,6 @@ _FENCES_ASKED = re.compile(r"code[ _-]?blocks?\b|\bfenced\b|\bfences\b|```", re.
 _NOT_BEFORE = re.compile(r"\b(?:no|not|without|never|avoid|raw|don'?t|outside)\b[^.;,:]*$", re.I)
 
 
-_ONE_BLOCK = re.compile(r"```[^\n`]*\n(?:(?!```).)*```", re.DOTALL)
-_BARE_PAYLOAD = re.compile(r"\bonly\b|\bsolo\b|\braw\b|\bverbatim\b|\bnothing else\b|\bdirectly\b|\bmachine\b|"
-                           r"\bpars(?:e|ed|able)\b|\bno (?:other )?(?:prose|commentary|explanation|text|markdown|"
-                           r"(?:code )?fences|preamble)\b|\bwithout (?:any )?(?:prose|explanation|commentary|markdown|"
-                           r"fences)\b|\bdo(?: not|n't) wrap\b|\bsin texto\b", re.I)
-"""Words that ask for the bare payload, as a program reads it: "SQL only", "raw YAML", "no prose"."""
-_QUESTION = re.compile(r"\?\s*$|^\s*(?:how|what|why|can|could|should|is|are|does|do)\b|\bhow (?:do|can|should|would) "
-                       r"(?:i|we)\b|\b(?:give|show) me\b", re.I)
-
-
-def _last_line(text: str) -> str:
-    """The prompt's last line: where the request is, after any pasted document (whose own lines may ask things)."""
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    return lines[-1][-400:] if lines else ""
-
-
 def fences_asked(texts: Iterable[str]) -> bool:
     """Whether a text asks for the payload inside code fences ("sql_code_block", "use a single sql code block; no
     prose"), not forbids them ("no code fences", "raw JSON, not in a code block")."""
@@ -340,6 +324,22 @@ VALIDATORS: dict[str, Callable[[str, Mapping[str, Any] | None], FormatResult]] =
     "xml": validate_xml,
     "yaml": validate_yaml,
 }
+
+
+_ONE_BLOCK = re.compile(r"```[^\n`]*\n(?:(?!```).)*```", re.DOTALL)
+_BARE_PAYLOAD = re.compile(r"\bonly\b|\bsolo\b|\braw\b|\bverbatim\b|\bnothing else\b|\bdirectly\b|\bmachine\b|"
+                           r"\bpars(?:e|ed|able)\b|\bno (?:other )?(?:prose|commentary|explanation|text|markdown|"
+                           r"(?:code )?fences|preamble)\b|\bwithout (?:any )?(?:prose|explanation|commentary|markdown|"
+                           r"fences)\b|\bdo(?: not|n't) wrap\b|\bsin texto\b", re.I)
+"""Words that ask for the bare payload, as a program reads it: "SQL only", "raw YAML", "no prose"."""
+_QUESTION = re.compile(r"\?\s*$|^\s*(?:how|what|why|can|could|should|is|are|does|do)\b|\bhow (?:do|can|should|would) "
+                       r"(?:i|we)\b|\b(?:give|show) me\b", re.I)
+
+
+def _last_line(text: str) -> str:
+    """The prompt's last line: where the request is, after any pasted document (whose own lines may ask things)."""
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    return lines[-1][-400:] if lines else ""
 
 
 def validate(fmt: str, text: str, schema: Mapping[str, Any] | None = None,

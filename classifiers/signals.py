@@ -306,8 +306,8 @@ def _cheap(rec: FailureRecord) -> Signals:
         schema = rec.schema or (schema_from_instructions(fmt_texts) if fmt == "json" else None)
         res = validate(fmt, out, schema, fmt_texts, rec.input)
         if fmt == "sql" and not holds_query(out) and not holds_statement(out):
-            # A query was owed and none was written (advice on why sales dropped): the output did another job, so
-            # its facts are not the answer's.
+            # A query was owed and no statement was written (advice on why sales dropped): the output did another
+            # job, so its facts are not the answer's.
             no_payload = True
         if not res.ok:
             v["fmt_wrapped" if res.wrapped else "fmt_fail"] = 1.0
