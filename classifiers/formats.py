@@ -225,22 +225,8 @@ def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
 # Cheap, dialect-free grammar faults: GROUP/ORDER without BY, or a statement ending on a clause keyword.
 _SQL_BROKEN = re.compile(r"\b(?:group|order|partition)\s+(?!by\b)\w+|\b(?:select|from|where|and|or|by|join|on|"
                          r"having|limit|set|values)\s*;?\s*$", re.I)
-_SQL_START = re.compile(r"^\s*(?:(?:with|select|insert|update|delete|create|alter|drop|merge|replace|explain|vacuum|"
-                        r"pragma|reindex)\b|copy\s+into\b|copy\s+[\w.\"]+\s*(?:\([^)]*\)\s*)?(?:from|to)\s+(?:'|stdin|"
-                        r"stdout|program|@)|(?:grant|revoke)\s+[\w\s,]+?\s+on\b|truncate\s+table\b|truncate\s+[\w.]+\s*;|"
-                        r"analy[sz]e\s+[\w.]+\s*(?:;|$)|unload\s*\(|upsert\s+into\b|values\s*\(|declare\s+@|"
-                        r"call\s+[\w.]+\s*\(|comment\s+on\b|refresh\s+materialized\b|lock\s+table\b|"
-                        r"(?:begin(?:\s+transaction)?|commit|rollback)\s*;|use\s+[\w.]+\s*;|"
-                        r"set\s+[\w.]+\s*(?:=|to\b)|show\s+[\w.]+\s*(?:;|$))", re.I)
-"""The first word of a SQL statement: queries and DML, DDL, loads (COPY, UNLOAD), grants, maintenance, transaction
-control. Words that also open English sentences ("Use", "Set", "Show") count only in a statement's shape."""
+_SQL_START = re.compile(r"^\s*(with|select|insert|update|delete|create|alter|drop|merge|replace|explain)\b", re.I)
 _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
-
-
-def holds_statement(text: str) -> bool:
-    """Whether the output, or its first fenced block, opens with a SQL statement (a query, DDL, a COPY, a GRANT)."""
-    body = text.strip()
-    return bool(_SQL_START.match(_SQL_COMMENT.sub(" ", fenced_body(body) or body)))
 
 
 def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
@@ -327,40 +313,23 @@ VALIDATORS: dict[str, Callable[[str, Mapping[str, Any] | None], FormatResult]] =
 
 
 _ONE_BLOCK = re.compile(r"```[^\n`]*\n(?:(?!```).)*```", re.DOTALL)
-_BARE_PAYLOAD = re.compile(r"\bonly\b|\bsolo\b|\braw\b|\bverbatim\b|\bnothing else\b|\bdirectly\b|\bmachine\b|"
-                           r"\bpars(?:e|ed|able)\b|\bno (?:other )?(?:prose|commentary|explanation|text|markdown|"
-                           r"(?:code )?fences|preamble)\b|\bwithout (?:any )?(?:prose|explanation|commentary|markdown|"
-                           r"fences)\b|\bdo(?: not|n't) wrap\b|\bsin texto\b", re.I)
-"""Words that ask for the bare payload, as a program reads it: "SQL only", "raw YAML", "no prose"."""
-_QUESTION = re.compile(r"\?\s*$|^\s*(?:how|what|why|can|could|should|is|are|does|do)\b|\bhow (?:do|can|should|would) "
-                       r"(?:i|we)\b|\b(?:give|show) me\b", re.I)
-
-
-def _last_line(text: str) -> str:
-    """The prompt's last line: where the request is, after any pasted document (whose own lines may ask things)."""
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    return lines[-1][-400:] if lines else ""
+_PAYLOAD_ONLY = re.compile(r"\bonly\b|\bsolo\b|\bnothing else\b|\bno (?:other )?(?:text|prose|commentary|"
+                           r"explanation)|\bsin texto\b", re.I)
 
 
 def validate(fmt: str, text: str, schema: Mapping[str, Any] | None = None,
-             asked: Iterable[str] = (), request: str = "") -> FormatResult:
+             asked: Iterable[str] = ()) -> FormatResult:
     """Run the validator for `fmt` (one of records.EXPECTED_FORMATS).
 
     `asked` are the texts that describe the format (the record's instructions): where they ask for the payload
     in code fences ("sql_code_block"), a payload found in fences is as asked, alone or, where nothing says "only
-    the query", with a line of prose beside it. `request` is the prompt: a person's question ("How do I ...?")
-    is answered with the payload in fences too, unless a text asks for the bare payload ("YAML only", "raw").
+    the query", with a line of prose beside it.
     """
     res = VALIDATORS[fmt](text, schema)
     asked = tuple(asked)
     if res.wrapped and fenced_body(text) is not None and fences_asked(asked) and (
-            _ONE_BLOCK.fullmatch(text.strip()) or not any(_BARE_PAYLOAD.search(t) for t in asked)):
+            _ONE_BLOCK.fullmatch(text.strip()) or not any(_PAYLOAD_ONLY.search(t) for t in asked)):
         return replace(res, ok=True, wrapped=False, detail=f"{res.detail}, as asked")
-    if res.wrapped and fenced_body(text) is not None and _QUESTION.search(_last_line(request)) and not any(
-            _BARE_PAYLOAD.search(t) for t in (*asked, request)):
-        # "How do I make Argo CD ignore that field?": a person's question, answered with the YAML in fences and
-        # a word on it, as a chat answer is; nothing asked for the bare payload that a program would read.
-        return replace(res, ok=True, wrapped=False, detail=f"{res.detail}: a snippet in the answer to a question")
     return res
 
 

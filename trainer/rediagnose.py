@@ -109,7 +109,7 @@ class ValidatorRediagnoser:
         if record.expected_format and fmt is None:
             return None
         if fmt:
-            result = formats.validate(fmt, output, record.schema, record.instructions, record.input)
+            result = formats.validate(fmt, output, record.schema, record.instructions)
             notes.append(result.detail)
             if not result.ok:
                 flagged.add("format_violation")

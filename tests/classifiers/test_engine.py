@@ -73,16 +73,6 @@ def test_fences_that_were_asked_for_are_no_format_fault(engine: Engine) -> None:
     assert prose.values["fmt_wrapped"] == 1.0
 
 
-def test_a_ddl_statement_is_the_sql_payload_owed_not_another_job(engine: Engine) -> None:
-    ddl = FailureRecord(id="m", input="Write the migration that adds an index on orders(customer_id).",
-                        output="CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);",
-                        expected_format="sql")
-    advice = dataclasses.replace(ddl, output="Indexes help most on selective columns; check the plan first.")
-    (made, talked), _ = engine.signals([ddl, advice])
-    assert made.values["task_not_done"] == 0.0 and made.certain is None
-    assert talked.values["task_not_done"] == 1.0
-
-
 def test_engine_reads_the_expected_format_from_the_prompt(engine: Engine) -> None:
     rec = FailureRecord(id="p", input="Output the result as a JSON string with the format {\"answer\": \"string\"}",
                         output='Answer: {"answer": "Paris"}. Hope this helps!')
@@ -532,13 +522,9 @@ def test_breaking_the_conventions_the_prompt_said_to_follow_is_context_ignored(e
     # With other conventions retrieved, what the output lacks is in no passage: the handbook's page was missed.
     other = ("Naming conventions (platform handbook v4): 1. Modules are snake_case. 2. Classes are CamelCase. "
              "3. Constants are upper case.",)
-    missed = dataclasses.replace(rec, input="Add logging to the retry loop in fetch_orders().", context=other)
-    verdict = decide(engine.signals([missed])[0][0])
-    assert (verdict.label, verdict.subtypes) == ("information", ("retrieval_miss",))
-    # The trees lean the same way, near the review threshold on this hand-made case (0.48 on model
-    # 256526c2): it goes to review or to RAG, never to the finetune queue.
-    (d,) = engine.diagnose([missed])
-    assert d.label in ("information", "unknown") and d.route != "finetune"
+    (d,) = engine.diagnose([dataclasses.replace(rec, input="Add logging to the retry loop in fetch_orders().",
+                                                context=other)])
+    assert (d.label, d.subtypes) == ("information", ("retrieval_miss",))
 
 
 def test_an_answer_stretched_from_a_neighbouring_passage_is_a_retrieval_miss(engine: Engine) -> None:

@@ -155,27 +155,3 @@ def test_a_payload_in_the_fences_asked_for_validates() -> None:
     # Unasked fences, or prose beside the block where only the query was asked for, stay a wrapped payload.
     assert validate("sql", fenced).wrapped
     assert validate("sql", fenced + "\nIt selects one.", asked=("Only the query, in a sql code block.",)).wrapped
-
-
-def test_a_snippet_in_fences_answers_a_persons_question_unless_the_bare_payload_was_asked_for() -> None:
-    answer = "Add the override:\n\n```yaml\nlimits:\n  max_series: 2000000\n```\nMimir reloads it."
-    assert validate("yaml", answer, request="How do I raise the series limit for one tenant?").ok
-    assert validate("yaml", answer, request="How do I raise the limit? Give me the YAML only.").wrapped
-    assert validate("yaml", answer, asked=("Output raw YAML; it is applied verbatim.",),
-                    request="What goes in the overrides file?").wrapped
-    assert validate("yaml", answer, request="Write the overrides file for tenant team-payments.").wrapped
-    # A question inside the pasted document is not the request.
-    assert validate("yaml", answer, request="Ticket: 'Can I raise the limit?'\nConvert the ticket to YAML.").wrapped
-
-
-@pytest.mark.parametrize(("text", "ok"), [
-    ("COPY INTO raw.orders FROM @stage/orders/ FILE_FORMAT = (TYPE = CSV);", True),
-    ("GRANT SELECT, INSERT ON orders TO analyst;", True),
-    ("BEGIN; UPDATE t SET a = 1; COMMIT;", True),
-    ("SET search_path TO app;", True),
-    ("Copy the file to the server first.", False),
-    ("Use INSERT ... ON CONFLICT instead.", False),
-    ("Values are stored in cents.", False),
-])
-def test_sql_statements_beyond_queries_are_sql_and_english_openings_are_not(text: str, ok: bool) -> None:
-    assert validate("sql", text).ok is ok
