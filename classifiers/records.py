@@ -262,10 +262,11 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
     """(format, instruction, problem) for an `expected_format` string.
 
     "JSON", "application/json", "valid JSON object" and "PostgreSQL" name a format; "plain text" names none; a
-    shape of prose ("bullet list", "one paragraph") becomes an instruction the output had to follow. Any other
-    single word ("Pony", "Koka") names a language formfact does not list, carried as code. Two kinds of word are
-    refused, with the problem said: one edit away from a format formfact knows ("jsn", "htlm": a typo would
-    otherwise turn off the validator the pipeline asked for), and a file type that is not text ("docx").
+    shape of prose ("bullet list", "one paragraph"), a type of value ("integer") or a prose language ("French")
+    becomes an instruction the output had to follow. Any other single word ("Pony", "Koka") names a language
+    formfact does not list, carried as code. Three kinds of word are refused, with the problem said: one edit away
+    from a format formfact knows ("jsn", "htlm": a typo would otherwise turn off the validator the pipeline asked
+    for), a file type that is not text ("docx"), and a word with no letters ("123").
     """
     whole = value.strip().lower()
     whole = FORMAT_ALIASES.get(whole, whole)
