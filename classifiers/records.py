@@ -81,9 +81,9 @@ CODE_LANGUAGES = frozenset({"bash", "shell", "sh", "zsh", "powershell", "dockerf
                             # Query languages other than SQL.
                             "promql", "logql", "kql", "spl", "cypher", "sparql", "jq", "xpath", "jsonpath", "jql",
                             "cql", "aql", "hql", "pql", "eql"})
-"""Programming and query languages given as `expected_format`: carried as "code" (not validated).
+"""Programming and query languages given as `expected_format`: carried under their own name (not validated).
 
-The list is not exhaustive: any other single word is carried as code too (`_read_format`). It holds the names
+The list is not exhaustive: any other single word is carried as a language too (`_read_format`). It holds the names
 that are one edit away from a format formfact knows ("jql" from "sql", "mdx" from "md"), which would otherwise be
 refused as typos, and the names the tests pin down."""
 FILE_TYPES = frozenset({"docx", "doc", "odt", "pdf", "xlsx", "xls", "ods", "pptx", "ppt", "png", "jpg", "jpeg",
@@ -263,10 +263,11 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
 
     "JSON", "application/json", "valid JSON object" and "PostgreSQL" name a format; "plain text" names none; a
     shape of prose ("bullet list", "one paragraph"), a type of value ("integer") or a prose language ("French")
-    becomes an instruction the output had to follow. Any other single word ("Pony", "Koka") names a language
-    formfact does not list, carried as code. Three kinds of word are refused, with the problem said: one edit away
-    from a format formfact knows ("jsn", "htlm": a typo would otherwise turn off the validator the pipeline asked
-    for), a file type that is not text ("docx"), and a word with no letters ("123").
+    becomes an instruction the output had to follow. A language ("Rust code", "Kotlin") is carried under its own
+    name ("rust", "kotlin"), so that the evidence and the trainer's prompts say which; so is any other single word
+    ("Pony", "Koka"), a language formfact does not list. Three kinds of word are refused, with the problem said:
+    one edit away from a format formfact knows ("jsn", "htlm": a typo would otherwise turn off the validator the
+    pipeline asked for), a file type that is not text ("docx"), and a word with no letters ("123").
     """
     whole = value.strip().lower()
     whole = FORMAT_ALIASES.get(whole, whole)
@@ -287,7 +288,7 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
         if word in SQL_DIALECTS:
             return "sql", fenced, None
         if word in CODE_LANGUAGES:
-            return "code", None, None
+            return _language_name(whole, word), None, None
     if all(w in NO_FORMAT for w in words):
         return None, None, None
     if len(words) > 1 or words[0] in FORMAT_SHAPES:
@@ -300,7 +301,14 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
         return None, None, f'is "{value.strip()}": did you mean "{near}"?'
     if not re.search(r"[a-z]", word):
         return None, None, f'is "{value.strip()}", which names no format'
-    return "code", None, None
+    return _language_name(whole, word), None, None
+
+
+def _language_name(whole: str, word: str) -> str:
+    """The name a language is carried under: the whole value when it is one name ("c++", "objective-c", "lean4"),
+    else the word that named it ("rust" in "Rust code"). Re-reading the name gives the name again."""
+    name = whole.rstrip(".,;:")
+    return name if re.fullmatch(r"[a-z0-9][a-z0-9_+#.\-]*", name) else word
 
 
 _FORMAT_NAMES = (*EXPECTED_FORMATS, *CARRIED_FORMATS, *FORMAT_ALIASES, "text", "plain", "none")

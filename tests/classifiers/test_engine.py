@@ -73,6 +73,14 @@ def test_fences_that_were_asked_for_are_no_format_fault(engine: Engine) -> None:
     assert prose.values["fmt_wrapped"] == 1.0
 
 
+def test_a_language_without_a_validator_is_named_in_the_evidence(engine: Engine) -> None:
+    rec = parse_record({"id": "k", "input": "Write a Pony actor that counts to ten.",
+                        "output": "actor Main\n  new create(env: Env) =>\n    None", "expected_format": "Pony"}).record
+    (sig,) = engine.signals([rec])[0]
+    assert any(e.signal == "format" and e.detail.startswith("pony: no validator") for e in sig.evidence)
+    assert sig.values["fmt_expected"] == 0.0 and sig.certain is None
+
+
 def test_engine_reads_the_expected_format_from_the_prompt(engine: Engine) -> None:
     rec = FailureRecord(id="p", input="Output the result as a JSON string with the format {\"answer\": \"string\"}",
                         output='Answer: {"answer": "Paris"}. Hope this helps!')

@@ -70,7 +70,8 @@ def test_context_passages_given_as_objects_are_read_as_their_text() -> None:
 
 @pytest.mark.parametrize(("given", "read"), [("JSON", "json"), ("yml", "yaml"), ("md", "markdown"),
                                              ("text", None), ("Plain", None), ("toml", "toml"), ("dsl", "dsl"),
-                                             ("promql", "code"), ("gradle_kts", "code"), ("Kotlin", "code")])
+                                             ("promql", "promql"), ("gradle_kts", "gradle_kts"), ("Kotlin", "kotlin"),
+                                             ("Rust code", "rust"), ("C++", "c++"), ("code", "code")])
 def test_expected_format_names_aliases_and_no_format(given: str, read: str | None) -> None:
     assert _parse(expected_format=given).record.expected_format == read
 
@@ -92,9 +93,12 @@ def test_a_typo_of_a_known_format_is_refused_with_the_name_it_is_near(given: str
     assert violation.field == "expected_format" and f'did you mean "{meant}"?' in violation.description
 
 
-@pytest.mark.parametrize("given", ["Pony", "koka", "Chapel", "C++", "Mercury", "JQL", "json5"])
-def test_a_language_formfact_does_not_list_is_carried_as_code(given: str) -> None:
-    assert _parse(expected_format=given).record.expected_format == "code"
+@pytest.mark.parametrize("given", ["Pony", "koka", "Chapel", "C#", "Mercury", "JQL", "json5", "TLA+"])
+def test_a_language_formfact_does_not_list_is_carried_under_its_name(given: str) -> None:
+    rec = _parse(expected_format=given).record
+    assert rec.expected_format == given.lower()
+    # The stored name reads back as itself, so a case keeps its fingerprint through the store.
+    assert _parse(expected_format=rec.expected_format).record.fingerprint() == rec.fingerprint()
 
 
 @pytest.mark.parametrize("given", ["integer", "date", "French"])
@@ -176,15 +180,16 @@ def test_context_and_instructions_in_other_shapes_are_read() -> None:
 @pytest.mark.parametrize(("given", "read"), [("application/json", "json"), ("valid JSON object", "json"),
                                              ("json_object", "json"), ("PostgreSQL 15", "sql"), ("T-SQL", "sql"),
                                              ("Markdown table", "markdown"), ("text/plain", None),
-                                             ("plain text", None), ("bash", "code"), ("razor", "code"),
-                                             ("Caddyfile", "code"), ("gdscript", "code"), ("Justfile", "code"),
-                                             ("Raku", "code"), ("JCL", "code"),
-                                             ("Jenkinsfile", "code"), ("edn", "code"), ("R", "code"),
-                                             ("Rmd", "code"), ("bicepparam", "code"),
-                                             ("menhir", "code"), ("ocamllex", "code"), ("tonel", "code"),
-                                             ("Agda", "code"), ("Coq", "code"), ("Lean4", "code"),
-                                             ("Forth", "code"), ("qsharp", "code"), ("Vyper", "code"),
-                                             ("Inform7", "code")])
+                                             ("plain text", None), ("bash", "bash"), ("razor", "razor"),
+                                             ("Caddyfile", "caddyfile"), ("gdscript", "gdscript"),
+                                             ("Justfile", "justfile"),
+                                             ("Raku", "raku"), ("JCL", "jcl"),
+                                             ("Jenkinsfile", "jenkinsfile"), ("edn", "edn"), ("R", "r"),
+                                             ("Rmd", "rmd"), ("bicepparam", "bicepparam"),
+                                             ("menhir", "menhir"), ("ocamllex", "ocamllex"), ("tonel", "tonel"),
+                                             ("Agda", "agda"), ("Coq", "coq"), ("Lean4", "lean4"),
+                                             ("Forth", "forth"), ("qsharp", "qsharp"), ("Vyper", "vyper"),
+                                             ("Inform7", "inform7")])
 def test_expected_format_descriptions_mime_types_and_dialects(given: str, read: str | None) -> None:
     rec = _parse(expected_format=given).record
     assert rec.expected_format == read and rec.instructions == ()
@@ -441,14 +446,14 @@ def test_athina_results_say_failure_not_pass_and_keep_their_scores_in_a_list_of_
         ("Draq", True), ("Ccei", False), ("AnswerSimilarity", False), ("Brand Voice Adherence", False)]
 
 
-def test_template_and_configuration_languages_are_carried_as_code() -> None:
+def test_template_and_configuration_languages_are_carried_under_their_name() -> None:
     for fmt in ("heex", "properties", "svelte", "dotenv"):
-        assert _parse(expected_format=fmt).record.expected_format == "code", fmt
+        assert _parse(expected_format=fmt).record.expected_format == fmt
 
 
-def test_less_common_programming_languages_are_carried_as_code() -> None:
+def test_less_common_programming_languages_are_carried_under_their_name() -> None:
     for fmt in ("elm", "Elm", "purescript", "gleam", "racket"):
-        assert _parse(expected_format=fmt).record.expected_format == "code", fmt
+        assert _parse(expected_format=fmt).record.expected_format == fmt.lower(), fmt
     # A near miss of a validated format is still refused, not carried.
     with pytest.raises(RecordError, match="expected_format"):
         _parse(expected_format="jsn")

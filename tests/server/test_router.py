@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.records import Diagnosis, Evidence, FailureRecord, route_for
+from classifiers.records import Diagnosis, Evidence, FailureRecord, parse_record, route_for
 from server.router import missed_facts, route
 
 RECORD = FailureRecord(
@@ -40,6 +40,13 @@ def test_behavior_goes_to_finetune_with_sft_and_preference_pair() -> None:
     assert [m["role"] for m in p["messages"]] == ["system", "user"]
     assert "Answer in one sentence." in p["messages"][1]["content"]
     assert "JSON only" in p["messages"][1]["content"]
+
+
+def test_the_prompt_names_the_language_the_answer_was_owed_in() -> None:
+    record = parse_record({"id": "c3", "input": "Write a Koka function that doubles a list.", "output": "def f(x)",
+                           "expected_format": "Koka"}).record
+    [item] = route(record, diag("behavior", ("format_violation",)))
+    assert "Answer in KOKA only." in item.payload["messages"][-1]["content"]
 
 
 def test_without_reference_the_pair_needs_a_correction() -> None:
