@@ -225,8 +225,22 @@ def validate_html(text: str, schema: Mapping[str, Any] | None = None) -> FormatR
 # Cheap, dialect-free grammar faults: GROUP/ORDER without BY, or a statement ending on a clause keyword.
 _SQL_BROKEN = re.compile(r"\b(?:group|order|partition)\s+(?!by\b)\w+|\b(?:select|from|where|and|or|by|join|on|"
                          r"having|limit|set|values)\s*;?\s*$", re.I)
-_SQL_START = re.compile(r"^\s*(with|select|insert|update|delete|create|alter|drop|merge|replace|explain)\b", re.I)
+_SQL_START = re.compile(r"^\s*(?:(?:with|select|insert|update|delete|create|alter|drop|merge|replace|explain|vacuum|"
+                        r"pragma|reindex)\b|copy\s+into\b|copy\s+[\w.\"]+\s*(?:\([^)]*\)\s*)?(?:from|to)\s+(?:'|stdin|"
+                        r"stdout|program|@)|(?:grant|revoke)\s+[\w\s,]+?\s+on\b|truncate\s+table\b|truncate\s+[\w.]+\s*;|"
+                        r"analy[sz]e\s+[\w.]+\s*(?:;|$)|unload\s*\(|upsert\s+into\b|values\s*\(|declare\s+@|"
+                        r"call\s+[\w.]+\s*\(|comment\s+on\b|refresh\s+materialized\b|lock\s+table\b|"
+                        r"(?:begin(?:\s+transaction)?|commit|rollback)\s*;|use\s+[\w.]+\s*;|"
+                        r"set\s+[\w.]+\s*(?:=|to\b)|show\s+[\w.]+\s*(?:;|$))", re.I)
+"""The first word of a SQL statement: queries and DML, DDL, loads (COPY, UNLOAD), grants, maintenance, transaction
+control. Words that also open English sentences ("Use", "Set", "Show") count only in a statement's shape."""
 _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+
+
+def holds_statement(text: str) -> bool:
+    """Whether the output, or its first fenced block, opens with a SQL statement (a query, DDL, a COPY, a GRANT)."""
+    body = text.strip()
+    return bool(_SQL_START.match(_SQL_COMMENT.sub(" ", fenced_body(body) or body)))
 
 
 def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:

@@ -19,7 +19,7 @@ from classifiers.check_names import CHECK_KINDS, failed_check_kinds, passed_cont
 from classifiers.embedding import TextEmbedder
 from classifiers.facts import compare as compare_facts
 from classifiers.facts import fact_tokens, held_facts, invented_citations, unsourced_ids
-from classifiers.formats import VALIDATORS, schema_from_instructions, validate
+from classifiers.formats import VALIDATORS, holds_statement, schema_from_instructions, validate
 from classifiers.grounding import content_tokens, ground, log_words, recall
 from classifiers.harm import THRESHOLD as HARM_THRESHOLD
 from classifiers.harm import shipped_head
@@ -305,7 +305,7 @@ def _cheap(rec: FailureRecord) -> Signals:
         v["fmt_expected"] = 1.0
         schema = rec.schema or (schema_from_instructions(fmt_texts) if fmt == "json" else None)
         res = validate(fmt, out, schema, fmt_texts)
-        if fmt == "sql" and not holds_query(out):
+        if fmt == "sql" and not holds_query(out) and not holds_statement(out):
             # A query was owed and none was written (advice on why sales dropped): the output did another job, so
             # its facts are not the answer's.
             no_payload = True

@@ -73,6 +73,16 @@ def test_fences_that_were_asked_for_are_no_format_fault(engine: Engine) -> None:
     assert prose.values["fmt_wrapped"] == 1.0
 
 
+def test_a_ddl_statement_is_the_sql_payload_owed_not_another_job(engine: Engine) -> None:
+    ddl = FailureRecord(id="m", input="Write the migration that adds an index on orders(customer_id).",
+                        output="CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);",
+                        expected_format="sql")
+    advice = dataclasses.replace(ddl, output="Indexes help most on selective columns; check the plan first.")
+    (made, talked), _ = engine.signals([ddl, advice])
+    assert made.values["task_not_done"] == 0.0 and made.certain is None
+    assert talked.values["task_not_done"] == 1.0
+
+
 def test_a_language_without_a_validator_is_named_in_the_evidence(engine: Engine) -> None:
     rec = parse_record({"id": "k", "input": "Write a Pony actor that counts to ten.",
                         "output": "actor Main\n  new create(env: Env) =>\n    None", "expected_format": "Pony"}).record

@@ -155,3 +155,16 @@ def test_a_payload_in_the_fences_asked_for_validates() -> None:
     # Unasked fences, or prose beside the block where only the query was asked for, stay a wrapped payload.
     assert validate("sql", fenced).wrapped
     assert validate("sql", fenced + "\nIt selects one.", asked=("Only the query, in a sql code block.",)).wrapped
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("COPY INTO raw.orders FROM @stage/orders/ FILE_FORMAT = (TYPE = CSV);", True),
+    ("GRANT SELECT, INSERT ON orders TO analyst;", True),
+    ("BEGIN; UPDATE t SET a = 1; COMMIT;", True),
+    ("SET search_path TO app;", True),
+    ("Copy the file to the server first.", False),
+    ("Use INSERT ... ON CONFLICT instead.", False),
+    ("Values are stored in cents.", False),
+])
+def test_sql_statements_beyond_queries_are_sql_and_english_openings_are_not(text: str, ok: bool) -> None:
+    assert validate("sql", text).ok is ok
