@@ -305,7 +305,7 @@ def _read_format(value: str) -> tuple[str | None, str | None, str | None]:
 
 
 def _language_name(whole: str, word: str) -> str:
-    """The name a language is carried under: the whole value when it is one name ("c++", "objective-c", "lean4"),
+    """The name a language is carried under: the whole value when it is one name ("c++", "f#", "lean4"),
     else the word that named it ("rust" in "Rust code"). Re-reading the name gives the name again."""
     name = whole.rstrip(".,;:")
     return name if re.fullmatch(r"[a-z0-9][a-z0-9_+#.\-]*", name) else word
