@@ -1,11 +1,11 @@
 """Failure records as other tools write them, read as formfact's.
 
 Teams export failed cases from their eval tools (DeepEval, Ragas, promptfoo, LangSmith, Braintrust, Weave,
-Phoenix, TruLens, Langfuse, MLflow, a pytest run): other field names, outputs given as JSON objects or chat
-messages, passages as objects, checks as metrics, feedback scores or maps of results. `normalise` and
-`check_objects` turn those shapes into formfact's before `records.parse_record` validates the record: a case
-refused for its spelling would be a case lost, and `formfact eval` would score it as a wrong answer. What
-still does not fit is left for validation to refuse, by field.
+Phoenix, TruLens, Langfuse, MLflow, Guardrails AI, LangWatch, Datadog, RAGChecker, a pytest run): other field
+names, outputs given as JSON objects or chat messages, passages as objects, checks as metrics, feedback scores or
+maps of results. `normalise` and `check_objects` turn those shapes into formfact's before `records.parse_record`
+validates the record: a case refused for its spelling would be a case lost, and `formfact eval` would score it as
+a wrong answer. What still does not fit is left for validation to refuse, by field.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator"
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
-                              r"distance|loss", re.I)
+                              r"distance|loss|noise_sensitivity|self_knowledge", re.I)
+"""Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
+took from irrelevant passages or from no passage at all."""
 _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
@@ -295,6 +297,39 @@ def _evaluator_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
     return out, used
 
 
+def _guard_outcome(outcome: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A Guardrails AI validation outcome as one check per validator.
+
+    {"validation_passed": false, "validation_summaries": [{"validator_name": "ValidSQL", "validator_status": "fail",
+    "failure_reason": ...}], "validator_logs": [{"validator_name", "validation_result": {"outcome", "error_message"}}],
+    "reask": ...}: the summaries, then the logs of validators they do not name. Where no validator failed and the
+    outcome did not pass (the output did not parse, or matched no schema, before any validator ran: the reask says
+    why), the outcome itself is the failed check; where no validator ran and it passed, it is the passed one.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    summaries = outcome.get("validation_summaries") or []
+    logs = outcome.get("validator_logs") or []
+    for entry in [*summaries, *logs] if isinstance(summaries, list) and isinstance(logs, list) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        name = entry.get("validator_name") or entry.get("registered_name")
+        result = entry["validation_result"] if isinstance(entry.get("validation_result"), Mapping) else entry
+        verdict = str(result.get("validator_status", result.get("outcome", ""))).strip().lower()
+        if isinstance(name, str) and name and name not in found and verdict in _CHECK_STATUS:
+            reason = result.get("failure_reason") or result.get("error_message") or ""
+            found[name] = {"name": name, "passed": _CHECK_STATUS[verdict], "reason": str(reason)}
+    checks = list(found.values())
+    passed = outcome["validation_passed"]
+    if (passed and not checks) or (not passed and all(c["passed"] for c in checks)):
+        reask = outcome["reask"] if isinstance(outcome.get("reask"), Mapping) else {}
+        fails = reask.get("fail_results") if isinstance(reask.get("fail_results"), list) else []
+        said = [str(f["error_message"]) for f in fails if isinstance(f, Mapping) and f.get("error_message")]
+        error = outcome.get("error")
+        checks.append({"name": "validation_passed", "passed": passed,
+                       "reason": "; ".join(said) or (str(error) if error else "")})
+    return checks
+
+
 def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
 
@@ -303,6 +338,9 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     read down to three levels. A result that is no outcome (a row count, an error message, null for a check not
     run) is a measurement, not a check, and is left out rather than refusing the case.
     """
+    if isinstance(checks.get("validation_passed"), bool) and any(
+            k in checks for k in ("validation_summaries", "validator_logs", "reask")):
+        return _guard_outcome(checks)
     name, outcome = check_fields(checks)
     if name is not None and outcome is not None:
         return [checks]
@@ -457,6 +495,63 @@ def _judgment(check: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _span_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A Datadog LLM Observability evaluation ({"label": "faithfulness", "metric_type": "score", "score_value": 0.94,
+    "assessment": "pass", "reasoning": ...}) as a flat check.
+
+    `label` names the evaluation (elsewhere a label is an outcome). Its `assessment` is the outcome; without one, a
+    boolean value is (true is a fault where the name is one: "hallucination"), a score in [0, 1] is read as any
+    score, and a categorical value by its word ("correct", "hallucinated"). Anything else, or no value at all (an
+    evaluation that errored), says nothing.
+    """
+    name = check["label"]
+    value = check.get(f"{check['metric_type']}_value")
+    reason = check.get("reasoning") or check.get("reason") or ""
+    flat: dict[str, Any] = {"name": name, "reason": reason if isinstance(reason, str) else ""}
+    assessment = check.get("assessment")
+    word = value.strip().lower() if isinstance(value, str) else None
+    if isinstance(assessment, str) and assessment.strip().lower() in _CHECK_STATUS:
+        flat["passed"] = _CHECK_STATUS[assessment.strip().lower()]
+    elif isinstance(value, bool):
+        flat["passed"] = not value if _LOWER_IS_BETTER.search(name) else value
+    elif word is not None and word in _CHECK_STATUS:
+        flat["passed"] = _CHECK_STATUS[word]
+    elif not (_is_number(value) and 0.0 <= value <= 1.0):
+        flat["status"] = "skipped"
+    if _is_number(value):
+        flat["score"] = value
+    return flat
+
+
+_EVALUATION_STATUS = frozenset({"processed", "skipped", "error"})
+
+
+def _trace_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A LangWatch evaluation ({"evaluation_id", "name": "Faithfulness", "type": "ragas/faithfulness", "status":
+    "processed", "passed": null, "score": 0.58, "label": null, "details": ..., "is_guardrail": false}) as a flat
+    check.
+
+    `status` says whether the evaluator ran ("skipped", "error": it says nothing); `passed` is the outcome where the
+    evaluator gives one, else a label that is one, else a score in [0, 1] read as any score. A score on another
+    scale, or a category ("shell_commands"), says nothing.
+    """
+    name = check.get("name") or check.get("type") or check.get("evaluator_id")
+    details = check.get("details")
+    flat: dict[str, Any] = {"name": name, "reason": details if isinstance(details, str) else ""}
+    label = check.get("label")
+    if check["status"] != "processed":
+        flat["status"] = "skipped"
+    elif isinstance(check.get("passed"), bool):
+        flat["passed"] = check["passed"]
+    elif isinstance(label, str) and label.strip().lower() in _CHECK_STATUS:
+        flat["passed"] = _CHECK_STATUS[label.strip().lower()]
+    if _is_number(check.get("score")):
+        flat["score"] = check["score"]
+    if "passed" not in flat and "status" not in flat and check_fields(flat)[1] is None:
+        flat["status"] = "skipped"
+    return flat
+
+
 def _with_result(check: Any) -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
@@ -465,6 +560,10 @@ def _with_result(check: Any) -> Any:
         return check
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
         return _judgment(check)
+    if isinstance(check.get("metric_type"), str) and isinstance(check.get("label"), str) and check["label"]:
+        return _span_evaluation(check)
+    if "evaluation_id" in check and check.get("status") in _EVALUATION_STATUS:
+        return _trace_evaluation(check)
     key = next((k for k in _RESULT_KEYS if isinstance(check.get(k), Mapping)), None)
     if key is None:
         return check

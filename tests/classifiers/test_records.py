@@ -446,6 +446,79 @@ def test_athina_results_say_failure_not_pass_and_keep_their_scores_in_a_list_of_
         ("Draq", True), ("Ccei", False), ("AnswerSimilarity", False), ("Brand Voice Adherence", False)]
 
 
+def test_datadog_span_evaluations_are_named_by_their_label_and_judged_by_their_assessment() -> None:
+    span = {"eval_scope": "span", "join_on": {"span": {"span_id": "1", "trace_id": "ab"}}, "ml_app": "rebook",
+            "tags": ["env:prod"]}
+    rec = _parse(checks=[
+        {**span, "metric_type": "score", "label": "faithfulness", "score_value": 0.43, "assessment": "fail",
+         "reasoning": "4 of 7 statements are supported."},
+        {**span, "metric_type": "boolean", "label": "json_parse", "boolean_value": True, "assessment": "pass"},
+        # No assessment: a boolean is the outcome, true being the fault where the name is one.
+        {**span, "metric_type": "boolean", "label": "hallucination", "boolean_value": True},
+        # A categorical value no word reads, and an evaluation that errored with no value, say nothing.
+        {**span, "metric_type": "categorical", "label": "sentiment", "categorical_value": "neutral"},
+        {**span, "metric_type": "categorical", "label": "hallucination", "status": "WARN",
+         "error": {"type": "timeout", "message": "judge timed out"}},
+        # A 0-5 score with no assessment is on no scale formfact can read.
+        {**span, "metric_type": "score", "label": "triage_completeness", "score_value": 4.0},
+    ]).record
+    assert [(c.name, c.passed, c.score, c.reason) for c in rec.checks] == [
+        ("faithfulness", False, 0.43, "4 of 7 statements are supported."), ("json_parse", True, None, ""),
+        ("hallucination", False, None, "")]
+
+
+def test_a_guardrails_validation_outcome_is_one_check_per_validator() -> None:
+    log = {"registered_name": "guardrails/valid_sql", "property_path": "$", "value_before_validation": "SELEC 1",
+           "start_time": "2026-11-02T10:00:00Z"}
+    rec = _parse(checks={
+        "call_id": "c-1", "validation_passed": False, "validated_output": None, "reask": None, "error": None,
+        "validation_summaries": [{"validator_name": "ValidSQL", "validator_status": "fail", "property_path": "$",
+                                  "failure_reason": "syntax error at or near \"SELEC\""}],
+        "validator_logs": [{**log, "validator_name": "ValidSQL", "validation_result": {"outcome": "fail"}},
+                           {**log, "validator_name": "ToxicLanguage", "registered_name": "guardrails/toxic_language",
+                            "validation_result": {"outcome": "pass", "error_message": None}}]}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("ValidSQL", False, 'syntax error at or near "SELEC"'), ("ToxicLanguage", True, "")]
+    # Failed before any validator ran (the output matched no schema): the outcome is the check, with the reask's
+    # reason.
+    rec = _parse(checks={"validation_passed": False, "validation_summaries": [], "validator_logs": [],
+                         "reask": {"incorrect_value": "{}", "fail_results": [
+                             {"outcome": "fail", "error_message": "JSON does not match schema"}]}}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("validation_passed", False, "JSON does not match schema")]
+
+
+def test_langwatch_evaluations_say_whether_they_ran_and_give_a_verdict_a_label_or_a_score() -> None:
+    def evaluation(name: str, status: str = "processed", **result: object) -> dict[str, object]:
+        return {"evaluation_id": f"eval_{name}", "evaluator_id": "evaluator_1", "span_id": "span_1", "name": name,
+                "type": None, "is_guardrail": False, "status": status, "passed": None, "score": None, "label": None,
+                "details": None, "error": None, **result}
+    rec = _parse(checks=[
+        evaluation("Faithfulness", score=0.34, type="ragas/faithfulness"),
+        evaluation("hcl parse", passed=False, score=0.0, details="Error: Unclosed configuration block"),
+        evaluation("Groundedness check", label="ungrounded"),
+        # Skipped, errored, or a category and no verdict: none says how the output fared.
+        evaluation("Context Recall", status="skipped", details="no contexts"),
+        evaluation("Content Safety", status="error", error={"has_error": True, "message": "429"}),
+        evaluation("Output artifact type", label="shell_commands"),
+    ]).record
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("Faithfulness", False, 0.34), ("hcl parse", False, 0.0), ("Groundedness check", False, None)]
+
+
+def test_ragchecker_metrics_are_scores_and_its_claim_labels_are_not_checks() -> None:
+    rec = _parse(checks={
+        "response_claims": [["Acme", "reported revenue of", "$4.1B"]],
+        "gt_answer_claims": [["Acme", "reported revenue of", "$3.8B"]],
+        "answer2response": ["Contradiction"], "response2answer": ["Neutral"], "retrieved2response": [["Neutral"]],
+        "metrics": {"precision": 0.0, "recall": 0.0, "faithfulness": 1.0, "hallucination": 0.0,
+                    "noise_sensitivity_in_relevant": 0.0, "self_knowledge": 0.0, "context_utilization": 0.0}}).record
+    # A share of claims from noise, or from no passage, is a fault where high: 0.0 passes.
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("precision", False), ("recall", False), ("faithfulness", True), ("hallucination", True),
+        ("noise_sensitivity_in_relevant", True), ("self_knowledge", True), ("context_utilization", False)]
+
+
 def test_template_and_configuration_languages_are_carried_under_their_name() -> None:
     for fmt in ("heex", "properties", "svelte", "dotenv"):
         assert _parse(expected_format=fmt).record.expected_format == fmt
