@@ -314,16 +314,17 @@ def _guard_outcome(outcome: Mapping[str, Any]) -> list[dict[str, Any]]:
             continue
         name = entry.get("validator_name") or entry.get("registered_name")
         result = entry["validation_result"] if isinstance(entry.get("validation_result"), Mapping) else entry
-        verdict = str(result.get("validator_status", result.get("outcome", ""))).strip().lower()
-        if isinstance(name, str) and name and name not in found and verdict in _CHECK_STATUS:
+        verdict = _verdict(result.get("validator_status", result.get("outcome")))
+        if isinstance(name, str) and name and name not in found and verdict is not None:
             reason = result.get("failure_reason") or result.get("error_message") or ""
-            found[name] = {"name": name, "passed": _CHECK_STATUS[verdict], "reason": str(reason)}
+            found[name] = {"name": name, "passed": verdict, "reason": str(reason)}
     checks = list(found.values())
     passed = outcome["validation_passed"]
     if (passed and not checks) or (not passed and all(c["passed"] for c in checks)):
-        reask = outcome["reask"] if isinstance(outcome.get("reask"), Mapping) else {}
-        fails = reask.get("fail_results") if isinstance(reask.get("fail_results"), list) else []
-        said = [str(f["error_message"]) for f in fails if isinstance(f, Mapping) and f.get("error_message")]
+        reask = outcome.get("reask")
+        fails = reask.get("fail_results") if isinstance(reask, Mapping) else None
+        said = [str(f["error_message"]) for f in (fails if isinstance(fails, list) else [])
+                if isinstance(f, Mapping) and f.get("error_message")]
         error = outcome.get("error")
         checks.append({"name": "validation_passed", "passed": passed,
                        "reason": "; ".join(said) or (str(error) if error else "")})
@@ -495,6 +496,17 @@ def _judgment(check: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _verdict(word: Any) -> bool | None:
+    """The outcome a status word says ("pass", "fail", "hallucinated"); None for any other value."""
+    return _CHECK_STATUS.get(word.strip().lower()) if isinstance(word, str) else None
+
+
+def _outcome_or_skipped(flat: dict[str, Any]) -> dict[str, Any]:
+    """`flat` as it is where an outcome can be read from it (a score in [0, 1] is read as any score), else marked
+    skipped: a check with no outcome says nothing, and a case is not refused for it."""
+    return flat if "passed" in flat or check_fields(flat)[1] is not None else {**flat, "status": "skipped"}
+
+
 def _span_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
     """A Datadog LLM Observability evaluation ({"label": "faithfulness", "metric_type": "score", "score_value": 0.94,
     "assessment": "pass", "reasoning": ...}) as a flat check.
@@ -508,19 +520,16 @@ def _span_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
     value = check.get(f"{check['metric_type']}_value")
     reason = check.get("reasoning") or check.get("reason") or ""
     flat: dict[str, Any] = {"name": name, "reason": reason if isinstance(reason, str) else ""}
-    assessment = check.get("assessment")
-    word = value.strip().lower() if isinstance(value, str) else None
-    if isinstance(assessment, str) and assessment.strip().lower() in _CHECK_STATUS:
-        flat["passed"] = _CHECK_STATUS[assessment.strip().lower()]
-    elif isinstance(value, bool):
-        flat["passed"] = not value if _LOWER_IS_BETTER.search(name) else value
-    elif word is not None and word in _CHECK_STATUS:
-        flat["passed"] = _CHECK_STATUS[word]
-    elif not (_is_number(value) and 0.0 <= value <= 1.0):
-        flat["status"] = "skipped"
+    passed = _verdict(check.get("assessment"))
+    if passed is None and isinstance(value, bool):
+        passed = not value if _LOWER_IS_BETTER.search(name) else value
+    if passed is None:
+        passed = _verdict(value)
+    if passed is not None:
+        flat["passed"] = passed
     if _is_number(value):
         flat["score"] = value
-    return flat
+    return _outcome_or_skipped(flat)
 
 
 _EVALUATION_STATUS = frozenset({"processed", "skipped", "error"})
@@ -538,18 +547,14 @@ def _trace_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
     name = check.get("name") or check.get("type") or check.get("evaluator_id")
     details = check.get("details")
     flat: dict[str, Any] = {"name": name, "reason": details if isinstance(details, str) else ""}
-    label = check.get("label")
     if check["status"] != "processed":
-        flat["status"] = "skipped"
-    elif isinstance(check.get("passed"), bool):
-        flat["passed"] = check["passed"]
-    elif isinstance(label, str) and label.strip().lower() in _CHECK_STATUS:
-        flat["passed"] = _CHECK_STATUS[label.strip().lower()]
+        return {**flat, "status": "skipped"}
+    passed = check["passed"] if isinstance(check.get("passed"), bool) else _verdict(check.get("label"))
+    if passed is not None:
+        flat["passed"] = passed
     if _is_number(check.get("score")):
         flat["score"] = check["score"]
-    if "passed" not in flat and "status" not in flat and check_fields(flat)[1] is None:
-        flat["status"] = "skipped"
-    return flat
+    return _outcome_or_skipped(flat)
 
 
 def _with_result(check: Any) -> Any:

@@ -55,7 +55,8 @@ def _sql_code(output: str) -> str | None:
 
 
 def holds_query(output: str) -> bool:
-    """Whether the output holds a SQL statement at all (fenced, bare or among prose)."""
+    """Whether the output holds a SQL query or data change (SELECT ... FROM, INSERT, UPDATE, DELETE, MERGE), fenced,
+    bare or among prose. A statement of another kind (DDL, a COPY, a GRANT) is `formats.holds_statement`'s."""
     return _sql_code(output) is not None
 
 
