@@ -237,17 +237,21 @@ control. Words that also open English sentences ("Use", "Set", "Show") count onl
 _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
+def _sql_payload(text: str) -> tuple[str, bool]:
+    """The SQL an output gives, without comments (its first fenced block, else all of it), and whether it was
+    fenced. Comments are SQL too ("-- assumes a 48-hour window" above the query); an apostrophe in one is no quote."""
+    body = text.strip()
+    fenced = fenced_body(body)
+    return _SQL_COMMENT.sub(" ", fenced if fenced is not None else body), fenced is not None
+
+
 def holds_statement(text: str) -> bool:
     """Whether the output, or its first fenced block, opens with a SQL statement (a query, DDL, a COPY, a GRANT)."""
-    body = text.strip()
-    return bool(_SQL_START.match(_SQL_COMMENT.sub(" ", fenced_body(body) or body)))
+    return bool(_SQL_START.match(_sql_payload(text)[0]))
 
 
 def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatResult:
-    body = text.strip()
-    fenced = fenced_body(body)
-    # Comments are SQL too ("-- assumes a 48-hour window" above the query); an apostrophe in one is no quote.
-    target = _SQL_COMMENT.sub(" ", fenced if fenced is not None else body)
+    target, fenced = _sql_payload(text)
     if not _SQL_START.match(target):
         return FormatResult(False, "output does not start with a SQL statement")
     # Balanced quotes and parentheses outside string literals: a cheap, dialect-free syntax check.
@@ -270,7 +274,7 @@ def validate_sql(text: str, schema: Mapping[str, Any] | None = None) -> FormatRe
     m = _SQL_BROKEN.search(bare)
     if m:
         return FormatResult(False, f"SQL does not parse near {m.group(0).strip()!r}")
-    if fenced is not None:
+    if fenced:
         return FormatResult(False, "SQL is wrapped in code fences", True)
     return FormatResult(True, "output looks like a SQL statement")
 
