@@ -6,8 +6,9 @@ gives them) and scores three policies against the cascade alone, each at several
 
 - the cascade's label (what the heads reproduce);
 - the trees overrule every verdict they disagree with;
-- the trees overrule every verdict but those of `TREES_KEEP_RULES` (shipped; a failed validator is never
-  overruled to information in either policy).
+- the trees overrule every verdict but those of `TREES_KEEP_RULES`, wherever the record comes from;
+- the same, but the trees may overrule those rules too on a record that states instructions or an expected format
+  (`classifiers.model.kept_rule`; shipped). A failed validator is never overruled to information in any policy.
 
 on three kinds of held-out data:
 
@@ -54,7 +55,10 @@ DATA = Path(__file__).resolve().parent / "data"
 MIN_PROBABILITIES = (0.5, 0.6, 0.7, 0.8)
 CURVE_SHARES = (0.25, 0.5, 0.75)
 REVIEW_THRESHOLDS = (0.4, 0.5, 0.55)
-POLICIES = {"trees overrule any rule": frozenset(), "trees keep TREES_KEEP_RULES (shipped)": TREES_KEEP_RULES}
+POLICIES = {"trees overrule any rule": (frozenset(), False),
+            "trees keep TREES_KEEP_RULES everywhere": (TREES_KEEP_RULES, False),
+            "keep them where uninstructed (shipped)": (TREES_KEEP_RULES, True)}
+"""Policy name -> (the rules the trees leave alone, whether only on records that state no instructions or format)."""
 
 
 def main() -> int:
@@ -69,6 +73,7 @@ def main() -> int:
     verdicts = [decide(s) for s in sigs]
     cascade = np.array([LABEL_ORDER.index(v.label) for v in verdicts])
     certain = np.array([s.certain is not None for s in sigs])
+    instructed = np.array([s.instructed for s in sigs])
     group = np.array([r.record.metadata.get("source", "?") for r in shared]
                      + [n for n in READ_SETS for _ in read_sets[n]] + ["never-read"] * len(never_recs))
     sources = sorted(set(group[: len(shared)]))
@@ -93,13 +98,13 @@ def main() -> int:
     probs[held] = tree_probs(trainable, held)
 
     def labels(keep: frozenset[str], min_p: float, p: np.ndarray = probs,
-               cases: np.ndarray = np.arange(len(y))) -> np.ndarray:
+               cases: np.ndarray = np.arange(len(y)), conditional: bool = True) -> np.ndarray:
         """The final labels of `cases` (all by default) under a policy, given the trees' probabilities `p` of them."""
         out = cascade[cases].copy()
         for j, i in enumerate(cases):
             k = int(np.argmax(p[j]))
             if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
-                                  float(p[j, k]), keep, min_p):
+                                  float(p[j, k]), keep, min_p, conditional and bool(instructed[i])):
                 out[j] = k
         return out
 
@@ -113,15 +118,15 @@ def main() -> int:
                 "loso_per_source": loso}
 
     rows = [row("cascade label (no trees)", cascade)]
-    for name, keep in POLICIES.items():
+    for name, (keep, conditional) in POLICIES.items():
         for min_p in MIN_PROBABILITIES:
-            rows.append(row(f"{name}, p >= {min_p}", labels(keep, min_p)))
+            rows.append(row(f"{name}, p >= {min_p}", labels(keep, min_p, conditional=conditional)))
     # The shipped policy's confidence: the held-out trees' probability of the final label. How well it ranks
     # right labels above wrong ones, how well it is calibrated, and what a review threshold would take.
     # (`final_label` as the shipped combiner calls it; the heads' reading is the cascade's, as on the shipped model,
     # and their p(information problem) follows it.)
     final = [final_label(v, bool(certain[i]), v.label, v.confidence, float(v.label != "behavior"), probs[i], None,
-                         True) for i, v in enumerate(verdicts)]
+                         True, bool(instructed[i])) for i, v in enumerate(verdicts)]
     shipped = np.array([LABEL_ORDER.index(label) for label, _, _ in final])
     conf = np.array([c for _, c, _ in final])
     right = shipped == y
@@ -150,10 +155,10 @@ def main() -> int:
         curve.append({"share_of_read_sets": share, "draws": draws})
     print(f"read sets: {int(is_read.sum())} cases in 5 grouped folds; never-read: {int(held.sum())} cases in "
           f"{len(never)} sets; shared: {len(shared)} cases in {len(sources)} sources")
-    print(f"{'policy':<48}{'CV read':>9}{'never-read':>12}{'LOSO pooled':>13}{'LOSO worst':>26}")
+    print(f"{'policy':<50}{'CV read':>9}{'never-read':>12}{'LOSO pooled':>13}{'LOSO worst':>26}")
     for r in rows:
         worst = f"{r['loso_worst']:.3f} ({r['loso_worst_source']})"
-        print(f"{r['policy']:<48}{r['cv_read_accuracy']:>9.4f}{r['never_read_accuracy']:>12.4f}"
+        print(f"{r['policy']:<50}{r['cv_read_accuracy']:>9.4f}{r['never_read_accuracy']:>12.4f}"
               f"{r['loso_pooled_accuracy']:>13.3f}{worst:>26}")
     print(f"\nconfidence = the trees' probability of the shipped label (p >= {TREES_MIN_PROBABILITY})")
     print(f"{'held out':<36}{'n':>7}{'accuracy':>10}{'AUROC':>8}{'ECE':>7}" +

@@ -74,6 +74,9 @@ class Signals:
     certain: tuple[str, str] | None = None
     """(label, subtype) when a deterministic validator is certain (e.g. the payload does not parse)."""
     check_kinds: dict[str, str] = field(default_factory=dict)
+    instructed: bool = False
+    """Whether the record states instructions or an expected format, as no record of the public benchmarks does
+    whose priors some rules read (see `classifiers.model.TREES_KEEP_RULES`)."""
 
     def vector(self) -> np.ndarray:
         return np.array([self.values[f] for f in FEATURES], dtype=np.float64)
@@ -512,7 +515,7 @@ def _cheap(rec: FailureRecord) -> Signals:
             v["ref_gap_in_directive"] = min(g.ref_gap_in_directive, DIRECTIVE_GAP_SCALE) / DIRECTIVE_GAP_SCALE
             ev.append(Evidence("retrieval", f"{g.ref_in_context:.0%} of the reference's words are in the best "
                                "context passage", 1.0 - g.ref_in_context))
-    return Signals(v, ev, certain, kinds)
+    return Signals(v, ev, certain, kinds, bool(rec.instructions or rec.expected_format))
 
 
 def extract(records: Sequence[FailureRecord], embedder: TextEmbedder) -> tuple[list[Signals], dict[str, np.ndarray]]:

@@ -215,7 +215,7 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
         # The confidence becomes the trees' probability of the final label: the threshold is chosen on what
         # trees that never saw a case's group give it, through the same steps as `predict`.
         final = [final_label(verdicts[i], certain[i], forced[i], float(conf[i]), float(p_info[i]), oof_trees[i],
-                             record, True) for i in range(len(truth))]
+                             record, True, signals[i].instructed) for i in range(len(truth))]
         forced = [label for label, _, _ in final]
         conf = np.array([c for _, c, _ in final])
         threshold = choose_threshold(truth, probs, cfg.max_tree_threshold, conf, forced)
@@ -239,9 +239,10 @@ def fit(signals: Sequence[Signals], embeddings: Mapping[str, Any], records: Sequ
     if record:  # so is each rule's track record
         parts.append(np.array([x for rule in sorted(record) for x in (RULES.index(rule), *record[rule])],
                               dtype=np.float64))
-    if trees is not None:  # and the trees that may overrule the rules (and may give the confidence)
+    if trees is not None:  # and the trees that may overrule the rules (and may give the confidence), and where:
+        # the last 1.0 marks a model whose trees may overrule TREES_KEEP_RULES on instructed records (`kept_rule`)
         parts += [trees.threshold, trees.value, trees.feature.astype(np.float64),
-                  np.array([float(oof_trees is not None), threshold])]
+                  np.array([float(oof_trees is not None), threshold, 1.0])]
     digest = hashlib.sha256(np.concatenate(parts).tobytes()).hexdigest()[:8]
     version = version or f"lr-{time.strftime('%Y.%m.%d', time.gmtime())}-{digest}"
     return LearnedCombiner(heads, cfg.features, threshold, version, calibration=calibration,

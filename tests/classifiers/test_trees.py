@@ -13,8 +13,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from classifiers.cascade import Verdict, decide
 from classifiers.engine import Engine
 from classifiers.model import (
-    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, LearnedCombiner, design_matrix, final_label, trees_may_overrule)
-from classifiers.records import LabelledRecord
+    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, LearnedCombiner, design_matrix, final_label, kept_rule,
+    trees_may_overrule)
+from classifiers.records import FailureRecord, LabelledRecord
 from classifiers.signals import FEATURES
 from classifiers.training import _out_of_fold_trees
 from classifiers.trees import MIN_CASES, PARAMS, TreeEnsemble, fit_trees
@@ -78,6 +79,26 @@ def test_where_the_trees_may_overrule(rule: str, certain: bool, cascade: str, tr
     assert trees_may_overrule(rule, certain, cascade, tree, p) is allowed
 
 
+@pytest.mark.parametrize("rule", sorted(TREES_KEEP_RULES))
+def test_a_kept_rule_is_kept_only_where_the_record_states_no_instructions_or_format(rule: str) -> None:
+    assert not trees_may_overrule(rule, False, "information", "behavior", 0.99, instructed=False)
+    assert trees_may_overrule(rule, False, "information", "behavior", 0.99, instructed=True)
+    # Instructions lift the keep, not the other limits: a near tie still leaves the rule's label.
+    assert not trees_may_overrule(rule, False, "information", "behavior", 0.45, instructed=True)
+
+
+@pytest.mark.parametrize("record, instructed", [
+    (FailureRecord(id="a", input="Who wrote Dune?", output="Isaac Asimov."), False),
+    (FailureRecord(id="b", input="Who wrote Dune?", output="Isaac Asimov.", instructions=("Answer in one line.",)),
+     True),
+    (FailureRecord(id="c", input="List the authors.", output="[]", expected_format="json"), True),
+])
+def test_signals_say_whether_the_record_states_instructions_or_a_format(engine: Engine, record: FailureRecord,
+                                                                       instructed: bool) -> None:
+    sigs, _ = engine.signals([record])
+    assert sigs[0].instructed is instructed
+
+
 def test_trees_are_saved_with_the_model_and_a_bad_table_refused(trained_dir: Path, tmp_path: Path) -> None:
     comb = LearnedCombiner.load(trained_dir)
     x, y = _data(n_features=len(FEATURES) + len(CASCADE_FEATURES))
@@ -89,12 +110,15 @@ def test_trees_are_saved_with_the_model_and_a_bad_table_refused(trained_dir: Pat
     np.testing.assert_array_equal(loaded.trees.probabilities(x), comb.trees.probabilities(x))
     manifest = json.loads((tmp_path / "with_trees" / "manifest.json").read_text())
     assert manifest["trees"]["keep_rules"] == sorted(TREES_KEEP_RULES) and manifest["trees"]["confidence"] is True
-    # A model written before the trees gave the confidence (no such key) keeps the heads' confidence.
+    assert manifest["trees"]["kept_where_instructed"] is False and not loaded.kept_where_instructed
+    # A model written before the trees gave the confidence (no such key) keeps the heads' confidence, and one
+    # written before `kept_rule` read the record keeps TREES_KEEP_RULES on every record, as it was trained to.
     older = tmp_path / "older"
     shutil.copytree(tmp_path / "with_trees", older)
-    del manifest["trees"]["confidence"]
+    del manifest["trees"]["confidence"], manifest["trees"]["kept_where_instructed"]
     (older / "manifest.json").write_text(json.dumps(manifest))
     assert not LearnedCombiner.load(older).tree_confidence
+    assert LearnedCombiner.load(older).kept_where_instructed
     bad = tmp_path / "bad"
     shutil.copytree(tmp_path / "with_trees", bad)
     arrays = dict(np.load(bad / "model.npz"))
@@ -139,6 +163,17 @@ def test_the_trees_give_the_confidence_of_the_final_label(vd: Verdict, certain: 
     assert label == expected[0] and conf == pytest.approx(expected[1] if overruled else rules_conf)
 
 
+def test_on_a_record_with_instructions_the_trees_overrule_a_kept_rule_and_may_send_it_to_review() -> None:
+    vd = _verdict("information", "fallback_information")
+    sure, unsure = _tree_row(information=0.25, behavior=0.75), _tree_row(information=0.3, behavior=0.45, both=0.25)
+    assert final_label(vd, False, vd.label, 0.6, 0.1, sure, None, True, False) == ("information", 0.5, False)
+    label, conf, overruled = final_label(vd, False, vd.label, 0.6, 0.1, sure, None, True, True)
+    assert (label, overruled) == ("behavior", True) and conf == pytest.approx(0.75)
+    # Their doubt with no sure alternative is no longer lifted to their bar: the case may go to review.
+    label, conf, overruled = final_label(vd, False, vd.label, 0.6, 0.1, unsure, None, True, True)
+    assert (label, overruled) == ("information", False) and conf == pytest.approx(0.3)
+
+
 def test_out_of_fold_tree_probabilities_come_from_trees_that_never_saw_the_case() -> None:
     x, y = _data(n=MIN_CASES + 700)
     groups = [f"g{i % 10}" for i in range(len(y))]
@@ -169,7 +204,7 @@ def test_with_tree_confidence_each_verdict_carries_the_trees_probability_of_its_
             assert vd.confidence < 0.5 and s.certain is None
         else:
             tree_conf = float(p[LABEL_ORDER.index(vd.label)])
-            if decide(s).rule in TREES_KEEP_RULES and "overrule" not in vd.reason:
+            if kept_rule(decide(s).rule, s.instructed) and "overrule" not in vd.reason:
                 tree_conf = max(tree_conf, 0.5)
             assert vd.confidence == round(tree_conf, 4)
             assert vd.confidence >= 0.5 or s.certain is not None
