@@ -239,8 +239,9 @@ at 0.807 and the never-read hand-written sets still gain (0.824 -> 0.842).
 They are kept only on a record that, like every record of those benchmarks, states no instructions and no
 expected format (`Signals.instructed`). A record that does is of the hand-written kind, where these rules are
 weakest (`fallback_information` is right on 183 of the 247 read cases that state either, 102 of the 153 with
-instructions, against 545 of the 620 that state neither), and there the trees may overrule them. Trees and cascade alone: grouped cross-validation over the read sets
-0.8846 -> 0.8866, the never-read sets 0.8616 -> 0.8653, leave-one-source-out unchanged (bench/tree_override.py)."""
+instructions, against 545 of the 620 that state neither), and there the trees may overrule them. Trees and
+cascade alone: grouped cross-validation over the read sets 0.8846 -> 0.8866, the never-read sets 0.8616 ->
+0.8653, leave-one-source-out unchanged (bench/tree_override.py)."""
 TREES_MIN_PROBABILITY = 0.5
 """The trees overrule the cascade only with a label they give at least this probability: below it their
 choice among three labels is a near tie. Grouped cross-validation over the hand-written sets read chose it:
@@ -256,7 +257,7 @@ def kept_rule(rule: str, instructed: bool, keep: frozenset[str] = TREES_KEEP_RUL
 def trees_may_overrule(rule: str, certain: bool, cascade_label: str, tree_label: str, p: float,
                        keep: frozenset[str] = TREES_KEEP_RULES, min_p: float = TREES_MIN_PROBABILITY,
                        instructed: bool = False) -> bool:
-    """Whether the trees' label (at probability `p`) replaces the cascade's: not on a kept rule, never
+    """Whether the trees' label (at probability `p`) replaces the cascade's: not on a kept rule (`kept_rule`), never
     information over a failed validator (its behavior fault is certain: only "both" or "behavior" may stand),
     and only when sure enough."""
     return (tree_label != cascade_label and not kept_rule(rule, instructed, keep) and p >= min_p
@@ -270,8 +271,8 @@ def final_label(vd: Verdict, certain: bool, heads_label: str, heads_conf: float,
 
     Returns (label, confidence, whether the trees overruled). With `tree_confidence` the confidence is the
     trees' probability of the final label whatever gave it: where they doubt a label but have no sure
-    alternative, it is low, and the case goes to review (a failed validator's never does). A rule of
-    rule they must leave alone (`kept_rule`; `instructed` as `Signals.instructed`) keeps at least the trees'
+    alternative, it is low, and the case goes to review (a failed validator's never does). A rule they must
+    leave alone (`kept_rule`; `instructed` as `Signals.instructed`) keeps at least the trees'
     overruling bar: they may not overrule it by review either.
     """
     label, conf = heads_label, heads_conf
