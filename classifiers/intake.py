@@ -28,11 +28,12 @@ _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
-CHECK_OUTCOME_KEYS = ("passed", "pass", "success", "ok", "status", "result", "outcome", "verdict", "label")
+CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "result", "outcome", "verdict", "label")
 _GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
 """Names of a kind of evaluator rather than of what it checks: its display name says that."""
-_FAILURE_KEYS = ("failure", "failed", "is_failure")
-"""Keys whose true means the check failed."""
+_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|\w*detected)$")
+"""Keys whose true means the check failed: Athina's `failure`, the `flagged` of Lakera Guard and OpenAI's
+moderation, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`."""
 _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
                  "failed": False, "failure": False, "error": False, "false": False, "warn": True, "warning": True,
                  # The labels of classification evals (Phoenix, OpenAI Evals): the label, not the score, says
@@ -352,6 +353,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     for key, value in checks.items():
         if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
+        if isinstance(value, Mapping) and value.get("invalid_result") is True:
+            continue  # a LlamaIndex evaluation that could not be scored says nothing
         if isinstance(value, Mapping) and str(key).lower() in _CONTAINERS:
             out += _checks_of_map(value, depth + 1) if depth < 2 else []
         elif isinstance(value, bool):
@@ -413,8 +416,8 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     outcome = next((v if isinstance(v, bool) else _CHECK_STATUS.get(v.strip().lower()) for v in given), None)
     if outcome is None:
         # Athina writes the verdict the other way round: {"failure": false} is a check that passed.
-        outcome = next((not c[k] for k in _FAILURE_KEYS if isinstance(c.get(k), bool)), None)
-    flags = [v for k, v in c.items() if isinstance(v, bool) and k not in _FAILURE_KEYS]
+        outcome = next((not v for k, v in c.items() if isinstance(v, bool) and _FAILURE_KEY.match(str(k))), None)
+    flags = [v for k, v in c.items() if isinstance(v, bool) and not _FAILURE_KEY.match(str(k))]
     if outcome is None and len(flags) == 1:
         outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
     value = c.get("value")

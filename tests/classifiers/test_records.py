@@ -506,6 +506,32 @@ def test_langwatch_evaluations_say_whether_they_ran_and_give_a_verdict_a_label_o
         ("Faithfulness", False, 0.34), ("hcl parse", False, 0.0), ("Groundedness check", False, None)]
 
 
+def test_llamaindex_evaluation_results_pass_by_passing_and_an_invalid_one_says_nothing() -> None:
+    def result(passing: bool | None, score: float | None, feedback: str, invalid: bool = False) -> dict[str, object]:
+        return {"query": "Can I claim a rental car?", "contexts": None, "response": "Yes, up to $40/day.",
+                "passing": passing, "feedback": feedback, "score": score, "pairwise_source": None,
+                "invalid_result": invalid, "invalid_reason": "judge returned no score" if invalid else None}
+    rec = _parse(checks={
+        "faithfulness": result(True, 1.0, "YES"),
+        # Correctness scores 1-5 and passes from 4: `passing` is the verdict, not the score on its own scale.
+        "correctness": result(False, 2.0, "The policy caps rental cars at $30/day."),
+        "guideline": result(None, None, "", invalid=True),
+    }).record
+    assert [(c.name, c.passed, c.score, c.reason) for c in rec.checks] == [
+        ("faithfulness", True, 1.0, "YES"), ("correctness", False, 2.0, "The policy caps rental cars at $30/day.")]
+
+
+def test_a_flag_or_a_detection_that_is_true_is_a_failed_check() -> None:
+    rec = _parse(checks={"output_screening": {
+        "lakera_guard": {"flagged": False, "metadata": {"request_uuid": "6c4a"},
+                         "breakdown": [{"detector_type": "pii/email", "result": "l5_unlikely", "flagged": False}]},
+        "text:detectGroundedness": {"ungroundedDetected": True, "ungroundedPercentage": 0.4,
+                                    "ungroundedDetails": [{"text": "within 5 days", "offset": {"utf8": 10}}]},
+        "moderation": {"flagged": True, "categories": {"violence": True}}}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("lakera_guard", True), ("text:detectGroundedness", False), ("moderation", False)]
+
+
 def test_ragchecker_metrics_are_scores_and_its_claim_labels_are_not_checks() -> None:
     rec = _parse(checks={
         "response_claims": [["Acme", "reported revenue of", "$4.1B"]],
