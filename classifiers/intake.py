@@ -17,9 +17,9 @@ from typing import Any, Mapping, TypeGuard
 CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback")
 """Where eval tools put a check's explanation (formfact's own name first)."""
 CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion",
-                   "criteria", "evaluator_id")
+                   "criteria", "evaluator_id", "metricName")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
-`type` or `assertion.type`, OpenAI Evals `eval`."""
+`type` or `assertion.type`, OpenAI Evals `eval`, Amazon Bedrock's evaluation jobs `metricName`."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
                               r"distance|loss|noise_sensitivity|self_knowledge", re.I)
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
@@ -563,7 +563,8 @@ def _trace_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
 def _with_result(check: Any) -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
-    outer "status" says the evaluator ran, not how the output fared). A Humanloop evaluator log likewise."""
+    outer "status" says the evaluator ran, not how the output fared). A Humanloop evaluator log likewise, and an
+    Amazon Bedrock score with its judge's explanation."""
     if not isinstance(check, Mapping):
         return check
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
@@ -572,6 +573,11 @@ def _with_result(check: Any) -> Any:
         return _span_evaluation(check)
     if "evaluation_id" in check and check.get("status") in _EVALUATION_STATUS:
         return _trace_evaluation(check)
+    details = check.get("evaluatorDetails")
+    if isinstance(details, list) and details and isinstance(details[0], Mapping) and not _reason_of(check):
+        # Amazon Bedrock: {"metricName": "Builtin.Correctness", "result": 0.5, "evaluatorDetails":
+        # [{"modelIdentifier": ..., "explanation": ...}]}: the judge's explanation is the reason.
+        return {**check, "explanation": str(details[0].get("explanation") or "")}
     key = next((k for k in _RESULT_KEYS if isinstance(check.get(k), Mapping)), None)
     if key is None:
         return check

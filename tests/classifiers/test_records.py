@@ -521,6 +521,21 @@ def test_llamaindex_evaluation_results_pass_by_passing_and_an_invalid_one_says_n
         ("faithfulness", True, 1.0, "YES"), ("correctness", False, 2.0, "The policy caps rental cars at $30/day.")]
 
 
+def test_amazon_bedrock_scores_are_named_by_metric_name_with_the_judges_explanation() -> None:
+    def score(metric: str, result: float | None, explanation: str) -> dict[str, object]:
+        return {"metricName": metric, "result": result,
+                "evaluatorDetails": [{"modelIdentifier": "amazon.nova-pro-v1:0", "explanation": explanation}]}
+    rec = _parse(checks={"scores": [
+        score("Builtin.Correctness", 0.0, "The answer gives a 2.5% fee; the reference says 3%."),
+        score("Builtin.ProfessionalStyleAndTone", 0.75, "Polite and clear."),
+        # A metric the judge found not applicable has no result: it says nothing.
+        score("Builtin.FollowingInstructions", None, "Not applicable: no explicit instructions."),
+    ]}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("Builtin.Correctness", False, "The answer gives a 2.5% fee; the reference says 3%."),
+        ("Builtin.ProfessionalStyleAndTone", True, "Polite and clear.")]
+
+
 def test_a_flag_or_a_detection_that_is_true_is_a_failed_check() -> None:
     rec = _parse(checks={"output_screening": {
         "lakera_guard": {"flagged": False, "metadata": {"request_uuid": "6c4a"},
