@@ -415,7 +415,8 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     given = [c[k] for k in CHECK_OUTCOME_KEYS if isinstance(c.get(k), (bool, str))]
     outcome = next((v if isinstance(v, bool) else _CHECK_STATUS.get(v.strip().lower()) for v in given), None)
     if outcome is None:
-        # Athina writes the verdict the other way round: {"failure": false} is a check that passed.
+        # A finding's flag is the verdict the other way round: Athina's {"failure": false} and Lakera Guard's
+        # {"flagged": false} passed, Azure's {"ungroundedDetected": true} failed.
         outcome = next((not v for k, v in c.items() if isinstance(v, bool) and _FAILURE_KEY.match(str(k))), None)
     flags = [v for k, v in c.items() if isinstance(v, bool) and not _FAILURE_KEY.match(str(k))]
     if outcome is None and len(flags) == 1:
