@@ -2,9 +2,9 @@
 
 The combiner's label heads read only the cascade's verdict, so the shipped label is the cascade's. This script
 fits the trees of `classifiers.trees` (on the signals and the cascade's verdict, the features the shipped model
-gives them) and scores three policies against the cascade alone, each at several minimum probabilities:
+gives them) and scores three policies, each at several minimum probabilities, against the cascade's label alone
+(what the heads reproduce):
 
-- the cascade's label (what the heads reproduce);
 - the trees overrule every verdict they disagree with;
 - the trees overrule every verdict but those of `TREES_KEEP_RULES`, wherever the record comes from;
 - the same, but the trees may overrule those rules too on a record that states instructions or an expected format
