@@ -126,7 +126,7 @@ def _as_text(value: Any, answers: bool = False) -> Any:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _is_number(value: Any) -> TypeGuard[int | float]:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """An int or a float, not a bool (JSON's true is no score)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -195,7 +195,7 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
         value = data.get(name)
         if isinstance(value, Mapping) and isinstance(value.get("name"), str):
             data[name] = value["name"]
-        elif _is_number(value):
+        elif is_number(value):
             data[name] = str(value)
     return data
 
@@ -232,7 +232,7 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
     used: set[str] = set()
     for metric, fields in columns.items():
         score = fields.get("score")
-        if not _is_number(score):
+        if not is_number(score):
             continue
         used.update(f"{metric}/{f}" for f in fields)
         name = re.sub(r"[^a-z0-9]+", "_", metric.lower()).strip("_")
@@ -281,13 +281,13 @@ def _evaluator_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
     for (evaluator, metric), parts in metrics.items():
         result, flag = parts.get("result"), parts.get("passed", parts.get("label"))
         score = next((v for v in (parts.get("score"), parts.get("value"))
-                      if _is_number(v)), None)
+                      if is_number(v)), None)
         threshold = parts.get("threshold")
         if isinstance(result, str) and result.strip().lower() in _CHECK_STATUS:
             passed = _CHECK_STATUS[result.strip().lower()]
         elif isinstance(flag, bool):
             passed = flag
-        elif score is not None and _is_number(threshold):
+        elif score is not None and is_number(threshold):
             passed = score >= threshold
         else:
             continue  # a score with no outcome and no threshold: on no scale this record states
@@ -429,9 +429,9 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     # (Langfuse writes a score's number as "value", TruLens as "result", Athina in a list of metrics.)
     score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
     if score is None and isinstance(c.get("metrics"), list):
-        score = next((m["value"] for m in c["metrics"] if isinstance(m, Mapping) and _is_number(m.get("value"))), None)
+        score = next((m["value"] for m in c["metrics"] if isinstance(m, Mapping) and is_number(m.get("value"))), None)
     threshold = c.get("threshold", PASS_SCORE)
-    if outcome is None and _is_number(score) and _is_number(threshold) and ("threshold" in c or 0.0 <= score <= 1.0):
+    if outcome is None and is_number(score) and is_number(threshold) and ("threshold" in c or 0.0 <= score <= 1.0):
         # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold; a toxicity, bias or
         # hallucination score is a rate of the fault, and passes at or below it.
         lower_better = isinstance(name, str) and _LOWER_IS_BETTER.search(name) is not None
@@ -531,7 +531,7 @@ def _span_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
         passed = _verdict(value)
     if passed is not None:
         flat["passed"] = passed
-    if _is_number(value):
+    if is_number(value):
         flat["score"] = value
     return _outcome_or_skipped(flat)
 
@@ -556,7 +556,7 @@ def _trace_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
     passed = check["passed"] if isinstance(check.get("passed"), bool) else _verdict(check.get("label"))
     if passed is not None:
         flat["passed"] = passed
-    if _is_number(check.get("score")):
+    if is_number(check.get("score")):
         flat["score"] = check["score"]
     return _outcome_or_skipped(flat)
 

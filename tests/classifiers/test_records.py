@@ -531,9 +531,9 @@ def test_amazon_bedrock_scores_are_named_by_metric_name_with_the_judges_explanat
         # A metric the judge found not applicable has no result: it says nothing.
         score("Builtin.FollowingInstructions", None, "Not applicable: no explicit instructions."),
     ]}).record
-    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
-        ("Builtin.Correctness", False, "The answer gives a 2.5% fee; the reference says 3%."),
-        ("Builtin.ProfessionalStyleAndTone", True, "Polite and clear.")]
+    assert [(c.name, c.passed, c.score, c.reason) for c in rec.checks] == [
+        ("Builtin.Correctness", False, 0.0, "The answer gives a 2.5% fee; the reference says 3%."),
+        ("Builtin.ProfessionalStyleAndTone", True, 0.75, "Polite and clear.")]
 
 
 def test_a_flag_or_a_detection_that_is_true_is_a_failed_check() -> None:
