@@ -25,6 +25,8 @@ _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latenc
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
 took from irrelevant passages or from no passage at all."""
 _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
+AZURE_SEVERITY_PASS = 3
+"""The highest severity (0-7) of Azure AI Content Safety that passes, as the Azure AI Evaluation SDK's threshold."""
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
@@ -337,7 +339,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
 
     {"json_parse": false, "toxicity": "pass", "grounding": {"pass": false, "ungrounded": ["12%"]}} holds three
     checks. An export that nests them ({"langfuse": {"scores": [...]}, "trulens": {"feedback_results": [...]}}) is
-    read down to three levels. A result that is no outcome (a row count, an error message, null for a check not
+    read down to four levels (Azure AI Content Safety's {"output_screening": {"azure_content_safety": {"text:analyze":
+    {"categoriesAnalysis": [...]}}}}). A result that is no outcome (a row count, an error message, null for a check not
     run) is a measurement, not a check, and is left out rather than refusing the case.
     """
     if isinstance(checks.get("validation_passed"), bool) and any(
@@ -356,7 +359,7 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         if isinstance(value, Mapping) and value.get("invalid_result") is True:
             continue  # a LlamaIndex evaluation that could not be scored says nothing
         if isinstance(value, Mapping) and str(key).lower() in _CONTAINERS:
-            out += _checks_of_map(value, depth + 1) if depth < 2 else []
+            out += _checks_of_map(value, depth + 1) if depth < 3 else []
         elif isinstance(value, bool):
             out.append({"name": str(key), "passed": value})
         elif isinstance(value, str) and value.strip().lower() in _CHECK_STATUS:
@@ -372,7 +375,7 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             reason = said if said is not None else json.dumps(detail, ensure_ascii=False) if detail else ""
             out.append({"name": str(key), "reason": reason,
                         "passed": outcome, **({"score": value["score"]} if "score" in value else {})})
-        elif isinstance(value, Mapping) and depth < 2:
+        elif isinstance(value, Mapping) and depth < 3:
             out += _checks_of_map(value, depth + 1)
         elif isinstance(value, list):
             # A test run's assertions, or a list of graders or scores: each item that is a check is one.
@@ -574,6 +577,11 @@ def _with_result(check: Any) -> Any:
         return _span_evaluation(check)
     if "evaluation_id" in check and check.get("status") in _EVALUATION_STATUS:
         return _trace_evaluation(check)
+    if isinstance(check.get("category"), str) and is_number(check.get("severity")) and check_fields(check)[0] is None:
+        # Azure AI Content Safety's categoriesAnalysis: {"category": "Hate", "severity": 4} on its 0-7 scale.
+        # Its evaluators pass a severity up to 3 (very low or low) and fail it from 4 (medium) on.
+        return {"name": check["category"], "passed": check["severity"] <= AZURE_SEVERITY_PASS,
+                "score": check["severity"]}
     details = check.get("evaluatorDetails")
     if isinstance(details, list) and details and isinstance(details[0], Mapping) and not _reason_of(check):
         # Amazon Bedrock: {"metricName": "Builtin.Correctness", "result": 0.5, "evaluatorDetails":

@@ -547,6 +547,16 @@ def test_a_flag_or_a_detection_that_is_true_is_a_failed_check() -> None:
         ("lakera_guard", True), ("text:detectGroundedness", False), ("moderation", False)]
 
 
+def test_azure_content_safety_categories_fail_from_medium_severity() -> None:
+    rec = _parse(checks={"output_screening": {"azure_content_safety": {"text:analyze": {
+        "categoriesAnalysis": [{"category": "Hate", "severity": 0}, {"category": "SelfHarm", "severity": 2},
+                               {"category": "Violence", "severity": 4}],
+        "blocklistsMatch": []}}}}).record
+    # Four levels down, on Azure's 0-7 scale: very low and low pass, medium fails.
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("Hate", True, 0.0), ("SelfHarm", True, 2.0), ("Violence", False, 4.0)]
+
+
 def test_ragchecker_metrics_are_scores_and_its_claim_labels_are_not_checks() -> None:
     rec = _parse(checks={
         "response_claims": [["Acme", "reported revenue of", "$4.1B"]],
