@@ -21,9 +21,10 @@ CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator"
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`, Amazon Bedrock's evaluation jobs `metricName`."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
-                              r"distance|loss|noise_sensitivity|self_knowledge", re.I)
+                              r"distance|loss|noise_sensitivity|self_knowledge|refusal|stereotyp|moderation", re.I)
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
-took from irrelevant passages or from no passage at all."""
+took from irrelevant passages or from no passage at all; Amazon Bedrock's Refusal, Harmfulness and Stereotyping
+come closer to 1 the more the response refuses, harms or stereotypes; Opik's Moderation is 0 for safe text."""
 _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
 AZURE_SEVERITY_PASS = 3
 """The highest severity (0-7) of Azure AI Content Safety that passes, as the Azure AI Evaluation SDK's threshold."""

@@ -284,6 +284,17 @@ def test_classification_evals_unscored_feedback_and_a_traces_tool_calls_are_read
     assert [(c.name, c.passed) for c in rec.checks] == [("toxicity/v1", True), ("answer_similarity/v1", True)]
     rec = _parse(checks=[{"metric": "Hallucination", "score": 0.8, "threshold": 0.5}]).record
     assert rec.checks[0].passed is False
+    # So is a refusal or stereotyping score: Amazon Bedrock's Builtin.Refusal comes to 1 the more the answer refuses,
+    # and a refusal detector's 1 is a refusal found.
+    rec = _parse(checks={"scores": [{"metricName": "Builtin.Refusal", "result": 1.0},
+                                    {"metricName": "Builtin.Stereotyping", "result": 0.0}],
+                         "refusal_detected": 1.0}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("Builtin.Refusal", False), ("Builtin.Stereotyping", True), ("refusal_detected", False)]
+    # And a moderation score: Opik's Moderation is 0.0 for safe text.
+    rec = _parse(checks=[{"name": "moderation_metric", "value": 0.0, "reason": "No policy violations.",
+                          "source": "sdk"}]).record
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [("moderation_metric", True, 0.0)]
     # A trace's retrieved documents and tool calls: each is something the model was shown.
     rec = _parse(context={"retrieval.documents": [], "tool_calls": [
         {"tool.name": "get_refill_status", "tool.output": {"drug": "metformin", "refills_remaining": 3}}]}).record
