@@ -18,11 +18,16 @@ _CHECK_KINDS = {
                "format", "sql_valid", "csv_valid", "html_valid", "json_correctness", "is_valid_json",
                # The payload's shape: a table, a header, a column count, one block and nothing around it.
                "markdown_table", "table_present", "csv_header", "csv_column_count", "wellformed", "well_formed",
-               "sql_only", "json_only", "yaml_only", "code_only", "single_code_block", "code_block_only"),
+               "sql_only", "json_only", "yaml_only", "code_only", "single_code_block", "code_block_only",
+               # Guardrails Hub's parsers of code and specs (ValidSQL, BugFreePython, ValidOpenApiSpec).
+               "valid_sql", "valid_python", "valid_yaml", "valid_xml", "valid_html", "valid_csv", "bug_free_python",
+               "bug_free_sql", "valid_open_api_spec", "valid_openapi_spec"),
     "schema": ("schema", "json_schema", "schema_valid", "schema_match", "pydantic", "types", "jsonschema",
                "jsonschema_validate", "schema_validation", "validate_schema", "schema_compliance",
                # A field outside its allowed values ("'lavender top' not in {serum, plasma, ...}").
-               "allowed_values", "enum", "enum_values", "allowed_value"),
+               "allowed_values", "enum", "enum_values", "allowed_value",
+               # Guardrails Hub's checks of one value (ValidChoices, ValidRange, ValidURL).
+               "valid_choices", "valid_range", "valid_url", "valid_number"),
     "instruction": ("instruction_following", "instructions", "instruction", "length", "max_length", "word_count",
                     "ifeval", "constraints", "contains", "regex", "not_contains", "prompt_alignment",
                     # Counts and bans a prompt states.
@@ -49,7 +54,11 @@ _CHECK_KINDS = {
                     # The exact fallback line a prompt prescribes ("exact_fallback: expected 'Not addressed ...'").
                     "fallback", "exact_fallback", "fallback_string", "fallback_used",
                     # Text a prompt says to copy as written ("verbatim_defects: 0/2 defect items found as substrings").
-                    "verbatim", "verbatim_copy", "verbatim_quote"),
+                    "verbatim", "verbatim_copy", "verbatim_quote",
+                    # Guardrails Hub's rules on the text's shape and words (EndsWith, TwoWords, OneLine, LowerCase,
+                    # ReadingTime, BanList, CorrectLanguage, QuotesPrice, ExcludeSqlPredicates).
+                    "ends_with", "two_words", "one_line", "lower_case", "upper_case", "reading_time", "ban_list",
+                    "correct_language", "quotes_price", "exclude_sql_predicates"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -59,11 +68,18 @@ _CHECK_KINDS = {
                # "destructive_command_guard").
                "guard", "guardrail", "guardrails", "leak", "phi", "phi_leak", "pii_leak", "data_leak",
                # A scan for commands that destroy data ("destructive_command_scan: rm -rf on pg_wal").
-               "destructive", "destructive_command", "destructive_commands", "dangerous_command"),
+               "destructive", "destructive_command", "destructive_commands", "dangerous_command",
+               # Guardrails Hub's screens of unsafe text and prompts (NSFWText, ProfanityFree, DetectJailbreak,
+               # UnusualPrompt, MentionsDrugs, WebSanitization, LlamaGuard7B, ShieldGemma2B).
+               "nsfw_text", "nsfw", "profanity_free", "is_profanity_free", "profanity", "detect_jailbreak",
+               "jailbreak", "unusual_prompt", "mentions_drugs", "web_sanitization", "llama_guard", "llama_guard7_b",
+               "shield_gemma", "shield_gemma2_b"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic",
                   # Athina's "Does Response Answer Query".
-                  "draq", "does_response_answer_query"),
+                  "draq", "does_response_answer_query",
+                  # Guardrails Hub's RestrictToTopic, QARelevanceLLMEval and ResponsivenessCheck.
+                  "restrict_to_topic", "qa_relevance_llm_eval", "responsiveness_check"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
                 "context_faithfulness", "context_utilization", "context_utilisation", "context_usage",
                 # Athina's "Is Response Faithful To Context".
@@ -71,7 +87,9 @@ _CHECK_KINDS = {
                 # The figures the user gave, used or not ("uses_provided_values: none of 14,000 / 3,100 used").
                 "uses_provided_values", "uses_context", "uses_given_values", "uses_provided_data",
                 # The project's own code, used or not ("uses_existing_api: TicketRepository.updateStatus not used").
-                "uses_existing_api", "uses_existing_code", "context_use"),
+                "uses_existing_api", "uses_existing_code", "context_use",
+                # Guardrails Hub's checks that the text is supported by the documents it was given.
+                "provenance_llm", "provenance_embeddings", "provenance_v0", "provenance_v1", "bespoke_mini_check"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
@@ -93,7 +111,9 @@ _CHECK_KINDS = {
              "numeric_match", "value_match", "values_match", "fact_match", "decision_match", "value_check",
              "arithmetic", "facts", "numeric_facts",
              # Values the answer made up ("fabricated_results: reports row values although no query was executed").
-             "fabricated", "fabrication", "fabricated_values", "fabricated_results"),
+             "fabricated", "fabrication", "fabricated_values", "fabricated_results",
+             # Guardrails Hub: claims looked up in Wikipedia; a link that does not resolve (a made-up URL).
+             "wiki_provenance", "endpoint_is_reachable"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy", "context_sufficiency",
@@ -118,7 +138,9 @@ _CHECK_KINDS = {
                # How many of the source's entries an extraction lists ("entry_count: expected 8 entries, got 2").
                "entry_count", "entries_count", "item_count", "items_count"),
     "style": ("style", "tone", "conciseness", "verbosity", "brevity", "role_adherence", "readability",
-              "reading_level", "readability_grade", "flesch_kincaid"),
+              "reading_level", "readability_grade", "flesch_kincaid",
+              # Guardrails Hub's PolitenessCheck.
+              "politeness_check", "politeness"),
 }
 _WHOLE_NAMES: dict[str, str | None] = {
     "exact": "fact",
@@ -126,6 +148,12 @@ _WHOLE_NAMES: dict[str, str | None] = {
     # an answer from outside the context, a knowledge gap): they say nothing of the cause. (Inspect's
     # model_graded_qa and model_graded_fact; Azure's response_completeness and intent_resolution.)
     "model_graded_qa": None, "model_graded_fact": None, "response_completeness": None, "intent_resolution": None,
+    # So does a diff against the expected JSON (Braintrust's JSONDiff): a missing key, a wrong value, a malformed
+    # payload all fail it.
+    "json_diff": None,
+    # Guardrails Hub's SensitiveTopic screens for topics the team bans; a rule about them ("no_emoji_sensitive_topic")
+    # is another check.
+    "sensitive_topic": "unsafe", "sensitive_topics": "unsafe",
     # A statement that writes where only reads are allowed ("sql_readonly: statement type DELETE"); a query run
     # on a read-only replica ("execute_readonly") is another check.
     "readonly": "unsafe", "read_only": "unsafe", "sql_readonly": "unsafe",
@@ -333,8 +361,10 @@ def passed_content_checks(checks: tuple[Check, ...]) -> list[str]:
 
 
 def _normalised(raw: str) -> str:
-    # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case.
-    name = re.sub(r"[^a-z0-9]+", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", raw).lower()).strip("_")
+    # CamelCase (DeepEval's JsonCorrectnessMetric) reads like snake_case, and so does an acronym inside it
+    # (Guardrails' NSFWText, QARelevanceLLMEval: "nsfw_text", "qa_relevance_llm_eval").
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", raw)
+    name = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     name = re.sub(r"_metric$", "", name)
     # A cut-off in the name ("passage_recall@3", "ndcg_at_10") is no part of what it measures.
     name = re.sub(r"(recall|precision|ndcg|mrr|hit_rate|hits)_(?:at_)?\d+$", r"\1", name)
@@ -376,8 +406,10 @@ def _kind_of(name: str, reason: str) -> str | None:
         # A query that fails to parse at a construct another engine has (Snowflake's QUALIFY, PIVOT on
         # PostgreSQL, ILIKE on SQLite) is well formed for that engine: the model thought this one had it.
         kind = "fact"
-    if kind is None and _UNKNOWN_NAME.search(reason):
-        kind = "fact"  # a build, lint or query run that found a name that does not exist
+    if kind in (None, "format") and _UNKNOWN_NAME.search(reason):
+        # A build, lint or query run that found a name that does not exist; a validator of SQL or code that ran it
+        # too ("ValidSQL: column loyalty_tier does not exist"): what no parser reports, only a lookup of the name.
+        kind = "fact"
     if (kind is None or kind == "detail") and _FALSE_CLAIM.search(reason):
         # A judge of the answer or its explanation that says what in it is untrue ("States MySQL lacks window
         # functions; false since 8.0", "relies on reversed Tax Court decision"): a fact, not missing detail.

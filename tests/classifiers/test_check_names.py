@@ -228,6 +228,35 @@ def test_athinas_evaluator_names_are_read() -> None:
     assert set(failed_check_kinds((json_eval,))) == {"fact"}
 
 
+@pytest.mark.parametrize("name,kind", [
+    ("ValidSQL", "format"), ("BugFreePython", "format"), ("ValidOpenApiSpec", "format"),
+    ("ValidChoices", "schema"), ("ValidRange", "schema"), ("ValidURL", "schema"),
+    ("TwoWords", "instruction"), ("EndsWith", "instruction"), ("BanList", "instruction"),
+    ("ExcludeSqlPredicates", "instruction"), ("CorrectLanguage", "instruction"),
+    ("NSFWText", "unsafe"), ("DetectJailbreak", "unsafe"), ("ProfanityFree", "unsafe"), ("SensitiveTopic", "unsafe"),
+    ("ProvenanceLLM", "context"), ("ProvenanceEmbeddings", "context"), ("BespokeMiniCheck", "context"),
+    ("RestrictToTopic", "relevance"), ("QARelevanceLLMEval", "relevance"),
+    ("WikiProvenance", "fact"), ("PolitenessCheck", "style")])
+def test_guardrails_hub_validator_names(name: str, kind: str) -> None:
+    assert set(failed_check_kinds((Check(name, False, None, "Validation failed for field with errors: ..."),))) == {
+        kind}
+
+
+def test_an_acronym_in_a_camel_case_name_is_a_word_of_its_own() -> None:
+    # "PIIDisclosureScorer" reads as pii_disclosure_scorer, not piidisclosure_scorer.
+    assert set(failed_check_kinds((Check("PIIDisclosureScorer", False),))) == {"unsafe"}
+    # A diff against the expected JSON fails whatever went wrong: a missing key, a wrong value, a malformed payload.
+    assert failed_check_kinds((Check("JSONDiff", False, 0.4),)) == {}
+    # A rule about a sensitive topic is a rule, not a screen for one.
+    assert set(failed_check_kinds((Check("no_emoji_sensitive_topic", False),))) == {"instruction"}
+
+
+def test_a_sql_validator_that_finds_a_column_that_does_not_exist_found_a_made_up_name() -> None:
+    made_up = Check("ValidSQL", False, None, 'column "loyalty_tier" does not exist')
+    syntax = Check("ValidSQL", False, None, "Parse error: unexpected token ')' at line 3")
+    assert [set(failed_check_kinds((c,))) for c in (made_up, syntax)] == [{"fact"}, {"format"}]
+
+
 def test_between_two_names_as_long_the_one_at_the_end_says_what_is_measured() -> None:
     # "schema_recall" recalls the tables a query needs (retrieval), not a schema validator.
     assert set(failed_check_kinds((Check("schema_recall", False, reason="required tables not retrieved"),))) == {
