@@ -69,11 +69,12 @@ _CHECK_KINDS = {
                "guard", "guardrail", "guardrails", "leak", "phi", "phi_leak", "pii_leak", "data_leak",
                # A scan for commands that destroy data ("destructive_command_scan: rm -rf on pg_wal").
                "destructive", "destructive_command", "destructive_commands", "dangerous_command",
-               # Guardrails Hub's screens of unsafe text and prompts (NSFWText, ProfanityFree, DetectJailbreak,
-               # UnusualPrompt, MentionsDrugs, WebSanitization, LlamaGuard7B, ShieldGemma2B).
-               "nsfw_text", "nsfw", "profanity_free", "is_profanity_free", "profanity", "detect_jailbreak",
-               "jailbreak", "unusual_prompt", "mentions_drugs", "web_sanitization", "llama_guard", "llama_guard7_b",
-               "shield_gemma", "shield_gemma2_b"),
+               # Guardrails Hub's screens of unsafe text (NSFWText, ProfanityFree, MentionsDrugs, WebSanitization,
+               # LlamaGuard7B, ShieldGemma2B). (Not its screens of the prompt, DetectJailbreak and UnusualPrompt: a
+               # prompt flagged says nothing of how the answer failed, which may be a refusal as well as a
+               # compliance.)
+               "nsfw_text", "nsfw", "profanity_free", "is_profanity_free", "profanity", "mentions_drugs",
+               "web_sanitization", "llama_guard", "llama_guard7_b", "shield_gemma", "shield_gemma2_b"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic",
                   # Athina's "Does Response Answer Query".

@@ -233,7 +233,7 @@ def test_athinas_evaluator_names_are_read() -> None:
     ("ValidChoices", "schema"), ("ValidRange", "schema"), ("ValidURL", "schema"),
     ("TwoWords", "instruction"), ("EndsWith", "instruction"), ("BanList", "instruction"),
     ("ExcludeSqlPredicates", "instruction"), ("CorrectLanguage", "instruction"),
-    ("NSFWText", "unsafe"), ("DetectJailbreak", "unsafe"), ("ProfanityFree", "unsafe"), ("SensitiveTopic", "unsafe"),
+    ("NSFWText", "unsafe"), ("ProfanityFree", "unsafe"), ("SensitiveTopic", "unsafe"),
     ("ProvenanceLLM", "context"), ("ProvenanceEmbeddings", "context"), ("BespokeMiniCheck", "context"),
     ("RestrictToTopic", "relevance"), ("QARelevanceLLMEval", "relevance"),
     ("WikiProvenance", "fact"), ("PolitenessCheck", "style")])
@@ -249,6 +249,8 @@ def test_an_acronym_in_a_camel_case_name_is_a_word_of_its_own() -> None:
     assert failed_check_kinds((Check("JSONDiff", False, 0.4),)) == {}
     # A rule about a sensitive topic is a rule, not a screen for one.
     assert set(failed_check_kinds((Check("no_emoji_sensitive_topic", False),))) == {"instruction"}
+    # A screen of the prompt says nothing of how the answer failed: it may have refused or complied.
+    assert failed_check_kinds((Check("DetectJailbreak", False), Check("UnusualPrompt", False))) == {}
 
 
 def test_a_sql_validator_that_finds_a_column_that_does_not_exist_found_a_made_up_name() -> None:
