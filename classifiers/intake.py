@@ -565,6 +565,18 @@ def _trace_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
     return _outcome_or_skipped(flat)
 
 
+def _activated_rail(rail: Mapping[str, Any]) -> dict[str, Any]:
+    """A NeMo Guardrails rail from a generation's log ({"type": "output", "name": "self check facts", "decisions":
+    ["execute self_check_facts", "inform answer unknown", "stop"], "executed_actions": [...], "stop": true}).
+
+    The rail ran its actions ("execute ..."); any other decision is its reaction to what it found: a message in place
+    of the answer, a warning ("inform answer prone to hallucination"), a stop. A rail that reacted failed; one that
+    only ran its actions passed. (Its actions' return values mean "allowed" for one rail and "found" for another.)
+    """
+    reacted = [str(d) for d in rail["decisions"] if not str(d).startswith("execute ")]
+    return {"name": rail.get("name") or "rail", "passed": not (rail["stop"] or reacted), "reason": "; ".join(reacted)}
+
+
 def _with_result(check: Any) -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
@@ -578,6 +590,8 @@ def _with_result(check: Any) -> Any:
         return _span_evaluation(check)
     if "evaluation_id" in check and check.get("status") in _EVALUATION_STATUS:
         return _trace_evaluation(check)
+    if isinstance(check.get("stop"), bool) and isinstance(check.get("decisions"), list) and "executed_actions" in check:
+        return _activated_rail(check)
     if isinstance(check.get("category"), str) and is_number(check.get("severity")) and check_fields(check)[0] is None:
         # Azure AI Content Safety's categoriesAnalysis: {"category": "Hate", "severity": 4} on its 0-7 scale.
         # Its evaluators pass a severity up to 3 (very low or low) and fail it from 4 (medium) on.

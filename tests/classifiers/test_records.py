@@ -568,6 +568,21 @@ def test_azure_content_safety_categories_fail_from_medium_severity() -> None:
         ("Hate", True, 0.0), ("SelfHarm", True, 2.0), ("Violence", False, 4.0)]
 
 
+def test_a_nemo_guardrails_rail_that_reacted_failed() -> None:
+    def rail(name: str, decisions: list[str], stop: bool, returned: object) -> dict[str, object]:
+        return {"type": "output", "name": name, "decisions": decisions, "stop": stop, "additional_info": None,
+                "executed_actions": [{"action_name": name.replace(" ", "_"), "return_value": returned}]}
+    rec = _parse(checks={"guardrails": {"activated_rails": [
+        rail("self check input", ["execute self_check_input"], False, True),
+        rail("self check facts", ["execute self_check_facts", "inform answer unknown", "stop"], True, 0.0),
+        # A rail that only warns still found something.
+        rail("self check hallucination", ["execute self_check_hallucination",
+                                          "inform answer prone to hallucination"], False, True)]}}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("self check input", True, ""), ("self check facts", False, "inform answer unknown; stop"),
+        ("self check hallucination", False, "inform answer prone to hallucination")]
+
+
 def test_ragchecker_metrics_are_scores_and_its_claim_labels_are_not_checks() -> None:
     rec = _parse(checks={
         "response_claims": [["Acme", "reported revenue of", "$4.1B"]],
