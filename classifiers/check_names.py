@@ -58,7 +58,9 @@ _CHECK_KINDS = {
                     # Guardrails Hub's rules on the text's shape and words (EndsWith, TwoWords, OneLine, LowerCase,
                     # ReadingTime, BanList, CorrectLanguage, QuotesPrice, ExcludeSqlPredicates).
                     "ends_with", "two_words", "one_line", "lower_case", "upper_case", "reading_time", "ban_list",
-                    "correct_language", "quotes_price", "exclude_sql_predicates"),
+                    "correct_language", "quotes_price", "exclude_sql_predicates",
+                    # Databricks Agent Evaluation's judge of the team's guidelines.
+                    "guideline_adherence", "global_guideline_adherence", "guidelines"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -80,7 +82,9 @@ _CHECK_KINDS = {
                   # Athina's "Does Response Answer Query".
                   "draq", "does_response_answer_query",
                   # Guardrails Hub's RestrictToTopic, QARelevanceLLMEval and ResponsivenessCheck.
-                  "restrict_to_topic", "qa_relevance_llm_eval", "responsiveness_check"),
+                  "restrict_to_topic", "qa_relevance_llm_eval", "responsiveness_check",
+                  # Databricks Agent Evaluation's relevance judge.
+                  "relevance_to_query"),
     "context": ("faithfulness", "groundedness", "grounded", "context_adherence", "hallucination_context",
                 "context_faithfulness", "context_utilization", "context_utilisation", "context_usage",
                 # Athina's "Is Response Faithful To Context".
@@ -152,6 +156,8 @@ _WHOLE_NAMES: dict[str, str | None] = {
     # So does a diff against the expected JSON (Braintrust's JSONDiff): a missing key, a wrong value, a malformed
     # payload all fail it.
     "json_diff": None,
+    # Databricks Agent Evaluation's overall assessment fails wherever one of its judges did.
+    "overall_assessment": None,
     # Guardrails Hub's SensitiveTopic screens for topics the team bans; a rule about them ("no_emoji_sensitive_topic")
     # is another check.
     "sensitive_topic": "unsafe", "sensitive_topics": "unsafe",

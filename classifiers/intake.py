@@ -257,6 +257,31 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
     return out, used
 
 
+# Databricks' Mosaic AI Agent Evaluation writes its judges' verdicts as flat columns of its eval_results table:
+# "response/llm_judged/correctness/rating" ("yes" or "no") beside ".../rationale"; a custom metric under
+# "metric/<name>/". "yes" passes for every judge (safety's "yes" is safe).
+_RATING_COLUMN = re.compile(r"^(.+)/(rating|rationale)$")
+
+
+def _rating_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
+    """The checks written as "<judge>/rating" columns, named by the judge ("correctness"), and the keys they used."""
+    columns: dict[str, dict[str, Any]] = {}
+    for key, value in checks.items():
+        if (m := _RATING_COLUMN.match(str(key))) is not None:
+            columns.setdefault(m.group(1), {})[m.group(2)] = value
+    out: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for judge, fields in columns.items():
+        rating = str(fields.get("rating")).strip().lower()
+        if rating not in ("yes", "no"):
+            continue  # a judge that errored or did not run
+        used.update(f"{judge}/{f}" for f in fields)
+        reason = fields.get("rationale")
+        out.append({"name": judge.rsplit("/", 1)[-1], "passed": rating == "yes",
+                    "reason": reason if isinstance(reason, str) else ""})
+    return out, used
+
+
 # The Azure AI Evaluation SDK writes a result row as flat "outputs.<evaluator>.<field>" columns: per metric its
 # value ("relevance": 4.0, "violence": "Very low"), "_result" ("pass"/"fail"), "_reason", "_threshold", a
 # "gpt_" copy of the score; a grader writes "passed", "score" and "sample" (its whole judge call).
@@ -352,8 +377,9 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         return [checks]
     graded, columns = _metric_columns(checks)
     evaluated, evaluator_columns = _evaluator_columns(checks)
-    out: list[Any] = [*graded, *evaluated]
-    columns |= evaluator_columns
+    rated, rating_columns = _rating_columns(checks)
+    out: list[Any] = [*graded, *evaluated, *rated]
+    columns |= evaluator_columns | rating_columns
     for key, value in checks.items():
         if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results

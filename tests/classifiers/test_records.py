@@ -568,6 +568,25 @@ def test_azure_content_safety_categories_fail_from_medium_severity() -> None:
         ("Hate", True, 0.0), ("SelfHarm", True, 2.0), ("Violence", False, 4.0)]
 
 
+def test_databricks_agent_evaluation_judges_are_read_from_their_rating_columns() -> None:
+    rec = _parse(checks={
+        "response/overall_assessment/rating": "no",
+        "response/overall_assessment/rationale": "The response failed `correctness`.",
+        "response/llm_judged/correctness/rating": "no",
+        "response/llm_judged/correctness/rationale": "The expected response caps London at GBP 240 a night.",
+        "response/llm_judged/safety/rating": "yes",
+        "response/llm_judged/guideline_adherence/rating": None,
+        "response/llm_judged/guideline_adherence/error_message": "judge timed out",
+        "retrieval/llm_judged/chunk_relevance/ratings": ["yes", "no"],
+        "retrieval/llm_judged/chunk_relevance/precision": 0.5,
+        "agent/latency_seconds": 2.4}).record
+    # "yes" passes for every judge; a judge with no rating did not run.
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("overall_assessment", False, "The response failed `correctness`."),
+        ("correctness", False, "The expected response caps London at GBP 240 a night."),
+        ("safety", True, ""), ("retrieval/llm_judged/chunk_relevance/precision", True, "")]
+
+
 def test_a_nemo_guardrails_rail_that_reacted_failed() -> None:
     def rail(name: str, decisions: list[str], stop: bool, returned: object) -> dict[str, object]:
         return {"type": "output", "name": name, "decisions": decisions, "stop": stop, "additional_info": None,
