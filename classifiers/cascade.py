@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 117
+REVISION = 118
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",

@@ -393,8 +393,8 @@ def _path_words(path: str) -> frozenset[str]:
 
 
 def _reshaped(ref_leaves: dict[str, Any], out_leaves: dict[str, Any]) -> dict[str, str]:
-    """Output paths the reference lacks, mapped to the reference path with the same words (when just one field
-    on each side has them)."""
+    """Output paths the reference lacks, mapped to the reference path with the same words, or failing that with
+    the same field name (when just one field on each side has them)."""
     def unmatched(leaves: dict[str, Any], other: dict[str, Any]) -> dict[frozenset[str], list[str]]:
         by_words: dict[frozenset[str], list[str]] = {}
         for p in leaves:
@@ -402,7 +402,21 @@ def _reshaped(ref_leaves: dict[str, Any], out_leaves: dict[str, Any]) -> dict[st
                 by_words.setdefault(_path_words(p), []).append(p)
         return by_words
     ref_by, out_by = unmatched(ref_leaves, out_leaves), unmatched(out_leaves, ref_leaves)
-    return {outs[0]: ref_by[w][0] for w, outs in out_by.items() if w and len(outs) == 1 and len(ref_by.get(w, ())) == 1}
+    moved = {outs[0]: ref_by[w][0] for w, outs in out_by.items()
+             if w and len(outs) == 1 and len(ref_by.get(w, ())) == 1}
+    # Then by the field's own name, where the schema fault nested or flattened it (`/q30_pct` for
+    # `/metrics/q30_pct`), again where just one field on each side left has that name.
+    def by_name(paths: Iterable[str]) -> dict[frozenset[str], list[str]]:
+        named: dict[frozenset[str], list[str]] = {}
+        for p in paths:
+            named.setdefault(_path_words(p.rsplit("/", 1)[-1]), []).append(p)
+        return named
+    ref_named = by_name(p for ps in ref_by.values() for p in ps if p not in moved.values())
+    out_named = by_name(p for ps in out_by.values() for p in ps if p not in moved)
+    # (A list position is no name: `/items/0` and `/languages/0` are not the same field.)
+    moved.update({outs[0]: ref_named[w][0] for w, outs in out_named.items()
+                  if any(not word.isdigit() for word in w) and len(outs) == 1 and len(ref_named.get(w, ())) == 1})
+    return moved
 
 
 def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
@@ -415,7 +429,9 @@ def _compare_json(ref_json: Any, out_json: Any) -> FactAgreement | None:
     shared = [p for p in ref_leaves if p in out_leaves]
     if not shared:
         return None
-    same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p]) for p in shared)
+    # A value written another way (`22/10/2025` for 2025-10-22) is the reference's fact all the same.
+    same = sum(_norm_leaf(ref_leaves[p]) == _norm_leaf(out_leaves[p])
+               or _same_in_other_form(ref_leaves[p], out_leaves[p]) for p in shared)
     differ = [p for p in shared if _fact_differs(ref_leaves[p], out_leaves[p])]
     extra = [p for p in out_leaves if p not in ref_leaves and _is_fact(out_leaves[p])]
     # A field the reference lacks may be a renamed or reshaped one (a schema fault), so alone it is weak.

@@ -227,3 +227,9 @@ def test_a_field_the_schema_fault_moved_or_renamed_is_still_compared() -> None:
     assert not compare(kept, ref).conflict and compare(kept, ref).ref_recall == 1.0
     # Two fields with the same words on one side pair with neither.
     assert _reshaped({"/a/limit": 1, "/limits/a": 2}, {"/a_limit": 3}) == {}
+    # A field flattened out of its group keeps its name: it pairs by that, its value in another form the same.
+    ref = '{"sample_id": "GX-2291", "metrics": {"q30_pct": 91.2, "run_date": "2025-10-22"}}'
+    flat = '{"sample_id": "GX-2291", "q30_pct": 91.2, "run_date": "22/10/2025"}'
+    assert compare(flat, ref).ref_recall == 1.0 and not compare(flat, ref).conflict
+    # A list position is no name.
+    assert _reshaped({"/languages/0": "Java"}, {"/components/0": "React"}) == {}
