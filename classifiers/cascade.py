@@ -27,8 +27,9 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 118
-"""Bumped whenever a rule or a signal changes what the cascade decides; part of every model version."""
+REVISION = 119
+"""Bumped whenever a rule or a signal changes what the cascade decides; part of every model version. (118 was
+a withdrawn revision's, model `4c3ff1d8`: never used again.)"""
 
 RULES = ("validator", "both_validator", "both_instructions", "abstained_payload", "claimed_unsupported",
          "invented_schema", "unlisted_value", "check_both", "check_behavior", "instructions", "refusal",
