@@ -213,6 +213,16 @@ _RUBRIC_METRICS = re.compile(r"^(?:pointwise_)?(?:coherence|fluency|instruction_
 _BINARY_METRICS = re.compile(r"^(?:groundedness|safety|exact_match|tool_call_valid|tool_name_match)$")
 
 
+def _flat_columns(checks: Mapping[str, Any], column: re.Pattern[str]) -> dict[str, dict[str, Any]]:
+    """Flat columns grouped by what they measure: {"groundedness/score": 1, "groundedness/explanation": "..."} as
+    {"groundedness": {"score": 1, "explanation": "..."}}, for a `column` pattern with those two groups."""
+    columns: dict[str, dict[str, Any]] = {}
+    for key, value in checks.items():
+        if (m := column.match(str(key))) is not None:
+            columns.setdefault(m.group(1), {})[m.group(2)] = value
+    return columns
+
+
 def _rubric_outcome(mark: float, low: float, high: float) -> bool | None:
     """A judge's mark on a rubric from `low` to `high` (1-5, 1-10): its top quarter passes, its bottom quarter
     fails, its middle says neither."""
@@ -227,13 +237,9 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
     judge's score of exactly 1 on a metric of the team's own is left out: it is the worst mark on a rubric and the
     best on a 0-1 scale, and nothing says which (a computed 0-1 check, `yaml_parses/score`, has no explanation).
     """
-    columns: dict[str, dict[str, Any]] = {}
-    for key, value in checks.items():
-        if (m := _METRIC_COLUMN.match(str(key))) is not None:
-            columns.setdefault(m.group(1), {})[m.group(2)] = value
     out: list[dict[str, Any]] = []
     used: set[str] = set()
-    for metric, fields in columns.items():
+    for metric, fields in _flat_columns(checks, _METRIC_COLUMN).items():
         score = fields.get("score")
         if not is_number(score):
             continue
@@ -265,13 +271,9 @@ _RATING_COLUMN = re.compile(r"^(.+)/(rating|rationale)$")
 
 def _rating_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
     """The checks written as "<judge>/rating" columns, named by the judge ("correctness"), and the keys they used."""
-    columns: dict[str, dict[str, Any]] = {}
-    for key, value in checks.items():
-        if (m := _RATING_COLUMN.match(str(key))) is not None:
-            columns.setdefault(m.group(1), {})[m.group(2)] = value
     out: list[dict[str, Any]] = []
     used: set[str] = set()
-    for judge, fields in columns.items():
+    for judge, fields in _flat_columns(checks, _RATING_COLUMN).items():
         rating = str(fields.get("rating")).strip().lower()
         if rating not in ("yes", "no"):
             continue  # a judge that errored or did not run
@@ -606,8 +608,9 @@ def _activated_rail(rail: Mapping[str, Any]) -> dict[str, Any]:
 def _with_result(check: Any) -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
-    outer "status" says the evaluator ran, not how the output fared). A Humanloop evaluator log likewise, and an
-    Amazon Bedrock score with its judge's explanation."""
+    outer "status" says the evaluator ran, not how the output fared). A Humanloop evaluator log likewise, an
+    Amazon Bedrock score with its judge's explanation, a NeMo Guardrails rail (`_activated_rail`) and an Azure AI
+    Content Safety category with its severity."""
     if not isinstance(check, Mapping):
         return check
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
