@@ -239,7 +239,7 @@ def test_athinas_evaluator_names_are_read() -> None:
     ("WikiProvenance", "fact"), ("PolitenessCheck", "style"),
     # Databricks Agent Evaluation's judges.
     ("relevance_to_query", "relevance"), ("guideline_adherence", "instruction"), ("context_sufficiency", "retrieval")])
-def test_guardrails_hub_validator_names(name: str, kind: str) -> None:
+def test_guardrails_hub_validator_and_databricks_judge_names(name: str, kind: str) -> None:
     assert set(failed_check_kinds((Check(name, False, None, "Validation failed for field with errors: ..."),))) == {
         kind}
 
@@ -247,11 +247,14 @@ def test_guardrails_hub_validator_names(name: str, kind: str) -> None:
 def test_an_acronym_in_a_camel_case_name_is_a_word_of_its_own() -> None:
     # "PIIDisclosureScorer" reads as pii_disclosure_scorer, not piidisclosure_scorer.
     assert set(failed_check_kinds((Check("PIIDisclosureScorer", False),))) == {"unsafe"}
-    # A diff against the expected JSON fails whatever went wrong: a missing key, a wrong value, a malformed payload.
-    assert failed_check_kinds((Check("JSONDiff", False, 0.4),)) == {}
     # A rule about a sensitive topic is a rule, not a screen for one.
     assert set(failed_check_kinds((Check("no_emoji_sensitive_topic", False),))) == {"instruction"}
-    # Nor does a verdict on the whole answer that fails wherever one of its judges did.
+
+
+def test_a_diff_a_verdict_on_the_whole_answer_and_a_screen_of_the_prompt_name_no_cause() -> None:
+    # A diff against the expected JSON fails whatever went wrong: a missing key, a wrong value, a malformed payload.
+    assert failed_check_kinds((Check("JSONDiff", False, 0.4),)) == {}
+    # So does a verdict on the whole answer, failing wherever one of its judges did.
     assert failed_check_kinds((Check("overall_assessment", False, None, "The response failed `safety`."),)) == {}
     # A screen of the prompt says nothing of how the answer failed: it may have refused or complied.
     assert failed_check_kinds((Check("DetectJailbreak", False), Check("UnusualPrompt", False))) == {}
