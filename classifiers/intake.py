@@ -28,6 +28,9 @@ come closer to 1 the more the response refuses, harms or stereotypes; Opik's Mod
 _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
 AZURE_SEVERITY_PASS = 3
 """The highest severity (0-7) of Azure AI Content Safety that passes, as the Azure AI Evaluation SDK's threshold."""
+SCORE_KEYS = ("score", "value", "result")
+"""Where a check's number is: formfact's own name first, then Langfuse's `value`, TruLens's and Amazon Bedrock's
+`result`."""
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
@@ -459,7 +462,7 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
         value = value.strip()
         outcome = {"C": True, "I": False, "N": False}.get(value) if len(value) == 1 else _CHECK_STATUS.get(value.lower())
     # (Langfuse writes a score's number as "value", TruLens as "result", Athina in a list of metrics.)
-    score = c.get("score", next((c[k] for k in ("value", "result") if isinstance(c.get(k), (int, float))), None))
+    score = c.get("score", next((c[k] for k in SCORE_KEYS[1:] if is_number(c.get(k))), None))
     if score is None and isinstance(c.get("metrics"), list):
         score = next((m["value"] for m in c["metrics"] if isinstance(m, Mapping) and is_number(m.get("value"))), None)
     threshold = c.get("threshold", PASS_SCORE)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 from classifiers.formats import fences_asked
-from classifiers.intake import (CHECK_REASON_KEYS, SUBTYPE_ALIASES, check_fields, check_objects, is_number, normalise,
-                                not_run)
+from classifiers.intake import (CHECK_REASON_KEYS, SCORE_KEYS, SUBTYPE_ALIASES, check_fields, check_objects, is_number,
+                                normalise, not_run)
 
 LABELS = ("information", "behavior", "both", "unknown")
 INFORMATION_SUBTYPES = (
@@ -437,9 +437,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
                 bad.append(FieldViolation(f"checks[{i}].passed", "must be true or false (or a status "
                                                                  "\"pass\"/\"fail\", or a score and a threshold)"))
                 continue
-            # Langfuse writes a score's number as "value", TruLens and Amazon Bedrock as "result". A grade on
-            # another scale ("B+", "4/5") is no score: the outcome is what counts.
-            score = next((c[k] for k in ("score", "value", "result") if is_number(c.get(k))), None)
+            # A grade on another scale ("B+", "4/5") is no score: the outcome is what counts.
+            score = next((c[k] for k in SCORE_KEYS if is_number(c.get(k))), None)
             reason = next((c[k] for k in CHECK_REASON_KEYS if c.get(k)), "")
             checks.append(Check(name, passed, None if score is None else float(score),
                                 str(reason)[: limits.max_item_chars]))
