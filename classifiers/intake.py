@@ -25,6 +25,9 @@ _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latenc
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
 took from irrelevant passages or from no passage at all; Amazon Bedrock's Refusal, Harmfulness and Stereotyping
 come closer to 1 the more the response refuses, harms or stereotypes; Opik's Moderation is 0 for safe text."""
+_HIGHER_IS_BETTER = frozenset({"Moderation"})
+"""Names `_LOWER_IS_BETTER` would read the wrong way round: Braintrust's autoevals scorer `Moderation` scores 1 where
+the moderation API flagged nothing (Opik names its moderation score "moderation_metric", and scores safe text 0)."""
 _CHECK_SETTINGS = re.compile(r"threshold|config|settings|params|parameters", re.I)
 AZURE_SEVERITY_PASS = 3
 """The highest severity (0-7) of Azure AI Content Safety that passes, as the Azure AI Evaluation SDK's threshold."""
@@ -37,9 +40,15 @@ LangSmith's boolean feedback is a score of 0 or 1)."""
 CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "result", "outcome", "verdict", "label")
 _GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
 """Names of a kind of evaluator rather than of what it checks: its display name says that."""
-_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|\w*detected)$")
+_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|\w*detected|"
+                          r"(?:has|contains)_(?:hallucinations?|pii|toxicity|toxic_content|bias)|"
+                          r"is_(?:hallucinat\w*|toxic|biased|unsafe|harmful))$")
 """Keys whose true means the check failed: Athina's `failure`, the `flagged` of Lakera Guard and OpenAI's
-moderation, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`."""
+moderation, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault found (W&B Weave's
+HallucinationFreeScorer: `has_hallucination`)."""
+_MEASURE_FLAGS = frozenset({"is_entity_dense"})
+"""Flags that measure a property, not the check's verdict: W&B Weave's SummarizationScorer gives its verdict as
+`summarization_eval_score` (0, 0.5 or 1) beside whether the summary is dense in entities."""
 _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "true": True, "fail": False,
                  "failed": False, "failure": False, "error": False, "false": False, "warn": True, "warning": True,
                  # The labels of classification evals (Phoenix, OpenAI Evals): the label, not the score, says
@@ -82,6 +91,11 @@ SUBTYPE_ALIASES = {
                     "context_ignored"),
 }
 """Common names for formfact's subtypes in other taxonomies."""
+
+
+def _lower_is_better(name: str) -> bool:
+    """Whether a score of this name measures a fault (passing low) rather than a quality."""
+    return name not in _HIGHER_IS_BETTER and _LOWER_IS_BETTER.search(name) is not None
 
 
 def _passage_text(passage: Any, keys: tuple[str, ...] = _PASSAGE_KEYS) -> Any:
@@ -208,8 +222,12 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # Vertex AI's evaluation writes each metric as flat columns, "<metric>/score" and "<metric>/explanation". Its
 # model-judged metrics score on a rubric from 1 to 5 (verbosity from -2 to 2, not a pass or a fail); groundedness,
-# safety and exact match score 0 or 1.
-_METRIC_COLUMN = re.compile(r"^(.+)/(score|explanation|confidence)$")
+# safety and exact match score 0 or 1. MLflow's eval_results_table writes a versioned metric,
+# "answer_correctness/v1/score" beside "answer_correctness/v1/justification": its LLM-judged metrics, built in or
+# made with make_genai_metric, score from 1 to 5; its computed ones (toxicity, a 0-1 rate of the fault; a reading
+# grade level) give no justification.
+_METRIC_COLUMN = re.compile(r"^(.+)/(score|explanation|justification|confidence)$")
+_METRIC_VERSION = re.compile(r"/v\d+$")
 _RUBRIC_METRICS = re.compile(r"^(?:pointwise_)?(?:coherence|fluency|instruction_following|text_quality|"
                              r"(?:summarization|question_answering)_(?:quality|helpfulness|relevance|correctness)|"
                              r"multi_turn_\w+|tool_call_quality)$")
@@ -236,9 +254,11 @@ def _rubric_outcome(mark: float, low: float, high: float) -> bool | None:
 def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
     """The checks written as "<metric>/score" columns, and the keys they used.
 
-    A rubric score of 1 or 2 fails and 4 or 5 passes (3 says nothing); a 0-1 score passes from 0.5. A model
-    judge's score of exactly 1 on a metric of the team's own is left out: it is the worst mark on a rubric and the
-    best on a 0-1 scale, and nothing says which (a computed 0-1 check, `yaml_parses/score`, has no explanation).
+    A rubric score of 1 or 2 fails and 4 or 5 passes (3 says nothing); a 0-1 score passes from 0.5; a score above 5
+    (a reading grade level) is on no scale the record states. A model judge's score of exactly 1 on a Vertex AI
+    metric of the team's own is left out: it is the worst mark on a rubric and the best on a 0-1 scale, and nothing
+    says which (a computed 0-1 check, `yaml_parses/score`, has no explanation). An MLflow judge's justified score is
+    on its 1-5 rubric. A check is named by its metric, without MLflow's version ("answer_correctness").
     """
     out: list[dict[str, Any]] = []
     used: set[str] = set()
@@ -247,11 +267,13 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
         if not is_number(score):
             continue
         used.update(f"{metric}/{f}" for f in fields)
-        name = re.sub(r"[^a-z0-9]+", "_", metric.lower()).strip("_")
-        explained = isinstance(fields.get("explanation"), str) and fields["explanation"].strip() != ""
-        if name == "verbosity":
+        metric_name = _METRIC_VERSION.sub("", metric)
+        name = re.sub(r"[^a-z0-9]+", "_", metric_name.lower()).strip("_")
+        said = fields.get("explanation", fields.get("justification"))
+        explained = isinstance(said, str) and said.strip() != ""
+        if name == "verbosity" or score > 5:
             continue
-        rubric = bool(_RUBRIC_METRICS.match(name)) or score > 1
+        rubric = bool(_RUBRIC_METRICS.match(name)) or score > 1 or (explained and metric_name != metric)
         if not rubric and score == 1 and explained and not _BINARY_METRICS.match(name):
             continue  # the worst rubric mark or the best 0-1 score: nothing says which
         if rubric:
@@ -260,9 +282,8 @@ def _metric_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], se
             passed = on_rubric
         else:
             # (MLflow writes "toxicity/v1/score": a rate of the fault, passing low.)
-            passed = score <= PASS_SCORE if _LOWER_IS_BETTER.search(name) else score >= PASS_SCORE
-        out.append({"name": metric, "passed": passed, "score": score,
-                    "reason": fields.get("explanation") if explained else ""})
+            passed = score <= PASS_SCORE if _lower_is_better(name) else score >= PASS_SCORE
+        out.append({"name": metric_name, "passed": passed, "score": score, "reason": said if explained else ""})
     return out, used
 
 
@@ -385,6 +406,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     rated, rating_columns = _rating_columns(checks)
     out: list[Any] = [*graded, *evaluated, *rated]
     columns |= evaluator_columns | rating_columns
+    if _scorer_metadata(checks):
+        columns.add("metadata")  # what each score's scorer noted: its reason (`_reasons_by_name`), not a check
     for key, value in checks.items():
         if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
@@ -400,13 +423,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             # Braintrust's {"valid_json": 1, "factuality": 0.2}: scorers' scores in [0, 1]. (A count such as
             # "row_count": 7 is not on that scale; only a check name the engine knows ever becomes evidence.)
             out.append({"name": str(key), "score": value})
-        elif isinstance(value, Mapping) and (outcome := check_fields({"name": "_", **value})[1]) is not None:
-            detail = {k: v for k, v in value.items()
-                      if k not in CHECK_OUTCOME_KEYS and k not in ("value", "score") and not _RUN_FIELDS.match(k)}
-            said = next((value[k] for k in CHECK_REASON_KEYS if isinstance(value.get(k), str) and value[k]), None)
-            reason = said if said is not None else json.dumps(detail, ensure_ascii=False) if detail else ""
-            out.append({"name": str(key), "reason": reason,
-                        "passed": outcome, **({"score": value["score"]} if "score" in value else {})})
+        elif isinstance(value, Mapping) and (result := _scorer_result(str(key), value)) is not None:
+            out.append(result)
         elif isinstance(value, Mapping) and depth < 3:
             out += _checks_of_map(value, depth + 1)
         elif isinstance(value, list):
@@ -421,6 +439,32 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         if said and not _reason_of(c):
             out[i] = {**c, "reason": said}  # a new object: the caller's stays as it was
     return _once_each(out)
+
+
+def _scorer_result(name: str, result: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A scorer's result under its name ({"faithfulness": {"passed": false, "reason": ...}}) as one flat check, or
+    None where it holds no outcome.
+
+    W&B Weave keeps each scorer's result under the scorer's name; its class scorers return no verdict where they
+    measure ({"ContextEntityRecallScorer": {"recall": 0.69}}, {"SummarizationScorer": {"summarization_eval_score":
+    0.0, "entity_density": 0.05, ...}}): such a result is read by its number named a score, or else its one number.
+    """
+    outcome = check_fields({"name": name, **result})[1]
+    score = result.get("score")
+    if outcome is None and name.lower().endswith("scorer"):
+        numbers = {k: v for k, v in result.items() if is_number(v) and not _RUN_FIELDS.match(str(k))}
+        scores = [v for k, v in numbers.items() if str(k).endswith("score")]
+        own = scores if len(scores) == 1 else list(numbers.values()) if len(numbers) == 1 else []
+        if own and 0.0 <= own[0] <= 1.0:
+            score = own[0]
+            outcome = check_fields({"name": name, "score": score})[1]
+    if outcome is None:
+        return None
+    detail = {k: v for k, v in result.items()
+              if k not in CHECK_OUTCOME_KEYS and k not in ("value", "score") and not _RUN_FIELDS.match(k)}
+    said = next((result[k] for k in CHECK_REASON_KEYS if isinstance(result.get(k), str) and result[k]), None)
+    reason = said if said is not None else json.dumps(detail, ensure_ascii=False) if detail else ""
+    return {"name": name, "reason": reason, "passed": outcome, **({"score": score} if score is not None else {})}
 
 
 def _once_each(checks: list[Any]) -> list[Any]:
@@ -453,7 +497,8 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
         # A finding's flag is the verdict the other way round: Athina's {"failure": false} and Lakera Guard's
         # {"flagged": false} passed, Azure's {"ungroundedDetected": true} failed.
         outcome = next((not v for k, v in c.items() if isinstance(v, bool) and _FAILURE_KEY.match(str(k))), None)
-    flags = [v for k, v in c.items() if isinstance(v, bool) and not _FAILURE_KEY.match(str(k))]
+    flags = [v for k, v in c.items() if isinstance(v, bool) and not _FAILURE_KEY.match(str(k))
+             and k not in _MEASURE_FLAGS]
     if outcome is None and len(flags) == 1:
         outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
     value = c.get("value")
@@ -469,7 +514,7 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     if outcome is None and is_number(score) and is_number(threshold) and ("threshold" in c or 0.0 <= score <= 1.0):
         # DeepEval, Ragas, LangSmith: higher is better, passing at the threshold; a toxicity, bias or
         # hallucination score is a rate of the fault, and passes at or below it.
-        lower_better = isinstance(name, str) and _LOWER_IS_BETTER.search(name) is not None
+        lower_better = isinstance(name, str) and _lower_is_better(name)
         outcome = score <= threshold if lower_better else score >= threshold
     return name, outcome
 
@@ -487,11 +532,30 @@ _REASONS = re.compile(r"(?i)^(?:\w+_)?(?:reasons|explanations)$")
 _REASON_COLUMN = re.compile(r"(?i)^(?:explanation|reason)_(.+)$|^(.+?)[ _](?:reasoning|reason|explanation)$")
 
 
+_NOTE_KEYS = ("rationale", "reason", "explanation", "errors", "error")
+
+
+def _scorer_metadata(checks: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """What each scorer noted beside its score, where an export keeps it apart: Braintrust's {"scores":
+    {"Factuality": 0.4}, "metadata": {"Factuality": {"choice": "A", "rationale": ...}}}. Empty where the metadata
+    is not by the scores' names."""
+    scores, metadata = checks.get("scores"), checks.get("metadata")
+    if not (isinstance(scores, Mapping) and isinstance(metadata, Mapping) and metadata) or any(
+            k not in scores or not isinstance(v, Mapping) for k, v in metadata.items()):
+        return {}
+    return {str(k): v for k, v in metadata.items()}
+
+
 def _reasons_by_name(checks: Mapping[str, Any]) -> dict[str, str]:
     """Reasons an export keeps apart from its scores: Deepchecks' {"properties_reasons": {"Grounded in Context":
     "..."}}, UpTrain's "explanation_factual_accuracy" beside "score_factual_accuracy", Evidently's "Correctness
     reasoning" beside "Correctness"."""
     found: dict[str, str] = {}
+    for name, note in _scorer_metadata(checks).items():
+        said = next((note[k] for k in _NOTE_KEYS if note.get(k)), None)
+        if isinstance(said, list):
+            said = "; ".join(map(str, said))
+        found[name] = str(said) if said is not None else json.dumps(note, ensure_ascii=False)
     for key, value in checks.items():
         if isinstance(value, Mapping) and _REASONS.match(str(key)):
             found.update({str(k): v for k, v in value.items() if isinstance(v, str)})
@@ -561,7 +625,7 @@ def _span_evaluation(check: Mapping[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {"name": name, "reason": reason if isinstance(reason, str) else ""}
     passed = _verdict(check.get("assessment"))
     if passed is None and isinstance(value, bool):
-        passed = not value if _LOWER_IS_BETTER.search(name) else value
+        passed = not value if _lower_is_better(name) else value
     if passed is None:
         passed = _verdict(value)
     if passed is not None:

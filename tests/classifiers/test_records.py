@@ -281,7 +281,7 @@ def test_classification_evals_unscored_feedback_and_a_traces_tool_calls_are_read
     assert [(c.name, c.passed) for c in rec.checks] == [("valid_json", True), ("Factuality", False)]
     # A toxicity or hallucination score is a rate of the fault: low passes (MLflow, DeepEval's Hallucination).
     rec = _parse(checks={"toxicity/v1/score": 0.0006, "answer_similarity/v1/score": 1}).record
-    assert [(c.name, c.passed) for c in rec.checks] == [("toxicity/v1", True), ("answer_similarity/v1", True)]
+    assert [(c.name, c.passed) for c in rec.checks] == [("toxicity", True), ("answer_similarity", True)]
     rec = _parse(checks=[{"metric": "Hallucination", "score": 0.8, "threshold": 0.5}]).record
     assert rec.checks[0].passed is False
     # So is a refusal or stereotyping score: Amazon Bedrock's Builtin.Refusal comes to 1 the more the answer refuses,
@@ -633,3 +633,58 @@ def test_a_format_owed_in_a_code_block_keeps_the_request_as_an_instruction() -> 
     assert rec.expected_format == "sql" and rec.instructions[-1] == "Answer format: sql_code_block"
     # A carried format is not validated, so its code block needs no note.
     assert _parse(expected_format="python_code_block").record.instructions == ()
+
+
+def test_mlflow_judge_scores_are_on_its_rubric_and_a_grade_level_is_on_no_scale() -> None:
+    rec = _parse(checks={
+        "answer_correctness/v1/score": 1, "answer_correctness/v1/justification": "Gives the 2023 limit, not 2025's.",
+        "brand_voice/v1/score": 4, "brand_voice/v1/justification": "Warm and plain, as the guide asks.",
+        "faithfulness/v1/score": 3, "faithfulness/v1/justification": "Partly supported.",
+        "flesch_kincaid_grade_level/v1/score": 22.6, "toxicity/v1/score": 0.0002, "token_count": 96}).record
+    # A justified score is a judge's, from 1 to 5: 1 fails, 4 passes, 3 says neither. A grade level of 22.6 has no
+    # pass mark. Checks are named without MLflow's version.
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("answer_correctness", False, "Gives the 2023 limit, not 2025's."),
+        ("brand_voice", True, "Warm and plain, as the guide asks."), ("toxicity", True, "")]
+
+
+def test_weave_scorers_are_read_by_their_verdict_or_their_own_score() -> None:
+    rec = _parse(checks={
+        "HallucinationFreeScorer": {"chain_of_thought": "...", "reasonings": [], "conclusion": "Made up the EF.",
+                                    "has_hallucination": True},
+        "EmbeddingSimilarityScorer": {"similarity_score": 0.75, "is_similar": False},
+        "SummarizationScorer": {"summarization_eval_score": 0.0, "llm_eval_reasoning": "Omits the diagnosis.",
+                                "is_entity_dense": True, "entity_density": 0.21},
+        "ContextEntityRecallScorer": {"recall": 0.33}}).record
+    # A fault found fails; the summary's verdict is its eval score, not whether it is dense in entities; a scorer
+    # that only measures is read by its one number, under its own name.
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("HallucinationFreeScorer", False, None), ("EmbeddingSimilarityScorer", False, None),
+        ("SummarizationScorer", False, 0.0), ("ContextEntityRecallScorer", False, 0.33)]
+    # A nested result that is no scorer's keeps its own check names.
+    rec = _parse(checks={"ragas": {"faithfulness": 0.9}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("faithfulness", True)]
+
+
+def test_braintrust_scores_take_their_scorers_metadata_as_reasons() -> None:
+    rec = _parse(checks={
+        "scores": {"Factuality": 0.4, "graphql_validates": 0, "Moderation": 1, "Faithfulness": None},
+        "metadata": {"Factuality": {"choice": "A", "rationale": "The answer leaves out the Sunday hours."},
+                     "graphql_validates": {"errors": ['Cannot query field "inventoryCount" on type "Product".'],
+                                           "api_version": "2025-01"},
+                     "Moderation": {"category_scores": {"harassment": 0.00004, "violence": 0.00002}}}}).record
+    # autoevals' Moderation scores 1 where nothing was flagged; the category scores are its notes, not checks.
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("Factuality", False, "The answer leaves out the Sunday hours."),
+        ("graphql_validates", False, 'Cannot query field "inventoryCount" on type "Product".'),
+        ("Moderation", True, '{"category_scores": {"harassment": 4e-05, "violence": 2e-05}}')]
+    # Opik's moderation score is 0 for safe text.
+    rec = _parse(checks=[{"name": "moderation_metric", "value": 1.0, "reason": "Threatens the tenant."}]).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("moderation_metric", False)]
+
+
+def test_a_scorers_result_is_read_in_the_direction_its_name_gives() -> None:
+    # Inspect's refusal scorer: 1 is a refusal found.
+    rec = _parse(checks={"refusal": {"value": 1, "answer": "I can't provide", "explanation": "Refusal pattern"},
+                         "grounded": {"value": 1, "explanation": "All claims in the passages."}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [("refusal", False), ("grounded", True)]
