@@ -121,7 +121,7 @@ _CHECK_KINDS = {
              "wiki_provenance", "endpoint_is_reachable"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
-                  "context_relevancy", "context_sufficiency",
+                  "context_relevancy", "context_sufficiency", "context_entity_recall",
                   # Athina's "Context Contains Enough Information".
                   "ccei", "context_contains_enough_information",
                   # Which pages of a document reached the model ("page_coverage: pages passed to model: [1] of 2").
@@ -173,7 +173,8 @@ CHECK_KINDS = tuple(_CHECK_KINDS)
 """The kinds a failed check can point at; each is a signal (`check_<kind>`)."""
 
 
-_FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|patch)_(?:valid\w*|pars\w*|lint\w*|syntax|"
+_FORMAT_CHECK = re.compile(r"(?:json|yaml|yml|xml|html|sql|csv|markdown|diff|patch|graphql|openapi)_"
+                           r"(?:valid\w*|pars\w*|lint\w*|syntax|"
                            r"check|well_formed|appl\w*)|"
                            # Code that does not parse ("python_ast_parse: invalid syntax (line 1)"); a linter's rules
                            # are another matter.
@@ -199,6 +200,9 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
                            r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
                            r"options?|annotations?|labels?|(?:runtime )?propert(?:y|ies))\b|"
+                           # A GraphQL query asking for a field the API does not have: 'Cannot query field
+                           # "inventoryCount" on type "ProductVariant"'.
+                           r"\bcannot query field\b|"
                            # JavaScript calling what is not there: "reply.getResponseTime is not a function".
                            r"\bis not a function\b|"
                            r"cannot find (?:symbol|function|value|type|struct|trait|macro|module|crate|method)\b|"
@@ -372,7 +376,9 @@ def _normalised(raw: str) -> str:
     # (Guardrails' NSFWText, QARelevanceLLMEval: "nsfw_text", "qa_relevance_llm_eval").
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", raw)
     name = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    name = re.sub(r"_metric$", "", name)
+    # What kind of thing it is is no part of what it checks (DeepEval's JsonCorrectnessMetric, W&B Weave's
+    # ContextEntityRecallScorer).
+    name = re.sub(r"_(?:metric|scorer)$", "", name)
     # A cut-off in the name ("passage_recall@3", "ndcg_at_10") is no part of what it measures.
     name = re.sub(r"(recall|precision|ndcg|mrr|hit_rate|hits)_(?:at_)?\d+$", r"\1", name)
     # OpenAI Evals names a grader "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109": the id is no part of it.

@@ -462,3 +462,14 @@ NAMED_CHECKS = [
 @pytest.mark.parametrize(("check", "kind"), NAMED_CHECKS, ids=[c.name for c, _ in NAMED_CHECKS])
 def test_common_check_names_point_at_their_kind(check: Check, kind: str) -> None:
     assert set(failed_check_kinds((check,))) == {kind}
+
+
+def test_weave_scorer_names_and_a_graphql_field_that_does_not_exist() -> None:
+    # "Scorer", like "Metric", is no part of what is checked.
+    assert set(failed_check_kinds((Check("ContextEntityRecallScorer", False, 0.3),))) == {"retrieval"}
+    assert set(failed_check_kinds((Check("EndpointCoverageScorer", False, 0.5),))) == {"detail"}
+    # A GraphQL or OpenAPI validator is a parser; one that finds a field the API does not have found a made-up name.
+    made_up = Check("graphql_validates", False, 0.0, 'Cannot query field "inventoryCount" on type "ProductVariant".')
+    syntax = Check("graphql_validates", False, 0.0, 'Syntax Error: Expected Name, found "}".')
+    assert [set(failed_check_kinds((c,))) for c in (made_up, syntax)] == [{"fact"}, {"format"}]
+    assert set(failed_check_kinds((Check("openapi_validates", False),))) == {"format"}
