@@ -196,7 +196,8 @@ _UNKNOWN_NAME = re.compile(r"\bundefined (?:method|function|variable|name|index|
                            r"\bis undefined or private\b|"
                            r"\bunknown (?:keys?|fields?|options?|functions?|methods?|attributes?|properties|directives?|"
                            r"flags?|modules?|resources?|arguments?|property|columns?|tables?|(?:sub)?commands?)\b|"
-                           r"\bdoes not exist\b|"
+                           # GraphQL Ruby (Shopify, GitHub): "Field 'inventoryCount' doesn't exist on type 'Product'".
+                           r"\bdoes(?: not|n't) exist\b|"
                            # "Unknown consumer config: max.rebalance.retries", "Unknown label keys for v2/v3".
                            r"\bunknown (?:\w+ )?(?:configs?|configuration|settings?|parameters?|keys?|fields?|"
                            r"options?|annotations?|labels?|(?:runtime )?propert(?:y|ies))\b|"

@@ -471,5 +471,6 @@ def test_weave_scorer_names_and_a_graphql_field_that_does_not_exist() -> None:
     # A GraphQL or OpenAPI validator is a parser; one that finds a field the API does not have found a made-up name.
     made_up = Check("graphql_validates", False, 0.0, 'Cannot query field "inventoryCount" on type "ProductVariant".')
     syntax = Check("graphql_validates", False, 0.0, 'Syntax Error: Expected Name, found "}".')
-    assert [set(failed_check_kinds((c,))) for c in (made_up, syntax)] == [{"fact"}, {"format"}]
+    ruby = Check("graphql_validates", False, 0.0, "Field 'inventoryCount' doesn't exist on type 'ProductVariant'")
+    assert [set(failed_check_kinds((c,))) for c in (made_up, ruby, syntax)] == [{"fact"}, {"fact"}, {"format"}]
     assert set(failed_check_kinds((Check("openapi_validates", False),))) == {"format"}
