@@ -27,7 +27,7 @@ class Verdict:
     """Which cascade rule decided (one of RULES); the learned combiner calibrates each rule's reliability."""
 
 
-REVISION = 119
+REVISION = 120
 """Bumped whenever a rule or a signal changes what the cascade decides; part of every model version. (118 was
 a withdrawn revision's, model `4c3ff1d8`: never used again.)"""
 
