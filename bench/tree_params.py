@@ -82,7 +82,7 @@ def main() -> int:
                 out[j] = k
         return out
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     read_names = np.array(READ_SETS)
     for name, params in SETTINGS.items():
         def fit(mask: np.ndarray) -> HistGradientBoostingClassifier:
