@@ -331,8 +331,10 @@ def failed_check_kinds(checks: tuple[Check, ...]) -> dict[str, str]:
             kind = _kind_of(name, c.reason)
             if kind is None and "." in c.name:
                 # A check per field ("field_accuracy.previous_balance: expected -45.20, got 45.20"): the check's
-                # name is the part before the field's.
-                kind = _kind_of(_normalised(c.name.split(".")[0]), c.reason)
+                # name is the part before the field's; or a provider's check ("default.regexMatch" in Portkey's
+                # guardrails), the part after the provider's name.
+                kind = _kind_of(_normalised(c.name.split(".")[0]), c.reason) or _kind_of(
+                    _normalised(c.name.rsplit(".", 1)[1]), c.reason)
             if kind is None and ":" in c.name:
                 # One rule of a set ("policy_rule:no_price_quotes"): the rule's own name says what it checks (the
                 # set's may be a schema's, "csv_schema:BOLRows_v2", which any wrong value breaks).

@@ -14,12 +14,13 @@ import json
 import re
 from typing import Any, Mapping, TypeGuard
 
-CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback")
-"""Where eval tools put a check's explanation (formfact's own name first)."""
+CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback", "reasoning")
+"""Where eval tools put a check's explanation (formfact's own name first; LangChain's evaluators say `reasoning`)."""
 CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion",
-                   "criteria", "evaluator_id", "metricName")
+                   "criteria", "evaluator_id", "metricName", "evaluator_slug", "monitor_name")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
-`type` or `assertion.type`, OpenAI Evals `eval`, Amazon Bedrock's evaluation jobs `metricName`."""
+`type` or `assertion.type`, OpenAI Evals `eval`, Amazon Bedrock's evaluation jobs `metricName`, Traceloop's
+monitors `evaluator_slug` (beside the team's own `monitor_name`)."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
                               r"distance|loss|noise_sensitivity|self_knowledge|refusal|stereotyp|moderation", re.I)
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
@@ -41,11 +42,11 @@ CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "r
 _GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
 """Names of a kind of evaluator rather than of what it checks: its display name says that."""
 _FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|\w*detected|"
-                          r"(?:has|contains)_(?:hallucinations?|pii|toxicity|toxic_content|bias)|"
+                          r"(?:has|contains)_(?:hallucinations?|pii|toxicity|toxic_content|bias|secrets?)|"
                           r"is_(?:hallucinat\w*|toxic|biased|unsafe|harmful))$")
 """Keys whose true means the check failed: Athina's `failure`, the `flagged` of Lakera Guard and OpenAI's
 moderation, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault found (W&B Weave's
-HallucinationFreeScorer: `has_hallucination`)."""
+HallucinationFreeScorer: `has_hallucination`; Traceloop's detectors: `has_pii`, `has_secret`)."""
 _MEASURE_FLAGS = frozenset({"is_entity_dense"})
 """Flags that measure a property, not the check's verdict: W&B Weave's SummarizationScorer gives its verdict as
 `summarization_eval_score` (0, 0.5 or 1) beside whether the summary is dense in entities."""
@@ -55,7 +56,8 @@ _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "tru
                  # which way it went ("hallucinated" scores 1 on Phoenix's hallucination eval).
                  "correct": True, "incorrect": False, "factual": True, "hallucinated": False, "relevant": True,
                  "irrelevant": False, "unrelated": False, "faithful": True, "unfaithful": False, "grounded": True,
-                 "ungrounded": False, "toxic": False, "non-toxic": True, "non_toxic": True}
+                 "ungrounded": False, "toxic": False, "non-toxic": True, "non_toxic": True, "safe": True,
+                 "unsafe": False}
 _NOT_RUN = frozenset({"skipped", "skip", "not_run", "not run", "n/a", "na", "pending", "not_applicable"})
 _PASSAGE_KEYS = ("text", "content", "page_content", "passage", "body", "snippet", "chunk", "document")
 _INSTRUCTION_KEYS = ("text", "instruction", "description", "content", "constraint", "rule")
@@ -409,7 +411,7 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     if _scorer_metadata(checks):
         columns.add("metadata")  # what each score's scorer noted: its reason (`_reasons_by_name`), not a check
     for key, value in checks.items():
-        if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
+        if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)) or key in _PROMPT_SCREENS:
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
         if isinstance(value, Mapping) and value.get("invalid_result") is True:
             continue  # a LlamaIndex evaluation that could not be scored says nothing
@@ -429,7 +431,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             out += _checks_of_map(value, depth + 1)
         elif isinstance(value, list):
             # A test run's assertions, or a list of graders or scores: each item that is a check is one.
-            out += [c for c in map(_with_result, value) if isinstance(c, Mapping) and None not in check_fields(c)]
+            items = [c for item in value for c in (_hook_checks(item) or [item])]
+            out += [c for c in map(_with_result, items) if isinstance(c, Mapping) and None not in check_fields(c)]
     if depth > 0:
         return out
     reasons = _reasons_by_name(checks)
@@ -439,6 +442,29 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         if said and not _reason_of(c):
             out[i] = {**c, "reason": said}  # a new object: the caller's stays as it was
     return _once_each(out)
+
+
+_PROMPT_SCREENS = frozenset({"before_request_hooks", "input_guardrails", "input_rails"})
+"""Where a gateway keeps its screens of the prompt (Portkey's hooks before the request): a prompt flagged says
+nothing of how the answer failed."""
+
+
+def _hook_checks(hook: Any) -> list[dict[str, Any]]:
+    """A Portkey guardrail hook ({"type": "guardrail", "verdict": false, "checks": [{"id": "default.jsonSchema",
+    "verdict": false, "data": {"explanation": ...}}], ...}) as one check per check it ran, named by its id; empty
+    for anything else."""
+    if not (isinstance(hook, Mapping) and hook.get("type") == "guardrail" and isinstance(hook.get("checks"), list)):
+        return []
+    out = []
+    for c in hook["checks"]:
+        if not (isinstance(c, Mapping) and isinstance(c.get("id"), str) and isinstance(c.get("verdict"), bool)):
+            continue
+        data = c["data"] if isinstance(c.get("data"), Mapping) else {}
+        errors = data.get("validationErrors")
+        said = data.get("explanation") or ("; ".join(str(e.get("message", e)) if isinstance(e, Mapping) else str(e)
+                                                     for e in errors) if isinstance(errors, list) else "")
+        out.append({"name": c["id"], "passed": c["verdict"], "reason": str(said)})
+    return out
 
 
 def _scorer_result(name: str, result: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -501,6 +527,10 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
              and k not in _MEASURE_FLAGS]
     if outcome is None and len(flags) == 1:
         outcome = flags[0]  # a scorer's one verdict under its own name: {"grounded": false, "score": 0.25}
+    if outcome is None and not flags:
+        # Or its verdict word there (Traceloop's toxicity detector: {"is_safe": "unsafe"}).
+        words = [_verdict(v) for k, v in c.items() if str(k).startswith("is_") and isinstance(v, str)]
+        outcome = words[0] if len(words) == 1 else None
     value = c.get("value")
     if outcome is None and isinstance(value, str):
         # Inspect's scorers: "C" correct, "I" incorrect, "N" no answer ("P", partial credit, says neither).
@@ -519,7 +549,7 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     return name, outcome
 
 
-_RESULT_KEYS = ("evaluation_result", "evaluation")
+_RESULT_KEYS = ("evaluation_result", "evaluation", "result")
 _CONTAINERS = frozenset({"metrics", "metric_info", "scores", "results", "checks", "evaluations", "evaluation_results",
                          "feedback", "feedback_scores", "assertions", "graders"})
 """Keys under which exports group their checks: read as groups, never as one check."""
@@ -674,8 +704,9 @@ def _activated_rail(rail: Mapping[str, Any]) -> dict[str, Any]:
 
 def _with_result(check: Any) -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
-    "evaluation_result": {"pass": false, "explanation": ...}}) as one flat check; the result's fields win (the
-    outer "status" says the evaluator ran, not how the output fared). A Humanloop evaluator log likewise, an
+    "evaluation_result": {"pass": false, "explanation": ...}}; Traceloop: {"evaluator_slug": "pii-detector",
+    "result": {"has_pii": true}}) as one flat check; the result's fields win (the outer "status" says the evaluator
+    ran, not how the output fared). A Humanloop evaluator log likewise, an
     Amazon Bedrock score with its judge's explanation, a NeMo Guardrails rail (`_activated_rail`) and an Azure AI
     Content Safety category with its severity."""
     if not isinstance(check, Mapping):
@@ -702,7 +733,9 @@ def _with_result(check: Any) -> Any:
     if key is None:
         return check
     outer = {k: v for k, v in check.items() if k != key and k not in CHECK_OUTCOME_KEYS}
-    return {**outer, **check[key]}
+    flat = {**outer, **check[key]}
+    # A result that only measures (Traceloop's word counter: {"word_count": 142}) is no check: left out.
+    return flat if key != "result" else _outcome_or_skipped(flat)
 
 
 def check_objects(raw: Any) -> Any:

@@ -474,3 +474,9 @@ def test_weave_scorer_names_and_a_graphql_field_that_does_not_exist() -> None:
     ruby = Check("graphql_validates", False, 0.0, "Field 'inventoryCount' doesn't exist on type 'ProductVariant'")
     assert [set(failed_check_kinds((c,))) for c in (made_up, ruby, syntax)] == [{"fact"}, {"fact"}, {"format"}]
     assert set(failed_check_kinds((Check("openapi_validates", False),))) == {"format"}
+
+
+def test_a_providers_check_is_named_after_the_provider() -> None:
+    # Portkey's guardrail ids: "<provider>.<check>".
+    checks = (Check("default.regexMatch", False), Check("default.jsonSchema", False), Check("portkey.pii", False))
+    assert [set(failed_check_kinds((c,))) for c in checks] == [{"instruction"}, {"schema"}, {"unsafe"}]

@@ -688,3 +688,36 @@ def test_a_scorers_result_is_read_in_the_direction_its_name_gives() -> None:
     rec = _parse(checks={"refusal": {"value": 1, "answer": "I can't provide", "explanation": "Refusal pattern"},
                          "grounded": {"value": 1, "explanation": "All claims in the passages."}}).record
     assert [(c.name, c.passed) for c in rec.checks] == [("refusal", False), ("grounded", True)]
+
+
+def test_traceloop_monitors_are_read_from_their_result_objects() -> None:
+    def monitor(slug: str, result: dict[str, object]) -> dict[str, object]:
+        return {"monitor_name": f"order-bot {slug}", "evaluator_slug": slug, "span_name": "openai.chat",
+                "result": result}
+    rec = _parse(checks=[monitor("pii-detector", {"has_pii": True}), monitor("faithfulness", {"is_faithful": True}),
+                         monitor("toxicity-detector", {"is_safe": "safe"}), monitor("word-count", {"word_count": 142})]
+                 ).record
+    # A detector's find fails; a verdict word under its one is_ field is read; a word count has no verdict.
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("pii-detector", False), ("faithfulness", True), ("toxicity-detector", True)]
+
+
+def test_langchain_evaluation_results_give_their_reasoning() -> None:
+    rec = _parse(checks=[{"key": "correctness", "score": 0, "value": "N",
+                          "reasoning": "The answer gives the 2023 VAT rate."}]).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("correctness", False, "The answer gives the 2023 VAT rate.")]
+
+
+def test_portkey_guardrail_hooks_give_one_check_each_and_prompt_screens_are_left_out() -> None:
+    def hook(verdict: bool, checks: list[dict[str, object]]) -> dict[str, object]:
+        return {"verdict": verdict, "id": "pg-fli-0d93aa", "checks": checks, "type": "guardrail", "deny": False}
+    rec = _parse(checks={
+        "before_request_hooks": [hook(False, [{"id": "portkey.moderateContent", "verdict": False, "data": None}])],
+        "after_request_hooks": [hook(False, [
+            {"id": "default.jsonSchema", "verdict": False,
+             "data": {"validationErrors": [{"path": "/fare", "message": "must be number"}]}},
+            {"id": "default.wordCount", "verdict": True, "data": {"explanation": "Word count 41 within 10-80."}}])]}
+                 ).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("default.jsonSchema", False, "must be number"), ("default.wordCount", True, "Word count 41 within 10-80.")]
