@@ -40,18 +40,12 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._cache import NEVER_READ_SETS, READ_SETS, RESULTS, read, signals  # noqa: E402
-from classifiers.cascade import decide  # noqa: E402
-from classifiers.engine import shipped_embedder  # noqa: E402
+from bench._cache import READ_SETS, RESULTS  # noqa: E402
+from bench._trees import NEVER_READ, tree_data  # noqa: E402
 from classifiers.evaluation import reliability  # noqa: E402
-from classifiers.model import (  # noqa: E402
-    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, TREES_MIN_PROBABILITY, FeatureConfig, design_matrix,
-    final_label, trees_may_overrule)
-from classifiers.signals import FEATURES  # noqa: E402
-from classifiers.training import EVAL_ONLY_SOURCES  # noqa: E402
+from classifiers.model import LABEL_ORDER, TREES_KEEP_RULES, TREES_MIN_PROBABILITY, final_label  # noqa: E402
 from classifiers.trees import fit_trees  # noqa: E402
 
-DATA = Path(__file__).resolve().parent / "data"
 MIN_PROBABILITIES = (0.5, 0.6, 0.7, 0.8)
 CURVE_SHARES = (0.25, 0.5, 0.75)
 REVIEW_THRESHOLDS = (0.4, 0.5, 0.55)
@@ -62,23 +56,10 @@ POLICIES = {"trees overrule any rule": (frozenset(), False),
 
 
 def main() -> int:
-    shared = read()
-    read_sets = {n: read(DATA / f"{n}.jsonl") for n in READ_SETS}
-    never = [n for n in NEVER_READ_SETS if (DATA / f"{n}.jsonl").is_file()]
-    never_recs = [r for n in never for r in read(DATA / f"{n}.jsonl")]
-    recs = shared + [r for n in READ_SETS for r in read_sets[n]] + never_recs
-    sigs, embs = signals(recs, shipped_embedder())  # type: ignore[arg-type]
-    x = design_matrix(sigs, embs, FeatureConfig())[:, : len(FEATURES) + len(CASCADE_FEATURES)]
-    y = np.array([LABEL_ORDER.index(r.label or "") for r in recs])
-    verdicts = [decide(s) for s in sigs]
-    cascade = np.array([LABEL_ORDER.index(v.label) for v in verdicts])
-    certain = np.array([s.certain is not None for s in sigs])
-    instructed = np.array([s.instructed for s in sigs])
-    group = np.array([r.record.metadata.get("source", "?") for r in shared]
-                     + [n for n in READ_SETS for _ in read_sets[n]] + ["never-read"] * len(never_recs))
-    sources = sorted(set(group[: len(shared)]))
-    trainable = np.array([g in READ_SETS or (g in sources and g not in EVAL_ONLY_SOURCES) for g in group])
-    is_read = np.isin(group, READ_SETS)
+    data = tree_data()
+    x, y, verdicts, cascade, certain, instructed = (data.x, data.y, data.verdicts, data.cascade, data.certain,
+                                                    data.instructed)
+    group, sources, trainable, is_read, never = data.group, data.sources, data.trainable, data.is_read, data.never
 
     def tree_probs(train: np.ndarray, test: np.ndarray) -> np.ndarray:
         trees = fit_trees(x[train], y[train])
@@ -94,19 +75,13 @@ def main() -> int:
     for src in sources:
         held = group == src
         probs[held] = tree_probs(trainable & ~held, held)
-    held = group == "never-read"
+    held = group == NEVER_READ
     probs[held] = tree_probs(trainable, held)
 
     def labels(keep: frozenset[str], min_p: float, p: np.ndarray = probs,
                cases: np.ndarray = np.arange(len(y)), conditional: bool = True) -> np.ndarray:
         """The final labels of `cases` (all by default) under a policy, given the trees' probabilities `p` of them."""
-        out = cascade[cases].copy()
-        for j, i in enumerate(cases):
-            k = int(np.argmax(p[j]))
-            if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
-                                  float(p[j, k]), keep, min_p, conditional and bool(instructed[i])):
-                out[j] = k
-        return out
+        return data.policy_labels(p, cases, keep, min_p, conditional)
 
     def row(name: str, pred: np.ndarray) -> dict[str, object]:
         loso = {s: float(np.mean(pred[group == s] == y[group == s])) for s in sources}
@@ -154,7 +129,7 @@ def main() -> int:
             draws.append({"train_cases": int(train.sum()), "never_read_accuracy": float(np.mean(pred == y[held]))})
         curve.append({"share_of_read_sets": share, "draws": draws})
     print(f"read sets: {int(is_read.sum())} cases in 5 grouped folds; never-read: {int(held.sum())} cases in "
-          f"{len(never)} sets; shared: {len(shared)} cases in {len(sources)} sources")
+          f"{len(never)} sets; shared: {data.n_shared} cases in {len(sources)} sources")
     print(f"{'policy':<50}{'CV read':>9}{'never-read':>12}{'LOSO pooled':>13}{'LOSO worst':>26}")
     for r in rows:
         worst = f"{r['loso_worst']:.3f} ({r['loso_worst_source']})"

@@ -28,17 +28,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._cache import NEVER_READ_SETS, READ_SETS, RESULTS, read, signals  # noqa: E402
-from classifiers.cascade import decide  # noqa: E402
-from classifiers.engine import shipped_embedder  # noqa: E402
-from classifiers.model import (  # noqa: E402
-    CASCADE_FEATURES, LABEL_ORDER, TREES_KEEP_RULES, TREES_MIN_PROBABILITY, FeatureConfig, design_matrix,
-    trees_may_overrule)
-from classifiers.signals import FEATURES  # noqa: E402
-from classifiers.training import EVAL_ONLY_SOURCES  # noqa: E402
+from bench._cache import READ_SETS, RESULTS  # noqa: E402
+from bench._trees import NEVER_READ, tree_data  # noqa: E402
 from classifiers.trees import PARAMS  # noqa: E402
 
-DATA = Path(__file__).resolve().parent / "data"
 _BASE = {"max_leaf_nodes": 15, "min_samples_leaf": 20, "early_stopping": False, "random_state": 0}
 SETTINGS: dict[str, dict[str, Any]] = {
     "rate 0.1, 100 rounds": {**_BASE, "learning_rate": 0.1, "max_iter": 100},
@@ -52,35 +45,11 @@ DRAWS = 3
 
 
 def main() -> int:
-    shared = read()
-    read_sets = {n: read(DATA / f"{n}.jsonl") for n in READ_SETS}
-    never = [n for n in NEVER_READ_SETS if (DATA / f"{n}.jsonl").is_file()]
-    never_recs = [r for n in never for r in read(DATA / f"{n}.jsonl")]
-    recs = shared + [r for n in READ_SETS for r in read_sets[n]] + never_recs
-    sigs, embs = signals(recs, shipped_embedder())  # type: ignore[arg-type]
-    x = design_matrix(sigs, embs, FeatureConfig())[:, : len(FEATURES) + len(CASCADE_FEATURES)]
-    y = np.array([LABEL_ORDER.index(r.label or "") for r in recs])
-    verdicts = [decide(s) for s in sigs]
-    cascade = np.array([LABEL_ORDER.index(v.label) for v in verdicts])
-    certain = np.array([s.certain is not None for s in sigs])
-    instructed = np.array([s.instructed for s in sigs])
-    group = np.array([r.record.metadata.get("source", "?") for r in shared]
-                     + [n for n in READ_SETS for _ in read_sets[n]] + ["never-read"] * len(never_recs))
-    sources = sorted(set(group[: len(shared)]))
-    trainable = np.array([g in READ_SETS or (g in sources and g not in EVAL_ONLY_SOURCES) for g in group])
-    is_read = np.isin(group, READ_SETS)
-    never_idx = np.flatnonzero(group == "never-read")
+    data = tree_data()
+    x, y, group, trainable, is_read = data.x, data.y, data.group, data.trainable, data.is_read
+    never_idx = np.flatnonzero(group == NEVER_READ)
     read_idx = np.flatnonzero(trainable & is_read)
-
-    def labels(p: np.ndarray, cases: np.ndarray) -> np.ndarray:
-        """The shipped policy's labels of `cases`, given the trees' probabilities `p` of them."""
-        out = cascade[cases].copy()
-        for j, i in enumerate(cases):
-            k = int(np.argmax(p[j]))
-            if trees_may_overrule(verdicts[i].rule, bool(certain[i]), LABEL_ORDER[cascade[i]], LABEL_ORDER[k],
-                                  float(p[j, k]), TREES_KEEP_RULES, TREES_MIN_PROBABILITY, bool(instructed[i])):
-                out[j] = k
-        return out
+    labels = data.policy_labels
 
     rows: list[dict[str, Any]] = []
     read_names = np.array(READ_SETS)
