@@ -411,7 +411,7 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     if _scorer_metadata(checks):
         columns.add("metadata")  # what each score's scorer noted: its reason (`_reasons_by_name`), not a check
     for key, value in checks.items():
-        if key in columns or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)) or key in _PROMPT_SCREENS:
+        if key in columns or key in _PROMPT_SCREENS or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
         if isinstance(value, Mapping) and value.get("invalid_result") is True:
             continue  # a LlamaIndex evaluation that could not be scored says nothing
@@ -461,8 +461,9 @@ def _hook_checks(hook: Any) -> list[dict[str, Any]]:
             continue
         data = c["data"] if isinstance(c.get("data"), Mapping) else {}
         errors = data.get("validationErrors")
-        said = data.get("explanation") or ("; ".join(str(e.get("message", e)) if isinstance(e, Mapping) else str(e)
-                                                     for e in errors) if isinstance(errors, list) else "")
+        said = data.get("explanation") or "; ".join(
+            str(e.get("message", e)) if isinstance(e, Mapping) else str(e) for e in
+            (errors if isinstance(errors, list) else []))
         out.append({"name": c["id"], "passed": c["verdict"], "reason": str(said)})
     return out
 
@@ -562,7 +563,8 @@ _REASONS = re.compile(r"(?i)^(?:\w+_)?(?:reasons|explanations)$")
 _REASON_COLUMN = re.compile(r"(?i)^(?:explanation|reason)_(.+)$|^(.+?)[ _](?:reasoning|reason|explanation)$")
 
 
-_NOTE_KEYS = ("rationale", "reason", "explanation", "errors", "error")
+_NOTE_KEYS = ("rationale", *CHECK_REASON_KEYS, "errors", "error")
+"""Where a scorer's metadata gives its reason (autoevals' `rationale`, a validator's `errors`)."""
 
 
 def _scorer_metadata(checks: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
