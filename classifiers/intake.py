@@ -736,8 +736,9 @@ def _with_result(check: Any) -> Any:
         return check
     outer = {k: v for k, v in check.items() if k != key and k not in CHECK_OUTCOME_KEYS}
     flat = {**outer, **check[key]}
-    # A result that only measures (Traceloop's word counter: {"word_count": 142}) is no check: left out.
-    return flat if key != "result" else _outcome_or_skipped(flat)
+    # A result that only measures (Traceloop's word counter: {"word_count": 142}) is no check: left out. (One with no
+    # name either is refused, under the keys it has.)
+    return _outcome_or_skipped(flat) if key == "result" and check_fields(flat)[0] is not None else flat
 
 
 def check_objects(raw: Any) -> Any:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 from classifiers.formats import fences_asked
-from classifiers.intake import (CHECK_REASON_KEYS, SCORE_KEYS, SUBTYPE_ALIASES, check_fields, check_objects, is_number,
-                                normalise, not_run)
+from classifiers.intake import (CHECK_NAME_KEYS, CHECK_REASON_KEYS, SCORE_KEYS, SUBTYPE_ALIASES, check_fields,
+                                check_objects, is_number, normalise, not_run)
 
 LABELS = ("information", "behavior", "both", "unknown")
 INFORMATION_SUBTYPES = (
@@ -328,6 +328,15 @@ def _one_edit_apart(word: str, name: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+def _no_name(check: Any) -> str:
+    """Why a check has no name: where one is looked for, and what the check holds instead (an export in a shape
+    not read yet shows its own keys)."""
+    if isinstance(check, Mapping) and check.get("name") == "":
+        return "must not be empty"
+    held = f"; this check has {', '.join(sorted(map(str, check))[:10])}" if isinstance(check, Mapping) and check else ""
+    return f"is required (under one of {', '.join(CHECK_NAME_KEYS)}{held})"
+
+
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """Validate one record (a decoded JSON object) and build the dataclass.
 
@@ -429,7 +438,7 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
         for i, c in enumerate(raw_checks):
             name, passed = check_fields(c) if isinstance(c, Mapping) else (None, None)
             if not isinstance(name, str) or not name:
-                bad.append(FieldViolation(f"checks[{i}].name", "is required"))
+                bad.append(FieldViolation(f"checks[{i}].name", _no_name(c)))
                 continue
             if passed is None and not_run(c):
                 continue  # a check that was skipped, or left unscored, says nothing about the output

@@ -35,6 +35,19 @@ def test_checks_listed_by_name_failed_and_checks_mapped_to_outcomes_are_read() -
     assert [v.field for v in err.value.violations] == ["checks[0].name"]
 
 
+def test_a_check_with_no_name_is_refused_with_where_a_name_is_looked_for_and_what_it_holds() -> None:
+    # An export in a shape not read yet: the message shows its keys beside the ones a name is read from.
+    with pytest.raises(RecordError) as err:
+        _parse(checks=[{"monitor": "pii", "outcome_detail": {"found": 2}}])
+    [violation] = err.value.violations
+    assert violation.field == "checks[0].name"
+    assert "under one of name, metric, check" in violation.description
+    assert "this check has monitor, outcome_detail" in violation.description
+    with pytest.raises(RecordError) as err:
+        _parse(checks={"": False})
+    assert [v.description for v in err.value.violations] == ["must not be empty"]
+
+
 def test_a_map_of_check_results_keeps_the_outcomes_and_leaves_out_measurements() -> None:
     rec = _parse(checks={"parse": True, "executes": None, "row_count": 7, "result_match_gold": False,
                          "parse_error": "none", "numeric_grounding": {"pass": False, "ungrounded": ["12%"]},
