@@ -60,7 +60,9 @@ _CHECK_KINDS = {
                     "ends_with", "two_words", "one_line", "lower_case", "upper_case", "reading_time", "ban_list",
                     "correct_language", "quotes_price", "exclude_sql_predicates",
                     # Databricks Agent Evaluation's judge of the team's guidelines.
-                    "guideline_adherence", "global_guideline_adherence", "guidelines"),
+                    "guideline_adherence", "global_guideline_adherence", "guidelines",
+                    # A topic the team's guardrail denies (Amazon Bedrock Guardrails' "denied_topic:legal advice").
+                    "denied_topic"),
     "unsafe": ("toxicity", "toxic", "safety", "harmful", "moderation", "pii", "bias", "content_policy",
                "usage_policy", "content_safety", "violence", "sexual", "self_harm", "hate_unfairness", "hate",
                # Security scanners of code and config: a password stored in plain text, a query built from user input.
@@ -94,7 +96,9 @@ _CHECK_KINDS = {
                 # The project's own code, used or not ("uses_existing_api: TicketRepository.updateStatus not used").
                 "uses_existing_api", "uses_existing_code", "context_use",
                 # Guardrails Hub's checks that the text is supported by the documents it was given.
-                "provenance_llm", "provenance_embeddings", "provenance_v0", "provenance_v1", "bespoke_mini_check"),
+                "provenance_llm", "provenance_embeddings", "provenance_v0", "provenance_v1", "bespoke_mini_check",
+                # Fiddler's trust model of the answer's faithfulness to its context ("fdl_faithful_score").
+                "faithful_score"),
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
@@ -118,7 +122,9 @@ _CHECK_KINDS = {
              # Values the answer made up ("fabricated_results: reports row values although no query was executed").
              "fabricated", "fabrication", "fabricated_values", "fabricated_results",
              # Guardrails Hub: claims looked up in Wikipedia; a link that does not resolve (a made-up URL).
-             "wiki_provenance", "endpoint_is_reachable"),
+             "wiki_provenance", "endpoint_is_reachable",
+             # Amazon Bedrock's automated reasoning: the answer's claims contradict the policy's rules.
+             "automated_reasoning"),
     "retrieval": ("context_recall", "context_precision", "retrieval", "recall", "hit_rate", "mrr",
                   "contextual_recall", "contextual_precision", "contextual_relevancy", "context_relevance",
                   "context_relevancy", "context_sufficiency", "context_entity_recall",

@@ -388,6 +388,46 @@ def _guard_outcome(outcome: Mapping[str, Any]) -> list[dict[str, Any]]:
     return checks
 
 
+_GUARDRAIL_ACTIONS = frozenset({"NONE", "GUARDRAIL_INTERVENED"})
+# Amazon Bedrock Guardrails: each policy's findings, under the list that holds them, and how a finding is named.
+_GUARDRAIL_FINDINGS = {"contextualGroundingPolicy": ("filters", "type", ""), "contentPolicy": ("filters", "type",
+                       "content_policy:"), "topicPolicy": ("topics", "name", "denied_topic:"),
+                       "wordPolicy": ("customWords", "match", "ban_list:"),
+                       "sensitiveInformationPolicy": ("piiEntities", "type", "pii:")}
+_REASONING_VERDICTS = {"valid": True, "invalid": False, "impossible": False}
+"""Amazon Bedrock's automated reasoning findings that say whether the answer's claims follow from the policy's
+rules (the others say it could not tell: `satisfiable`, `translationAmbiguous`, `tooComplex`, `noTranslations`)."""
+
+
+def _guardrail_assessment(assessment: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An Amazon Bedrock Guardrails assessment ({"contextualGroundingPolicy": {"filters": [{"type": "GROUNDING",
+    "score": 0.08, "threshold": 0.7, "action": "BLOCKED", "detected": true}]}, "topicPolicy": {"topics": [...]},
+    ...}) as one check per finding: what a filter detected failed. Its regexes for sensitive data are named by the
+    team (`pii:room_number`); an automated reasoning finding is valid or not against the policy's rules."""
+    out = []
+    for policy, (key, name_key, prefix) in _GUARDRAIL_FINDINGS.items():
+        section = assessment.get(policy)
+        findings = section.get(key) if isinstance(section, Mapping) else None
+        if policy == "sensitiveInformationPolicy" and isinstance(section, Mapping):
+            findings = [*(findings or []), *({**r, "type": r.get("name")} for r in section.get("regexes") or []
+                                             if isinstance(r, Mapping))]
+        for f in findings if isinstance(findings, list) else []:
+            if isinstance(f, Mapping) and isinstance(f.get("detected"), bool) and f.get(name_key):
+                # (Its contextual grounding filter judges the whole answer against the source: a groundedness.)
+                name = f"{prefix}{str(f[name_key]).lower()}".replace("grounding", "groundedness")
+                out.append({"name": name, "passed": not f["detected"],
+                            **({"score": f["score"]} if is_number(f.get("score")) else {})})
+    section = assessment.get("automatedReasoningPolicy")
+    for finding in section.get("findings") or [] if isinstance(section, Mapping) else []:
+        kind = next((k for k in _REASONING_VERDICTS if isinstance(finding, Mapping) and k in finding), None)
+        if kind is not None:
+            rules = finding[kind].get("contradictingRules") if isinstance(finding[kind], Mapping) else None
+            said = f"contradicts rules {', '.join(str(r.get('identifier')) for r in rules if isinstance(r, Mapping))}" \
+                if isinstance(rules, list) and rules else ""
+            out.append({"name": "automated_reasoning", "passed": _REASONING_VERDICTS[kind], "reason": said})
+    return out
+
+
 def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     """The checks in an object: one check ({"name", "passed"}), or names mapped to results.
 
@@ -400,6 +440,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     if isinstance(checks.get("validation_passed"), bool) and any(
             k in checks for k in ("validation_summaries", "validator_logs", "reask")):
         return _guard_outcome(checks)
+    if checks.get("action") in _GUARDRAIL_ACTIONS and isinstance(checks.get("assessments"), list):
+        return [c for a in checks["assessments"] if isinstance(a, Mapping) for c in _guardrail_assessment(a)]
     name, outcome = check_fields(checks)
     if name is not None and outcome is not None:
         return [checks]

@@ -480,3 +480,11 @@ def test_a_providers_check_is_named_after_the_provider() -> None:
     # Portkey's guardrail ids: "<provider>.<check>".
     checks = (Check("default.regexMatch", False), Check("default.jsonSchema", False), Check("portkey.pii", False))
     assert [set(failed_check_kinds((c,))) for c in checks] == [{"instruction"}, {"schema"}, {"unsafe"}]
+
+
+def test_guardrail_findings_and_trust_model_names() -> None:
+    # Amazon Bedrock Guardrails: a denied topic is the team's rule, an invalid automated reasoning finding a claim
+    # the policy's rules contradict; Fiddler's faithfulness trust model judges the answer against its context.
+    checks = (Check("denied_topic:legal advice", False), Check("automated_reasoning", False),
+              Check("fdl_faithful_score", False, 0.12))
+    assert [set(failed_check_kinds((c,))) for c in checks] == [{"instruction"}, {"fact"}, {"context"}]

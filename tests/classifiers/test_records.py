@@ -734,3 +734,27 @@ def test_portkey_guardrail_hooks_give_one_check_each_and_prompt_screens_are_left
                  ).record
     assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
         ("default.jsonSchema", False, "must be number"), ("default.wordCount", True, "Word count 41 within 10-80.")]
+
+
+def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
+    rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
+                         "assessments": [{
+                             "contextualGroundingPolicy": {"filters": [
+                                 {"type": "GROUNDING", "threshold": 0.7, "score": 0.08, "action": "BLOCKED",
+                                  "detected": True},
+                                 {"type": "RELEVANCE", "threshold": 0.5, "score": 0.9, "action": "NONE",
+                                  "detected": False}]},
+                             "topicPolicy": {"topics": [{"name": "Legal advice", "type": "DENY", "action": "BLOCKED",
+                                                         "detected": True}]},
+                             "sensitiveInformationPolicy": {
+                                 "piiEntities": [{"match": "Lena", "type": "NAME", "action": "NONE", "detected": True}],
+                                 "regexes": [{"name": "room_number", "match": "room 512", "action": "NONE",
+                                              "detected": True}]},
+                             "automatedReasoningPolicy": {"findings": [{"invalid": {
+                                 "contradictingRules": [{"identifier": "R7QK2D9XH4TB"}]}}]},
+                             "invocationMetrics": {"guardrailProcessingLatency": 233}}]}).record
+    # What a filter detected failed; the overall action and the metrics are no checks.
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("groundedness", False, 0.08), ("relevance", True, 0.9), ("denied_topic:legal advice", False, None),
+        ("pii:name", False, None), ("pii:room_number", False, None), ("automated_reasoning", False, None)]
+    assert rec.checks[-1].reason == "contradicts rules R7QK2D9XH4TB"
