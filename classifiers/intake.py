@@ -390,10 +390,13 @@ def _guard_outcome(outcome: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 _GUARDRAIL_ACTIONS = frozenset({"NONE", "GUARDRAIL_INTERVENED"})
 # Amazon Bedrock Guardrails: each policy's findings, under the list that holds them, and how a finding is named.
-_GUARDRAIL_FINDINGS = {"contextualGroundingPolicy": ("filters", "type", ""), "contentPolicy": ("filters", "type",
-                       "content_policy:"), "topicPolicy": ("topics", "name", "denied_topic:"),
-                       "wordPolicy": ("customWords", "match", "ban_list:"),
-                       "sensitiveInformationPolicy": ("piiEntities", "type", "pii:")}
+_GUARDRAIL_FINDINGS = {
+    "contextualGroundingPolicy": ("filters", "type", ""),
+    "contentPolicy": ("filters", "type", "content_policy:"),
+    "topicPolicy": ("topics", "name", "denied_topic:"),
+    "wordPolicy": ("customWords", "match", "ban_list:"),
+    "sensitiveInformationPolicy": ("piiEntities", "type", "pii:"),
+}
 _REASONING_VERDICTS = {"valid": True, "invalid": False, "impossible": False}
 """Amazon Bedrock's automated reasoning findings that say whether the answer's claims follow from the policy's
 rules (the others say it could not tell: `satisfiable`, `translationAmbiguous`, `tooComplex`, `noTranslations`)."""
