@@ -84,6 +84,10 @@ def _parse_json(text: str) -> tuple[bool, Any, str]:
 def _validator(schema_json: str) -> Any:
     """A validator for one schema, built once: checking the schema itself costs more than using it."""
     schema = json.loads(schema_json)
+    dialect = schema.get("$schema") if isinstance(schema, dict) else None
+    if dialect is not None and not isinstance(dialect, str):
+        # jsonschema looks a dialect up as a URI and raises a TypeError on anything else
+        raise jsonschema.SchemaError(f"$schema must be a URI string, not {type(dialect).__name__}")
     validator_cls = jsonschema.validators.validator_for(schema)
     validator_cls.check_schema(schema)
     return validator_cls(schema)

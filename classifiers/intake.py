@@ -153,6 +153,11 @@ def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_one_of(value: Any, words: frozenset[str]) -> bool:
+    """`value` is one of `words`; a list or an object in its place (a record's JSON may hold anything) is not."""
+    return isinstance(value, str) and value in words
+
+
 def _messages_text(value: Any) -> Any:
     """A prompt given as chat messages ([{"role", "content"}, ...]) or as a dataset item's input object as one
     text; anything else as it is.
@@ -443,7 +448,7 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     if isinstance(checks.get("validation_passed"), bool) and any(
             k in checks for k in ("validation_summaries", "validator_logs", "reask")):
         return _guard_outcome(checks)
-    if checks.get("action") in _GUARDRAIL_ACTIONS and isinstance(checks.get("assessments"), list):
+    if _is_one_of(checks.get("action"), _GUARDRAIL_ACTIONS) and isinstance(checks.get("assessments"), list):
         return [c for a in checks["assessments"] if isinstance(a, Mapping) for c in _guardrail_assessment(a)]
     name, outcome = check_fields(checks)
     if name is not None and outcome is not None:
@@ -762,7 +767,7 @@ def _with_result(check: Any) -> Any:
         return _judgment(check)
     if isinstance(check.get("metric_type"), str) and isinstance(check.get("label"), str) and check["label"]:
         return _span_evaluation(check)
-    if "evaluation_id" in check and check.get("status") in _EVALUATION_STATUS:
+    if "evaluation_id" in check and _is_one_of(check.get("status"), _EVALUATION_STATUS):
         return _trace_evaluation(check)
     if isinstance(check.get("stop"), bool) and isinstance(check.get("decisions"), list) and "executed_actions" in check:
         return _activated_rail(check)

@@ -395,7 +395,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     fmt = data.get("expected_format")
     if fmt is not None:
         fmt, shape, problem = _read_format(fmt) if isinstance(fmt, str) else (None, None, "is not a string")
-        if shape is not None:
+        if shape is not None and isinstance(data.get("instructions") or [], list):
+            # (instructions of a wrong type are left as they are, for `str_list` to refuse)
             data["instructions"] = [*(data.get("instructions") or ()), shape]
         if problem is not None:
             bad.append(FieldViolation("expected_format", f"{problem}; give one of {', '.join(EXPECTED_FORMATS)} "

@@ -61,6 +61,13 @@ def test_invalid_schema_is_reported_not_raised() -> None:
     assert res.ok and res.schema_ok is True and "invalid" in res.schema_detail
 
 
+@pytest.mark.parametrize("dialect", [7, True, {"draft": 7}, ["https://json-schema.org/draft/2020-12/schema"]])
+def test_a_schema_whose_dialect_is_no_uri_is_reported_not_raised(dialect: object) -> None:
+    # jsonschema looks "$schema" up as a URI and raised a TypeError on anything else, failing the case
+    res = validate_json('{"n": 3}', {"$schema": dialect, "type": "object"})
+    assert res.ok and res.schema_ok is True and "$schema must be a URI string" in res.schema_detail
+
+
 def test_yaml_scalar_is_not_a_document() -> None:
     assert not validate("yaml", "just a sentence of prose").ok
 

@@ -736,6 +736,20 @@ def test_portkey_guardrail_hooks_give_one_check_each_and_prompt_screens_are_left
         ("default.jsonSchema", False, "must be number"), ("default.wordCount", True, "Word count 41 within 10-80.")]
 
 
+def test_a_list_where_a_tool_writes_a_word_is_read_as_no_such_tool_not_raised() -> None:
+    # A guardrail "action" or an evaluation "status" was looked up in a set of words, and a list raised TypeError.
+    assert _parse(checks={"action": ["GUARDRAIL_INTERVENED"], "assessments": []}).record.checks == ()
+    rec = _parse(checks=[{"evaluation_id": "eval_1", "name": "faithfulness", "status": ["processed"], "score": 0.2}])
+    assert [(c.name, c.passed, c.score) for c in rec.record.checks] == [("faithfulness", False, 0.2)]
+
+
+def test_instructions_of_a_wrong_type_beside_a_format_shape_are_refused_not_raised() -> None:
+    # "bullet list" is added to the instructions as a shape; a number there was spread into a list: TypeError.
+    with pytest.raises(RecordError) as err:
+        _parse(expected_format="bullet list", instructions=5)
+    assert [v.field for v in err.value.violations] == ["instructions"]
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
