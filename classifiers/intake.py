@@ -41,11 +41,11 @@ LangSmith's boolean feedback is a score of 0 or 1)."""
 CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "result", "outcome", "verdict", "label")
 _GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
 """Names of a kind of evaluator rather than of what it checks: its display name says that."""
-_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|\w*detected|"
+_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|(?:is_)?issue|\w*detected|"
                           r"(?:has|contains)_(?:hallucinations?|pii|toxicity|toxic_content|bias|secrets?)|"
                           r"is_(?:hallucinat\w*|toxic|biased|unsafe|harmful))$")
 """Keys whose true means the check failed: Athina's `failure`, the `flagged` of Lakera Guard and OpenAI's
-moderation, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault found (W&B Weave's
+moderation, Okareo's `is_issue`, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault found (W&B Weave's
 HallucinationFreeScorer: `has_hallucination`; Traceloop's detectors: `has_pii`, `has_secret`)."""
 _MEASURE_FLAGS = frozenset({"is_entity_dense"})
 """Flags that measure a property, not the check's verdict: W&B Weave's SummarizationScorer gives its verdict as
@@ -57,7 +57,7 @@ _CHECK_STATUS = {"pass": True, "passed": True, "ok": True, "success": True, "tru
                  "correct": True, "incorrect": False, "factual": True, "hallucinated": False, "relevant": True,
                  "irrelevant": False, "unrelated": False, "faithful": True, "unfaithful": False, "grounded": True,
                  "ungrounded": False, "toxic": False, "non-toxic": True, "non_toxic": True, "safe": True,
-                 "unsafe": False}
+                 "unsafe": False, "passing": True, "failing": False}
 _NOT_RUN = frozenset({"skipped", "skip", "not_run", "not run", "n/a", "na", "pending", "not_applicable"})
 _PASSAGE_KEYS = ("text", "content", "page_content", "passage", "body", "snippet", "chunk", "document")
 _INSTRUCTION_KEYS = ("text", "instruction", "description", "content", "constraint", "rule")
@@ -460,6 +460,7 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     columns |= evaluator_columns | rating_columns
     if _scorer_metadata(checks):
         columns.add("metadata")  # what each score's scorer noted: its reason (`_reasons_by_name`), not a check
+    percent = _percent_scores(checks)
     for key, value in checks.items():
         if key in columns or key in _PROMPT_SCREENS or _CHECK_SETTINGS.search(str(key)) or _RUN_FIELDS.match(str(key)):
             continue  # {"ragas_thresholds": {"faithfulness": 0.7}}: how the checks were set, not their results
@@ -469,6 +470,13 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             out += _checks_of_map(value, depth + 1) if depth < 3 else []
         elif isinstance(value, bool):
             out.append({"name": str(key), "passed": value})
+        elif (flag := _HELICONE_BOOL.match(str(key))) is not None and value in (0, 1):
+            # Helicone keeps a boolean score as 0 or 1
+            out.append({"name": flag.group(1) or "user_feedback", "passed": value == 1})
+        elif percent and isinstance(value, int) and 0 <= value <= 100:
+            out.append({"name": str(key), "score": value / 100})
+        elif isinstance(value, str) and (verdict := guard_generation(value)) is not None:
+            out.append({"name": str(key), **verdict})  # {"llama_guard_3": "unsafe\nS2"}
         elif isinstance(value, str) and value.strip().lower() in _CHECK_STATUS:
             out.append({"name": str(key), "status": value})
         elif isinstance(value, (int, float)) and 0.0 <= value <= 1.0:
@@ -482,7 +490,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         elif isinstance(value, list):
             # A test run's assertions, or a list of graders or scores: each item that is a check is one.
             items = [c for item in value for c in (_hook_checks(item) or [item])]
-            out += [c for c in map(_with_result, items) if isinstance(c, Mapping) and None not in check_fields(c)]
+            out += [c for c in (_with_result(item, str(key)) for item in items)
+                    if isinstance(c, Mapping) and None not in check_fields(c)]
     if depth > 0:
         return out
     reasons = _reasons_by_name(checks)
@@ -492,6 +501,23 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         if said and not _reason_of(c):
             out[i] = {**c, "reason": said}  # a new object: the caller's stays as it was
     return _once_each(out)
+
+
+_HELICONE_BOOL = re.compile(r"^(.+)-hcone-bool$|^helicone-score-feedback$")
+"""Helicone's scores API takes integers and booleans, and keeps a boolean as 0 or 1 under "<name>-hcone-bool"; a
+user's thumbs up or down is its "helicone-score-feedback"."""
+
+
+def _percent_scores(checks: Mapping[str, Any]) -> bool:
+    """Whether a map's whole-number scores are percentages.
+
+    Helicone's are (its docs turn a 0-1 score into 0-100: 0.92 is sent as 92), and so is a map whose values are
+    all whole numbers from 0 to 100 with one above 10, which no 1-5 or 1-10 rubric gives. (A 1 there is 1%, not a
+    pass.)"""
+    numbers = [v for k, v in checks.items() if not _HELICONE_BOOL.match(str(k))]
+    if not numbers or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100 for v in numbers):
+        return False
+    return len(numbers) < len(checks) or max(numbers) > 10
 
 
 _PROMPT_SCREENS = frozenset({"before_request_hooks", "input_guardrails", "input_rails"})
@@ -754,17 +780,82 @@ def _activated_rail(rail: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": rail.get("name") or "rail", "passed": not (rail["stop"] or reacted), "reason": "; ".join(reacted)}
 
 
-def _with_result(check: Any) -> Any:
+_GUARD_GENERATION = re.compile(r"^\s*(safe|unsafe)\s*(?:\n\s*(S\d{1,2}(?:\s*,\s*S\d{1,2})*)\s*)?$")
+"""What Llama Guard generates: "safe", or "unsafe" and on the next line the hazards it found ("unsafe\nS2,S10")."""
+_HAZARDS = {"S1": "violent crimes", "S2": "non-violent crimes", "S3": "sex-related crimes",
+            "S4": "child sexual exploitation", "S5": "defamation", "S6": "specialized advice", "S7": "privacy",
+            "S8": "intellectual property", "S9": "indiscriminate weapons", "S10": "hate", "S11": "suicide & self-harm",
+            "S12": "sexual content", "S13": "elections", "S14": "code interpreter abuse"}
+"""The MLCommons hazard categories that Llama Guard 3 and 4 name by code."""
+_PROMPT_TURNS = frozenset({"user", "prompt", "input", "human", "request"})
+
+
+def guard_generation(text: Any) -> dict[str, Any] | None:
+    """A safety classifier's raw generation ("unsafe\nS2") as {"passed", "reason"}; None for any other value."""
+    m = _GUARD_GENERATION.match(text) if isinstance(text, str) else None
+    if m is None:
+        return None
+    codes = re.findall(r"S\d+", m.group(2) or "")
+    found = ", ".join(f"{c} ({_HAZARDS.get(c, 'a hazard of its own taxonomy')})" for c in codes)
+    return {"passed": m.group(1) == "safe", "reason": f"hazards found: {found}" if found else ""}
+
+
+def _screened_turn(check: Mapping[str, Any], owner: str) -> dict[str, Any] | None:
+    """One turn screened by Llama Guard ({"turn": "Agent", "generation": "unsafe\nS2"}) as a check named by the item
+    or by the field that holds the list (`owner`). A turn of the prompt is None: a prompt flagged says nothing of
+    how the answer failed."""
+    turn = next((str(check[k]).strip().lower() for k in ("turn", "role", "screened", "stage") if k in check), "")
+    if turn in _PROMPT_TURNS:
+        return None
+    verdict = next(v for v in map(guard_generation, check.values()) if v is not None)
+    name = check_fields(check)[0]
+    return {"name": name if isinstance(name, str) else owner, **verdict}
+
+
+_TEST_STATUS = frozenset({"passing", "failing", "error", "skipped"})
+_METRIC_INSIGHTS = frozenset({"metrics", "customMetric"})
+
+
+def _test_result(check: Mapping[str, Any]) -> dict[str, Any]:
+    """An Openlayer test's result on one row ({"goal": {"name", "subtype", "thresholds": [{"insightName",
+    "measurement", ...}]}, "status": "passing", "statusMessage", "row": {...}}) as a flat check.
+
+    A test on a metric is named by the metric it holds to a threshold ("faithfulness", or a custom metric's own
+    name), a PII test "pii", any other (an LLM rubric) by the goal's name. The row's explanation (the judge's) is
+    the reason, else the status message; a test that errored was not run."""
+    goal, row = check["goal"], check.get("row")
+    row = row if isinstance(row, Mapping) else {}
+    limits = goal.get("thresholds")
+    limit = limits[0] if isinstance(limits, list) and limits and isinstance(limits[0], Mapping) else {}
+    name = goal["name"]
+    if limit.get("insightName") in _METRIC_INSIGHTS and isinstance(limit.get("measurement"), str):
+        name = limit["measurement"]
+    elif str(goal.get("subtype", "")).lower() == "containspii":
+        name = "pii"
+    said = next((v for v in (row.get("explanation"), check.get("statusMessage")) if isinstance(v, str) and v), "")
+    out = {"name": name, "status": "skipped" if check["status"] == "error" else check["status"], "reason": said}
+    score = next((row[k] for k in ("score", name) if is_number(row.get(k))), None)  # a judge's, or the metric's value
+    return out if score is None else {**out, "score": score}
+
+
+def _with_result(check: Any, owner: str = "llama_guard") -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}; Traceloop: {"evaluator_slug": "pii-detector",
     "result": {"has_pii": true}}) as one flat check; the result's fields win (the outer "status" says the evaluator
     ran, not how the output fared). A Humanloop evaluator log likewise, an
-    Amazon Bedrock score with its judge's explanation, a NeMo Guardrails rail (`_activated_rail`) and an Azure AI
-    Content Safety category with its severity."""
+    Amazon Bedrock score with its judge's explanation, a NeMo Guardrails rail (`_activated_rail`), an Azure AI
+    Content Safety category with its severity, an Openlayer test result (`_test_result`), and a turn screened by Llama Guard (`_screened_turn`, named by the
+    item or else by `owner`, the field that holds the list)."""
     if not isinstance(check, Mapping):
         return check
+    if check_fields(check)[1] is None and any(guard_generation(v) is not None for v in check.values()):
+        return _screened_turn(check, owner)
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
         return _judgment(check)
+    goal = check.get("goal")
+    if isinstance(goal, Mapping) and isinstance(goal.get("name"), str) and goal["name"].strip() and _is_one_of(
+            check.get("status"), _TEST_STATUS):
+        return _test_result(check)
     if isinstance(check.get("metric_type"), str) and isinstance(check.get("label"), str) and check["label"]:
         return _span_evaluation(check)
     if "evaluation_id" in check and _is_one_of(check.get("status"), _EVALUATION_STATUS):
@@ -795,7 +886,8 @@ def check_objects(raw: Any) -> Any:
     """The `checks` field as a list of check objects, whichever form it came in; anything else as it is.
 
     A list of objects; the names of the checks that failed (["json_parse"], or one name: a case in a failure
-    file listed by its failed checks); or an object of names and results (`_checks_of_map`).
+    file listed by its failed checks), where Llama Guard's raw generation ("unsafe\nS2") is its verdict; or an
+    object of names and results (`_checks_of_map`).
     """
     if not raw:
         return []
@@ -804,8 +896,14 @@ def check_objects(raw: Any) -> Any:
     if isinstance(raw, Mapping):
         raw = _checks_of_map(raw)
     if isinstance(raw, list):
-        raw = [{"name": c, "passed": False} if isinstance(c, str) else _with_result(c) for c in raw]
+        raw = [_named_check(c) if isinstance(c, str) else _with_result(c) for c in raw]
     return raw
+
+
+def _named_check(name: str) -> dict[str, Any]:
+    """A check given by its name alone failed; Llama Guard's raw generation given alone is its verdict."""
+    verdict = guard_generation(name)
+    return {"name": name, "passed": False} if verdict is None else {"name": "llama_guard", **verdict}
 
 
 def not_run(check: Mapping[str, Any]) -> bool:

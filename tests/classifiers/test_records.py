@@ -750,6 +750,69 @@ def test_instructions_of_a_wrong_type_beside_a_format_shape_are_refused_not_rais
     assert [v.field for v in err.value.violations] == ["instructions"]
 
 
+def test_llama_guard_generations_are_read_as_safety_checks_of_the_answer() -> None:
+    # Its raw output: "safe", or "unsafe" and the hazard codes it found; one per screened turn.
+    rec = _parse(checks={"guard_model": "meta-llama/Llama-Guard-3-8B", "llama_guard_3": [
+        {"turn": "User", "generation": "unsafe\nS2"}, {"turn": "Agent", "generation": "unsafe\nS2,S10"}],
+        "custom": [{"name": "json_parse", "passed": True}]}).record
+    # The prompt's turn is no check of the answer; the model's name is no check either.
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("llama_guard_3", False, "hazards found: S2 (non-violent crimes), S10 (hate)"), ("json_parse", True, "")]
+    assert [(c.name, c.passed) for c in _parse(checks={"llama_guard": "safe"}).record.checks] == [
+        ("llama_guard", True)]
+    # A generation alone, and one in a list item with a name of its own (which was refused: "passed" required).
+    assert [(c.name, c.passed, c.reason) for c in _parse(checks="unsafe\nS6").record.checks] == [
+        ("llama_guard", False, "hazards found: S6 (specialized advice)")]
+    assert [(c.name, c.passed) for c in _parse(checks=[{"name": "lg4", "output": "unsafe\nS7"}]).record.checks] == [
+        ("lg4", False)]
+
+
+def test_okareo_checks_fail_where_they_are_an_issue() -> None:
+    # {"is_issue": true} is a fault found; it was read as the check's one verdict flag, the wrong way round.
+    rec = _parse(checks=[
+        {"name": "consistency_summary", "value": 2.0, "value_type": "float", "is_issue": True, "explanation": "adds a"
+         " date"}, {"name": "is_json", "value": True, "value_type": "bool", "is_issue": False},
+        {"name": "yaml_parses", "value": False, "value_type": "bool"}]).record
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("consistency_summary", False, 2.0), ("is_json", True, None), ("yaml_parses", False, None)]
+
+
+def test_openlayer_test_results_are_named_by_what_they_hold_to_a_threshold() -> None:
+    def result(name: str, subtype: str, insight: str, measurement: str, status: str, row: dict) -> dict:
+        return {"goalId": "g1", "goal": {"id": "g1", "number": 3, "name": name, "type": "performance",
+                                         "subtype": subtype, "thresholds": [{"insightName": insight,
+                                                                             "measurement": measurement,
+                                                                             "operator": ">=", "value": 0.7}]},
+                "status": status, "statusMessage": f"{name}: {status}", "row": {"openlayer_row_id": 4, **row}}
+
+    rec = _parse(checks=[
+        result("Faithfulness", "metricThreshold", "metrics", "faithfulness", "failing", {"faithfulness": 0.42}),
+        result("Grounded in return policy", "llmRubricThresholdV2", "llmRubricV2", "criteria0MeanScore", "passing",
+               {"score": 0.9, "explanation": "every claim is in the policy"}),
+        result("No PII in reply", "containsPii", "containsPii", "containsPIIRowCount", "failing",
+               {"containsPii": True}),
+        result("Feed is well-formed XML", "customMetricThreshold", "customMetric", "xml_well_formed", "error", {})]
+    ).record
+    # A test that errored was not run; every test was refused before ("checks[0].name: is required").
+    assert [(c.name, c.passed, c.score, c.reason) for c in rec.checks] == [
+        ("faithfulness", False, 0.42, "Faithfulness: failing"),
+        ("Grounded in return policy", True, 0.9, "every claim is in the policy"),
+        ("pii", False, None, "No PII in reply: failing")]
+
+
+def test_helicone_scores_are_percentages_and_its_booleans_zero_or_one() -> None:
+    rec = _parse(checks={"sql_parses-hcone-bool": 1, "result_match-hcone-bool": 0, "faithfulness": 85,
+                         "answer_correctness": 1, "helicone-score-feedback": 0}).record
+    # Its docs send 0.92 as 92, so 1 is 1%; a boolean's name loses its suffix; a user's thumbs-down is feedback.
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("sql_parses", True, None), ("result_match", False, None), ("faithfulness", True, 0.85),
+        ("answer_correctness", False, 0.01), ("user_feedback", False, None)]
+    # Whole numbers up to 100, one above 10, are percentages too; a 1-5 rubric's are not (no scale: left out).
+    assert [(c.name, c.score) for c in _parse(checks={"faithfulness": 31, "coverage": 95}).record.checks] == [
+        ("faithfulness", 0.31), ("coverage", 0.95)]
+    assert _parse(checks={"faithfulness": 4, "coverage": 5}).record.checks == ()
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
