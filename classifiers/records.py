@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from classifiers.formats import fences_asked
@@ -337,6 +339,23 @@ def _no_name(check: Any) -> str:
     return f"is required (under one of {', '.join(CHECK_NAME_KEYS)}{held})"
 
 
+def _not_text(data: Mapping[str, Any]) -> list[FieldViolation]:
+    """The fields that hold a lone UTF-16 surrogate ("\\ud800" escaped in the JSON, or a byte of the file that is
+    not UTF-8): no character of any text, so nothing downstream could embed, store or print it."""
+    def encodes(value: Any) -> bool:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    if encodes(data):
+        return []
+    return [FieldViolation(str(k) if encodes(k) else "record", "holds a lone UTF-16 surrogate (an escape such as "
+                           "\\ud800 with no pair, or bytes that are not UTF-8), which is no text")
+            for k, v in data.items() if not (encodes(k) and encodes(v))]
+
+
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """Validate one record (a decoded JSON object) and build the dataclass.
 
@@ -345,6 +364,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """
     if not isinstance(data, Mapping):
         raise RecordError([FieldViolation("record", "must be a JSON object")])
+    if not_text := _not_text(data):
+        raise RecordError(not_text)
     data = normalise(data)
     bad: list[FieldViolation] = []
 
@@ -512,6 +533,28 @@ class BadLine:
     """The line's decoded JSON where it was valid JSON (an evaluation still reads its label from it)."""
 
 
+def read_lines(path: Path | str) -> list[str]:
+    """The lines of a JSONL file ('-': standard input), for `read_jsonl`.
+
+    Split at line ends only: `str.splitlines` also splits at U+2028 and U+0085, which a JSON string may hold as they
+    are. Bytes that are not UTF-8 are kept (as surrogates), so that `read_jsonl` refuses their line, not the file.
+    """
+    data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
+    return data.decode("utf-8", errors="surrogateescape").replace("\r\n", "\n").split("\n")
+
+
+def undecodable(line: str) -> str | None:
+    """Why a line read with errors="surrogateescape" (`read_lines`) is not text: the first byte that is not UTF-8;
+    None where it is text."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(line[exc.start])
+        byte = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character U+{code:04X}"
+        return f"not valid UTF-8: {byte} at column {exc.start + 1}"
+    return None
+
+
 def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterable[tuple[int, LabelledRecord | BadLine]]:
     """Yield (line number, record or BadLine) for each non-blank line; a bad line never stops the rest.
 
@@ -523,7 +566,7 @@ def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterabl
         lines[0] = lines[0].removeprefix("\ufeff")
     first = next((line.strip() for line in lines if line.strip()), "")
     items: list[tuple[int, Any]] | None = None
-    if first.startswith("["):
+    if first.startswith("[") and not any(map(undecodable, lines)):
         try:
             whole = json.loads("\n".join(lines))
         except json.JSONDecodeError:
@@ -534,6 +577,9 @@ def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterabl
         items = []
         for line_no, line in enumerate(lines, start=1):
             if not line.strip():
+                continue
+            if (undecoded := undecodable(line)) is not None:
+                items.append((line_no, BadLine(line_no, undecoded)))
                 continue
             try:
                 items.append((line_no, json.loads(line)))

@@ -8,6 +8,7 @@ advances on the server's acknowledgements, so what it shows is durable.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from typing import Any, Iterator
 
 import grpc
 
+from classifiers.records import undecodable
 from server._proto.formfact.v1 import corpus_pb2, corpus_pb2_grpc
 from server.cli import remote
 
@@ -85,8 +87,10 @@ def document(data: dict[str, Any], where: str) -> corpus_pb2.Document:
 def ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
-    lines = None if args.file == "-" else sum(1 for line in open(args.file, encoding="utf-8") if line.strip())
+    # Bytes that are not UTF-8 are kept (as surrogates) so that the line they are on is named (`undecodable`).
+    stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape") if args.file == "-" \
+        else open(args.file, encoding="utf-8", errors="surrogateescape")
+    lines = None if args.file == "-" else sum(1 for line in open(args.file, "rb") if line.strip())
 
     failure: list[BaseException] = []
 
@@ -103,6 +107,8 @@ def ingest(args: argparse.Namespace) -> int:
         for n, line in enumerate(stream, 1):
             if not line.strip():
                 continue
+            if (undecoded := undecodable(line)) is not None:
+                raise SystemExit(f"formfact corpus: line {n}: {undecoded}")
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:

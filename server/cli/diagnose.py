@@ -11,9 +11,9 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import Iterator, Sequence
 
-from classifiers.records import LABELS, BadLine, Diagnosis, LabelledRecord, read_jsonl
+from classifiers.records import LABELS, BadLine, Diagnosis, LabelledRecord, read_jsonl, read_lines
 from server.config import Settings
 from server.cli import remote
 
@@ -35,9 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    source: IO[str] = sys.stdin if str(args.file) == "-" else open(args.file, encoding="utf-8")
-    with source:
-        lines = source.readlines()
+    lines = read_lines(args.file)
     good: list[LabelledRecord] = []
     line_nos: list[int] = []
     bad: list[BadLine] = []

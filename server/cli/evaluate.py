@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from classifiers.records import SUBTYPES, BadLine, Diagnosis, LabelledRecord, label_name, read_jsonl
+from classifiers.records import SUBTYPES, BadLine, Diagnosis, LabelledRecord, label_name, read_jsonl, read_lines
 
 BATCH = 64
 ERROR = "error"
@@ -65,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from classifiers import load_engine
     from classifiers.evaluation import report
 
-    lines = args.file.read_text(encoding="utf-8").splitlines()
-    items = list(read_jsonl(lines))
+    items = list(read_jsonl(read_lines(args.file)))
     good = [it for _, it in items if isinstance(it, LabelledRecord)]
     bad = [it for _, it in items if isinstance(it, BadLine)]
     for b in bad:

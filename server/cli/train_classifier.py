@@ -32,13 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from classifiers.records import BadLine, LabelledRecord, read_jsonl
+    from classifiers.records import BadLine, LabelledRecord, read_jsonl, read_lines
     from classifiers.training import _split, compare, train_model
 
     excluded = set(DEFAULT_EXCLUDED if args.exclude_source is None else args.exclude_source) - {"none"}
     records: list[LabelledRecord] = []
     for path in args.files:
-        for _, item in read_jsonl(path.read_text(encoding="utf-8").splitlines()):
+        for _, item in read_jsonl(read_lines(path)):
             if isinstance(item, BadLine):
                 print(f"{path}:{item.line_no}: skipped: {item.message}", file=sys.stderr)
             elif item.record.metadata.get("source") not in excluded:

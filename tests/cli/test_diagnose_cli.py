@@ -44,6 +44,23 @@ def test_in_process_reports_bad_lines_and_processes_the_rest(messy_file: Path, t
     assert "diagnosed 12 cases (2 bad lines skipped)" in captured.out
 
 
+def test_a_line_that_is_not_utf8_or_not_text_is_named_and_the_rest_are_read(tmp_path: Path, capsys) -> None:
+    cases = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()][:4]
+    cases[1]["input"] += "\u2028(a line separator, which JSON allows in a string as it is)"
+    lines = [json.dumps(c, ensure_ascii=False).encode() for c in cases]
+    lines[2] = lines[2].replace(b'"input": "', b'"input": "\xff', 1)  # a byte that is not UTF-8
+    lines[3] = lines[3].replace(b'"output": "', b'"output": "\\udc00', 1)  # an escaped surrogate with no pair
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "diagnoses.jsonl"
+    # Each of the three raised before: UnicodeDecodeError for the file, a line split in two, a case not diagnosed.
+    assert main(["diagnose", str(path), "-o", str(out), "--no-store", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:3: skipped: not valid UTF-8: byte 0xff at column" in err
+    assert f"{path}:4: skipped: output: holds a lone UTF-16 surrogate" in err
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [c["id"] for c in cases[:2]]
+
+
 def test_a_case_the_engine_fails_on_is_named_and_the_rest_are_stored(tmp_path: Path, engine_bug: str,
                                                                      capsys) -> None:
     cases = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]

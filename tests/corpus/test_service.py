@@ -155,3 +155,7 @@ def test_cli_ingest_search_gaps_verify(run, tmp_path: Path, capsys) -> None:  # 
     bad.write_text('{"id": "x"}\n')
     with pytest.raises(SystemExit, match="line 1"):
         cli_main([*addr, "ingest", str(bad)])
+    # A byte that is not UTF-8 is named with its line (it raised UnicodeDecodeError from the file as a whole).
+    bad.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "caf\xe9"}\n')
+    with pytest.raises(SystemExit, match="line 2: not valid UTF-8: byte 0xe9 at column 25"):
+        cli_main([*addr, "ingest", str(bad)])
