@@ -430,8 +430,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
         if schema.lstrip()[:1] in "{[":
             try:
                 schema = json.loads(schema)
-            except json.JSONDecodeError as exc:
-                bad.append(FieldViolation("schema", f"is not valid JSON: {exc.msg}"))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                bad.append(FieldViolation("schema", f"is not valid JSON: {_json_problem(exc)}"))
                 schema = None
         else:
             # "CREATE TABLE orders (...)" or "orders(id, total)": a database schema in words, which the engine
@@ -533,6 +533,12 @@ class BadLine:
     """The line's decoded JSON where it was valid JSON (an evaluation still reads its label from it)."""
 
 
+def _json_problem(exc: json.JSONDecodeError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    return f"{exc.msg} (column {exc.colno})"
+
+
 def read_lines(path: Path | str) -> list[str]:
     """The lines of a JSONL file ('-': standard input), for `read_jsonl`.
 
@@ -569,7 +575,7 @@ def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterabl
     if first.startswith("[") and not any(map(undecodable, lines)):
         try:
             whole = json.loads("\n".join(lines))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             whole = None
         if isinstance(whole, list):
             items = list(enumerate(whole, start=1))
@@ -583,8 +589,8 @@ def read_jsonl(lines: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> Iterabl
                 continue
             try:
                 items.append((line_no, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                items.append((line_no, BadLine(line_no, f"not valid JSON: {exc.msg} (column {exc.colno})")))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                items.append((line_no, BadLine(line_no, f"not valid JSON: {_json_problem(exc)}")))
     for line_no, data in items:
         if isinstance(data, BadLine):
             yield line_no, data

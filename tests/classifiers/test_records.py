@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from classifiers.records import RecordError, parse_record
+from classifiers.records import RecordError, parse_record, read_jsonl
 
 BASE = {"id": "c1", "input": "Return the order as JSON.", "output": "{}"}
 
@@ -811,6 +811,16 @@ def test_helicone_scores_are_percentages_and_its_booleans_zero_or_one() -> None:
     assert [(c.name, c.score) for c in _parse(checks={"faithfulness": 31, "coverage": 95}).record.checks] == [
         ("faithfulness", 0.31), ("coverage", 0.95)]
     assert _parse(checks={"faithfulness": 4, "coverage": 5}).record.checks == ()
+
+
+def test_json_nested_too_deeply_to_read_is_refused_not_raised() -> None:
+    # json.loads raises RecursionError, not JSONDecodeError, and it escaped the readers.
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = [json.dumps(BASE), json.dumps({**BASE, "id": "c2"})[:-1] + ', "metadata": {"x": ' + deep + "}}"]
+    got = [(n, getattr(item, "message", None)) for n, item in read_jsonl(lines)]
+    assert got == [(1, None), (2, "not valid JSON: nested too deeply to read")]
+    with pytest.raises(RecordError, match="schema: is not valid JSON: nested too deeply to read"):
+        _parse(schema=deep)
 
 
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
