@@ -828,7 +828,7 @@ def _test_result(check: Mapping[str, Any]) -> dict[str, Any]:
     limits = goal.get("thresholds")
     limit = limits[0] if isinstance(limits, list) and limits and isinstance(limits[0], Mapping) else {}
     name = goal["name"]
-    if limit.get("insightName") in _METRIC_INSIGHTS and isinstance(limit.get("measurement"), str):
+    if _is_one_of(limit.get("insightName"), _METRIC_INSIGHTS) and isinstance(limit.get("measurement"), str):
         name = limit["measurement"]
     elif str(goal.get("subtype", "")).lower() == "containspii":
         name = "pii"

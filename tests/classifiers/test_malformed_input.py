@@ -29,6 +29,11 @@ EXPORT_CHECKS: list[Any] = [
     [{"type": "output", "name": "self check facts", "decisions": ["refuse"], "stop": True, "executed_actions": []}],
     {"faithfulness/v1/score": "no", "faithfulness/v1/justification": "not in the context"},
     {"schema_check": {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}},
+    {"guard_model": "Llama-Guard-3-8B", "llama_guard_3": [{"turn": "Agent", "generation": "unsafe\nS2"}]},
+    [{"goal": {"name": "Faithfulness", "subtype": "metricThreshold", "thresholds": [
+        {"insightName": "metrics", "measurement": "faithfulness"}]}, "status": "failing", "row": {"faithfulness": 0.4}}],
+    {"sql_parses-hcone-bool": 1, "faithfulness": 85, "helicone-score-feedback": 0},
+    [{"name": "consistency", "value": 2.0, "value_type": "float", "is_issue": True}],
 ]
 
 OTHER_TYPES: list[Any] = [None, True, False, 0, 1, 7, -1, 0.5, 1.5, "", "pass", "fail", "unsafe\nS1", [], {},
@@ -64,7 +69,7 @@ def _mangled(n: int, seed: int) -> list[Any]:
 
 def test_a_mangled_record_is_read_or_refused_by_field_never_raised() -> None:
     read = refused = 0
-    for data in _mangled(1500, seed=20261208):
+    for data in _mangled(20000, seed=20261208):
         try:
             parse_record(data)
             read += 1
