@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field, fields
@@ -339,9 +340,25 @@ def _no_name(check: Any) -> str:
     return f"is required (under one of {', '.join(CHECK_NAME_KEYS)}{held})"
 
 
-def _not_text(data: Mapping[str, Any]) -> list[FieldViolation]:
-    """The fields that hold a lone UTF-16 surrogate ("\\ud800" escaped in the JSON, or a byte of the file that is
-    not UTF-8): no character of any text, so nothing downstream could embed, store or print it."""
+def _finite(value: Any) -> Any:
+    """`value` with each float that is no number (NaN, Infinity) as None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _as_json(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[FieldViolation]]:
+    """The record with NaN and Infinity read as no value, and the fields that hold no text.
+
+    Python's json module writes a float that is no number as NaN or Infinity (Ragas scores a metric its judge could
+    not score NaN), which is no JSON and which no store takes: such a score is read as not scored (null). A lone
+    UTF-16 surrogate ("\\ud800" escaped in the JSON, or a byte of the file that is not UTF-8) is no character of
+    any text, so nothing downstream could embed, store or print it: its field is refused.
+    """
     def encodes(value: Any) -> bool:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -349,11 +366,22 @@ def _not_text(data: Mapping[str, Any]) -> list[FieldViolation]:
             return False
         return True
 
-    if encodes(data):
-        return []
-    return [FieldViolation(str(k) if encodes(k) else "record", "holds a lone UTF-16 surrogate (an escape such as "
-                           "\\ud800 with no pair, or bytes that are not UTF-8), which is no text")
-            for k, v in data.items() if not (encodes(k) and encodes(v))]
+    try:
+        try:
+            blob = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            data = _finite(data)
+            blob = json.dumps(data, ensure_ascii=False)
+        blob.encode("utf-8")
+    except UnicodeEncodeError:
+        return data, [FieldViolation(str(k) if encodes(k) else "record", "holds a lone UTF-16 surrogate (an escape "
+                                     "such as \\ud800 with no pair, or bytes that are not UTF-8), which is no text")
+                      for k, v in data.items() if not (encodes(k) and encodes(v))]
+    except RecursionError:
+        return data, [FieldViolation("record", "is nested too deeply to read")]
+    except TypeError:
+        pass  # a value JSON has no form for (from Python, not from JSON): the field's own check refuses it
+    return data, []
 
 
 def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
@@ -364,7 +392,8 @@ def parse_record(data: Any, limits: Limits = DEFAULT_LIMITS) -> LabelledRecord:
     """
     if not isinstance(data, Mapping):
         raise RecordError([FieldViolation("record", "must be a JSON object")])
-    if not_text := _not_text(data):
+    data, not_text = _as_json(data)
+    if not_text:
         raise RecordError(not_text)
     data = normalise(data)
     bad: list[FieldViolation] = []

@@ -61,6 +61,30 @@ def test_a_line_that_is_not_utf8_or_not_text_is_named_and_the_rest_are_read(tmp_
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [c["id"] for c in cases[:2]]
 
 
+def test_a_score_that_is_nan_or_infinity_is_not_scored_and_the_case_is_stored(tmp_path: Path, capsys) -> None:
+    # Python's json writes them (Ragas scores NaN where its judge failed); the store refused them, and the run
+    # stopped with a traceback after the first batch.
+    cases = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()][:3]
+    cases[0]["checks"] = [{"name": "faithfulness", "score": float("nan"), "threshold": 0.5}]
+    cases[1]["checks"] = {"answer_relevancy": float("inf"), "json_parse": True}
+    cases[2]["metadata"] = {"latency_s": float("-inf")}
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    assert "NaN" in path.read_text() and "Infinity" in path.read_text()
+    db = tmp_path / "f.db"
+    assert main(["diagnose", str(path), "--db", str(db), "--quiet"]) == 0
+    assert "diagnosed 3 cases (0 bad lines skipped)" in capsys.readouterr().out
+    from server.store import open_store
+
+    store = open_store(db)
+    try:
+        stored = {s.diagnosis.id: s for s in store.list_diagnoses(DiagnosisFilter(), 100, "").items}
+        assert sorted(stored) == sorted(c["id"] for c in cases)
+        assert [c.name for c in stored[cases[1]["id"]].record.checks] == ["json_parse"]
+    finally:
+        store.close()
+
+
 def test_a_case_the_engine_fails_on_is_named_and_the_rest_are_stored(tmp_path: Path, engine_bug: str,
                                                                      capsys) -> None:
     cases = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
