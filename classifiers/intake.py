@@ -17,10 +17,12 @@ from typing import Any, Mapping, TypeGuard
 CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "comment", "feedback", "reasoning")
 """Where eval tools put a check's explanation (formfact's own name first; LangChain's evaluators say `reasoning`)."""
 CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion",
-                   "criteria", "evaluator_id", "metricName", "evaluator_slug", "monitor_name")
+                   "criteria", "evaluator_id", "metricName", "evaluator_slug", "monitor_name", "evaluatorSlug",
+                   "evaluatorName", "risk_name")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`, Amazon Bedrock's evaluation jobs `metricName`, Traceloop's
-monitors `evaluator_slug` (beside the team's own `monitor_name`)."""
+monitors `evaluator_slug` (beside the team's own `monitor_name`), Lunary's evaluators `evaluatorSlug` (beside its
+`evaluatorName`), IBM Granite Guardian `risk_name`."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
                               r"distance|loss|noise_sensitivity|self_knowledge|refusal|stereotyp|moderation", re.I)
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
@@ -456,8 +458,9 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
     graded, columns = _metric_columns(checks)
     evaluated, evaluator_columns = _evaluator_columns(checks)
     rated, rating_columns = _rating_columns(checks)
-    out: list[Any] = [*graded, *evaluated, *rated]
-    columns |= evaluator_columns | rating_columns
+    limited, limit_columns = _limit_checks(checks)
+    out: list[Any] = [*graded, *evaluated, *rated, *limited]
+    columns |= evaluator_columns | rating_columns | limit_columns
     if _scorer_metadata(checks):
         columns.add("metadata")  # what each score's scorer noted: its reason (`_reasons_by_name`), not a check
     percent = _percent_scores(checks)
@@ -492,15 +495,13 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
             items = [c for item in value for c in (_hook_checks(item) or [item])]
             out += [c for c in (_with_result(item, str(key)) for item in items)
                     if isinstance(c, Mapping) and None not in check_fields(c)]
-    if depth > 0:
-        return out
-    reasons = _reasons_by_name(checks)
+    reasons = _reasons_by_name(checks)  # each map's own: {"pipeline": {"json_parse": false, "json_parse_error": ...}}
     for i, c in enumerate(out):
         name = c.get("name") if isinstance(c, Mapping) else None
         said = reasons.get(name, reasons.get(name.removeprefix("score_"))) if isinstance(name, str) else None
         if said and not _reason_of(c):
             out[i] = {**c, "reason": said}  # a new object: the caller's stays as it was
-    return _once_each(out)
+    return out if depth > 0 else _once_each(out)
 
 
 _HELICONE_BOOL = re.compile(r"^(.+)-hcone-bool$|^helicone-score-feedback$")
@@ -544,6 +545,32 @@ def _hook_checks(hook: Any) -> list[dict[str, Any]]:
     return out
 
 
+_LIMIT = re.compile(r"(?i)^(max|min)_(\w+?)s?$|^(\w+?)s?_(max|min|limit)$")
+
+
+def _limit_checks(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
+    """Measurements beside their limits ({"char_count": 442, "max_chars": 160}, {"word_count": 148, "max_words":
+    120}) as checks that the measure kept within its limit, and the keys they used."""
+    out: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for key, limit in checks.items():
+        m = _LIMIT.match(str(key))
+        if m is None or not is_number(limit):
+            continue
+        bound = (m.group(1) or m.group(4)).lower()
+        stem = m.group(2) or m.group(3)
+        measured = next((k for k in (f"{stem}_count", f"{stem}s", f"n_{stem}s", f"num_{stem}s", f"{stem}_length",
+                                     stem) if k != key and is_number(checks.get(k))), None)
+        if measured is None:
+            continue
+        value = checks[measured]
+        within = value >= limit if bound == "min" else value <= limit
+        side = "minimum" if bound == "min" else "maximum"
+        out.append({"name": measured, "passed": within, "reason": f"{value:g} against a {side} of {limit:g}"})
+        used |= {str(key), measured}
+    return out, used
+
+
 def _scorer_result(name: str, result: Mapping[str, Any]) -> dict[str, Any] | None:
     """A scorer's result under its name ({"faithfulness": {"passed": false, "reason": ...}}) as one flat check, or
     None where it holds no outcome.
@@ -552,6 +579,10 @@ def _scorer_result(name: str, result: Mapping[str, Any]) -> dict[str, Any] | Non
     measure ({"ContextEntityRecallScorer": {"recall": 0.69}}, {"SummarizationScorer": {"summarization_eval_score":
     0.0, "entity_density": 0.05, ...}}): such a result is read by its number named a score, or else its one number.
     """
+    flags = [k for k, v in result.items() if (isinstance(v, bool) or v is None) and k not in CHECK_OUTCOME_KEYS
+             and not _FAILURE_KEY.match(str(k)) and k not in _MEASURE_FLAGS]
+    if len(flags) > 1 and not any(k in result for k in CHECK_OUTCOME_KEYS):
+        return None  # checks grouped under a name ({"pipeline": {"json_parse": false, "schema_valid": null}})
     outcome = check_fields({"name": name, **result})[1]
     score = result.get("score")
     if outcome is None and name.lower().endswith("scorer"):
@@ -636,7 +667,9 @@ _RUN_FIELDS = re.compile(r"(?i)^(?:status(?:_type)?|state|scorer_type|model(?:_a
 """Fields that say how an evaluator ran (its status, cost, token counts, its own judge call: OpenAI Evals'
 "sample") or what it read (the data source item, Deepchecks' `input_properties`), not how the output fared."""
 _REASONS = re.compile(r"(?i)^(?:\w+_)?(?:reasons|explanations)$")
-_REASON_COLUMN = re.compile(r"(?i)^(?:explanation|reason)_(.+)$|^(.+?)[ _](?:reasoning|reason|explanation)$")
+_NO_REASON = frozenset({"", "none", "null", "n/a", "-"})
+"""What a reason column holds where there was nothing to say ("parse_error": "none")."""
+_REASON_COLUMN = re.compile(r"(?i)^(?:explanation|reason)_(.+)$|^(.+?)[ _](?:reasoning|reason|explanation|error)$")
 
 
 _NOTE_KEYS = ("rationale", *CHECK_REASON_KEYS, "errors", "error")
@@ -667,7 +700,8 @@ def _reasons_by_name(checks: Mapping[str, Any]) -> dict[str, str]:
     for key, value in checks.items():
         if isinstance(value, Mapping) and _REASONS.match(str(key)):
             found.update({str(k): v for k, v in value.items() if isinstance(v, str)})
-        elif isinstance(value, str) and (m := _REASON_COLUMN.match(str(key))) is not None:
+        elif isinstance(value, str) and (m := _REASON_COLUMN.match(str(key))) is not None and \
+                value.strip().lower() not in _NO_REASON:
             found[m.group(1) or m.group(2)] = value
     return found
 
@@ -812,6 +846,20 @@ def _screened_turn(check: Mapping[str, Any], owner: str) -> dict[str, Any] | Non
     return {"name": name if isinstance(name, str) else owner, **verdict}
 
 
+_RISK = frozenset({"Yes", "No", "yes", "no"})
+
+
+def _risk_assessment(check: Mapping[str, Any]) -> dict[str, Any]:
+    """IBM Granite Guardian's answer for one risk ({"risk_name": "groundedness", "label": "Yes", "prob_of_risk":
+    0.87}) as a check: "Yes" (a risk found) failed; without a label, a probability of risk from 0.5 did. The
+    probability is the reason's, not a score: a score reads higher as better."""
+    p = check.get("prob_of_risk")
+    label = check.get("label")
+    found = label.lower() == "yes" if _is_one_of(label, _RISK) else is_number(p) and p >= 0.5
+    said = f"risk {'found' if found else 'not found'}" + (f" (probability of risk {p:.3f})" if is_number(p) else "")
+    return {"name": check["risk_name"], "passed": not found, "reason": said}
+
+
 _TEST_STATUS = frozenset({"passing", "failing", "error", "skipped"})
 _METRIC_INSIGHTS = frozenset({"metrics", "customMetric"})
 
@@ -850,6 +898,8 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
         return check
     if check_fields(check)[1] is None and any(guard_generation(v) is not None for v in check.values()):
         return _screened_turn(check, owner)
+    if isinstance(check.get("risk_name"), str) and ("prob_of_risk" in check or _is_one_of(check.get("label"), _RISK)):
+        return _risk_assessment(check)
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
         return _judgment(check)
     goal = check.get("goal")
@@ -873,6 +923,9 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
         # [{"modelIdentifier": ..., "explanation": ...}]}: the judge's explanation is the reason.
         return {**check, "explanation": str(details[0].get("explanation") or "")}
     key = next((k for k in _RESULT_KEYS if isinstance(check.get(k), Mapping)), None)
+    if key is None and isinstance(check.get("result"), list) and check_fields(check)[0] is not None:
+        # A classifier's findings, no verdict (Lunary's topics evaluator: {"result": ["financing"]}): says nothing.
+        return _outcome_or_skipped({k: v for k, v in check.items() if k != "result"})
     if key is None:
         return check
     outer = {k: v for k, v in check.items() if k != key and k not in CHECK_OUTCOME_KEYS}

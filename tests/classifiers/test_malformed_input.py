@@ -34,6 +34,9 @@ EXPORT_CHECKS: list[Any] = [
         {"insightName": "metrics", "measurement": "faithfulness"}]}, "status": "failing", "row": {"faithfulness": 0.4}}],
     {"sql_parses-hcone-bool": 1, "faithfulness": 85, "helicone-score-feedback": 0},
     [{"name": "consistency", "value": 2.0, "value_type": "float", "is_issue": True}],
+    {"granite_guardian": {"results": [{"risk_name": "groundedness", "label": "Yes", "prob_of_risk": 0.87}]},
+     "pipeline": {"json_parse": False, "json_parse_error": "Expecting value", "char_count": 442, "max_chars": 160}},
+    [{"evaluatorSlug": "topics", "result": ["financing"]}, {"evaluatorSlug": "sql", "result": {"pass": False}}],
 ]
 
 OTHER_TYPES: list[Any] = [None, True, False, 0, 1, 7, -1, 0.5, 1.5, "", "pass", "fail", "unsafe\nS1", [], {},

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from classifiers.check_names import failed_check_kinds
 from classifiers.records import RecordError, parse_record, read_jsonl
 
 BASE = {"id": "c1", "input": "Return the order as JSON.", "output": "{}"}
@@ -821,6 +822,47 @@ def test_json_nested_too_deeply_to_read_is_refused_not_raised() -> None:
     assert got == [(1, None), (2, "not valid JSON: nested too deeply to read")]
     with pytest.raises(RecordError, match="schema: is not valid JSON: nested too deeply to read"):
         _parse(schema=deep)
+
+
+def test_granite_guardian_risks_fail_where_a_risk_was_found() -> None:
+    # Its "Yes" is a risk found; its probability of risk reads lower as better, so it is no score here.
+    rec = _parse(checks={"granite_guardian": {"model": "ibm-granite/granite-guardian-3.1-8b", "results": [
+        {"risk_name": "groundedness", "label": "Yes", "prob_of_risk": 0.874},
+        {"risk_name": "answer_relevance", "label": "No", "prob_of_risk": 0.038},
+        {"risk_name": "harm", "prob_of_risk": 0.91}]}}).record
+    assert [(c.name, c.passed, c.score, c.reason) for c in rec.checks] == [
+        ("groundedness", False, None, "risk found (probability of risk 0.874)"),
+        ("answer_relevance", True, None, "risk not found (probability of risk 0.038)"),
+        ("harm", False, None, "risk found (probability of risk 0.910)")]
+    assert failed_check_kinds(rec.checks) == {"context": "groundedness failed: risk found (probability of risk 0.874)",
+                                              "unsafe": "harm failed: risk found (probability of risk 0.910)"}
+
+
+def test_lunary_evaluations_are_named_by_their_slug_and_a_topic_list_says_nothing() -> None:
+    def run(slug: str, kind: str, result: object) -> dict:
+        return {"evaluatorName": slug.replace("-", " ").title(), "evaluatorSlug": slug, "evaluatorType": kind,
+                "evaluatorId": "ev_1", "result": result, "createdAt": "2025-06-01T10:00:00Z"}
+
+    rec = _parse(checks=[run("sql-gold-match", "llm", {"pass": False, "reason": "joins the wrong term table"}),
+                         run("guidelines", "guidelines", {"result": True, "reason": "follows them"}),
+                         run("topics", "topics", ["financing", "credit application"]),
+                         run("cosine-gold", "cosine", {"score": 0.59, "passed": False})]).record
+    # Every one was refused before: "checks[0].name: is required".
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("sql-gold-match", False, "joins the wrong term table"), ("guidelines", True, "follows them"),
+        ("cosine-gold", False, "")]
+
+
+def test_checks_grouped_under_a_name_are_read_one_by_one_with_their_errors_and_limits() -> None:
+    # {"pipeline": {...}} was one check named "pipeline", failed by its one boolean; a limit beside its measure
+    # was two numbers read as nothing.
+    rec = _parse(checks={"pipeline": {"json_parse": False, "json_parse_error": "Expecting value: line 1 column 1",
+                                      "schema_valid": None},
+                         "sms": {"char_count": 442, "max_chars": 160}, "word_count": 80, "min_words": 50,
+                         "parse_error": "none"}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("word_count", True, "80 against a minimum of 50"), ("json_parse", False, "Expecting value: line 1 column 1"),
+        ("char_count", False, "442 against a maximum of 160")]
 
 
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
