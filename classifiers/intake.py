@@ -155,7 +155,7 @@ def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _is_one_of(value: Any, words: frozenset[str]) -> bool:
+def _is_one_of(value: Any, words: frozenset[str]) -> TypeGuard[str]:
     """`value` is one of `words`; a list or an object in its place (a record's JSON may hold anything) is not."""
     return isinstance(value, str) and value in words
 
@@ -855,6 +855,8 @@ def _risk_assessment(check: Mapping[str, Any]) -> dict[str, Any]:
     probability is the reason's, not a score: a score reads higher as better."""
     p = check.get("prob_of_risk")
     label = check.get("label")
+    if not (_is_one_of(label, _RISK) or is_number(p)):
+        return {"name": check["risk_name"], "status": "skipped"}  # neither an answer nor a probability
     found = label.lower() == "yes" if _is_one_of(label, _RISK) else is_number(p) and p >= 0.5
     said = f"risk {'found' if found else 'not found'}" + (f" (probability of risk {p:.3f})" if is_number(p) else "")
     return {"name": check["risk_name"], "passed": not found, "reason": said}
