@@ -135,17 +135,25 @@ def event_to_proto(job_id: str, seq: int, created_at: float, state: str, body: M
 
 # -- validation --------------------------------------------------------------------------------------------
 
+def _base_model_problem(path: Path) -> str | None:
+    """What is wrong with a base model's path, or None: a model directory (with its config.json) or a .gguf file."""
+    try:
+        if path.is_dir():
+            return None if (path / "config.json").is_file() else f"directory {path} has no config.json"
+        if path.is_file() and path.suffix == ".gguf":
+            return None
+    except OSError as exc:  # a name too long for the file system, say; it was an INTERNAL error
+        return f"is no path this machine can look up ({exc.strerror or exc})"
+    return f"{path} is neither a model directory nor a .gguf file"
+
+
 def _check_create(request: training_pb2.CreateTrainingJobRequest) -> None:
     bad: list[FieldViolation] = []
     base = request.base_model.strip()
     if not base:
         bad.append(FieldViolation("base_model", "is required: a Hugging Face model directory or a .gguf file"))
-    else:
-        path = Path(base)
-        if path.is_dir() and not (path / "config.json").is_file():
-            bad.append(FieldViolation("base_model", f"directory {base} has no config.json"))
-        elif not path.is_dir() and not (path.is_file() and path.suffix == ".gguf"):
-            bad.append(FieldViolation("base_model", f"{base} is neither a model directory nor a .gguf file"))
+    elif (problem := _base_model_problem(Path(base))) is not None:
+        bad.append(FieldViolation("base_model", problem))
     if request.backend and request.backend not in BACKENDS:
         bad.append(FieldViolation("backend", f"must be one of {', '.join(BACKENDS)}"))
     sel = request.selection

@@ -43,6 +43,10 @@ def test_bad_requests_name_each_field(running, tiny_model: Path, tmp_path: Path)
 
     empty = _error(running.training.CreateTrainingJob, pb.CreateTrainingJobRequest())
     assert [f for f, _ in field_violations(empty)] == ["base_model"]
+    # A name too long for the file system made the lookup raise: INTERNAL, found by random requests.
+    long = _error(running.training.CreateTrainingJob, pb.CreateTrainingJobRequest(base_model="m" * 3000))
+    assert long.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [(f, d[:27]) for f, d in field_violations(long)] == [("base_model", "is no path this machine can")]
     for call, request in [
         (running.training.GetTrainingJob, pb.GetTrainingJobRequest(job_id="tj-missing")),
         (running.training.CancelTrainingJob, pb.CancelTrainingJobRequest(job_id="tj-missing")),
