@@ -47,8 +47,8 @@ _FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|(?
                           r"(?:has|contains)_(?:hallucinations?|pii|toxicity|toxic_content|bias|secrets?)|"
                           r"is_(?:hallucinat\w*|toxic|biased|unsafe|harmful))$")
 """Keys whose true means the check failed: Athina's `failure`, the `flagged` of Lakera Guard and OpenAI's
-moderation, Okareo's `is_issue`, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault found (W&B Weave's
-HallucinationFreeScorer: `has_hallucination`; Traceloop's detectors: `has_pii`, `has_secret`)."""
+moderation, Okareo's `is_issue`, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault
+found (W&B Weave's HallucinationFreeScorer: `has_hallucination`; Traceloop's detectors: `has_pii`, `has_secret`)."""
 _MEASURE_FLAGS = frozenset({"is_entity_dense"})
 """Flags that measure a property, not the check's verdict: W&B Weave's SummarizationScorer gives its verdict as
 `summarization_eval_score` (0, 0.5 or 1) beside whether the summary is dense in entities."""
@@ -892,10 +892,11 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}; Traceloop: {"evaluator_slug": "pii-detector",
     "result": {"has_pii": true}}) as one flat check; the result's fields win (the outer "status" says the evaluator
-    ran, not how the output fared). A Humanloop evaluator log likewise, an
-    Amazon Bedrock score with its judge's explanation, a NeMo Guardrails rail (`_activated_rail`), an Azure AI
-    Content Safety category with its severity, an Openlayer test result (`_test_result`), and a turn screened by Llama Guard (`_screened_turn`, named by the
-    item or else by `owner`, the field that holds the list)."""
+    ran, not how the output fared). A Humanloop evaluator log likewise, an Amazon Bedrock score with its judge's
+    explanation, a NeMo Guardrails rail (`_activated_rail`), an Azure AI Content Safety category with its severity,
+    an Openlayer test result (`_test_result`), a Granite Guardian risk (`_risk_assessment`), and a turn screened by
+    Llama Guard (`_screened_turn`, named by the item or else by `owner`, the field that holds the list; None where
+    the turn is the prompt's)."""
     if not isinstance(check, Mapping):
         return check
     if check_fields(check)[1] is None and any(guard_generation(v) is not None for v in check.values()):
@@ -951,7 +952,9 @@ def check_objects(raw: Any) -> Any:
     if isinstance(raw, Mapping):
         raw = _checks_of_map(raw)
     if isinstance(raw, list):
-        raw = [_named_check(c) if isinstance(c, str) else _with_result(c) for c in raw]
+        read = [(c, _named_check(c) if isinstance(c, str) else _with_result(c)) for c in raw]
+        # (a check object read as None is a screen of the prompt, no check of the answer: left out)
+        raw = [flat for c, flat in read if not (isinstance(c, Mapping) and flat is None)]
     return raw
 
 

@@ -31,7 +31,8 @@ EXPORT_CHECKS: list[Any] = [
     {"schema_check": {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}},
     {"guard_model": "Llama-Guard-3-8B", "llama_guard_3": [{"turn": "Agent", "generation": "unsafe\nS2"}]},
     [{"goal": {"name": "Faithfulness", "subtype": "metricThreshold", "thresholds": [
-        {"insightName": "metrics", "measurement": "faithfulness"}]}, "status": "failing", "row": {"faithfulness": 0.4}}],
+        {"insightName": "metrics", "measurement": "faithfulness"}]}, "status": "failing",
+      "row": {"faithfulness": 0.4}}],
     {"sql_parses-hcone-bool": 1, "faithfulness": 85, "helicone-score-feedback": 0},
     [{"name": "consistency", "value": 2.0, "value_type": "float", "is_issue": True}],
     {"granite_guardian": {"results": [{"risk_name": "groundedness", "label": "Yes", "prob_of_risk": 0.87}]},

@@ -766,6 +766,9 @@ def test_llama_guard_generations_are_read_as_safety_checks_of_the_answer() -> No
         ("llama_guard", False, "hazards found: S6 (specialized advice)")]
     assert [(c.name, c.passed) for c in _parse(checks=[{"name": "lg4", "output": "unsafe\nS7"}]).record.checks] == [
         ("lg4", False)]
+    # The list of turns as the checks themselves: the prompt's turn is left out, not refused for lacking a name.
+    turns = [{"turn": "User", "generation": "unsafe\nS1"}, {"turn": "Agent", "generation": "safe"}]
+    assert [(c.name, c.passed) for c in _parse(checks=turns).record.checks] == [("llama_guard", True)]
 
 
 def test_okareo_checks_fail_where_they_are_an_issue() -> None:
