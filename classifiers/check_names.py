@@ -79,8 +79,10 @@ _CHECK_KINDS = {
                # compliance.)
                "nsfw_text", "nsfw", "profanity_free", "is_profanity_free", "profanity", "mentions_drugs",
                "web_sanitization", "llama_guard", "llama_guard7_b", "shield_gemma", "shield_gemma2_b",
-               # IBM Granite Guardian's risks of the answer (its jailbreak risk screens the prompt).
-               "harm", "unethical_behavior", "sexual_content"),
+               # IBM Granite Guardian's risks of the answer (its jailbreak risk screens the prompt), and ShieldGemma's
+               # policies.
+               "harm", "unethical_behavior", "sexual_content", "dangerous_content", "harassment",
+               "sexually_explicit_information", "sexually_explicit"),
     "refusal": ("refusal", "over_refusal", "helpfulness", "answered"),
     "relevance": ("relevance", "answer_relevance", "relevancy", "on_topic", "off_topic",
                   # Athina's "Does Response Answer Query".

@@ -43,12 +43,14 @@ LangSmith's boolean feedback is a score of 0 or 1)."""
 CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "result", "outcome", "verdict", "label")
 _GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
 """Names of a kind of evaluator rather than of what it checks: its display name says that."""
-_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|(?:is_)?issue|\w*detected|"
+_FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|(?:is_)?issue|(?:is_)?violation|"
+                          r"violated|\w*detected|"
                           r"(?:has|contains)_(?:hallucinations?|pii|toxicity|toxic_content|bias|secrets?)|"
                           r"is_(?:hallucinat\w*|toxic|biased|unsafe|harmful))$")
 """Keys whose true means the check failed: Athina's `failure`, the `flagged` of Lakera Guard and OpenAI's
-moderation, Okareo's `is_issue`, Azure AI Content Safety's `attackDetected` and `ungroundedDetected`, a fault
-found (W&B Weave's HallucinationFreeScorer: `has_hallucination`; Traceloop's detectors: `has_pii`, `has_secret`)."""
+moderation, Okareo's `is_issue`, a policy's `violation` (ShieldGemma's, as teams keep it), Azure AI Content
+Safety's `attackDetected` and `ungroundedDetected`, a fault found (W&B Weave's HallucinationFreeScorer:
+`has_hallucination`; Traceloop's detectors: `has_pii`, `has_secret`)."""
 _MEASURE_FLAGS = frozenset({"is_entity_dense"})
 """Flags that measure a property, not the check's verdict: W&B Weave's SummarizationScorer gives its verdict as
 `summarization_eval_score` (0, 0.5 or 1) beside whether the summary is dense in entities."""
@@ -581,8 +583,10 @@ def _scorer_result(name: str, result: Mapping[str, Any]) -> dict[str, Any] | Non
     """
     flags = [k for k, v in result.items() if (isinstance(v, bool) or v is None) and k not in CHECK_OUTCOME_KEYS
              and not _FAILURE_KEY.match(str(k)) and k not in _MEASURE_FLAGS]
-    if len(flags) > 1 and not any(k in result for k in CHECK_OUTCOME_KEYS):
-        return None  # checks grouped under a name ({"pipeline": {"json_parse": false, "schema_valid": null}})
+    if not any(k in result for k in CHECK_OUTCOME_KEYS) and (len(flags) > 1 or flags and _GENERIC_NAME.match(name)):
+        # Checks grouped under a name ({"pipeline": {"json_parse": false, "schema_valid": null}}), or under one that
+        # names no check ({"custom": {"json_parse": false}}): read one by one.
+        return None
     outcome = check_fields({"name": name, **result})[1]
     score = result.get("score")
     if outcome is None and name.lower().endswith("scorer"):

@@ -868,6 +868,18 @@ def test_checks_grouped_under_a_name_are_read_one_by_one_with_their_errors_and_l
         ("char_count", False, "442 against a maximum of 160")]
 
 
+def test_a_policy_violation_fails_and_checks_under_a_generic_name_are_read_one_by_one() -> None:
+    # {"violation": false} was read as the policy's one verdict flag, so every policy ShieldGemma cleared failed;
+    # {"custom": {"json_parse": false}} was one check named "custom".
+    rec = _parse(checks={"shieldgemma": {"model": "google/shieldgemma-2b", "threshold": 0.5, "policies": {
+        "Dangerous Content": {"p_yes": 0.873, "violation": True}, "Harassment": {"p_yes": 0.002, "violation": False}}},
+        "custom": {"word_count": 53, "json_parse": False},
+        "custom_eval": {"passed": False, "reason": "off-brand"}}).record
+    assert [(c.name, c.passed) for c in rec.checks] == [
+        ("Dangerous Content", False), ("Harassment", True), ("json_parse", False), ("custom_eval", False)]
+    assert set(failed_check_kinds(rec.checks)) == {"unsafe", "format"}
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
