@@ -892,15 +892,32 @@ def _test_result(check: Mapping[str, Any]) -> dict[str, Any]:
     return out if score is None else {**out, "score": score}
 
 
+def _metric_outputs(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A Vellum test suite's metric result ({"metric_label", "metric_definition": {"name"}, "outputs": [{"type":
+    "NUMBER", "name": "score", "value": 0.2}, {"type": "STRING", "name": "log", "value": ...}]}) as a flat check:
+    named by its label, scored by its "score" output, its text outputs the reason. A score that is an ERROR output,
+    or none at all, was not run."""
+    definition = check.get("metric_definition")
+    definition = definition if isinstance(definition, Mapping) else {}
+    name = next((v for v in (check.get("metric_label"), definition.get("label"), definition.get("name"))
+                 if isinstance(v, str) and v.strip()), None)
+    outputs = [o for o in check["outputs"] if isinstance(o, Mapping)]
+    score = next((o["value"] for o in outputs if o.get("name") == "score" and o.get("type") == "NUMBER"
+                  and is_number(o.get("value"))), None)
+    said = "; ".join(o["value"] for o in outputs if o.get("type") == "STRING" and isinstance(o.get("value"), str))
+    out = {"name": name, "reason": said}
+    return {**out, "score": score} if score is not None else {**out, "status": "skipped"}
+
+
 def _with_result(check: Any, owner: str = "llama_guard") -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}; Traceloop: {"evaluator_slug": "pii-detector",
     "result": {"has_pii": true}}) as one flat check; the result's fields win (the outer "status" says the evaluator
     ran, not how the output fared). A Humanloop evaluator log likewise, an Amazon Bedrock score with its judge's
     explanation, a NeMo Guardrails rail (`_activated_rail`), an Azure AI Content Safety category with its severity,
-    an Openlayer test result (`_test_result`), a Granite Guardian risk (`_risk_assessment`), and a turn screened by
-    Llama Guard (`_screened_turn`, named by the item or else by `owner`, the field that holds the list; None where
-    the turn is the prompt's)."""
+    an Openlayer test result (`_test_result`), a Vellum metric's outputs (`_metric_outputs`), a Granite Guardian
+    risk (`_risk_assessment`), and a turn screened by Llama Guard (`_screened_turn`, named by the item or else by
+    `owner`, the field that holds the list; None where the turn is the prompt's)."""
     if not isinstance(check, Mapping):
         return check
     if check_fields(check)[1] is None and any(guard_generation(v) is not None for v in check.values()):
@@ -909,6 +926,8 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
         return _risk_assessment(check)
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
         return _judgment(check)
+    if isinstance(check.get("outputs"), list) and ("metric_label" in check or "metric_definition" in check):
+        return _metric_outputs(check)
     goal = check.get("goal")
     if isinstance(goal, Mapping) and isinstance(goal.get("name"), str) and goal["name"].strip() and _is_one_of(
             check.get("status"), _TEST_STATUS):

@@ -38,6 +38,9 @@ EXPORT_CHECKS: list[Any] = [
     {"granite_guardian": {"results": [{"risk_name": "groundedness", "label": "Yes", "prob_of_risk": 0.87}]},
      "pipeline": {"json_parse": False, "json_parse_error": "Expecting value", "char_count": 442, "max_chars": 160}},
     [{"evaluatorSlug": "topics", "result": ["financing"]}, {"evaluatorSlug": "sql", "result": {"pass": False}}],
+    [{"metric_label": "YAML Parses", "metric_definition": {"name": "yaml-parse"}, "outputs": [
+        {"type": "NUMBER", "name": "score", "value": 0.0}, {"type": "STRING", "name": "log", "value": "bad"}]}],
+    {"shieldgemma": {"policies": {"Harassment": {"p_yes": 0.1, "violation": False}}}, "custom": {"json_parse": True}},
 ]
 
 OTHER_TYPES: list[Any] = [None, True, False, 0, 1, 7, -1, 0.5, 1.5, "", "pass", "fail", "unsafe\nS1", [], {},

@@ -880,6 +880,22 @@ def test_a_policy_violation_fails_and_checks_under_a_generic_name_are_read_one_b
     assert set(failed_check_kinds(rec.checks)) == {"unsafe", "format"}
 
 
+def test_vellum_metric_results_are_scored_by_their_score_output() -> None:
+    def metric(label: str, name: str, *outputs: dict) -> dict:
+        return {"metric_id": "m1", "metric_label": label, "metric_definition": {"id": "d1", "label": label,
+                                                                                 "name": name}, "outputs": list(outputs)}
+
+    rec = _parse(checks=[
+        metric("YAML Parses", "yaml-parse-check", {"type": "NUMBER", "name": "score", "value": 0.0},
+               {"type": "STRING", "name": "log", "value": "mapping values are not allowed here"}),
+        metric("Ragas - Faithfulness", "ragas-faithfulness", {"type": "NUMBER", "name": "score", "value": 0.9}),
+        metric("Ragas - Answer Relevance", "ragas-answer-relevance",
+               {"type": "ERROR", "name": "score", "value": {"message": "no answer", "code": "INVALID_INPUTS"}})]).record
+    # Every line with metrics was refused before ("checks[0].name: is required"); an ERROR output was not run.
+    assert [(c.name, c.passed, c.score, c.reason) for c in rec.checks] == [
+        ("YAML Parses", False, 0.0, "mapping values are not allowed here"), ("Ragas - Faithfulness", True, 0.9, "")]
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
