@@ -18,11 +18,11 @@ CHECK_REASON_KEYS = ("reason", "detail", "details", "message", "explanation", "c
 """Where eval tools put a check's explanation (formfact's own name first; LangChain's evaluators say `reasoning`)."""
 CHECK_NAME_KEYS = ("name", "metric", "check", "key", "type", "test", "evaluator", "eval", "grader", "assertion",
                    "criteria", "evaluator_id", "metricName", "evaluator_slug", "monitor_name", "evaluatorSlug",
-                   "evaluatorName", "risk_name")
+                   "evaluatorName", "risk_name", "evaluator_key")
 """Where eval tools put a check's name: DeepEval and Ragas say `metric`, LangSmith feedback `key`, promptfoo
 `type` or `assertion.type`, OpenAI Evals `eval`, Amazon Bedrock's evaluation jobs `metricName`, Traceloop's
 monitors `evaluator_slug` (beside the team's own `monitor_name`), Lunary's evaluators `evaluatorSlug` (beside its
-`evaluatorName`), IBM Granite Guardian `risk_name`."""
+`evaluatorName`), IBM Granite Guardian `risk_name`, Agenta's evaluation results `evaluator_key`."""
 _LOWER_IS_BETTER = re.compile(r"toxic|bias|hallucinat|harm|pii|leak|error|latency|cost|duration|perplexity|avoid|"
                               r"distance|loss|noise_sensitivity|self_knowledge|refusal|stereotyp|moderation", re.I)
 """Scores that measure a fault: RAGChecker's noise sensitivity and self-knowledge are shares of claims the answer
@@ -662,6 +662,7 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
 
 
 _RESULT_KEYS = ("evaluation_result", "evaluation", "result")
+_VALUE_TYPES = frozenset({"bool", "boolean", "number", "float", "int", "integer", "string", "str", "text", "error"})
 _CONTAINERS = frozenset({"metrics", "metric_info", "scores", "results", "checks", "evaluations", "evaluation_results",
                          "feedback", "feedback_scores", "assertions", "graders"})
 """Keys under which exports group their checks: read as groups, never as one check."""
@@ -955,7 +956,10 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
     if key is None:
         return check
     outer = {k: v for k, v in check.items() if k != key and k not in CHECK_OUTCOME_KEYS}
-    flat = {**outer, **check[key]}
+    # (Agenta's result says what type its value is, {"type": "bool", "value": false}: a type, not the check's name)
+    flat = {**outer, **{k: v for k, v in check[key].items() if not (k == "type" and _is_one_of(v, _VALUE_TYPES))}}
+    if _is_one_of(check[key].get("type"), _VALUE_TYPES) and check[key]["type"] == "error":
+        return {**flat, "status": "skipped"}  # the evaluator failed to run
     # A result that only measures (Traceloop's word counter: {"word_count": 142}) is no check: left out. (One with no
     # name either is refused, under the keys it has.)
     return _outcome_or_skipped(flat) if key == "result" and check_fields(flat)[0] is not None else flat

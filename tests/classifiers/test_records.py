@@ -896,6 +896,21 @@ def test_vellum_metric_results_are_scored_by_their_score_output() -> None:
         ("YAML Parses", False, 0.0, "mapping values are not allowed here"), ("Ragas - Faithfulness", True, 0.9, "")]
 
 
+def test_agenta_results_are_named_by_their_evaluator_not_by_their_value_type() -> None:
+    def result(key: str, kind: str, value: object, error: object = None) -> dict:
+        return {"evaluator_config": "0190a1b2", "evaluator_key": key,
+                "result": {"type": kind, "value": value, "error": error}}
+
+    rec = _parse(checks=[result("auto_exact_match", "bool", False), result("field_match_test", "bool", True),
+                         result("rag_faithfulness", "number", 0.3),
+                         result("auto_custom_code_run", "error", None, {"message": "Error during evaluation"}),
+                         result("auto_ai_critique", "number", 7.0)]).record
+    # Each was named by its value's type ("bool"), and checks of one name were kept once. A run that erred, and a
+    # 0-10 judge score with no pass mark, say nothing.
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("auto_exact_match", False, None), ("field_match_test", True, None), ("rag_faithfulness", False, 0.3)]
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
