@@ -389,9 +389,9 @@ def _normalised(raw: str) -> str:
     # (Guardrails' NSFWText, QARelevanceLLMEval: "nsfw_text", "qa_relevance_llm_eval").
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", raw)
     name = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    # What kind of thing it is is no part of what it checks (DeepEval's JsonCorrectnessMetric and its G-Eval metrics,
-    # "Code Correctness [GEval]"; W&B Weave's ContextEntityRecallScorer).
-    name = re.sub(r"_(?:metric|scorer|geval)$", "", name)
+    # What kind of thing it is is no part of what it checks (DeepEval's JsonCorrectnessMetric, W&B Weave's
+    # ContextEntityRecallScorer).
+    name = re.sub(r"_(?:metric|scorer)$", "", name)
     # A cut-off in the name ("passage_recall@3", "ndcg_at_10") is no part of what it measures.
     name = re.sub(r"(recall|precision|ndcg|mrr|hit_rate|hits)_(?:at_)?\d+$", r"\1", name)
     # OpenAI Evals names a grader "JSON parses-0f6ea5fe-ad40-46e9-af82-d01501e0d109": the id is no part of it.

@@ -22,12 +22,6 @@ def test_ragas_and_deepeval_metric_names_map_to_their_failure() -> None:
     assert set(kinds) == {"retrieval", "relevance", "format", "instruction"}
 
 
-def test_a_deepeval_g_eval_metric_is_read_by_its_own_name() -> None:
-    # DeepEval names a G-Eval metric "<name> [GEval]"; the suffix hid "Code Correctness" and "Field Accuracy".
-    kinds = failed_check_kinds((Check("Code Correctness [GEval]", False, 0.3), Check("Tone [GEval]", False, 0.2)))
-    assert set(kinds) == {"fact", "style"}
-
-
 def test_a_check_against_the_reference_answer_is_a_fact_check() -> None:
     kinds = failed_check_kinds((Check("contains_reference", False), Check("contains_keywords", False)))
     assert set(kinds) == {"fact", "instruction"}
