@@ -335,8 +335,9 @@ def _evaluator_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
             continue
         used.add(key)
         evaluator, field = m.groups()
-        if field in ("passed", "score", "sample", "reason", "result", "label", "threshold"):
-            metric, part = evaluator, field
+        if field in ("passed", "valid", "errors", "score", "sample", "reason", "result", "label", "threshold"):
+            # (a code evaluator's own {"valid": false, "errors": [...]}: its verdict and its reason)
+            metric, part = evaluator, {"valid": "passed", "errors": "reason"}.get(field, field)
         else:
             part_match = _COLUMN_PART.match(field)
             assert part_match is not None  # the pattern matches every string
@@ -357,6 +358,8 @@ def _evaluator_columns(checks: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
         else:
             continue  # a score with no outcome and no threshold: on no scale this record states
         reason = parts.get("reason")
+        if isinstance(reason, list):
+            reason = "; ".join(map(str, reason))
         out.append({"name": metric if metric == evaluator else f"{evaluator}.{metric}", "passed": passed,
                     **({"score": score} if score is not None else {}),
                     "reason": reason if isinstance(reason, str) else ""})

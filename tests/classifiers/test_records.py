@@ -911,6 +911,15 @@ def test_agenta_results_are_named_by_their_evaluator_not_by_their_value_type() -
         ("auto_exact_match", False, None), ("field_match_test", True, None), ("rag_faithfulness", False, 0.3)]
 
 
+def test_a_code_evaluator_column_that_says_valid_is_its_verdict_and_its_errors_its_reason() -> None:
+    # Prompt flow's details table: the team's own evaluator {"valid": false, "errors": [...]} was not read at all.
+    rec = _parse(checks={"outputs.json_schema.valid": False,
+                         "outputs.json_schema.errors": ["'store_ids' is a required property", "'handoff' unexpected"],
+                         "outputs.bicep_build.passed": True, "outputs.bicep_build.errors": []}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("json_schema", False, "'store_ids' is a required property; 'handoff' unexpected"), ("bicep_build", True, "")]
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
