@@ -457,6 +457,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         return _guard_outcome(checks)
     if _is_one_of(checks.get("action"), _GUARDRAIL_ACTIONS) and isinstance(checks.get("assessments"), list):
         return [c for a in checks["assessments"] if isinstance(a, Mapping) for c in _guardrail_assessment(a)]
+    if _is_one_of(checks.get("SCORE"), _LYNX_SCORES) and "REASONING" in checks:
+        return [_lynx_verdict(checks)]
     name, outcome = check_fields(checks)
     if name is not None and outcome is not None:
         return [checks]
@@ -913,13 +915,54 @@ def _metric_outputs(check: Mapping[str, Any]) -> dict[str, Any]:
     return {**out, "score": score} if score is not None else {**out, "status": "skipped"}
 
 
+_LYNX_SCORES = frozenset({"PASS", "FAIL"})
+
+
+def _lynx_verdict(output: Mapping[str, Any]) -> dict[str, Any]:
+    """Patronus Lynx's raw output ({"REASONING": [...], "SCORE": "PASS" | "FAIL"}) as a faithfulness check: PASS is an
+    answer faithful to the document it was given."""
+    said = output["REASONING"]
+    said = " ".join(map(str, said)) if isinstance(said, list) else str(said)
+    return {"name": "faithfulness", "passed": output["SCORE"] == "PASS", "reason": f"Lynx: {said}"}
+
+
+def _typed_output(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A Future AGI eval result ({"name", "output", "output_type": "Pass/Fail" | "score" | "choices", "reason"}) as a
+    flat check: "Passed" or "Failed", a 0-1 score, or choices (a label such as a tone), which is no verdict."""
+    kind, value = check["output_type"].strip().lower(), check.get("output")
+    flat = {k: v for k, v in check.items() if k not in ("output", "output_type")}
+    if kind == "pass/fail" and isinstance(value, str):
+        return {**flat, "status": value}
+    if kind == "score" and is_number(value):
+        return {**flat, "score": value}
+    return {**flat, "status": "skipped"}
+
+
+def _annotation(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A Langtrace evaluation: an annotator's score on its test's scale ({"ltUserScore": -1, "Test": {"name", "min",
+    "max"}}), read as a 0-1 score placed on that scale (so it passes from the scale's middle), or a user's thumbs
+    ({"userScore": -1}), which fails below zero."""
+    test = check.get("Test")
+    reason = check.get("reason") if isinstance(check.get("reason"), str) else ""
+    if isinstance(test, Mapping) and is_number(check.get("ltUserScore")):
+        low, high, value = test.get("min"), test.get("max"), check["ltUserScore"]
+        name = test.get("name") if isinstance(test.get("name"), str) and test["name"].strip() else "annotation"
+        if is_number(low) and is_number(high) and high > low:
+            return {"name": name, "score": (value - low) / (high - low), "reason": reason}
+        return {"name": name, "status": "skipped"}
+    if is_number(check.get("userScore")):
+        return {"name": "user_feedback", "passed": check["userScore"] > 0, "reason": reason}
+    return {"name": "annotation", "status": "skipped"}
+
+
 def _with_result(check: Any, owner: str = "llama_guard") -> Any:
     """A check whose result is an object of its own (Patronus: {"evaluator_id", "criteria", "status": "success",
     "evaluation_result": {"pass": false, "explanation": ...}}; Traceloop: {"evaluator_slug": "pii-detector",
     "result": {"has_pii": true}}) as one flat check; the result's fields win (the outer "status" says the evaluator
     ran, not how the output fared). A Humanloop evaluator log likewise, an Amazon Bedrock score with its judge's
     explanation, a NeMo Guardrails rail (`_activated_rail`), an Azure AI Content Safety category with its severity,
-    an Openlayer test result (`_test_result`), a Vellum metric's outputs (`_metric_outputs`), a Granite Guardian
+    an Openlayer test result (`_test_result`), a Vellum metric's outputs (`_metric_outputs`), a Future AGI eval
+    (`_typed_output`), a Langtrace annotation (`_annotation`), a Granite Guardian
     risk (`_risk_assessment`), and a turn screened by Llama Guard (`_screened_turn`, named by the item or else by
     `owner`, the field that holds the list; None where the turn is the prompt's)."""
     if not isinstance(check, Mapping):
@@ -932,6 +975,10 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
         return _judgment(check)
     if isinstance(check.get("outputs"), list) and ("metric_label" in check or "metric_definition" in check):
         return _metric_outputs(check)
+    if isinstance(check.get("output_type"), str) and "output" in check and check_fields(check)[0] is not None:
+        return _typed_output(check)
+    if ("ltUserScore" in check or "userScore" in check) and ("spanId" in check or "Test" in check):
+        return _annotation(check)
     goal = check.get("goal")
     if isinstance(goal, Mapping) and isinstance(goal.get("name"), str) and goal["name"].strip() and _is_one_of(
             check.get("status"), _TEST_STATUS):

@@ -41,6 +41,9 @@ EXPORT_CHECKS: list[Any] = [
     [{"metric_label": "YAML Parses", "metric_definition": {"name": "yaml-parse"}, "outputs": [
         {"type": "NUMBER", "name": "score", "value": 0.0}, {"type": "STRING", "name": "log", "value": "bad"}]}],
     {"shieldgemma": {"policies": {"Harassment": {"p_yes": 0.1, "violation": False}}}, "custom": {"json_parse": True}},
+    {"REASONING": ["faithful"], "SCORE": "PASS"},
+    [{"name": "is_json", "output": "Passed", "output_type": "Pass/Fail"},
+     {"spanId": "s1", "ltUserScore": -1, "Test": {"name": "Factual Accuracy", "min": -1, "max": 1}}],
 ]
 
 OTHER_TYPES: list[Any] = [None, True, False, 0, 1, 7, -1, 0.5, 1.5, "", "pass", "fail", "unsafe\nS1", [], {},

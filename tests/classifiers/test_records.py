@@ -920,6 +920,26 @@ def test_a_code_evaluator_column_that_says_valid_is_its_verdict_and_its_errors_i
         ("json_schema", False, "'store_ids' is a required property; 'handoff' unexpected"), ("bicep_build", True, "")]
 
 
+def test_lynx_future_agi_and_langtrace_results_are_read_by_their_own_conventions() -> None:
+    # Patronus Lynx's raw output was one check named "SCORE"; Future AGI's and Langtrace's lines were refused.
+    lynx = _parse(checks={"REASONING": ["The document says 21 days.", "The answer says 30."], "SCORE": "FAIL"}).record
+    assert [(c.name, c.passed, c.reason) for c in lynx.checks] == [
+        ("faithfulness", False, "Lynx: The document says 21 days. The answer says 30.")]
+    future = _parse(checks=[
+        {"name": "ground_truth_match", "output": "Failed", "output_type": "Pass/Fail", "reason": "2021, not 2019"},
+        {"name": "context_adherence", "output": 0.91, "output_type": "score", "reason": "", "runtime": 1840},
+        {"name": "tone", "output": ["joy"], "output_type": "choices", "reason": "upbeat"}]).record
+    assert [(c.name, c.passed, c.score) for c in future.checks] == [
+        ("ground_truth_match", False, None), ("context_adherence", True, 0.91)]
+    span = {"spanId": "a1b2c3d4e5f60718", "traceId": "0" * 32, "userId": None, "userScore": None, "reason": ""}
+    langtrace = _parse(checks=[
+        {**span, "ltUserScore": -1, "Test": {"name": "Factual Accuracy", "min": -1, "max": 1, "step": 2}},
+        {**span, "ltUserScore": 4, "Test": {"name": "Helpfulness", "min": 1, "max": 5, "step": 1}},
+        {**span, "userId": "u_17", "userScore": -1}]).record
+    assert [(c.name, c.passed, c.score) for c in langtrace.checks] == [
+        ("Factual Accuracy", False, 0.0), ("Helpfulness", True, 0.75), ("user_feedback", False, None)]
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
