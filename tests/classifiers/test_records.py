@@ -882,8 +882,8 @@ def test_a_policy_violation_fails_and_checks_under_a_generic_name_are_read_one_b
 
 def test_vellum_metric_results_are_scored_by_their_score_output() -> None:
     def metric(label: str, name: str, *outputs: dict) -> dict:
-        return {"metric_id": "m1", "metric_label": label, "metric_definition": {"id": "d1", "label": label,
-                                                                                 "name": name}, "outputs": list(outputs)}
+        definition = {"id": "d1", "label": label, "name": name}
+        return {"metric_id": "m1", "metric_label": label, "metric_definition": definition, "outputs": list(outputs)}
 
     rec = _parse(checks=[
         metric("YAML Parses", "yaml-parse-check", {"type": "NUMBER", "name": "score", "value": 0.0},
