@@ -106,6 +106,8 @@ _CHECK_KINDS = {
     "fact": ("answer_correctness", "correctness", "factuality", "factual", "accuracy", "exact_match",
              "f1", "em", "hallucination", "fact_check", "contains_reference", "contains_answer", "reference_match",
              "matches_reference", "answer_match", "expected_answer", "contains_expected",
+             # Google ADK's evaluation: the final response against the reference, and its hallucination judge.
+             "response_match_score", "final_response_match_v2", "hallucinations_v1",
              # A cited statute or a dependency that does not exist: "citation_check", "npm_resolve".
              "citation", "citations", "resolve", "exists", "lookup",
              # A value an extraction gives that the source document does not hold ("span_grounding:end_date",

@@ -459,6 +459,8 @@ def _checks_of_map(checks: Mapping[str, Any], depth: int = 0) -> list[Any]:
         return [c for a in checks["assessments"] if isinstance(a, Mapping) for c in _guardrail_assessment(a)]
     if _is_one_of(checks.get("SCORE"), _LYNX_SCORES) and "REASONING" in checks:
         return [_lynx_verdict(checks)]
+    if isinstance(checks.get("overall_eval_metric_results"), list):
+        return [c for c in map(_adk_metric, checks["overall_eval_metric_results"]) if c is not None]
     name, outcome = check_fields(checks)
     if name is not None and outcome is not None:
         return [checks]
@@ -916,6 +918,22 @@ def _metric_outputs(check: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _LYNX_SCORES = frozenset({"PASS", "FAIL"})
+
+
+_ADK_STATUS = {1: True, 2: False, "PASSED": True, "FAILED": False}
+"""Google ADK's EvalStatus, as its eval history writes it (a number) or as its name; 3, NOT_EVALUATED, says nothing."""
+
+
+def _adk_metric(metric: Any) -> dict[str, Any] | None:
+    """One of an ADK eval case's overall metric results ({"metric_name": "tool_trajectory_avg_score", "threshold":
+    1.0, "score": 0.5, "eval_status": 2}) as a check. (Its per-invocation results repeat them turn by turn.)"""
+    if not isinstance(metric, Mapping) or not isinstance(metric.get("metric_name"), str):
+        return None
+    status = metric.get("eval_status")
+    passed = _ADK_STATUS.get(status) if isinstance(status, (int, str)) and not isinstance(status, bool) else None
+    out: dict[str, Any] = {"name": metric["metric_name"]}
+    out.update({"passed": passed} if passed is not None else {"status": "skipped"})
+    return {**out, "score": metric["score"]} if is_number(metric.get("score")) else out
 
 
 def _lynx_verdict(output: Mapping[str, Any]) -> dict[str, Any]:

@@ -940,6 +940,20 @@ def test_lynx_future_agi_and_langtrace_results_are_read_by_their_own_conventions
         ("Factual Accuracy", False, 0.0), ("Helpfulness", True, 0.75), ("user_feedback", False, None)]
 
 
+def test_an_adk_eval_case_result_gives_one_check_per_overall_metric() -> None:
+    # Google ADK writes EvalStatus as a number (1 passed, 2 failed, 3 not evaluated); nothing of it was read.
+    rec = _parse(checks={"eval_set_id": "roaming", "eval_id": "case_07", "final_eval_status": 2,
+                         "overall_eval_metric_results": [
+                             {"metric_name": "tool_trajectory_avg_score", "threshold": 1.0, "score": 1.0,
+                              "eval_status": 1},
+                             {"metric_name": "response_match_score", "threshold": 0.8, "score": 0.21, "eval_status": 2},
+                             {"metric_name": "safety_v1", "threshold": 0.8, "score": None, "eval_status": 3}],
+                         "eval_metric_result_per_invocation": []}).record
+    assert [(c.name, c.passed, c.score) for c in rec.checks] == [
+        ("tool_trajectory_avg_score", True, 1.0), ("response_match_score", False, 0.21)]
+    assert set(failed_check_kinds(rec.checks)) == {"fact"}
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
