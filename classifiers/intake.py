@@ -40,7 +40,11 @@ SCORE_KEYS = ("score", "value", "result")
 PASS_SCORE = 0.5
 """A score in [0, 1] given with no outcome and no threshold passes from here (DeepEval's default threshold;
 LangSmith's boolean feedback is a score of 0 or 1)."""
-CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "result", "outcome", "verdict", "label")
+CHECK_OUTCOME_KEYS = ("passed", "pass", "passing", "success", "ok", "status", "result", "outcome", "verdict", "label",
+                      "is_passed")
+_UUID = re.compile(r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_EVALUATOR_KINDS = frozenset({"llm", "code", "human", "ai", "function", "python", "heuristic", "rule"})
+"""What kind of evaluator a "type" names, beside the evaluator's own name under another key."""
 _GENERIC_NAME = re.compile(r"(?i)^(?:custom[_ ]?\w*|llm[_ -]?(?:judge|grader|eval\w*)|prompt|grader|evaluator|eval)$")
 """Names of a kind of evaluator rather than of what it checks: its display name says that."""
 _FAILURE_KEY = re.compile(r"(?i)^(?:failure|failed|is_failure|(?:is_)?flagged|(?:is_)?issue|(?:is_)?violation|"
@@ -530,7 +534,7 @@ def _percent_scores(checks: Mapping[str, Any]) -> bool:
     return len(numbers) < len(checks) or max(numbers) > 10
 
 
-_PROMPT_SCREENS = frozenset({"before_request_hooks", "input_guardrails", "input_rails"})
+_PROMPT_SCREENS = frozenset({"before_request_hooks", "input_guardrails", "input_rails", "input_guardrail_results"})
 """Where a gateway keeps its screens of the prompt (Portkey's hooks before the request): a prompt flagged says
 nothing of how the answer failed."""
 
@@ -630,7 +634,13 @@ def _reason_of(check: Any) -> str:
 
 def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     """(name, outcome) of a check object under whichever keys its tool used; None where absent or unreadable."""
-    name = next((c[k] for k in CHECK_NAME_KEYS if isinstance(c.get(k), str) and c.get(k)), None)
+    names = [(k, c[k]) for k in CHECK_NAME_KEYS if isinstance(c.get(k), str) and c.get(k)]
+    while len(names) > 1 and (names[0][0] == "type" and names[0][1].strip().lower() in _EVALUATOR_KINDS
+                              or _UUID.fullmatch(names[0][1].strip())):
+        # Keywords AI's {"type": "llm", "evaluator_id": "7a4c1e26-...", "evaluator_slug": "faithfulness"}: a kind of
+        # evaluator and an id, before its name
+        names = names[1:]
+    name = names[0][1] if names else None
     if isinstance(name, str) and _GENERIC_NAME.match(name) and isinstance(c.get("display_name"), str) \
             and c["display_name"].strip():
         name = c["display_name"]  # Athina's {"name": "CustomPrompt", "display_name": "Brand Voice Adherence"}
@@ -668,7 +678,9 @@ def check_fields(c: Mapping[str, Any]) -> tuple[Any, Any]:
     return name, outcome
 
 
-_RESULT_KEYS = ("evaluation_result", "evaluation", "result")
+_RESULT_KEYS = ("evaluation_result", "evaluation", "result", "score")
+"""Where a check keeps its result as an object of its own (Orq.ai's evaluatorq: {"evaluatorName", "score": {"value",
+"explanation", "pass"}})."""
 _VALUE_TYPES = frozenset({"bool", "boolean", "number", "float", "int", "integer", "string", "str", "text", "error"})
 _CONTAINERS = frozenset({"metrics", "metric_info", "scores", "results", "checks", "evaluations", "evaluation_results",
                          "feedback", "feedback_scores", "assertions", "graders"})
@@ -917,6 +929,17 @@ def _metric_outputs(check: Mapping[str, Any]) -> dict[str, Any]:
     return {**out, "score": score} if score is not None else {**out, "status": "skipped"}
 
 
+def _tripwire(result: Mapping[str, Any]) -> dict[str, Any]:
+    """An OpenAI Agents SDK guardrail result ({"guardrail": {"name"}, "output": {"tripwire_triggered": true,
+    "output_info": {...}}}) as a check: a tripwire triggered failed it, and what the guardrail returned is the
+    reason."""
+    name = result["guardrail"].get("name")
+    info = result["output"].get("output_info")
+    said = info if isinstance(info, str) else json.dumps(info, ensure_ascii=False) if info is not None else ""
+    return {"name": name if isinstance(name, str) and name.strip() else "guardrail",
+            "passed": not result["output"]["tripwire_triggered"], "reason": said}
+
+
 _LYNX_SCORES = frozenset({"PASS", "FAIL"})
 
 
@@ -991,6 +1014,9 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
         return _risk_assessment(check)
     if "judgment" in check and isinstance(check.get("evaluator"), Mapping):
         return _judgment(check)
+    if isinstance(check.get("guardrail"), Mapping) and isinstance(check.get("output"), Mapping) and isinstance(
+            check["output"].get("tripwire_triggered"), bool):
+        return _tripwire(check)
     if isinstance(check.get("outputs"), list) and ("metric_label" in check or "metric_definition" in check):
         return _metric_outputs(check)
     if isinstance(check.get("output_type"), str) and "output" in check and check_fields(check)[0] is not None:

@@ -954,6 +954,28 @@ def test_an_adk_eval_case_result_gives_one_check_per_overall_metric() -> None:
     assert set(failed_check_kinds(rec.checks)) == {"fact"}
 
 
+def test_agents_sdk_guardrails_keywords_ai_scores_and_orq_evaluator_scores() -> None:
+    # OpenAI Agents SDK: a tripwire triggered fails the output guardrail; input guardrails screen the prompt.
+    rec = _parse(checks={
+        "input_guardrail_results": [{"guardrail": {"name": "intent_check"},
+                                     "output": {"output_info": {"intent": "deceive"}, "tripwire_triggered": True}}],
+        "output_guardrail_results": [{"guardrail": {"name": "receipt_schema_guardrail"}, "agent": {"name": "Parser"},
+                                      "output": {"output_info": {"errors": ["total: not a number"]},
+                                                 "tripwire_triggered": True}}]}).record
+    assert [(c.name, c.passed, c.reason) for c in rec.checks] == [
+        ("receipt_schema_guardrail", False, '{"errors": ["total: not a number"]}')]
+    # Keywords AI: named by its slug (not its type, "llm", nor its id), its verdict `is_passed`.
+    kw = _parse(checks=[{"id": "s1", "type": "llm", "evaluator_id": "7a4c1e26-4a8d-5bf7-88b9-23f6f5a27580",
+                         "evaluator_slug": "answer_correctness", "numerical_value": 2, "boolean_value": None,
+                         "string_value": "says 2022", "is_passed": False}]).record
+    assert [(c.name, c.passed) for c in kw.checks] == [("answer_correctness", False)]
+    # Orq.ai's evaluatorq: the score object holds the value, the explanation and the verdict.
+    orq = _parse(checks=[{"evaluatorName": "ragas_context_recall", "error": None,
+                          "score": {"value": 0.33, "explanation": "1 of 3 claims attributed", "pass": False}}]).record
+    assert [(c.name, c.passed, c.reason) for c in orq.checks] == [
+        ("ragas_context_recall", False, "1 of 3 claims attributed")]
+
+
 def test_bedrock_guardrail_assessments_give_one_check_per_finding() -> None:
     rec = _parse(checks={"action": "GUARDRAIL_INTERVENED", "outputs": [{"text": "Sorry, I can't help."}],
                          "assessments": [{
