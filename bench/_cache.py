@@ -40,7 +40,7 @@ NEVER_READ_SETS = [f"ood_test{i}" for i in (10, 11, 13, 20, *range(69, 83), 85, 
                                              195, 196, 199, 200, 203, 204, 205, 206, 207, 208, 211, 212,
                                              215, 216, 219, 220, 225, 226,
                                              227, 228, *range(229, 341))] + [
-    f"ood_free{i}" for i in (*range(1, 7), *range(19, 23), *range(27, 79))]
+    f"ood_free{i}" for i in (*range(1, 7), *range(19, 23), *range(27, 83))]
 """The hand-written sets only ever scored in aggregate: they may only measure."""
 RESULTS = Path(__file__).resolve().parent / "results"
 
