@@ -940,9 +940,6 @@ def _tripwire(result: Mapping[str, Any]) -> dict[str, Any]:
             "passed": not result["output"]["tripwire_triggered"], "reason": said}
 
 
-_LYNX_SCORES = frozenset({"PASS", "FAIL"})
-
-
 _ADK_STATUS = {1: True, 2: False, "PASSED": True, "FAILED": False}
 """Google ADK's EvalStatus, as its eval history writes it (a number) or as its name; 3, NOT_EVALUATED, says nothing."""
 
@@ -957,6 +954,9 @@ def _adk_metric(metric: Any) -> dict[str, Any] | None:
     out: dict[str, Any] = {"name": metric["metric_name"]}
     out.update({"passed": passed} if passed is not None else {"status": "skipped"})
     return {**out, "score": metric["score"]} if is_number(metric.get("score")) else out
+
+
+_LYNX_SCORES = frozenset({"PASS", "FAIL"})
 
 
 def _lynx_verdict(output: Mapping[str, Any]) -> dict[str, Any]:
@@ -1003,12 +1003,12 @@ def _with_result(check: Any, owner: str = "llama_guard") -> Any:
     ran, not how the output fared). A Humanloop evaluator log likewise, an Amazon Bedrock score with its judge's
     explanation, a NeMo Guardrails rail (`_activated_rail`), an Azure AI Content Safety category with its severity,
     an Openlayer test result (`_test_result`), a Vellum metric's outputs (`_metric_outputs`), a Future AGI eval
-    (`_typed_output`), a Langtrace annotation (`_annotation`), a Granite Guardian
-    risk (`_risk_assessment`), and a turn screened by Llama Guard (`_screened_turn`, named by the item or else by
-    `owner`, the field that holds the list; None where the turn is the prompt's)."""
+    (`_typed_output`), a Langtrace annotation (`_annotation`), a Granite Guardian risk (`_risk_assessment`), an
+    OpenAI Agents SDK guardrail (`_tripwire`), and a turn screened by Llama Guard (`_screened_turn`, named by the
+    item or else by `owner`, the field that holds the list; None where the turn is the prompt's)."""
     if not isinstance(check, Mapping):
         return check
-    if check_fields(check)[1] is None and any(guard_generation(v) is not None for v in check.values()):
+    if any(guard_generation(v) is not None for v in check.values()) and check_fields(check)[1] is None:
         return _screened_turn(check, owner)
     if isinstance(check.get("risk_name"), str) and ("prob_of_risk" in check or _is_one_of(check.get("label"), _RISK)):
         return _risk_assessment(check)
